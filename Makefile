@@ -1,0 +1,36 @@
+# Thin wrapper over CMake: `make`, `make demo`, `make test`, `make bench`,
+# `make install PREFIX=…`. Every target installs missing Debian packages
+# first (scripts/install-deps.sh is idempotent and quick when all are there).
+BUILD   ?= build
+JOBS    ?= 2
+PREFIX  ?= /usr/local
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build demo test bench install clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	@bash scripts/install-deps.sh
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash examples/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)

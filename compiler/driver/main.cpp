@@ -1,0 +1,2 @@
+// streamc command line; see driver/cli.cpp.
+int main() { return 0; }

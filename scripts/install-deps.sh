@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, testing and benchmarking
+# streamc needs. Idempotent: packages already present are skipped, and apt is
+# only touched when something is missing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential g++ cmake make ninja-build ccache pkg-config git
+  # libraries named in DESIGN.md
+  libboost-dev libfmt-dev libsimdjson-dev libabsl-dev
+  # unit tests
+  libgtest-dev libgmock-dev googletest
+  # golden tests, demo and bench: line servers, baselines, corpus generator
+  python3 netcat-openbsd mawk jq
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
