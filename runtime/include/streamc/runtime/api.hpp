@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "streamc/runtime/arena.hpp"
@@ -102,10 +103,12 @@ class Batch {
 
  private:
   friend class Engine;
+  friend struct BatchAccess;  // the runtime's batch loop (core/batch_access.hpp)
   int64_t id_ = 0;
   Timestamp time_{};
   Arena arena_;
   std::vector<std::vector<std::string_view>> records_;  // per source
+  std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
   Engine* engine_ = nullptr;
 };
 

@@ -1,0 +1,47 @@
+// The compiled binary's flags: one per `param`, plus --batch, --threads,
+// --checkpoint, --once, --available-now, --max-batches, --progress, --help.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "io/source.hpp"
+#include "streamc/runtime/api.hpp"
+
+namespace streamc::rt {
+
+struct ParamValue {
+  ParamKind kind = ParamKind::String;
+  int64_t i = 0;
+  double f = 0;
+  bool b = false;
+  std::string s;
+  Duration d;
+};
+
+struct RunOptions {
+  std::map<std::string, ParamValue, std::less<>> params;
+  int64_t batch_us = 1'000'000;
+  int64_t threads = 1;
+  std::string checkpoint;
+  RunMode mode = RunMode::Continuous;
+  int64_t max_batches = 0;  // 0 = no limit
+  std::string progress;     // "" = none, "-" = stdout
+};
+
+struct CommandLine {
+  enum class Outcome { Run, Help, Error } outcome = Outcome::Run;
+  RunOptions options;
+  std::string error;  // for Outcome::Error: the reason, without "PROG: error: "
+};
+
+CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec);
+
+// The --help text.
+std::string usage(const ProgramSpec& spec);
+
+// "int", "float", …: how --help names a parameter's type.
+const char* param_kind_name(ParamKind kind);
+
+}  // namespace streamc::rt

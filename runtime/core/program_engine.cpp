@@ -1,0 +1,90 @@
+#include "core/program_engine.hpp"
+
+#include "io/files_source.hpp"
+
+namespace streamc::rt {
+
+ProgramEngine::ProgramEngine(RunOptions options, SocketSettings socket_settings)
+    : options_(std::move(options)), socket_settings_(std::move(socket_settings)) {}
+
+const ParamValue& ProgramEngine::param(std::string_view name, ParamKind kind) const {
+  auto it = options_.params.find(name);
+  if (it == options_.params.end()) throw FatalError("no parameter '" + std::string(name) + "'");
+  if (it->second.kind != kind)
+    throw FatalError("parameter '" + std::string(name) + "' is a " + param_kind_name(it->second.kind) + ", not a " +
+                     param_kind_name(kind));
+  return it->second;
+}
+
+int64_t ProgramEngine::param_int(std::string_view name) const { return param(name, ParamKind::Int).i; }
+double ProgramEngine::param_float(std::string_view name) const {
+  // An int parameter read as a float is fine (SDL widens int to float).
+  auto it = options_.params.find(name);
+  if (it != options_.params.end() && it->second.kind == ParamKind::Int) return static_cast<double>(it->second.i);
+  return param(name, ParamKind::Float).f;
+}
+bool ProgramEngine::param_bool(std::string_view name) const { return param(name, ParamKind::Bool).b; }
+std::string ProgramEngine::param_string(std::string_view name) const { return param(name, ParamKind::String).s; }
+Duration ProgramEngine::param_duration(std::string_view name) const { return param(name, ParamKind::Duration).d; }
+
+SourceId ProgramEngine::add_source(std::unique_ptr<Source> source, SourceOptions options) {
+  for (const auto& s : sources_)
+    if (s->name() == source->name()) throw FatalError("two sources named '" + source->name() + "'");
+  sources_.push_back(std::move(source));
+  source_options_.push_back(options);
+  rejected_batch_.push_back(0);
+  rejected_total_.push_back(0);
+  return SourceId{static_cast<int>(sources_.size() - 1)};
+}
+
+SourceId ProgramEngine::add_socket_source(std::string name, std::string host, int64_t port, SourceOptions options) {
+  return add_source(std::make_unique<SocketSource>(std::move(name), std::move(host), port, options, socket_settings_),
+                    options);
+}
+
+SourceId ProgramEngine::add_files_source(std::string name, std::string glob, SourceOptions options) {
+  return add_source(std::make_unique<FilesSource>(std::move(name), std::move(glob), options), options);
+}
+
+ConsoleSink& ProgramEngine::add_console_sink(std::string name, ConsoleOptions options) {
+  auto sink = std::make_unique<ConsoleSink>(std::move(name), options);
+  ConsoleSink& ref = *sink;
+  sinks_.push_back(std::move(sink));
+  return ref;
+}
+
+FilesSink& ProgramEngine::add_files_sink(std::string name, std::string dir, FilesSinkOptions options) {
+  auto sink = std::make_unique<FilesSink>(std::move(name), std::move(dir), options);
+  FilesSink& ref = *sink;
+  sinks_.push_back(std::move(sink));
+  return ref;
+}
+
+void ProgramEngine::count_rejected(SourceId source, std::string_view record, std::string_view reason) {
+  if (source.index < 0 || static_cast<size_t>(source.index) >= sources_.size())
+    throw FatalError("record rejected by unknown source #" + std::to_string(source.index) + ": " + std::string(reason));
+  auto i = static_cast<size_t>(source.index);
+  if (source_options_[i].on_error == OnError::Fail) {
+    constexpr size_t kShown = 200;
+    std::string shown(record.substr(0, kShown));
+    if (record.size() > kShown) shown += "...";
+    throw FatalError("source '" + sources_[i]->name() + "': record rejected: " + std::string(reason) + ": " + shown);
+  }
+  ++rejected_batch_[i];
+  ++rejected_total_[i];
+}
+
+void ProgramEngine::start_batch_counts() {
+  for (auto& n : rejected_batch_) n = 0;
+}
+
+void ProgramEngine::print_rejected_summary(std::FILE* out) const {
+  for (size_t i = 0; i < sources_.size(); ++i) {
+    if (rejected_total_[i] == 0) continue;
+    std::fprintf(out, "%s: %lld record%s rejected\n", sources_[i]->name().c_str(),
+                 static_cast<long long>(rejected_total_[i]), rejected_total_[i] == 1 ? "" : "s");
+  }
+  std::fflush(out);
+}
+
+}  // namespace streamc::rt

@@ -1,0 +1,61 @@
+// The Engine that generated code builds its pipeline on: parameter values
+// from the command line, the registered sources and sinks, the batch
+// function, and the per-source count of rejected records.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "core/command_line.hpp"
+#include "io/socket_source.hpp"
+#include "io/source.hpp"
+#include "streamc/runtime/api.hpp"
+
+namespace streamc::rt {
+
+class ProgramEngine final : public Engine {
+ public:
+  explicit ProgramEngine(RunOptions options, SocketSettings socket_settings = {});
+
+  int64_t param_int(std::string_view name) const override;
+  double param_float(std::string_view name) const override;
+  bool param_bool(std::string_view name) const override;
+  std::string param_string(std::string_view name) const override;
+  Duration param_duration(std::string_view name) const override;
+  int64_t threads() const override { return options_.threads; }
+
+  SourceId add_socket_source(std::string name, std::string host, int64_t port, SourceOptions options) override;
+  SourceId add_files_source(std::string name, std::string glob, SourceOptions options) override;
+  ConsoleSink& add_console_sink(std::string name, ConsoleOptions options) override;
+  FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) override;
+  void set_batch_function(std::function<void(Batch&)> fn) override { batch_fn_ = std::move(fn); }
+  void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
+
+  // For the batch loop.
+  const RunOptions& options() const { return options_; }
+  const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
+  const std::function<void(Batch&)>& batch_function() const { return batch_fn_; }
+  // Rejected records per source: in the current batch, and in total.
+  const std::vector<int64_t>& rejected_in_batch() const { return rejected_batch_; }
+  const std::vector<int64_t>& rejected_total() const { return rejected_total_; }
+  void start_batch_counts();
+
+  // "lines: 3 records rejected", one line per source that rejected any.
+  void print_rejected_summary(std::FILE* out) const;
+
+ private:
+  const ParamValue& param(std::string_view name, ParamKind kind) const;
+  SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
+
+  RunOptions options_;
+  SocketSettings socket_settings_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  std::vector<SourceOptions> source_options_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+  std::function<void(Batch&)> batch_fn_;
+  std::vector<int64_t> rejected_batch_;
+  std::vector<int64_t> rejected_total_;
+};
+
+}  // namespace streamc::rt

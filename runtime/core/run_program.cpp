@@ -1,0 +1,104 @@
+// run_program: the main() of every compiled pipeline.
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "core/batch_loop.hpp"
+#include "core/command_line.hpp"
+#include "core/program_engine.hpp"
+#include "streamc/runtime/api.hpp"
+
+namespace streamc::rt {
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) {
+  // The first SIGINT/SIGTERM finishes the current batch; a second one kills.
+  if (g_stop_signal.exchange(sig) != 0) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
+
+// Installs the stop handlers for the lifetime of one run_program call.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string program_name(int argc, char** argv, const ProgramSpec& spec) {
+  if (!spec.name.empty()) return spec.name;
+  if (argc > 0 && argv[0]) {
+    std::string s = argv[0];
+    size_t slash = s.rfind('/');
+    return slash == std::string::npos ? s : s.substr(slash + 1);
+  }
+  return "streamc-program";
+}
+
+}  // namespace
+
+int run_program(int argc, char** argv, const ProgramSpec& spec, const std::function<void(Engine&)>& build) {
+  const std::string prog = program_name(argc, argv, spec);
+  auto fail = [&prog](std::string_view reason, int status) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: error: %.*s\n", prog.c_str(), static_cast<int>(reason.size()), reason.data());
+    std::fflush(stderr);
+    return status;
+  };
+
+  CommandLine cl = parse_command_line(argc, argv, spec);
+  if (cl.outcome == CommandLine::Outcome::Help) {
+    ProgramSpec named = spec;
+    named.name = prog;
+    std::string text = usage(named);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    std::fflush(stdout);
+    return 0;
+  }
+  if (cl.outcome == CommandLine::Outcome::Error) return fail(cl.error, 2);
+
+  Clock clock;
+  try {
+    clock = Clock::from_environment();
+  } catch (const FatalError& e) {
+    return fail(e.what(), 2);
+  }
+
+  StopSignals signals;
+  ProgramEngine engine(std::move(cl.options));
+  int status = 0;
+  try {
+    build(engine);
+    BatchLoop loop(engine, clock, g_stop_signal);
+    loop.run();
+  } catch (const FatalError& e) {
+    status = fail(e.what(), 1);
+  } catch (const RecordError& e) {
+    status = fail(std::string("record error outside a record: ") + e.what(), 1);
+  } catch (const std::exception& e) {
+    status = fail(e.what(), 1);
+  }
+  std::fflush(stdout);
+  engine.print_rejected_summary(stderr);
+  return status;
+}
+
+}  // namespace streamc::rt

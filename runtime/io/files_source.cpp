@@ -1,0 +1,111 @@
+#include "io/files_source.hpp"
+
+#include <fcntl.h>
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "io/split_lines.hpp"
+
+namespace streamc::rt {
+
+FilesSource::FilesSource(std::string name, std::string pattern, SourceOptions options)
+    : Source(std::move(name)), pattern_(std::move(pattern)), options_(options) {}
+
+void FilesSource::start(RunMode mode) {
+  mode_ = mode;
+  if (mode == RunMode::Continuous) return;
+  for (auto& c : list_new()) at_start_.insert(std::move(c.path));
+}
+
+std::vector<FilesSource::Candidate> FilesSource::list_new() const {
+  std::vector<Candidate> found;
+  glob_t g{};
+  // A missing directory is "no files yet", not an error (no GLOB_ERR).
+  int rc = ::glob(pattern_.c_str(), 0, nullptr, &g);
+  if (rc == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) {
+      std::string path = g.gl_pathv[i];
+      if (taken_.count(path)) continue;
+      struct stat st;
+      if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // vanished, or a directory
+      found.push_back({std::move(path), static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+    }
+  }
+  ::globfree(&g);
+  std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
+    return a.mtime_ns != b.mtime_ns ? a.mtime_ns < b.mtime_ns : a.path < b.path;
+  });
+  return found;
+}
+
+bool FilesSource::poll(SourceIntake intake) {
+  std::vector<Candidate> files = list_new();
+  if (mode_ != RunMode::Continuous)
+    std::erase_if(files, [this](const Candidate& c) { return !at_start_.count(c.path); });
+  // --once takes everything in one batch, as Spark's Trigger.Once does.
+  size_t limit = files.size();
+  if (mode_ != RunMode::Once && options_.max_files_per_batch > 0)
+    limit = std::min(limit, static_cast<size_t>(options_.max_files_per_batch));
+  for (size_t i = 0; i < limit; ++i) {
+    read_file(files[i].path, intake);
+    taken_.insert(files[i].path);
+    taken_order_.push_back(files[i].path);
+  }
+  if (mode_ == RunMode::Continuous) return false;
+  return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
+}
+
+void FilesSource::read_file(const std::string& path, SourceIntake& intake) const {
+  auto fail = [&](int err) {
+    throw FatalError("source '" + name_ + "': cannot read '" + path + "': " + std::strerror(err));
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return;  // deleted between listing and reading
+    fail(errno);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    fail(err);
+  }
+  // Sized from fstat and not zero-filled; a file that grew since is read
+  // on in chunks.
+  struct Buffer {
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+  };
+  auto buf = std::make_shared<Buffer>();
+  size_t capacity = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
+  buf->data = std::make_unique_for_overwrite<char[]>(capacity);
+  for (;;) {
+    if (buf->size == capacity) {
+      capacity *= 2;
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      std::memcpy(bigger.get(), buf->data.get(), buf->size);
+      buf->data = std::move(bigger);
+    }
+    ssize_t n = ::read(fd, buf->data.get() + buf->size, capacity - buf->size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      fail(err);
+    }
+    if (n == 0) break;
+    buf->size += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (buf->size == 0) return;
+  split_lines(std::string_view(buf->data.get(), buf->size), intake.records);
+  intake.buffers.push_back(std::move(buf));
+}
+
+}  // namespace streamc::rt

@@ -1,0 +1,241 @@
+// Scalar formatting behind format.hpp: floats, timestamps, durations and
+// JSON strings.
+#include "streamc/runtime/format.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace streamc::rt {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1'000'000;
+constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
+
+struct Civil {
+  int64_t year;
+  unsigned month, day, hour, minute, second;
+  int64_t micros;  // fraction of the second
+};
+
+// Howard Hinnant's days_from_civil inverse (proleptic Gregorian, UTC).
+Civil to_civil(Timestamp t) {
+  int64_t days = t.micros / kMicrosPerDay;
+  int64_t rem = t.micros % kMicrosPerDay;
+  if (rem < 0) {
+    rem += kMicrosPerDay;
+    --days;
+  }
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = static_cast<int64_t>(yoe) + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  Civil c;
+  c.year = y + (m <= 2);
+  c.month = m;
+  c.day = d;
+  int64_t secs = rem / kMicrosPerSecond;
+  c.micros = rem % kMicrosPerSecond;
+  c.hour = static_cast<unsigned>(secs / 3600);
+  c.minute = static_cast<unsigned>(secs / 60 % 60);
+  c.second = static_cast<unsigned>(secs % 60);
+  return c;
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+void append_padded(std::string& out, int64_t v, int width) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, v < 0 ? -v : v);
+  if (v < 0) out.push_back('-');
+  for (int n = static_cast<int>(res.ptr - buf); n < width; ++n) out.push_back('0');
+  out.append(buf, res.ptr);
+}
+
+// ".5", ".123456"; nothing for 0. `micros` in [0, 1e6), `digits` is 6 for
+// microseconds, 3 for milliseconds.
+void append_fraction(std::string& out, int64_t frac, int digits) {
+  if (frac == 0) return;
+  char buf[8];
+  for (int i = digits - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  int n = digits;
+  while (n > 0 && buf[n - 1] == '0') --n;
+  out.push_back('.');
+  out.append(buf, static_cast<size_t>(n));
+}
+
+void append_date_time(std::string& out, const Civil& c, char sep) {
+  append_padded(out, c.year, 4);
+  out.push_back('-');
+  append_padded(out, c.month, 2);
+  out.push_back('-');
+  append_padded(out, c.day, 2);
+  out.push_back(sep);
+  append_padded(out, c.hour, 2);
+  out.push_back(':');
+  append_padded(out, c.minute, 2);
+  out.push_back(':');
+  append_padded(out, c.second, 2);
+}
+
+}  // namespace
+
+void append_float_pprint(std::string& out, double v) {
+  if (std::isnan(v)) {
+    out.append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out.append(v < 0 ? "-Infinity" : "Infinity");
+    return;
+  }
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip
+  std::string_view s(buf, static_cast<size_t>(res.ptr - buf));
+  out.append(s);
+  if (s.find_first_of(".e") == std::string_view::npos) out.append(".0");
+}
+
+void append_float_json(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out.append("null");
+    return;
+  }
+  append_float_pprint(out, v);
+}
+
+void append_timestamp_pprint(std::string& out, Timestamp t) {
+  Civil c = to_civil(t);
+  append_date_time(out, c, ' ');
+  append_fraction(out, c.micros, 6);
+}
+
+void append_timestamp_json(std::string& out, Timestamp t) {
+  Civil c = to_civil(t);
+  out.push_back('"');
+  append_date_time(out, c, 'T');
+  append_fraction(out, c.micros, 6);
+  out.append("Z\"");
+}
+
+std::string format_batch_time(Timestamp t) {
+  std::string out;
+  append_date_time(out, to_civil(t), ' ');
+  return out;
+}
+
+void append_duration(std::string& out, Duration d) {
+  // The largest unit that shows the value exactly: d, h, m only when the
+  // value is a whole number of them; otherwise seconds or milliseconds with
+  // a decimal fraction (1.5s, 2.25ms), microseconds below that.
+  uint64_t v = d.micros < 0 ? 0 - static_cast<uint64_t>(d.micros) : static_cast<uint64_t>(d.micros);
+  if (d.micros < 0) out.push_back('-');
+  if (v == 0) {
+    out.append("0s");
+    return;
+  }
+  struct Unit {
+    uint64_t micros;
+    const char* name;
+  };
+  for (Unit u : {Unit{86'400'000'000ULL, "d"}, Unit{3'600'000'000ULL, "h"}, Unit{60'000'000ULL, "m"}}) {
+    if (v % u.micros == 0) {
+      append_int(out, static_cast<int64_t>(v / u.micros));
+      out.append(u.name);
+      return;
+    }
+  }
+  if (v >= 1'000'000) {
+    append_int(out, static_cast<int64_t>(v / 1'000'000));
+    append_fraction(out, static_cast<int64_t>(v % 1'000'000), 6);
+    out.push_back('s');
+  } else if (v >= 1000) {
+    append_int(out, static_cast<int64_t>(v / 1000));
+    append_fraction(out, static_cast<int64_t>(v % 1000), 3);
+    out.append("ms");
+  } else {
+    append_int(out, static_cast<int64_t>(v));
+    out.append("us");
+  }
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  out.reserve(out.size() + s.size() + 2);
+  out.push_back('"');
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    // Copy the run of bytes that need nothing.
+    const auto* run = p;
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
+    out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
+    if (p == end) break;
+    unsigned char c = *p;
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out.append("\\\""); break;
+        case '\\': out.append("\\\\"); break;
+        case '\n': out.append("\\n"); break;
+        case '\r': out.append("\\r"); break;
+        case '\t': out.append("\\t"); break;
+        case '\b': out.append("\\b"); break;
+        case '\f': out.append("\\f"); break;
+        default:
+          out.append("\\u00");
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+      }
+      ++p;
+      continue;
+    }
+    // A multi-byte UTF-8 sequence (RFC 3629): check it; an ill-formed one
+    // becomes U+FFFD, skipping its maximal valid prefix (Unicode's advice).
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;  // no surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      out.append(kReplacement);
+      ++p;
+      continue;
+    }
+    size_t got = 0;
+    const auto* q = p + 1;
+    while (got < need && q < end && *q >= lo && *q <= hi) {
+      ++got;
+      ++q;
+      lo = 0x80;
+      hi = 0xBF;
+    }
+    if (got == need)
+      out.append(reinterpret_cast<const char*>(p), need + 1);
+    else
+      out.append(kReplacement);
+    p = q;
+  }
+  out.push_back('"');
+}
+
+}  // namespace streamc::rt

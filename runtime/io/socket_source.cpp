@@ -1,0 +1,233 @@
+#include "io/socket_source.hpp"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+#include "io/split_lines.hpp"
+
+namespace streamc::rt {
+namespace {
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+SocketSource::SocketSource(std::string name, std::string host, int64_t port, SourceOptions options,
+                           SocketSettings settings)
+    : Source(std::move(name)), host_(std::move(host)), port_(port), options_(options), settings_(std::move(settings)) {
+  if (port_ < 1 || port_ > 65535)
+    throw FatalError("source '" + name_ + "': port " + std::to_string(port_) + " is out of range (1-65535)");
+  if (!settings_.notice)
+    settings_.notice = [](const std::string& line) {
+      std::fprintf(stderr, "%s\n", line.c_str());
+      std::fflush(stderr);
+    };
+}
+
+SocketSource::~SocketSource() {
+  stop_ = true;
+  if (wake_[1] >= 0) {
+    char c = 1;
+    [[maybe_unused]] auto n = ::write(wake_[1], &c, 1);
+  }
+  if (thread_.joinable()) thread_.join();
+  for (int fd : wake_)
+    if (fd >= 0) ::close(fd);
+}
+
+void SocketSource::start(RunMode mode) {
+  mode_ = mode;
+  if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
+    throw FatalError("source '" + name_ + "': pipe: " + std::strerror(errno));
+  thread_ = std::thread([this] { receive_loop(); });
+}
+
+bool SocketSource::poll(SourceIntake intake) {
+  auto text = std::make_shared<std::string>();
+  bool ended;
+  {
+    std::lock_guard lock(mu_);
+    if (!failure_.empty()) throw FatalError(failure_);
+    text->swap(ready_);
+    ended = ended_;
+  }
+  if (!text->empty()) {
+    split_lines(*text, intake.records);
+    intake.buffers.push_back(std::move(text));
+  }
+  return mode_ != RunMode::Continuous && ended;
+}
+
+bool SocketSource::complete() const {
+  std::lock_guard lock(mu_);
+  return ended_ || !failure_.empty();
+}
+
+bool SocketSource::has_news() const {
+  std::lock_guard lock(mu_);
+  return ended_ || !failure_.empty() || !ready_.empty();
+}
+
+bool SocketSource::wait(int64_t ms) {
+  if (stop_) return false;
+  pollfd p{wake_[0], POLLIN, 0};
+  ::poll(&p, 1, static_cast<int>(ms));
+  return !stop_;
+}
+
+void SocketSource::set_state(State s, const std::string& detail) {
+  std::string where = host_ + ":" + std::to_string(port_);
+  std::string prefix = "socket " + name_ + ": ";
+  switch (s) {
+    case State::Connected:
+      if (state_ == State::Failing || state_ == State::Closed) settings_.notice(prefix + "connected to " + where);
+      break;
+    case State::Failing:
+      if (state_ != State::Failing || detail != last_error_)
+        settings_.notice(prefix + "connecting to " + where + " failed (" + detail + "); retrying");
+      last_error_ = detail;
+      break;
+    case State::Closed:
+      if (mode_ == RunMode::Continuous) settings_.notice(prefix + where + " closed the connection; reconnecting");
+      break;
+    case State::Initial:
+      break;
+  }
+  state_ = s;
+}
+
+void SocketSource::receive_loop() {
+  bool bounded = mode_ != RunMode::Continuous;
+  int64_t deadline = steady_ms() + settings_.connect_deadline_ms;
+  int64_t backoff = settings_.backoff_initial_ms;
+  while (!stop_) {
+    std::string error;
+    int fd = connect_once(error);
+    if (stop_) {
+      if (fd >= 0) ::close(fd);
+      break;
+    }
+    if (fd < 0) {
+      if (bounded && steady_ms() >= deadline) {
+        std::lock_guard lock(mu_);
+        failure_ = "source '" + name_ + "': cannot connect to " + host_ + ":" + std::to_string(port_) + " (" + error + ")";
+        return;
+      }
+      set_state(State::Failing, error);
+      if (!wait(backoff)) break;
+      backoff = std::min(backoff * 2, settings_.backoff_max_ms);
+      continue;
+    }
+    set_state(State::Connected);
+    backoff = settings_.backoff_initial_ms;
+    connected_ = true;
+    read_connection(fd);
+    connected_ = false;
+    ::close(fd);
+    if (stop_) break;
+    set_state(State::Closed);
+    if (bounded) {
+      std::lock_guard lock(mu_);
+      ended_ = true;
+      return;
+    }
+  }
+}
+
+int SocketSource::connect_once(std::string& error) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  std::string port = std::to_string(port_);
+  int rc = ::getaddrinfo(host_.c_str(), port.c_str(), &hints, &res);
+  if (rc != 0) {
+    error = rc == EAI_SYSTEM ? std::strerror(errno) : ::gai_strerror(rc);
+    return -1;
+  }
+  int result = -1;
+  for (addrinfo* ai = res; ai && result < 0 && !stop_; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+    if (fd < 0) {
+      error = std::strerror(errno);
+      continue;
+    }
+    int err = 0;
+    if (::connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+      err = errno;
+      if (err == EINPROGRESS) {
+        // Wait for the handshake, interruptible by stop.
+        pollfd p[2] = {{fd, POLLOUT, 0}, {wake_[0], POLLIN, 0}};
+        int n = ::poll(p, 2, 10'000);
+        if (n <= 0) {
+          err = n == 0 ? ETIMEDOUT : errno;
+        } else if (p[0].revents) {
+          socklen_t len = sizeof err;
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        } else {
+          err = ECANCELED;  // stop
+        }
+      }
+    }
+    if (err == 0) {
+      result = fd;
+    } else {
+      error = std::strerror(err);
+      ::close(fd);
+    }
+  }
+  ::freeaddrinfo(res);
+  return result;
+}
+
+void SocketSource::read_connection(int fd) {
+  constexpr size_t kChunk = 64 * 1024;
+  auto chunk = std::make_unique_for_overwrite<char[]>(kChunk);
+  while (!stop_) {
+    pollfd p[2] = {{fd, POLLIN, 0}, {wake_[0], POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (stop_) break;
+    if (!p[0].revents) continue;
+    ssize_t n = ::recv(fd, chunk.get(), kChunk, 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) break;  // closed by the peer, or reset
+    deliver(std::string_view(chunk.get(), static_cast<size_t>(n)));
+  }
+  // A partial last line at connection drop is still a line.
+  if (!partial_.empty()) {
+    std::lock_guard lock(mu_);
+    ready_.append(partial_);
+    ready_.push_back('\n');
+    partial_.clear();
+  }
+}
+
+void SocketSource::deliver(std::string_view text) {
+  size_t last_nl = text.rfind('\n');
+  if (last_nl == std::string_view::npos) {
+    partial_.append(text);
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    ready_.append(partial_);
+    ready_.append(text.substr(0, last_nl + 1));
+  }
+  partial_.assign(text.substr(last_nl + 1));
+}
+
+}  // namespace streamc::rt

@@ -1,0 +1,55 @@
+// What the batch loop asks of an input: start, then per batch "give me every
+// record available now". Records are string_views into buffers the source
+// hands over with them; the batch keeps those buffers alive until it ends.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace streamc::rt {
+
+// How the program was started; sources that are bounded in a mode (files
+// under --once, a socket that the server closes) report when they are done.
+enum class RunMode { Continuous, Once, AvailableNow };
+
+// Where one poll puts its records and the buffers those records point into.
+struct SourceIntake {
+  std::vector<std::string_view>& records;
+  std::vector<std::shared_ptr<const void>>& buffers;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  const std::string& name() const { return name_; }
+
+  // Called once before the first batch (the files source lists what is
+  // "available now"; the socket source starts its receiver thread).
+  virtual void start(RunMode mode) = 0;
+
+  // Appends every record available now. Returns true when, in a bounded mode
+  // (Once / AvailableNow), nothing more will ever come. Throws FatalError
+  // when the source cannot go on (an unreadable file, a socket that never
+  // connected under --once).
+  virtual bool poll(SourceIntake intake) = 0;
+
+  // Under --once: true when a poll now would return everything (a socket:
+  // the server closed the connection, or connecting failed for good).
+  virtual bool complete() const { return true; }
+
+  // True when a poll now would return records or end the source; lets the
+  // loop avoid running empty batches when it does not sleep.
+  virtual bool has_news() const { return true; }
+
+  // Whether batches should be paced at the interval in --available-now mode
+  // (live sources: yes; files: no, run batches back to back).
+  virtual bool live() const { return false; }
+
+ protected:
+  explicit Source(std::string name) : name_(std::move(name)) {}
+  std::string name_;
+};
+
+}  // namespace streamc::rt
