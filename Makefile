@@ -34,3 +34,9 @@ install: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Editor support: the VS Code extension (grammar/vscode) packaged with vsce
+# into $(BUILD)/streamc-sdl.vsix; `code --install-extension` installs it.
+.PHONY: vsix
+vsix: deps
+	bash grammar/vscode/scripts/build-vsix.sh $(BUILD)/streamc-sdl.vsix

@@ -15,6 +15,13 @@ packages=(
   python3 netcat-openbsd mawk jq
 )
 
+# Editor support (grammar/vscode): node and npm run the grammar tests and build
+# the .vsix. A node already on PATH (e.g. from nodesource) is used as is;
+# otherwise Debian's packages are installed with the rest.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
