@@ -1,0 +1,160 @@
+#include "io/files_source.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_dir.hpp"
+
+namespace streamc::rt {
+namespace {
+
+using testing::TestDir;
+using Lines = std::vector<std::string_view>;
+
+// One poll's records, with the buffers kept alive by the fixture.
+struct Poller {
+  std::vector<std::shared_ptr<const void>> buffers;
+  std::vector<std::string_view> records;
+  bool finished = false;
+  Lines operator()(FilesSource& s) {
+    records.clear();
+    finished = s.poll(SourceIntake{records, buffers});
+    return records;
+  }
+};
+
+TEST(FilesSource, ReadsMatchingFilesInModificationTimeOrder) {
+  TestDir dir;
+  dir.write("in/b.txt", "b1\nb2\n", 100);
+  dir.write("in/a.txt", "a1\n", 200);
+  dir.write("in/c.txt", "c1\n", 100);  // same mtime as b: by name
+  dir.write("in/skip.json", "no\n", 50);
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"b1", "b2", "c1", "a1"}));
+  EXPECT_FALSE(poll.finished);
+  EXPECT_EQ(src.taken().size(), 3u);
+}
+
+TEST(FilesSource, NewFilesArePickedUpInLaterBatchesOnce) {
+  TestDir dir;
+  dir.write("in/1.txt", "one\n", 100);
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"one"}));
+  EXPECT_EQ(poll(src), (Lines{}));
+  dir.write("in/2.txt", "two\n", 50);  // older mtime, but new to the source
+  EXPECT_EQ(poll(src), (Lines{"two"}));
+  EXPECT_EQ(poll(src), (Lines{}));
+}
+
+TEST(FilesSource, MissingDirectoryIsNoFilesYet) {
+  TestDir dir;
+  FilesSource src("lines", dir / "later/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{}));
+  dir.write("later/x.txt", "x\n");
+  EXPECT_EQ(poll(src), (Lines{"x"}));
+}
+
+TEST(FilesSource, MaxFilesPerBatch) {
+  TestDir dir;
+  for (int i = 0; i < 5; ++i) dir.write("in/" + std::to_string(i) + ".txt", "f" + std::to_string(i) + "\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {.max_files_per_batch = 2});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"f0", "f1"}));
+  EXPECT_EQ(poll(src), (Lines{"f2", "f3"}));
+  EXPECT_EQ(poll(src), (Lines{"f4"}));
+  EXPECT_EQ(poll(src), (Lines{}));
+}
+
+TEST(FilesSource, LineEndings) {
+  TestDir dir;
+  dir.write("in/1.txt", "", 1);                         // empty file: no records
+  dir.write("in/2.txt", "no newline", 2);               // last line still counts
+  dir.write("in/3.txt", "crlf\r\nblank\n\nend\r", 3);   // \r\n, empty line, trailing \r
+  dir.write("in/4.txt", "\n", 4);                       // one empty record
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"no newline", "crlf", "blank", "", "end", ""}));
+}
+
+TEST(FilesSource, DirectoriesMatchingTheGlobAreSkipped) {
+  TestDir dir;
+  dir.write("in/sub.txt/inner", "x\n");
+  dir.write("in/real.txt", "r\n");
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"r"}));
+}
+
+TEST(FilesSource, OnceTakesEverythingPresentAtStartInOneBatch) {
+  TestDir dir;
+  for (int i = 0; i < 3; ++i) dir.write("in/" + std::to_string(i) + ".txt", std::to_string(i) + "\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {.max_files_per_batch = 1});
+  src.start(RunMode::Once);
+  dir.write("in/late.txt", "late\n", 1);  // not there at start
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"0", "1", "2"}));
+  EXPECT_TRUE(poll.finished);
+}
+
+TEST(FilesSource, AvailableNowRespectsMaxFilesAndEnds) {
+  TestDir dir;
+  for (int i = 0; i < 3; ++i) dir.write("in/" + std::to_string(i) + ".txt", std::to_string(i) + "\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {.max_files_per_batch = 2});
+  src.start(RunMode::AvailableNow);
+  dir.write("in/late.txt", "late\n", 1);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"0", "1"}));
+  EXPECT_FALSE(poll.finished);
+  EXPECT_EQ(poll(src), (Lines{"2"}));
+  EXPECT_TRUE(poll.finished);
+}
+
+TEST(FilesSource, AvailableNowWithNoFilesIsFinishedAtOnce) {
+  TestDir dir;
+  FilesSource src("lines", dir / "none/*.txt", {});
+  src.start(RunMode::AvailableNow);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{}));
+  EXPECT_TRUE(poll.finished);
+}
+
+TEST(FilesSource, UnreadableFileIsFatal) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads everything";
+  TestDir dir;
+  std::string p = dir.write("in/secret.txt", "x\n");
+  ::chmod(p.c_str(), 0);
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Continuous);
+  Poller poll;
+  try {
+    poll(src);
+    FAIL() << "no error";
+  } catch (const FatalError& e) {
+    EXPECT_NE(std::string(e.what()).find("secret.txt"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("source 'lines'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FilesSource, LargeFileSplitsIntoAllLines) {
+  TestDir dir;
+  std::string big;
+  for (int i = 0; i < 100'000; ++i) big += "line " + std::to_string(i) + "\n";
+  dir.write("in/big.txt", big);
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Once);
+  Poller poll;
+  Lines got = poll(src);
+  ASSERT_EQ(got.size(), 100'000u);
+  EXPECT_EQ(got.back(), "line 99999");
+}
+
+}  // namespace
+}  // namespace streamc::rt
