@@ -1,2 +1,4 @@
-// streamc command line; see driver/cli.cpp.
-int main() { return 0; }
+// streamc: compiles an SDL pipeline into a native binary. See driver/cli.cpp.
+#include "driver/cli.hpp"
+
+int main(int argc, char** argv) { return streamc::driver::run_cli(argc, argv); }

@@ -1,0 +1,57 @@
+#include "driver/frontend.hpp"
+
+#include "codegen/emit_cpp.hpp"
+#include "sema/check.hpp"
+#include "syntax/parse.hpp"
+
+namespace streamc::driver {
+
+const std::vector<std::string>& pass_names() {
+  static const std::vector<std::string> names = {"parse", "check", "plan", "codegen"};
+  return names;
+}
+
+namespace {
+std::string dump_checked(const sema::CheckedProgram& p) {
+  std::string out;
+  for (const auto& param : p.params) out += "param " + param.name + ": " + sema::to_string(param.type) + " = " + param.default_text + "\n";
+  out += "batch " + std::to_string(p.batch_us) + "us, threads " + std::to_string(p.threads) + "\n";
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    const auto& n = p.nodes[i];
+    out += "#" + std::to_string(i) + " " + sema::op_name(n.op);
+    if (!n.inputs.empty()) {
+      out += "(";
+      for (size_t k = 0; k < n.inputs.size(); ++k) out += (k ? ", #" : "#") + std::to_string(n.inputs[k]);
+      out += ")";
+    }
+    out += " : " + sema::to_string(n.type);
+    if (!n.stream_name.empty()) out += "  [" + n.stream_name + "]";
+    out += "\n";
+  }
+  for (const auto& s : p.sinks) out += "sink " + s.stream + " <- #" + std::to_string(s.node) + "\n";
+  return out;
+}
+}  // namespace
+
+bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, const std::string& last,
+                const std::string& dump_after, std::string* dump) {
+  out.ast = parse_program(file, diags);
+  if (!out.ast || diags.has_errors()) return false;
+  if (dump && dump_after == "parse") *dump += ast::dump(*out.ast);
+  if (last == "parse") return true;
+
+  out.checked = sema::check_program(*out.ast, file, diags);
+  if (!out.checked) return false;
+  if (dump && dump_after == "check") *dump += dump_checked(*out.checked);
+  if (last == "check") return true;
+
+  out.plan = plan::fuse_narrow_operators(*out.checked);
+  if (dump && dump_after == "plan") *dump += plan::dump(*out.plan);
+  if (last == "plan") return true;
+
+  out.cpp = codegen::emit_cpp(*out.plan);
+  if (dump && dump_after == "codegen") *dump += out.cpp;
+  return true;
+}
+
+}  // namespace streamc::driver

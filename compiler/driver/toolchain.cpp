@@ -1,0 +1,207 @@
+#include "driver/toolchain.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+
+
+namespace fs = std::filesystem;
+
+namespace streamc::driver {
+
+namespace {
+
+bool path_exists(const fs::path& p) {
+  std::error_code ec;
+  return fs::exists(p, ec);
+}
+
+fs::path self_path(const char* argv0) {
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) return p;
+  return fs::absolute(argv0, ec);
+}
+
+uint64_t fnv1a(std::string_view data, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string hex(uint64_t v) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) s[i] = digits[v & 15];
+  return s;
+}
+
+// Runs argv with stdout+stderr to `log_path`; returns the exit status.
+int run(const std::vector<std::string>& argv, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool write_file(const fs::path& p, std::string_view data) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
+bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
+  const char* cxx = std::getenv("CXX");
+  out.cxx = cxx && *cxx ? cxx : "c++";
+
+  fs::path self = self_path(argv0);
+  fs::path prefix = self.parent_path().parent_path();
+  std::vector<std::pair<fs::path, fs::path>> candidates;  // (include dir, runtime lib)
+  if (const char* home = std::getenv("STREAMC_HOME"); home && *home)
+    candidates.emplace_back(fs::path(home) / "include", fs::path(home) / STREAMC_INSTALL_LIBDIR / "streamc" / "libstreamc_runtime.a");
+  candidates.emplace_back(prefix / STREAMC_INSTALL_INCLUDEDIR, prefix / STREAMC_INSTALL_LIBDIR / "streamc" / "libstreamc_runtime.a");
+  candidates.emplace_back(prefix / "include", prefix / "lib" / "streamc" / "libstreamc_runtime.a");
+  for (const auto& [inc, lib] : candidates) {
+    if (path_exists(inc / "streamc" / "runtime" / "api.hpp") && path_exists(lib)) {
+      out.include_dirs = {inc.string()};
+      out.runtime_lib = lib.string();
+      break;
+    }
+  }
+  if (out.runtime_lib.empty()) {
+    // Running from the build tree.
+    std::string dirs = STREAMC_BUILD_INCLUDE_DIRS;
+    std::stringstream ss(dirs);
+    std::string d;
+    while (std::getline(ss, d, ':')) out.include_dirs.push_back(d);
+    out.runtime_lib = STREAMC_BUILD_RUNTIME_LIB;
+    if (!path_exists(out.runtime_lib)) {
+      error = "cannot find the streamc runtime library (looked beside " + self.string() + " and at " + out.runtime_lib +
+              "); set STREAMC_HOME to the install prefix";
+      return false;
+    }
+  }
+
+  if (const char* c = std::getenv("STREAMC_CACHE_DIR"); c && *c) {
+    out.cache_dir = c;
+  } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
+    out.cache_dir = std::string(x) + "/streamc";
+  } else if (const char* h = std::getenv("HOME"); h && *h) {
+    out.cache_dir = std::string(h) + "/.cache/streamc";
+  } else {
+    out.cache_dir = "/tmp/streamc-cache";
+  }
+  return true;
+}
+
+std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary) {
+  std::vector<std::string> cmd = {tc.cxx, "-std=c++20", "-O2", "-w", "-o", binary, cpp_file};
+  for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
+  cmd.push_back(tc.runtime_lib);
+  // abseil's hash tables, linked statically so the binary can be copied
+  // anywhere; libstdc++ too.
+  for (const char* lib : {"absl_raw_hash_set", "absl_hashtablez_sampler", "absl_hash", "absl_city",
+                          "absl_low_level_hash", "absl_synchronization", "absl_stacktrace", "absl_symbolize",
+                          "absl_debugging_internal", "absl_demangle_internal", "absl_malloc_internal",
+                          "absl_graphcycles_internal", "absl_time", "absl_time_zone", "absl_civil_time",
+                          "absl_int128", "absl_exponential_biased", "absl_strings", "absl_strings_internal",
+                          "absl_throw_delegate", "absl_base", "absl_spinlock_wait", "absl_raw_logging_internal",
+                          "absl_log_severity"})
+    cmd.push_back(std::string("-l:lib") + lib + ".a");
+  cmd.push_back("-static-libstdc++");
+  cmd.push_back("-static-libgcc");
+  cmd.push_back("-pthread");
+  return cmd;
+}
+
+BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std::string& output, std::string& kept,
+                         std::string& log) {
+  // The key covers everything that decides the binary: the code, the
+  // command, and the runtime library it links.
+  std::string key_text = cpp;
+  for (const auto& part : compile_command(tc, "X", "Y")) key_text += "\n" + part;
+  std::error_code ec;
+  auto lib_size = fs::file_size(tc.runtime_lib, ec);
+  auto lib_time = fs::last_write_time(tc.runtime_lib, ec).time_since_epoch().count();
+  key_text += "\n" + std::to_string(lib_size) + ":" + std::to_string(lib_time) + ":" + STREAMC_VERSION;
+  fs::path dir = fs::path(tc.cache_dir) / hex(fnv1a(key_text));
+  fs::path binary = dir / "program";
+  fs::path source = dir / "program.cpp";
+  fs::path logf = dir / "compiler.log";
+
+  auto copy_out = [&]() {
+    fs::path tmp = fs::path(output).concat(".streamc-tmp");
+    fs::copy_file(binary, tmp, fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      log = "cannot write '" + output + "': " + ec.message();
+      return false;
+    }
+    fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec, ec);
+    fs::rename(tmp, output, ec);
+    if (ec) {
+      log = "cannot write '" + output + "': " + ec.message();
+      fs::remove(tmp, ec);
+      return false;
+    }
+    return true;
+  };
+
+  if (path_exists(binary) && read_file(source) == cpp) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
+
+  fs::create_directories(dir, ec);
+  if (ec || !write_file(source, cpp)) {
+    log = "cannot write to the cache directory '" + dir.string() + "'" + (ec ? ": " + ec.message() : "");
+    return BuildResult::IoError;
+  }
+  fs::path tmp_binary = dir / ("program.tmp." + std::to_string(getpid()));
+  int status = run(compile_command(tc, source.string(), tmp_binary.string()), logf.string());
+  if (status != 0) {
+    kept = source.string();
+    log = logf.string();
+    fs::remove(tmp_binary, ec);
+    return BuildResult::CompilerFailed;
+  }
+  fs::rename(tmp_binary, binary, ec);
+  if (ec) {
+    log = "cannot write to the cache directory: " + ec.message();
+    return BuildResult::IoError;
+  }
+  return copy_out() ? BuildResult::Built : BuildResult::IoError;
+}
+
+}  // namespace streamc::driver

@@ -1,0 +1,32 @@
+// Building a generated program: finding the runtime (installed beside
+// streamc, or the build tree it came from), running the system C++ compiler,
+// and the content-hash cache that makes a second compile instant.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace streamc::driver {
+
+struct Toolchain {
+  std::string cxx;                        // $CXX or "c++"
+  std::vector<std::string> include_dirs;  // runtime + stdlib headers
+  std::string runtime_lib;                // libstreamc_runtime.a
+  std::string cache_dir;                  // $STREAMC_CACHE_DIR, else ~/.cache/streamc
+};
+
+// Locates everything; on failure returns false with a readable reason.
+bool find_toolchain(const char* argv0, Toolchain& out, std::string& error);
+
+// The full compiler command line for `cpp_file` -> `binary`.
+std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary);
+
+enum class BuildResult { Built, Cached, CompilerFailed, IoError };
+
+// Builds `cpp` into `output`, reusing the cache when the same code was built
+// with the same toolchain before. On CompilerFailed, `kept` names the kept
+// C++ file and `log` the compiler's messages; on IoError `log` is the reason.
+BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std::string& output, std::string& kept,
+                         std::string& log);
+
+}  // namespace streamc::driver

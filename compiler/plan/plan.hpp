@@ -1,0 +1,36 @@
+// The physical plan: which dataflow nodes are materialized per batch, and the
+// fused loops ("stages") that fill them. A stage reads one materialized node,
+// runs a chain of narrow operators (map, flat_map, filter) inline, and feeds
+// one materialized node: a vector, a hash table, an accumulator.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sema/program.hpp"
+
+namespace streamc::plan {
+
+struct Stage {
+  int start = -1;           // materialized node read by the loop
+  std::vector<int> chain;   // narrow nodes applied inline, in order
+  int target = -1;          // materialized node fed by the loop
+};
+
+struct Plan {
+  const sema::CheckedProgram* program = nullptr;
+  std::vector<bool> live;          // reaches a sink
+  std::vector<bool> materialized;  // has a per-batch container
+  std::vector<int> consumers;      // number of downstream nodes and sinks
+  std::vector<Stage> stages;       // in execution order
+};
+
+// Builds the plan: narrow operators fused into one loop per stage, stage
+// boundaries at wide operators (hash aggregation, reduce, count), unions, and
+// streams read by more than one consumer.
+Plan fuse_narrow_operators(const sema::CheckedProgram& program);
+
+// `streamc --dump-after=plan`.
+std::string dump(const Plan& plan);
+
+}  // namespace streamc::plan

@@ -1,0 +1,383 @@
+// Expression typing: literals, names, operators, built-in calls, lambdas.
+#include <algorithm>
+
+#include "sema/checker.hpp"
+
+namespace streamc::sema {
+
+using ast::Expr;
+using ast::ExprKind;
+using ast::Op;
+using K = Type::Kind;
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = name.size() <= 3 ? 1 : name.size() <= 6 ? 2 : 3;
+  for (const auto& c : candidates) {
+    size_t d = edit_distance(name, c);
+    if (d <= best_d && (best.empty() || d < edit_distance(name, best))) best = c;
+  }
+  return best;
+}
+
+void Checker::not_supported(SourceRange r, const std::string& what) {
+  diags_.error(r, what + " is not supported yet");
+}
+
+namespace {
+std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
+}  // namespace
+
+TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
+  switch (e.kind) {
+    case ExprKind::IntLit: return record(e, types::integer());
+    case ExprKind::FloatLit: return record(e, types::floating());
+    case ExprKind::StringLit: return record(e, types::string());
+    case ExprKind::BoolLit: return record(e, types::boolean());
+    case ExprKind::DurationLit: return record(e, types::duration());
+    case ExprKind::NullLit:
+      not_supported(e.range, "'null' (optional values)");
+      return record(e, types::error());
+    case ExprKind::Name: {
+      for (auto it = scope.rbegin(); it != scope.rend(); ++it)
+        if (it->name == e.text) return record(e, it->type);
+      auto found = names_.find(e.text);
+      if (found != names_.end()) {
+        switch (found->second.kind) {
+          case NameKind::Param: return record(e, result_.params[found->second.index].type);
+          case NameKind::Source:
+          case NameKind::Stream:
+          case NameKind::Table:
+            diags_.error(e.range, q(e.text) +
+                                      " is a stream; a stream can start a dataflow or be the argument of union, "
+                                      "not be used as a value");
+            return record(e, types::error());
+          case NameKind::Schema:
+            diags_.error(e.range, q(e.text) + " is a schema, not a value");
+            return record(e, types::error());
+        }
+      }
+      std::vector<std::string> candidates;
+      for (const auto& v : scope) candidates.push_back(v.name);
+      for (const auto& [name, entry] : names_)
+        if (entry.kind == NameKind::Param) candidates.push_back(name);
+      std::string near = closest_name(e.text, candidates);
+      if (!builtin_overloads(e.text).empty())
+        diags_.error(e.range, q(e.text) + " is a function; call it with arguments, e.g. " + e.text + "(…)");
+      else
+        diags_.error(e.range, "unknown name " + q(e.text) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+      return record(e, types::error());
+    }
+    case ExprKind::Field: {
+      TypeRef obj = check_expr(*e.children[0], scope);
+      if (obj->is_error()) return record(e, obj);
+      if (obj->is(K::Record)) {
+        for (size_t i = 0; i < obj->fields.size(); ++i)
+          if (obj->fields[i] == e.text) return record(e, obj->elements[i]);
+        diags_.error(e.name_range, "no field " + q(e.text) + " in " + to_string(obj));
+        return record(e, types::error());
+      }
+      diags_.error(e.name_range, "cannot take field " + q(e.text) + " of a value of type " + to_string(obj));
+      return record(e, types::error());
+    }
+    case ExprKind::TupleIndex: {
+      TypeRef obj = check_expr(*e.children[0], scope);
+      if (obj->is_error()) return record(e, obj);
+      if (!obj->is(K::Tuple)) {
+        diags_.error(e.range, "cannot take element ." + std::to_string(e.int_value) + " of a value of type " +
+                                  to_string(obj) + "; it is not a tuple");
+        return record(e, types::error());
+      }
+      if (e.int_value < 0 || static_cast<size_t>(e.int_value) >= obj->elements.size()) {
+        diags_.error(e.range, "tuple " + to_string(obj) + " has no element ." + std::to_string(e.int_value) +
+                                  " (it has " + std::to_string(obj->elements.size()) + ")");
+        return record(e, types::error());
+      }
+      return record(e, obj->elements[e.int_value]);
+    }
+    case ExprKind::Star:
+    case ExprKind::FieldStar:
+      diags_.error(e.range, "'*' is only allowed as an argument of select");
+      return record(e, types::error());
+    case ExprKind::Alias:
+      diags_.error(e.range, "'as' names a column; it is only allowed in select and explode");
+      return record(e, types::error());
+    case ExprKind::Lambda:
+      diags_.error(e.range, "a lambda is only allowed as the argument of an operator such as map or filter");
+      return record(e, types::error());
+    case ExprKind::Pipe:
+      diags_.error(e.range, "a dataflow ('|>') cannot be used as a value");
+      return record(e, types::error());
+    case ExprKind::Tuple: {
+      std::vector<TypeRef> elems;
+      bool bad = false;
+      for (const auto& c : e.children) {
+        elems.push_back(check_expr(*c, scope));
+        bad |= elems.back()->is_error();
+      }
+      return record(e, bad ? types::error() : types::tuple(std::move(elems)));
+    }
+    case ExprKind::List: {
+      if (e.children.empty()) {
+        not_supported(e.range, "an empty list literal (its element type cannot be inferred)");
+        return record(e, types::error());
+      }
+      TypeRef elem;
+      for (const auto& c : e.children) {
+        TypeRef t = check_expr(*c, scope);
+        if (t->is_error()) return record(e, t);
+        if (!elem) {
+          elem = t;
+          continue;
+        }
+        TypeRef u = unify(elem, t);
+        if (!u) {
+          diags_.error(c->range, "list elements must have one type: this is " + to_string(t) + ", earlier ones are " +
+                                     to_string(elem));
+          return record(e, types::error());
+        }
+        elem = u;
+      }
+      return record(e, types::list(elem));
+    }
+    case ExprKind::Record:
+      not_supported(e.range, "a record literal");
+      for (const auto& a : e.args) check_expr(*a.value, scope);
+      return record(e, types::error());
+    case ExprKind::Unary: {
+      TypeRef t = check_expr(*e.children[0], scope);
+      if (t->is_error()) return record(e, t);
+      if (e.op == Op::Not) {
+        if (!t->is(K::Bool)) {
+          diags_.error(e.range, "'not' needs a bool, found " + to_string(t));
+          return record(e, types::error());
+        }
+        return record(e, t);
+      }
+      if (!t->is_numeric() && !t->is(K::Duration)) {
+        diags_.error(e.range, "unary '-' needs a number, found " + to_string(t));
+        return record(e, types::error());
+      }
+      return record(e, t);
+    }
+    case ExprKind::Binary: return check_binary(e, scope);
+    case ExprKind::If: {
+      TypeRef c = check_expr(*e.children[0], scope);
+      TypeRef a = check_expr(*e.children[1], scope);
+      TypeRef b = check_expr(*e.children[2], scope);
+      if (!c->is_error() && !c->is(K::Bool)) diags_.error(e.children[0]->range, "the condition of 'if' must be bool, found " + to_string(c));
+      if (a->is_error() || b->is_error() || c->is_error()) return record(e, types::error());
+      TypeRef u = unify(a, b);
+      if (!u || u->is(K::Optional)) {
+        diags_.error(e.range, "the branches of 'if' have different types: " + to_string(a) + " and " + to_string(b));
+        return record(e, types::error());
+      }
+      return record(e, u);
+    }
+    case ExprKind::Call: return check_call(e, scope);
+  }
+  return record(e, types::error());
+}
+
+TypeRef Checker::check_binary(const Expr& e, Scope& scope) {
+  TypeRef a = check_expr(*e.children[0], scope);
+  TypeRef b = check_expr(*e.children[1], scope);
+  if (a->is_error() || b->is_error()) return record(e, types::error());
+  std::string op = ast::op_spelling(e.op);
+  auto mismatch = [&](const std::string& hint = {}) {
+    diags_.error(e.range, "cannot apply '" + op + "' to " + to_string(a) + " and " + to_string(b) + hint);
+    return record(e, types::error());
+  };
+  switch (e.op) {
+    case Op::And:
+    case Op::Or:
+      if (!a->is(K::Bool) || !b->is(K::Bool)) return mismatch("; it needs two bools");
+      return record(e, types::boolean());
+    case Op::Add:
+      if (a->is(K::String) && b->is(K::String)) return record(e, types::string());
+      if (a->is(K::String) || b->is(K::String)) return mismatch("; convert with to_string(…) first");
+      [[fallthrough]];
+    case Op::Sub:
+      if (a->is(K::Timestamp) && b->is(K::Duration)) return record(e, a);
+      if (e.op == Op::Sub && a->is(K::Timestamp) && b->is(K::Timestamp)) return record(e, types::duration());
+      if (a->is(K::Duration) && b->is(K::Duration)) return record(e, a);
+      [[fallthrough]];
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod:
+      if (e.op == Op::Mul && a->is(K::Duration) && b->is(K::Int)) return record(e, a);
+      if (!a->is_numeric() || !b->is_numeric()) return mismatch();
+      return record(e, a->is(K::Int) && b->is(K::Int) ? types::integer() : types::floating());
+    case Op::Eq:
+    case Op::Ne:
+      if (!unify(a, b) || a->is(K::Null) || b->is(K::Null)) return mismatch();
+      return record(e, types::boolean());
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge: {
+      bool ok = (a->is_numeric() && b->is_numeric()) || (same_type(a, b) && (a->is(K::String) || a->is(K::Timestamp) || a->is(K::Duration)));
+      if (!ok) return mismatch();
+      return record(e, types::boolean());
+    }
+    case Op::Coalesce:
+      not_supported(e.range, "'?\?' (optional values)");
+      return record(e, types::error());
+    default: return mismatch();
+  }
+}
+
+TypeRef Checker::check_call(const Expr& e, Scope& scope) {
+  const Expr& callee = *e.children[0];
+  if (callee.kind != ExprKind::Name) {
+    if (callee.kind == ExprKind::Field) {
+      not_supported(callee.range, "calling a namespaced function such as '" + std::string(file_.slice(callee.range)) + "' (imports)");
+    } else {
+      diags_.error(callee.range, "this expression cannot be called");
+    }
+    return record(e, types::error());
+  }
+  const std::string& name = callee.text;
+  auto overloads = builtin_overloads(name);
+  if (overloads.empty()) {
+    if (is_future_function(name)) {
+      not_supported(callee.range, "the function " + q(name));
+    } else if (std::find(operator_names().begin(), operator_names().end(), name) != operator_names().end()) {
+      diags_.error(callee.range, q(name) + " is an operator; use it in a dataflow: stream |> " + name + "(…)");
+    } else {
+      std::vector<std::string> candidates;
+      for (const auto& b : builtins()) candidates.push_back(b.name);
+      std::string near = closest_name(name, candidates);
+      diags_.error(callee.range, "unknown function " + q(name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+    }
+    for (const auto& a : e.args) check_expr(*a.value, scope);
+    return record(e, types::error());
+  }
+  std::vector<TypeRef> args;
+  for (const auto& a : e.args) {
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, "function " + q(name) + " takes no named arguments");
+      return record(e, types::error());
+    }
+    args.push_back(check_expr(*a.value, scope));
+    if (args.back()->is_error()) return record(e, types::error());
+  }
+  // Exact match first, then with int → float widening.
+  for (int widen = 0; widen < 2; ++widen) {
+    for (const Builtin* b : overloads) {
+      if (b->params.size() != args.size()) continue;
+      bool ok = true;
+      for (size_t i = 0; i < args.size() && ok; ++i)
+        ok = same_type(b->params[i], args[i]) || (widen && b->params[i]->is(K::Float) && args[i]->is(K::Int));
+      if (ok) return record(e, b->result);
+    }
+  }
+  // Report against the first overload of the right arity, at the first bad argument.
+  for (const Builtin* b : overloads) {
+    if (b->params.size() != args.size()) continue;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (same_type(b->params[i], args[i])) continue;
+      std::string expected;
+      for (const Builtin* o : overloads)
+        if (o->params.size() == args.size()) expected += (expected.empty() ? "" : " or ") + to_string(o->params[i]);
+      diags_.error(e.args[i].value->range, "argument " + std::to_string(i + 1) + " of " + q(name) + " must be " +
+                                               expected + ", found " + to_string(args[i]));
+      return record(e, types::error());
+    }
+  }
+  std::string arities;
+  for (const Builtin* b : overloads) {
+    std::string a = std::to_string(b->params.size());
+    if (arities.find(a) == std::string::npos) arities += (arities.empty() ? "" : " or ") + a;
+  }
+  diags_.error(e.range, q(name) + " takes " + arities + " argument" + (arities == "1" ? "" : "s") + ", " +
+                            std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") + " given");
+  return record(e, types::error());
+}
+
+TypeRef Checker::check_lambda(const Expr& e, const std::vector<TypeRef>& inputs, std::string_view op, Scope& scope) {
+  std::string opq = q(op);
+  if (e.kind != ExprKind::Lambda) {
+    std::string example = inputs.size() == 2 ? "(a, b) -> a + b" : "x -> …";
+    diags_.error(e.range, opq + " needs a function such as " + example);
+    check_expr(e, scope);
+    return types::error();
+  }
+  LambdaInfo info;
+  if (e.params.size() == inputs.size()) {
+    info.param_types = inputs;
+  } else if (inputs.size() == 1 && inputs[0]->is(K::Tuple) && inputs[0]->elements.size() == e.params.size()) {
+    info.param_types = inputs[0]->elements;
+    info.destructures = true;
+  } else {
+    std::string got = std::to_string(e.params.size()) + " parameter" + (e.params.size() == 1 ? "" : "s");
+    std::string want = std::to_string(inputs.size());
+    std::string what = inputs.size() == 1 ? "one " + to_string(inputs[0]) : want + " values";
+    diags_.error(e.range, "the function given to " + opq + " takes " + got + ", but " + opq + " passes it " + what);
+    return types::error();
+  }
+  for (size_t i = 0; i < e.params.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (e.params[i].name == e.params[j].name) {
+        diags_.error(e.params[i].range, "parameter " + q(e.params[i].name) + " is declared twice");
+        return types::error();
+      }
+  size_t mark = scope.size();
+  for (size_t i = 0; i < e.params.size(); ++i) scope.push_back({e.params[i].name, info.param_types[i]});
+  TypeRef body = check_expr(*e.children[0], scope);
+  scope.resize(mark);
+  result_.lambdas[&e] = std::move(info);
+  return record(e, body);
+}
+
+TypeRef Checker::check_startup_expr(const Expr& e, const TypeRef& expected, std::string_view what) {
+  Scope none;
+  TypeRef t = check_expr(e, none);
+  if (t->is_error()) return t;
+  if (!same_type(t, expected) && !(expected->is(K::Float) && t->is(K::Int))) {
+    diags_.error(e.range, std::string(what) + " must be " + to_string(expected) + ", found " + to_string(t));
+    return types::error();
+  }
+  return t;
+}
+
+bool Checker::constant_duration(const Expr& e, std::string_view what, int64_t& micros) {
+  if (e.kind == ExprKind::DurationLit) {
+    if (e.int_value <= 0) {
+      diags_.error(e.range, std::string(what) + " must be positive");
+      return false;
+    }
+    micros = e.int_value;
+    record(e, types::duration());
+    return true;
+  }
+  diags_.error(e.range, std::string(what) + " must be a duration such as 1s or 250ms");
+  return false;
+}
+
+bool Checker::constant_int(const Expr& e, std::string_view what, int64_t& value) {
+  if (e.kind == ExprKind::IntLit) {
+    value = e.int_value;
+    record(e, types::integer());
+    return true;
+  }
+  diags_.error(e.range, std::string(what) + " must be an integer literal");
+  return false;
+}
+
+}  // namespace streamc::sema

@@ -1,0 +1,625 @@
+// Declarations and the dataflow graph: params, config, sources, streams
+// (chains of operators), sinks.
+#include <algorithm>
+#include <filesystem>
+
+#include "sema/checker.hpp"
+
+namespace streamc::sema {
+
+using ast::Decl;
+using ast::DeclKind;
+using ast::Expr;
+using ast::ExprKind;
+using K = Type::Kind;
+
+namespace {
+std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+const char* decl_word(DeclKind k) {
+  switch (k) {
+    case DeclKind::Param: return "param";
+    case DeclKind::Config: return "config";
+    case DeclKind::Import: return "import";
+    case DeclKind::Schema: return "schema";
+    case DeclKind::Source: return "source";
+    case DeclKind::Table: return "table";
+    case DeclKind::Stream: return "stream";
+    case DeclKind::Sink: return "sink";
+  }
+  return "declaration";
+}
+}  // namespace
+
+const char* op_name(Node::Op op) {
+  switch (op) {
+    case Node::Op::Source: return "source";
+    case Node::Op::Map: return "map";
+    case Node::Op::FlatMap: return "flat_map";
+    case Node::Op::Filter: return "filter";
+    case Node::Op::Union: return "union";
+    case Node::Op::ReduceByKey: return "reduce_by_key";
+    case Node::Op::CountByValue: return "count_by_value";
+    case Node::Op::Reduce: return "reduce";
+    case Node::Op::Count: return "count";
+  }
+  return "?";
+}
+
+std::optional<CheckedProgram> check_program(const ast::Program& program, const SourceFile& file, Diagnostics& diags) {
+  Checker checker(file, diags);
+  return checker.run(program);
+}
+
+std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
+  result_.source_path = file_.path();
+  result_.name = std::filesystem::path(file_.path()).stem().string();
+  declare_names(program);
+  bool has_config = false;
+  for (const auto& d : program.decls) {
+    switch (d.kind) {
+      case DeclKind::Param: check_param(d); break;
+      case DeclKind::Config:
+        if (has_config) diags_.error(d.range, "only one config block is allowed");
+        has_config = true;
+        check_config(d);
+        break;
+      case DeclKind::Import: not_supported(d.range, "import (C++ functions)"); break;
+      case DeclKind::Schema: not_supported(d.range, "schema (structured records)"); break;
+      case DeclKind::Table: not_supported(d.range, "table (static inputs for joins)"); break;
+      case DeclKind::Source: check_source(d); break;
+      case DeclKind::Stream: check_stream(d); break;
+      case DeclKind::Sink: check_sink(d); break;
+    }
+  }
+  if (!diags_.has_errors() && result_.sinks.empty()) {
+    SourceRange where = program.decls.empty() ? SourceRange{0, 0} : program.decls.back().range;
+    diags_.error(where, "the program has no sink, so nothing would run; add one such as: sink NAME -> console()");
+  }
+  if (diags_.has_errors()) return std::nullopt;
+  return std::move(result_);
+}
+
+void Checker::declare_names(const ast::Program& program) {
+  for (const auto& d : program.decls) {
+    NameKind kind;
+    switch (d.kind) {
+      case DeclKind::Param: kind = NameKind::Param; break;
+      case DeclKind::Source: kind = NameKind::Source; break;
+      case DeclKind::Table: kind = NameKind::Table; break;
+      case DeclKind::Stream: kind = NameKind::Stream; break;
+      case DeclKind::Schema: kind = NameKind::Schema; break;
+      default: continue;
+    }
+    auto [it, inserted] = names_.emplace(d.name.name, NameEntry{kind, &d, -1});
+    if (!inserted) {
+      auto& err = diags_.error(d.name.range, "redefinition of " + q(d.name.name));
+      err.notes.push_back({it->second.decl->name.range, "previous definition is here"});
+    }
+  }
+}
+
+void Checker::check_param(const Decl& d) {
+  ParamInfo p;
+  p.name = d.name.name;
+  p.range = d.range;
+  p.type = d.type ? resolve_type(*d.type) : types::error();
+  if (!p.type->is_error() && !(p.type->is(K::Int) || p.type->is(K::Float) || p.type->is(K::Bool) ||
+                               p.type->is(K::String) || p.type->is(K::Duration))) {
+    diags_.error(d.type->range, "a param must be int, float, bool, string or duration, not " + to_string(p.type));
+    p.type = types::error();
+  }
+  if (d.value && !p.type->is_error()) {
+    const Expr& v = *d.value;
+    bool negative = v.kind == ExprKind::Unary && v.op == ast::Op::Neg;
+    const Expr& lit = negative ? *v.children[0] : v;
+    std::string sign = negative ? "-" : "";
+    bool ok = false;
+    switch (p.type->kind) {
+      case K::Int: ok = lit.kind == ExprKind::IntLit; p.default_text = sign + std::to_string(lit.int_value); break;
+      case K::Float:
+        ok = lit.kind == ExprKind::FloatLit || lit.kind == ExprKind::IntLit;
+        p.default_text = sign + std::string(file_.slice(lit.range));
+        break;
+      case K::Bool: ok = !negative && lit.kind == ExprKind::BoolLit; p.default_text = lit.bool_value ? "true" : "false"; break;
+      case K::String: ok = !negative && lit.kind == ExprKind::StringLit; p.default_text = lit.text; break;
+      case K::Duration: ok = !negative && lit.kind == ExprKind::DurationLit; p.default_text = lit.text; break;
+      default: break;
+    }
+    if (!ok) {
+      Scope none;
+      TypeRef t = check_expr(v, none);
+      if (!t->is_error())
+        diags_.error(v.range, "the default of param " + q(p.name) + " must be a " + to_string(p.type) +
+                                  " literal" + (same_type(t, p.type) ? "" : ", found " + to_string(t)));
+      p.type = types::error();
+    } else {
+      record(v, p.type);
+      if (negative) record(lit, p.type);
+    }
+  } else if (!d.value && !p.type->is_error()) {
+    diags_.error(d.range, "param " + q(p.name) + " needs a default value: param " + p.name + ": " +
+                              to_string(p.type) + " = …");
+    p.type = types::error();
+  }
+  names_[p.name].index = static_cast<int>(result_.params.size());
+  result_.params.push_back(std::move(p));
+}
+
+void Checker::check_config(const Decl& d) {
+  for (const auto& entry : d.entries) {
+    const std::string& key = entry.name.name;
+    if (key == "batch") {
+      constant_duration(*entry.value, "the batch interval", result_.batch_us);
+    } else if (key == "threads") {
+      if (constant_int(*entry.value, "threads", result_.threads) && result_.threads < 1) {
+        diags_.error(entry.value->range, "threads must be at least 1");
+      }
+    } else if (key == "checkpoint") {
+      not_supported(entry.name.range, "checkpointing");
+    } else {
+      std::string near = closest_name(key, {"batch", "threads", "checkpoint"});
+      diags_.error(entry.name.range, "unknown config key " + q(key) +
+                                         (near.empty() ? "; the keys are batch, threads and checkpoint" : "; did you mean " + q(near) + "?"));
+    }
+  }
+}
+
+const Expr* Checker::named_arg(const Expr& call, std::string_view name) const {
+  for (const auto& a : call.args)
+    if (a.name.name == name) return a.value.get();
+  return nullptr;
+}
+
+bool Checker::named_args(const Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
+                         std::string_view what) {
+  size_t positional = 0;
+  bool ok = true;
+  for (const auto& a : call.args) {
+    if (a.name.name.empty()) {
+      if (++positional > max_positional) {
+        diags_.error(a.value->range, std::string(what) + " takes " + std::to_string(max_positional) +
+                                         " positional argument" + (max_positional == 1 ? "" : "s"));
+        ok = false;
+      }
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), a.name.name) == allowed.end()) {
+      std::vector<std::string> names(allowed.begin(), allowed.end());
+      std::string near = closest_name(a.name.name, names);
+      std::string list;
+      for (auto n : allowed) list += (list.empty() ? "" : ", ") + std::string(n);
+      diags_.error(a.name.range, std::string(what) + " has no option " + q(a.name.name) +
+                                     (near.empty() ? (list.empty() ? "" : "; its options are " + list) : "; did you mean " + q(near) + "?"));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool Checker::format_option(const Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed) {
+  const Expr* f = named_arg(call, "format");
+  if (!f) return true;
+  if (f->kind != ExprKind::Name) {
+    diags_.error(f->range, "format must be one of text, json or csv");
+    return false;
+  }
+  if (std::find(allowed.begin(), allowed.end(), f->text) != allowed.end()) {
+    format = f->text == "json" ? DataFormat::Json : DataFormat::Text;
+    return true;
+  }
+  if (f->text == "json" || f->text == "csv" || f->text == "text") {
+    not_supported(f->range, "format: " + f->text + " here");
+  } else {
+    diags_.error(f->range, "unknown format " + q(f->text) + "; use text, json or csv");
+  }
+  return false;
+}
+
+void Checker::check_source(const Decl& d) {
+  const Expr* call = d.value.get();
+  names_[d.name.name].index = -1;
+  if (!call || call->kind != ExprKind::Call || call->children[0]->kind != ExprKind::Name) {
+    diags_.error(call ? call->range : d.range, "a source is a connector call such as socket(\"localhost\", 9999) or files(\"in/*.txt\")");
+    return;
+  }
+  const std::string& conn = call->callee_name();
+  SourceInfo s;
+  s.name = d.name.name;
+  s.range = d.range;
+  s.element = types::string();
+  std::string what = "source " + q(conn);
+  if (conn == "socket") {
+    s.connector = Connector::Socket;
+    if (!named_args(*call, {"format", "schema", "on_error"}, 2, what)) return;
+    std::vector<const Expr*> pos;
+    for (const auto& a : call->args)
+      if (a.name.name.empty()) pos.push_back(a.value.get());
+    if (pos.size() != 2) {
+      diags_.error(call->range, "socket needs a host and a port: socket(\"localhost\", 9999)");
+      return;
+    }
+    if (check_startup_expr(*pos[0], types::string(), "the socket host")->is_error()) return;
+    if (check_startup_expr(*pos[1], types::integer(), "the socket port")->is_error()) return;
+    s.args = pos;
+  } else if (conn == "files") {
+    s.connector = Connector::Files;
+    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch"}, 1, what)) return;
+    if (call->args.empty() || !call->args[0].name.name.empty()) {
+      diags_.error(call->range, "files needs a path or glob: files(\"in/*.txt\", format: text)");
+      return;
+    }
+    if (check_startup_expr(*call->args[0].value, types::string(), "the files path")->is_error()) return;
+    s.args = {call->args[0].value.get()};
+    if (const Expr* m = named_arg(*call, "max_files_per_batch")) {
+      if (check_startup_expr(*m, types::integer(), "max_files_per_batch")->is_error()) return;
+      s.max_files_per_batch = m;
+    }
+  } else if (conn == "kafka" || conn == "generate") {
+    not_supported(call->children[0]->range, "the " + conn + " source");
+    return;
+  } else if (conn == "console" || conn == "postgres") {
+    diags_.error(call->children[0]->range, q(conn) + " is a sink connector; sources are socket, files, kafka and generate");
+    return;
+  } else {
+    std::string near = closest_name(conn, {"socket", "files", "kafka", "generate"});
+    diags_.error(call->children[0]->range, "unknown source connector " + q(conn) +
+                                               (near.empty() ? "; sources are socket, files, kafka and generate" : "; did you mean " + q(near) + "?"));
+    return;
+  }
+  if (!format_option(*call, s.format, {"text"})) return;
+  if (const Expr* sc = named_arg(*call, "schema")) {
+    not_supported(sc->range, "schema: (structured records)");
+    return;
+  }
+  if (const Expr* oe = named_arg(*call, "on_error")) {
+    if (oe->kind == ExprKind::Name && oe->text == "permissive") s.on_error = OnError::Permissive;
+    else if (oe->kind == ExprKind::Name && oe->text == "drop") s.on_error = OnError::Drop;
+    else if (oe->kind == ExprKind::Name && oe->text == "fail") s.on_error = OnError::Fail;
+    else {
+      diags_.error(oe->range, "on_error must be permissive, drop or fail");
+      return;
+    }
+  }
+  int index = static_cast<int>(result_.sources.size());
+  result_.sources.push_back(std::move(s));
+  Node n;
+  n.op = Node::Op::Source;
+  n.source = index;
+  n.type = types::string();
+  n.range = d.range;
+  n.stream_name = d.name.name;
+  names_[d.name.name].index = add_node(std::move(n));
+}
+
+int Checker::add_node(Node node) {
+  result_.nodes.push_back(std::move(node));
+  return static_cast<int>(result_.nodes.size()) - 1;
+}
+
+void Checker::check_stream(const Decl& d) {
+  int node = check_flow(*d.value);
+  names_[d.name.name].index = node;
+  if (node >= 0) {
+    // A named stream that is just another name gets its own name only if unnamed.
+    if (result_.nodes[node].stream_name.empty()) result_.nodes[node].stream_name = d.name.name;
+  }
+}
+
+int Checker::check_flow(const Expr& e) {
+  if (e.kind == ExprKind::Name) {
+    auto it = names_.find(e.text);
+    if (it == names_.end()) {
+      std::vector<std::string> candidates;
+      for (const auto& [name, entry] : names_)
+        if (entry.kind == NameKind::Source || entry.kind == NameKind::Stream) candidates.push_back(name);
+      std::string near = closest_name(e.text, candidates);
+      diags_.error(e.range, "unknown stream " + q(e.text) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+      return -1;
+    }
+    const NameEntry& entry = it->second;
+    if (entry.kind == NameKind::Table) return -1;  // already reported as not supported
+    if (entry.kind != NameKind::Source && entry.kind != NameKind::Stream) {
+      diags_.error(e.range, q(e.text) + " is a " + decl_word(entry.decl->kind) + ", not a stream");
+      return -1;
+    }
+    if (entry.decl->range.begin > e.range.begin) {
+      diags_.error(e.range, "stream " + q(e.text) + " is used before its declaration on line " +
+                                std::to_string(file_.line_col(entry.decl->range.begin).line));
+      return -1;
+    }
+    return entry.index;  // -1 if its declaration had errors
+  }
+  if (e.kind == ExprKind::Pipe) {
+    int input = check_flow(*e.children[0]);
+    if (input < 0) return -1;
+    return apply_operator(input, *e.children[1]);
+  }
+  diags_.error(e.range, "expected a source or stream name, optionally followed by |> operators");
+  return -1;
+}
+
+bool Checker::hashable(const TypeRef& t) const {
+  switch (t->kind) {
+    case K::Bool:
+    case K::Int:
+    case K::Float:
+    case K::String:
+    case K::Timestamp:
+    case K::Duration: return true;
+    case K::Tuple:
+      return std::all_of(t->elements.begin(), t->elements.end(), [&](const TypeRef& e) { return hashable(e); });
+    default: return false;
+  }
+}
+
+int Checker::apply_operator(int input, const Expr& op) {
+  const Expr* callee = op.kind == ExprKind::Call ? op.children[0].get() : &op;
+  if (callee->kind != ExprKind::Name) {
+    diags_.error(op.range, "expected an operator call after '|>', such as map(x -> …)");
+    return -1;
+  }
+  const std::string& name = callee->text;
+  static const std::vector<ast::Arg> no_args;
+  const std::vector<ast::Arg>& args = op.kind == ExprKind::Call ? op.args : no_args;
+  TypeRef in = result_.nodes[input].type;
+  Node n;
+  n.inputs = {input};
+  n.range = op.range;
+  std::string opq = q(name);
+
+  auto expect_args = [&](size_t count, const char* example) {
+    for (const auto& a : args)
+      if (!a.name.name.empty()) {
+        diags_.error(a.name.range, opq + " takes no named arguments");
+        return false;
+      }
+    if (args.size() != count) {
+      diags_.error(op.range, opq + " takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") +
+                                 ": " + example);
+      return false;
+    }
+    return true;
+  };
+  Scope scope;
+  if (name == "map" || name == "flat_map" || name == "filter") {
+    if (!expect_args(1, name == "filter" ? "filter(x -> condition)" : (name + "(x -> expression)").c_str())) return -1;
+    const Expr& fn = *args[0].value;
+    TypeRef body = check_lambda(fn, {in}, name, scope);
+    if (body->is_error()) return -1;
+    n.fn = &fn;
+    if (name == "map") {
+      n.op = Node::Op::Map;
+      n.type = body;
+    } else if (name == "flat_map") {
+      if (!body->is(K::List)) {
+        diags_.error(fn.children[0]->range, "the function given to 'flat_map' must return a list, found " + to_string(body));
+        return -1;
+      }
+      n.op = Node::Op::FlatMap;
+      n.type = body->elements[0];
+    } else {
+      if (!body->is(K::Bool)) {
+        diags_.error(fn.children[0]->range, "the condition given to 'filter' must be bool, found " + to_string(body));
+        return -1;
+      }
+      n.op = Node::Op::Filter;
+      n.type = in;
+    }
+  } else if (name == "union") {
+    if (!expect_args(1, "union(other_stream)")) return -1;
+    int other = check_flow(*args[0].value);
+    if (other < 0) return -1;
+    TypeRef ot = result_.nodes[other].type;
+    if (!same_type(in, ot)) {
+      diags_.error(args[0].value->range, "union needs streams of one type: this stream has " + to_string(in) +
+                                             ", the other has " + to_string(ot));
+      return -1;
+    }
+    n.op = Node::Op::Union;
+    n.inputs.push_back(other);
+    n.type = in;
+  } else if (name == "reduce_by_key") {
+    if (!expect_args(1, "reduce_by_key((a, b) -> a + b)")) return -1;
+    if (!in->is(K::Tuple) || in->elements.size() != 2) {
+      diags_.error(op.range, "reduce_by_key needs a stream of (key, value) pairs, but this stream has " + to_string(in) +
+                                 "; make pairs first, e.g. map(x -> (x, 1))");
+      return -1;
+    }
+    if (!hashable(in->elements[0])) {
+      diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on; keys must be scalars or tuples of scalars");
+      return -1;
+    }
+    const Expr& fn = *args[0].value;
+    TypeRef v = in->elements[1];
+    TypeRef body = check_lambda(fn, {v, v}, name, scope);
+    if (body->is_error()) return -1;
+    if (!same_type(body, v)) {
+      diags_.error(fn.children[0]->range, "the function given to 'reduce_by_key' must return the value type " +
+                                              to_string(v) + ", found " + to_string(body));
+      return -1;
+    }
+    n.op = Node::Op::ReduceByKey;
+    n.fn = &fn;
+    n.type = in;
+  } else if (name == "reduce") {
+    if (!expect_args(1, "reduce((a, b) -> a + b)")) return -1;
+    const Expr& fn = *args[0].value;
+    TypeRef body = check_lambda(fn, {in, in}, name, scope);
+    if (body->is_error()) return -1;
+    if (!same_type(body, in)) {
+      diags_.error(fn.children[0]->range, "the function given to 'reduce' must return the element type " +
+                                              to_string(in) + ", found " + to_string(body));
+      return -1;
+    }
+    n.op = Node::Op::Reduce;
+    n.fn = &fn;
+    n.type = in;
+  } else if (name == "count_by_value") {
+    if (!expect_args(0, "count_by_value()")) return -1;
+    if (!hashable(in)) {
+      diags_.error(op.range, "count_by_value cannot group values of type " + to_string(in) + "; they must be scalars or tuples of scalars");
+      return -1;
+    }
+    n.op = Node::Op::CountByValue;
+    n.type = types::tuple({in, types::integer()});
+  } else if (name == "count") {
+    if (!expect_args(0, "count()")) return -1;
+    n.op = Node::Op::Count;
+    n.type = types::integer();
+  } else if (is_future_operator(name)) {
+    not_supported(callee->range, "the operator " + opq);
+    return -1;
+  } else {
+    std::string near = closest_name(name, operator_names());
+    if (!builtin_overloads(name).empty())
+      diags_.error(callee->range, opq + " is a function, not an operator; use it inside one, e.g. map(x -> " + name + "(x))");
+    else
+      diags_.error(callee->range, "unknown operator " + opq + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+    return -1;
+  }
+  return add_node(std::move(n));
+}
+
+void Checker::check_sink(const Decl& d) {
+  auto it = names_.find(d.name.name);
+  SinkInfo s;
+  s.stream = d.name.name;
+  s.range = d.range;
+  if (it == names_.end() || (it->second.kind != NameKind::Source && it->second.kind != NameKind::Stream)) {
+    if (it == names_.end()) {
+      std::vector<std::string> candidates;
+      for (const auto& [name, entry] : names_)
+        if (entry.kind == NameKind::Source || entry.kind == NameKind::Stream) candidates.push_back(name);
+      std::string near = closest_name(d.name.name, candidates);
+      diags_.error(d.name.range, "unknown stream " + q(d.name.name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+    } else if (it->second.kind != NameKind::Table) {
+      diags_.error(d.name.range, q(d.name.name) + " is a " + decl_word(it->second.decl->kind) + ", not a stream");
+    }
+    return;
+  }
+  s.node = it->second.index;
+  const Expr* call = d.value.get();
+  if (!call || call->kind != ExprKind::Call || call->children[0]->kind != ExprKind::Name) {
+    diags_.error(call ? call->range : d.range, "a sink is a connector call such as console() or files(\"out\", format: json)");
+    return;
+  }
+  const std::string& conn = call->callee_name();
+  std::string what = "sink " + q(conn);
+  bool ok = true;
+  if (conn == "console") {
+    s.connector = Connector::Console;
+    if (!named_args(*call, {"rows"}, 0, what)) return;
+    if (const Expr* rows = named_arg(*call, "rows")) {
+      if (check_startup_expr(*rows, types::integer(), "rows")->is_error()) return;
+      s.rows = rows;
+    }
+  } else if (conn == "files") {
+    s.connector = Connector::Files;
+    if (!named_args(*call, {"format"}, 1, what)) return;
+    if (call->args.empty() || !call->args[0].name.name.empty()) {
+      diags_.error(call->range, "files needs a directory: files(\"out/counts\", format: json)");
+      return;
+    }
+    if (check_startup_expr(*call->args[0].value, types::string(), "the files directory")->is_error()) return;
+    s.path = call->args[0].value.get();
+    ok = format_option(*call, s.format, {"text", "json"});
+  } else if (conn == "kafka" || conn == "postgres" || conn == "socket") {
+    not_supported(call->children[0]->range, "the " + conn + " sink");
+    return;
+  } else if (conn == "generate") {
+    diags_.error(call->children[0]->range, "'generate' is a source connector; sinks are console, files, socket, kafka and postgres");
+    return;
+  } else {
+    std::string near = closest_name(conn, {"console", "files", "socket", "kafka", "postgres"});
+    diags_.error(call->children[0]->range, "unknown sink connector " + q(conn) +
+                                               (near.empty() ? "; sinks are console, files, socket, kafka and postgres" : "; did you mean " + q(near) + "?"));
+    return;
+  }
+  if (!ok) return;
+  bool seen[5] = {};
+  for (const auto& c : d.clauses) {
+    int slot = c.kind == ast::SinkClause::Kind::Mode ? 0 : c.kind == ast::SinkClause::Kind::Checkpoint ? 1 : 2;
+    if (seen[slot]) {
+      diags_.error(c.range, std::string("a sink takes one ") + (slot == 0 ? "mode" : slot == 1 ? "checkpoint" : "trigger") + " clause");
+      return;
+    }
+    seen[slot] = true;
+    switch (c.kind) {
+      case ast::SinkClause::Kind::Mode:
+        if (c.word.name == "append") break;
+        if (c.word.name == "update" || c.word.name == "complete") {
+          diags_.error(c.word.range, "output mode '" + c.word.name +
+                                         "' needs a running aggregation (group_by |> aggregate); this stream is per batch, "
+                                         "so each batch is appended");
+        } else {
+          diags_.error(c.word.range, "unknown output mode " + q(c.word.name) + "; use append, update or complete");
+        }
+        return;
+      case ast::SinkClause::Kind::TriggerEvery: {
+        int64_t us = 0;
+        if (!constant_duration(*c.value, "the trigger interval", us)) return;
+        result_.batch_us = us;
+        break;
+      }
+      case ast::SinkClause::Kind::TriggerOnce: result_.run_mode = RunMode::Once; break;
+      case ast::SinkClause::Kind::TriggerAvailableNow: result_.run_mode = RunMode::AvailableNow; break;
+      case ast::SinkClause::Kind::Checkpoint: not_supported(c.range, "checkpointing"); return;
+    }
+  }
+  if (s.node < 0) return;  // the stream had errors, already reported
+  result_.sinks.push_back(std::move(s));
+}
+
+TypeRef Checker::resolve_type(const ast::TypeExpr& t) {
+  TypeRef base;
+  switch (t.kind) {
+    case ast::TypeExpr::Kind::Named:
+      if (t.name == "bool") base = types::boolean();
+      else if (t.name == "int") base = types::integer();
+      else if (t.name == "float") base = types::floating();
+      else if (t.name == "string") base = types::string();
+      else if (t.name == "timestamp") base = types::timestamp();
+      else if (t.name == "duration") base = types::duration();
+      else {
+        auto it = names_.find(t.name);
+        if (it != names_.end() && it->second.kind == NameKind::Schema) {
+          not_supported(t.range, "schema types");
+        } else {
+          std::string near = closest_name(t.name, {"bool", "int", "float", "string", "timestamp", "duration"});
+          diags_.error(t.range, "unknown type " + q(t.name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+        }
+        return types::error();
+      }
+      break;
+    case ast::TypeExpr::Kind::List: {
+      TypeRef e = resolve_type(t.elements[0]);
+      if (e->is_error()) return e;
+      base = types::list(e);
+      break;
+    }
+    case ast::TypeExpr::Kind::Tuple: {
+      std::vector<TypeRef> elems;
+      for (const auto& e : t.elements) {
+        elems.push_back(resolve_type(e));
+        if (elems.back()->is_error()) return elems.back();
+      }
+      base = types::tuple(std::move(elems));
+      break;
+    }
+    case ast::TypeExpr::Kind::Record: {
+      std::vector<std::string> names;
+      std::vector<TypeRef> elems;
+      for (size_t i = 0; i < t.elements.size(); ++i) {
+        names.push_back(t.field_names[i].name);
+        elems.push_back(resolve_type(t.elements[i]));
+        if (elems.back()->is_error()) return elems.back();
+      }
+      base = types::record(std::move(names), std::move(elems));
+      break;
+    }
+  }
+  return t.optional ? types::optional(base) : base;
+}
+
+}  // namespace streamc::sema

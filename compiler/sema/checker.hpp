@@ -1,0 +1,79 @@
+// Private to sema/: the checker's state, shared by check_program.cpp
+// (declarations, dataflow) and check_expr.cpp (expressions, lambdas).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sema/builtins.hpp"
+#include "sema/check.hpp"
+
+namespace streamc::sema {
+
+class Checker {
+ public:
+  Checker(const SourceFile& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+
+  std::optional<CheckedProgram> run(const ast::Program& program);
+
+  // ---- expressions (check_expr.cpp)
+  struct Var {
+    std::string name;
+    TypeRef type;
+  };
+  using Scope = std::vector<Var>;
+
+  TypeRef check_expr(const ast::Expr& e, Scope& scope);
+  // Checks `e` as a lambda taking `inputs` (destructuring a tuple input when
+  // the lambda has one parameter per tuple element). Returns the body's type.
+  TypeRef check_lambda(const ast::Expr& e, const std::vector<TypeRef>& inputs, std::string_view op, Scope& scope);
+  // An expression evaluated once at start-up (connector arguments, options):
+  // it may use params but no stream values.
+  TypeRef check_startup_expr(const ast::Expr& e, const TypeRef& expected, std::string_view what);
+  // A compile-time constant duration (`10s`); returns false after reporting.
+  bool constant_duration(const ast::Expr& e, std::string_view what, int64_t& micros);
+  bool constant_int(const ast::Expr& e, std::string_view what, int64_t& value);
+
+  void not_supported(SourceRange r, const std::string& what);
+
+ private:
+  // ---- declarations and dataflow (check_program.cpp)
+  void declare_names(const ast::Program& program);
+  void check_param(const ast::Decl& d);
+  void check_config(const ast::Decl& d);
+  void check_source(const ast::Decl& d);
+  void check_stream(const ast::Decl& d);
+  void check_sink(const ast::Decl& d);
+  int check_flow(const ast::Expr& e);  // returns a node id or -1
+  int apply_operator(int input, const ast::Expr& op);
+  int add_node(Node node);
+  bool named_args(const ast::Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
+                  std::string_view what);
+  const ast::Expr* named_arg(const ast::Expr& call, std::string_view name) const;
+  bool format_option(const ast::Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed);
+  bool hashable(const TypeRef& t) const;
+
+  TypeRef check_call(const ast::Expr& e, Scope& scope);
+  TypeRef check_binary(const ast::Expr& e, Scope& scope);
+  TypeRef resolve_type(const ast::TypeExpr& t);
+  TypeRef record(const ast::Expr& e, TypeRef t) {
+    result_.expr_types[&e] = t;
+    return t;
+  }
+
+  const SourceFile& file_;
+  Diagnostics& diags_;
+  CheckedProgram result_;
+
+  enum class NameKind { Param, Source, Table, Stream, Schema };
+  struct NameEntry {
+    NameKind kind;
+    const ast::Decl* decl;
+    int index = -1;  // params: index; sources: source index; streams: node id once checked
+  };
+  std::map<std::string, NameEntry> names_;
+  bool startup_context_ = false;
+};
+
+}  // namespace streamc::sema

@@ -1,0 +1,85 @@
+// The checked program: what the checker hands to the planner. Declarations
+// are resolved into params, sources, a dataflow graph of operator nodes and
+// sinks; every expression that survives has a type in `expr_types`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sema/types.hpp"
+#include "syntax/ast.hpp"
+
+namespace streamc::sema {
+
+struct ParamInfo {
+  std::string name;
+  TypeRef type;
+  std::string default_text;  // as typed on the binary's command line
+  SourceRange range;
+};
+
+enum class Connector { Socket, Files, Console };
+enum class DataFormat { Text, Json };
+enum class OnError { Permissive, Drop, Fail };
+enum class RunMode { Continuous, Once, AvailableNow };
+
+struct SourceInfo {
+  std::string name;
+  Connector connector = Connector::Socket;
+  std::vector<const ast::Expr*> args;  // socket: host, port; files: glob — evaluated at start-up
+  DataFormat format = DataFormat::Text;
+  OnError on_error = OnError::Permissive;
+  const ast::Expr* max_files_per_batch = nullptr;
+  TypeRef element;
+  SourceRange range;
+};
+
+// One node of the dataflow graph; streams are chains of these.
+struct Node {
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count };
+  Op op = Op::Source;
+  std::vector<int> inputs;              // node ids; Union has two, Source none
+  int source = -1;                      // Op::Source: index into sources
+  const ast::Expr* fn = nullptr;        // the lambda of map/flat_map/filter/reduce*
+  TypeRef type;                         // element type of the output
+  SourceRange range;                    // the operator call
+  std::string stream_name;              // set on the last node of a named stream
+};
+
+const char* op_name(Node::Op op);
+
+struct SinkInfo {
+  std::string stream;  // the stream it reads, as written
+  int node = -1;
+  Connector connector = Connector::Console;
+  const ast::Expr* rows = nullptr;      // console
+  const ast::Expr* path = nullptr;      // files
+  DataFormat format = DataFormat::Json;  // files
+  SourceRange range;
+};
+
+// How a lambda binds its parameters to the operator's input.
+struct LambdaInfo {
+  std::vector<TypeRef> param_types;  // one per SDL parameter
+  bool destructures = false;         // `(w, n) -> …` over one (w, n) tuple
+};
+
+struct CheckedProgram {
+  std::string name;  // from the file name, e.g. "wordcount"
+  std::string source_path;
+  std::vector<ParamInfo> params;
+  int64_t batch_us = 1'000'000;
+  int64_t threads = 1;
+  RunMode run_mode = RunMode::Continuous;  // from `trigger once` / `trigger available_now`
+  std::vector<SourceInfo> sources;
+  std::vector<Node> nodes;
+  std::vector<SinkInfo> sinks;
+  std::unordered_map<const ast::Expr*, TypeRef> expr_types;
+  std::unordered_map<const ast::Expr*, LambdaInfo> lambdas;
+
+  const TypeRef& type_of(const ast::Expr& e) const { return expr_types.at(&e); }
+};
+
+}  // namespace streamc::sema

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Golden end-to-end tests. Each folder under tests/golden/ is one case:
+
+  case.sdl           the program
+  input/…            files the program reads (copied into the case's scratch dir)
+  socket.txt         if present: served by a local line server; --port is passed
+  mtimes             "path epoch-seconds" lines: modification times to set on input
+                     files (git does not keep them); other files get times in name order
+  args               extra flags for the binary (one line; default: --once)
+  expected/stdout    what the binary prints (exact)
+  expected/<path>    any other file: must exist in the scratch dir with this content
+                     (files sinks); a directory listing is compared too
+  expected/status    exit status if not 0
+  expected/stderr    stderr lines that must appear (each line a substring)
+
+The case is compiled with the real streamc, run with a test clock, and
+diffed. `run.py --update [CASE…]` rewrites expected/stdout from a run.
+"""
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+import harness  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def set_mtimes(case: Path, work: Path):
+    base = 1767225600  # 2026-01-01T00:00:00Z
+    files = sorted(p for p in work.rglob("*") if p.is_file())
+    for i, p in enumerate(files):
+        os.utime(p, (base + i, base + i))
+    if (case / "mtimes").exists():
+        for line in (case / "mtimes").read_text().splitlines():
+            if line.strip():
+                path, t = line.split()
+                os.utime(work / path, (int(t), int(t)))
+
+
+def run_case(case: Path, update: bool):
+    work = harness.fresh_dir("golden", case.name)
+    for item in case.iterdir():
+        if item.name in ("expected",):
+            continue
+        dest = work / item.name
+        if item.is_dir():
+            shutil.copytree(item, dest)
+        else:
+            shutil.copy2(item, dest)
+    set_mtimes(case, work)
+    c = harness.compile_sdl("case.sdl", "prog", work)
+    if c.returncode != 0:
+        return [f"compile failed ({c.returncode}):\n{c.stderr}"]
+    args = ["--once"]
+    if (case / "args").exists():
+        args = (case / "args").read_text().split()
+    server = None
+    if (case / "socket.txt").exists():
+        server = harness.LineServer((case / "socket.txt").read_bytes())
+        args += ["--port", str(server.port)]
+    try:
+        r = subprocess.run(["./prog", *args], cwd=work, env=harness.env(), capture_output=True, text=True, timeout=60)
+    finally:
+        if server:
+            server.close()
+    problems = []
+    expected = case / "expected"
+    want_status = int((expected / "status").read_text()) if (expected / "status").exists() else 0
+    if r.returncode != want_status:
+        problems.append(f"exit status {r.returncode}, expected {want_status}; stderr:\n{r.stderr}")
+    if update:
+        expected.mkdir(exist_ok=True)
+        (expected / "stdout").write_text(r.stdout)
+    stdout_file = expected / "stdout"
+    if stdout_file.exists() and r.stdout != stdout_file.read_text():
+        diff = difflib.unified_diff(stdout_file.read_text().splitlines(True), r.stdout.splitlines(True),
+                                    "expected/stdout", "actual stdout")
+        problems.append("stdout differs:\n" + "".join(diff))
+    if (expected / "stderr").exists():
+        for line in (expected / "stderr").read_text().splitlines():
+            if line and line not in r.stderr:
+                problems.append(f"stderr lacks {line!r}; stderr was:\n{r.stderr}")
+    for want in sorted(expected.rglob("*")):
+        rel = want.relative_to(expected)
+        if str(rel) in ("stdout", "stderr", "status"):
+            continue
+        got = work / rel
+        if want.is_dir():
+            if not got.is_dir():
+                problems.append(f"missing directory {rel}")
+                continue
+            names = sorted(p.name for p in want.iterdir())
+            got_names = sorted(p.name for p in got.iterdir() if not p.name.startswith("."))
+            if names != got_names:
+                problems.append(f"{rel}: files {got_names}, expected {names}")
+        elif not got.exists():
+            problems.append(f"missing file {rel}")
+        elif got.read_bytes() != want.read_bytes():
+            diff = difflib.unified_diff(want.read_text().splitlines(True), got.read_text().splitlines(True),
+                                        f"expected/{rel}", str(rel))
+            problems.append(f"{rel} differs:\n" + "".join(diff))
+    return problems
+
+
+def main():
+    update = "--update" in sys.argv
+    names = [a for a in sys.argv[1:] if not a.startswith("--")]
+    cases = sorted(p for p in HERE.iterdir() if (p / "case.sdl").exists() and (not names or p.name in names))
+    passed = failed = 0
+    for case in cases:
+        problems = run_case(case, update)
+        if problems:
+            failed += 1
+            print(f"FAIL {case.name}")
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "))
+        else:
+            passed += 1
+            print(f"ok   {case.name}")
+    print(f"golden: {passed} passed, {failed} failed")
+    return 1 if failed or not cases else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Shared helpers for the end-to-end suites: where streamc is, a scratch
+directory per case, a compile cache shared by the run, and a line server."""
+import os
+import shutil
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+SOURCE_DIR = Path(os.environ.get("STREAMC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+STREAMC = os.environ.get("STREAMC", str(SOURCE_DIR / "build" / "compiler" / "streamc"))
+WORK = Path(os.environ.get("STREAMC_TEST_WORK", SOURCE_DIR / "build" / "test-work"))
+# Batch times come from this clock, so printed times never depend on the wall clock.
+TEST_CLOCK = "1795000000"  # 2026-11-18 08:26:40 UTC
+
+
+def env():
+    e = dict(os.environ)
+    e["STREAMC_CACHE_DIR"] = str(WORK / "cache")
+    e["STREAMC_TEST_CLOCK"] = TEST_CLOCK
+    e.pop("NO_COLOR", None)
+    return e
+
+
+def fresh_dir(*parts):
+    d = WORK.joinpath(*parts)
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    return d
+
+
+def compile_sdl(sdl, output, cwd, extra=()):
+    return subprocess.run([STREAMC, str(sdl), "-o", str(output), *extra], cwd=cwd, env=env(),
+                          capture_output=True, text=True, timeout=300)
+
+
+class LineServer:
+    """A TCP server on 127.0.0.1 that sends `payload` to each client in
+    small pieces (so lines cross packet boundaries), then closes."""
+
+    def __init__(self, payload: bytes, chunk=7, keep_open=False):
+        self.payload = payload
+        self.chunk = chunk
+        self.keep_open = keep_open
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.clients = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        try:
+            conn, _ = self.sock.accept()
+        except OSError:
+            return
+        self.clients += 1
+        with conn:
+            for i in range(0, len(self.payload), self.chunk):
+                conn.sendall(self.payload[i:i + self.chunk])
+
+    def close(self):
+        self.sock.close()
