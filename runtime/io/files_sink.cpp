@@ -64,13 +64,14 @@ void FilesSink::write_part(const Batch& batch, std::string_view content) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
+  int err = ::fsync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) {
     ::unlink(temp_path.c_str());
     fail(temp_path, err);
   }
   if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    int err = errno;
+    err = errno;
     ::unlink(temp_path.c_str());
     fail(final_path, err);
   }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 
 #include "io/split_lines.hpp"
 
@@ -125,7 +126,8 @@ void SocketSource::receive_loop() {
         return;
       }
       set_state(State::Failing, error);
-      if (!wait(backoff)) break;
+      int64_t nap = bounded ? std::max<int64_t>(1, std::min(backoff, deadline - steady_ms())) : backoff;
+      if (!wait(nap)) break;
       backoff = std::min(backoff * 2, settings_.backoff_max_ms);
       continue;
     }

@@ -2,16 +2,20 @@
 // programs, the way compiler/codegen emits them.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include "streamc/runtime/api.hpp"
 #include "streamc/stdlib/strings.hpp"
 #include "test_dir.hpp"
+#include "test_server.hpp"
 
 namespace streamc::rt {
 namespace {
 
 using testing::TestDir;
+using testing::TestServer;
 constexpr int64_t kNov24 = 1795525200;  // 2026-11-24 13:00:00 UTC
 
 struct Result {
@@ -267,6 +271,58 @@ TEST(RunProgram, BadTestClockIsAnError) {
   ::unsetenv("STREAMC_TEST_CLOCK");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("p: error: STREAMC_TEST_CLOCK"), std::string::npos) << r.err;
+}
+
+TEST(RunProgram, OnceOverASocketWaitsForTheServerToClose) {
+  TestClock clock;
+  TestServer server;
+  std::thread feeder([&] {
+    if (!server.accept_client()) return;
+    server.send("to be or\nnot to");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    server.send(" be\n");
+    server.close_client();
+  });
+  ProgramSpec spec;
+  spec.name = "wordcount";
+  spec.params = {{"host", ParamKind::String, "localhost"}, {"port", ParamKind::Int, "9999"}};
+  auto r = run({"--once", "--port", std::to_string(server.port())}, spec, [](Engine& eng) {
+    auto lines = eng.add_socket_source("lines", eng.param_string("host"), eng.param_int("port"), {});
+    auto& out = eng.add_console_sink("counts", {.rows = 10});
+    eng.set_batch_function([=, &out](Batch& b) {
+      KeyedTable<std::string_view, int64_t> t;
+      for (std::string_view line : b.records(lines))
+        for (std::string_view w : stdlib::split(line, " ")) t.upsert(w, 1, [](int64_t a, int64_t c) { return a + c; });
+      out.write(b, t.entries());
+    });
+  });
+  feeder.join();
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "-------------------------------------------\n"
+            "Time: 2026-11-24 13:00:00\n"
+            "-------------------------------------------\n"
+            "(to, 2)\n(be, 2)\n(or, 1)\n(not, 1)\n"
+            "\n");
+}
+
+TEST(RunProgram, SigintFinishesTheCurrentBatchAndExitsZero) {
+  ProgramSpec spec;
+  spec.name = "p";
+  int64_t batches = 0;
+  bool finished_batch = false;
+  auto r = run({"--batch", "1ms"}, spec, [&](Engine& eng) {
+    eng.set_batch_function([&](Batch& b) {
+      ++batches;
+      if (b.id() == 2) {
+        std::raise(SIGINT);
+        finished_batch = true;  // the handler only asks the loop to stop
+      }
+    });
+  });
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_TRUE(finished_batch);
+  EXPECT_EQ(batches, 3);
 }
 
 }  // namespace
