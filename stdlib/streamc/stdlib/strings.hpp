@@ -104,6 +104,15 @@ STREAMC_UDF inline double to_float(std::string_view s) {
   return v;
 }
 
+// x truncated toward zero; NaN, inf and values outside int64 are rejected.
+STREAMC_UDF inline int64_t to_int(double x) {
+  if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
+    throw rt::RecordError("cannot convert " + rt::to_pprint(x) + " to int");
+  return static_cast<int64_t>(x);
+}
+
+STREAMC_UDF inline double to_float(int64_t n) { return static_cast<double>(n); }
+
 // As the console shows values: 42, 2.0, true, the string itself.
 STREAMC_UDF inline std::string to_string(int64_t v) { return rt::to_pprint(v); }
 STREAMC_UDF inline std::string to_string(double v) { return rt::to_pprint(v); }

@@ -82,6 +82,16 @@ TEST(Strings, ToFloat) {
   EXPECT_THROW(to_float(""), rt::RecordError);
 }
 
+TEST(Strings, NumericConversions) {
+  EXPECT_EQ(to_int(2.9), 2);
+  EXPECT_EQ(to_int(-2.9), -2);
+  EXPECT_EQ(to_int(-9223372036854775808.0), INT64_MIN);
+  EXPECT_THROW(to_int(9223372036854775808.0), rt::RecordError);
+  EXPECT_THROW(to_int(std::nan("")), rt::RecordError);
+  EXPECT_THROW(to_int(-INFINITY), rt::RecordError);
+  EXPECT_EQ(to_float(int64_t{3}), 3.0);
+}
+
 TEST(Strings, ToStringFormatsLikePprint) {
   EXPECT_EQ(to_string(int64_t{42}), "42");
   EXPECT_EQ(to_string(2.0), "2.0");
