@@ -36,6 +36,8 @@ export function loadGrammar() {
   return grammarPromise;
 }
 
+// Tokens of `text`; the array also carries `openScopes`: the scopes still
+// open after the last line (empty when every construct was closed).
 export async function tokenize(text) {
   const grammar = await loadGrammar();
   let state = vsctm.INITIAL;
@@ -47,6 +49,8 @@ export async function tokenize(text) {
     }
     state = r.ruleStack;
   });
+  // An empty line tokenized in the final state shows which rules are open.
+  out.openScopes = grammar.tokenizeLine('', state).tokens[0].scopes.slice(1);
   return out;
 }
 
