@@ -16,6 +16,7 @@ class SplitRange {
  public:
   SplitRange(std::string_view text, std::string_view sep) : text_(text), sep_(sep) {
     if (sep_.empty()) throw RecordError("split: empty separator");
+    if (!text_.data()) text_ = std::string_view("", 0);  // a default view: begin and end must be one buffer
   }
 
   class iterator {
@@ -59,7 +60,7 @@ class SplitRange {
     const char* end_ = nullptr;
   };
 
-  iterator begin() const { return iterator(this, text_.data() ? text_.data() : ""); }
+  iterator begin() const { return iterator(this, text_.data()); }
   iterator end() const { return iterator(); }
 
  private:
