@@ -41,6 +41,17 @@ test('extension.js parses and its client library resolves', () => {
   assert.ok(require.resolve('vscode-languageclient/node'));
 });
 
+test('the extension activates without streamc and only colours', () => {
+  const out = execFileSync(process.execPath, [join(extensionDir, 'test', 'stub-activate.cjs')], {
+    env: { ...process.env, STREAMC_PATH: 'streamc-that-does-not-exist' },
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out);
+  assert.match(r.logged.join('\n'), /streamc not found/);
+  assert.deepEqual(r.commands, ['streamc.restartServer']);
+  assert.ok(r.sh && r.sh.endsWith('/sh'), 'a bare name is looked up on PATH');
+});
+
 test('the .vsix builds with vsce and contains the extension', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'streamc-vsix-'));
   try {
