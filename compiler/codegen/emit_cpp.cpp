@@ -66,8 +66,8 @@ class ProgramEmitter {
     out_ += fmt::format("  spec.name = {};\n", string_literal(prog_.name));
     out_ += fmt::format("  spec.source_path = {};\n", string_literal(prog_.source_path));
     for (const auto& p : prog_.params)
-      out_ += fmt::format("  spec.params.push_back({{{}, {}, {}}});\n", string_literal(p.name), param_kind(p.type),
-                          string_literal(p.default_text));
+      out_ += fmt::format("  spec.params.push_back(rt::ParamSpec{{std::string({}), {}, std::string({})}});\n",
+                          string_literal(p.name), param_kind(p.type), string_literal(p.default_text));
     out_ += fmt::format("  spec.batch_us = {};\n", prog_.batch_us);
     out_ += fmt::format("  spec.threads = {};\n", prog_.threads);
     out_ += "  return rt::run_program(argc, argv, spec, [](rt::Engine& eng) {\n";
@@ -107,11 +107,11 @@ class ProgramEmitter {
         out_ += fmt::format("    so{}.max_files_per_batch = {};\n", i, startup(*s.max_files_per_batch));
       switch (s.connector) {
         case sema::Connector::Socket:
-          out_ += fmt::format("    const rt::SourceId src{0} = eng.add_socket_source({1}, std::string({2}), {3}, so{0});\n", i,
+          out_ += fmt::format("    const rt::SourceId src{0} = eng.add_socket_source(std::string({1}), std::string({2}), {3}, so{0});\n", i,
                               string_literal(s.name), startup(*s.args[0]), startup(*s.args[1]));
           break;
         case sema::Connector::Files:
-          out_ += fmt::format("    const rt::SourceId src{0} = eng.add_files_source({1}, std::string({2}), so{0});\n", i,
+          out_ += fmt::format("    const rt::SourceId src{0} = eng.add_files_source(std::string({1}), std::string({2}), so{0});\n", i,
                               string_literal(s.name), startup(*s.args[0]));
           break;
         default: break;
@@ -126,13 +126,13 @@ class ProgramEmitter {
         case sema::Connector::Console:
           out_ += fmt::format("    rt::ConsoleOptions ko{};\n", i);
           if (s.rows) out_ += fmt::format("    ko{}.rows = {};\n", i, startup(*s.rows));
-          out_ += fmt::format("    rt::ConsoleSink& sink{0} = eng.add_console_sink({1}, ko{0});\n", i, string_literal(s.stream));
+          out_ += fmt::format("    rt::ConsoleSink& sink{0} = eng.add_console_sink(std::string({1}), ko{0});\n", i, string_literal(s.stream));
           break;
         case sema::Connector::Files:
           out_ += fmt::format("    rt::FilesSinkOptions ko{};\n", i);
           out_ += fmt::format("    ko{}.format = {};\n", i,
                               s.format == sema::DataFormat::Json ? "rt::FileFormat::Json" : "rt::FileFormat::Text");
-          out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink({1}, std::string({2}), ko{0});\n", i,
+          out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink(std::string({1}), std::string({2}), ko{0});\n", i,
                               string_literal(s.stream), startup(*s.path));
           break;
         default: break;

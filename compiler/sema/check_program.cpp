@@ -130,8 +130,8 @@ void Checker::check_param(const Decl& d) {
       Scope none;
       TypeRef t = check_expr(v, none);
       if (!t->is_error())
-        diags_.error(v.range, "the default of param " + q(p.name) + " must be a " + to_string(p.type) +
-                                  " literal" + (same_type(t, p.type) ? "" : ", found " + to_string(t)));
+        diags_.error(v.range, "the default of param " + q(p.name) + " must be " + (p.type->is(K::Int) ? std::string("an ") : std::string("a ")) +
+                                  to_string(p.type) + " literal" + (same_type(t, p.type) ? "" : ", found " + to_string(t)));
       p.type = types::error();
     } else {
       record(v, p.type);

@@ -11,7 +11,7 @@ SOURCE_DIR = Path(os.environ.get("STREAMC_SOURCE_DIR", Path(__file__).resolve().
 STREAMC = os.environ.get("STREAMC", str(SOURCE_DIR / "build" / "compiler" / "streamc"))
 WORK = Path(os.environ.get("STREAMC_TEST_WORK", SOURCE_DIR / "build" / "test-work"))
 # Batch times come from this clock, so printed times never depend on the wall clock.
-TEST_CLOCK = "1795000000"  # 2026-11-18 08:26:40 UTC
+TEST_CLOCK = "1795000000"  # 2026-11-18 11:06:40 UTC
 
 
 def env():
