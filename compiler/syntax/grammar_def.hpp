@@ -203,9 +203,11 @@ const auto word_literal_def = tagged[kw("true")[word_literal_t<xa::leaf_kind::bo
 
 // `(e)` or a tuple `(a, b, …)`; `()` is an error.
 const auto paren_expr_def = tagged[lit('(') > (expression[push_<&xa::paren::elems>] % ',') > ')'];
-const auto list_expr_def = tagged[lit('[') > -(expression[push_<&xa::list_lit::elems>] % ',' >> -lit(',')) > ']'];
+const auto list_expr_def =
+    tagged[lit('[') > -(expression[push_<&xa::list_lit::elems>] % ',' >> -lit(',')) > ']'];
 const auto field_init_def = label > ':' > expression;
-const auto record_expr_def = tagged[lit('{') > -(field_init[push_<&xa::record_lit::fields>] % ',' >> -lit(',')) > '}'];
+const auto record_expr_def =
+    tagged[lit('{') > -(field_init[push_<&xa::record_lit::fields>] % ',' >> -lit(',')) > '}'];
 const auto primary_def = number | string_lit | word_literal | paren_expr | list_expr | record_expr | identifier;
 
 // Arguments: `label: e`, `*`, `e` or `e as name`.
@@ -246,7 +248,8 @@ const auto expression_def = pipe_level;
 
 // Types: a core type and an optional `?`. (A failed `lit` keeps the whitespace
 // it skipped; the look-ahead `&` does not, so the type's range ends at the type.)
-const auto type_def = tagged[type_core[move_val] >> -(&lit('?') >> lit('?')[assign_<&xa::type_expr::optional, true>])];
+const auto type_def =
+    tagged[type_core[move_val] >> -(&lit('?') >> lit('?')[assign_<&xa::type_expr::optional, true>])];
 const auto type_core_def = named_type | list_type | tuple_type | record_type;
 const auto named_type_def = tagged[identifier[set_<&xa::type_expr::name>]];
 const auto list_type_def = tagged[lit('[')[assign_<&xa::type_expr::kind, ast::TypeExpr::Kind::List>] >
@@ -263,22 +266,25 @@ inline constexpr assign_t<&xa::decl::kind, Kind> decl_kind{};
 template <ast::SinkClause::Kind Kind>
 inline constexpr assign_t<&xa::sink_clause::kind, Kind> clause_kind{};
 
-const auto param_decl_def = tagged[kw("param")[decl_kind<ast::DeclKind::Param>] > identifier[set_<&xa::decl::name>] > ':' >
-                            type[set_type] > '=' > expression[set_value]];
+const auto param_decl_def = tagged[kw("param")[decl_kind<ast::DeclKind::Param>] > identifier[set_<&xa::decl::name>] >
+                                   ':' > type[set_type] > '=' > expression[set_value]];
 const auto config_decl_def = tagged[kw("config")[decl_kind<ast::DeclKind::Config>] > '{' >
                              -(field_init[push_<&xa::decl::entries>] % ',' >> -lit(',')) > '}'];
-const auto import_decl_def = tagged[kw("import")[decl_kind<ast::DeclKind::Import>] > string_lit[set_<&xa::decl::path>]];
+const auto import_decl_def =
+    tagged[kw("import")[decl_kind<ast::DeclKind::Import>] > string_lit[set_<&xa::decl::path>]];
 const auto infer_name_def = tagged[kw("infer")[([](auto& ctx) { _val(ctx).text = "infer"; })]];
-const auto infer_call_def = tagged[infer_name[set_<&xa::postfix::primary>] > call_suffix[push_<&xa::postfix::suffixes>]];
-const auto schema_decl_def = tagged[kw("schema")[decl_kind<ast::DeclKind::Schema>] > identifier[set_<&xa::decl::name>] >
-                             named((lit('=') > infer_call[set_value]) | record_type[set_type], "'=' or '{'")];
+const auto infer_call_def =
+    tagged[infer_name[set_<&xa::postfix::primary>] > call_suffix[push_<&xa::postfix::suffixes>]];
+const auto schema_decl_def =
+    tagged[kw("schema")[decl_kind<ast::DeclKind::Schema>] > identifier[set_<&xa::decl::name>] >
+           named((lit('=') > infer_call[set_value]) | record_type[set_type], "'=' or '{'")];
 const auto connector_def = postfix_expr;
-const auto source_decl_def = tagged[kw("source")[decl_kind<ast::DeclKind::Source>] > identifier[set_<&xa::decl::name>] >
-                             '=' > connector[set_value]];
-const auto table_decl_def = tagged[kw("table")[decl_kind<ast::DeclKind::Table>] > identifier[set_<&xa::decl::name>] > '=' >
-                            connector[set_value]];
-const auto stream_decl_def = tagged[kw("stream")[decl_kind<ast::DeclKind::Stream>] > identifier[set_<&xa::decl::name>] >
-                             '=' > expression[set_value]];
+const auto source_decl_def = tagged[kw("source")[decl_kind<ast::DeclKind::Source>] >
+                                    identifier[set_<&xa::decl::name>] > '=' > connector[set_value]];
+const auto table_decl_def = tagged[kw("table")[decl_kind<ast::DeclKind::Table>] > identifier[set_<&xa::decl::name>] >
+                                   '=' > connector[set_value]];
+const auto stream_decl_def = tagged[kw("stream")[decl_kind<ast::DeclKind::Stream>] >
+                                    identifier[set_<&xa::decl::name>] > '=' > expression[set_value]];
 const auto mode_word_def = identifier;
 const auto sink_clause_def =
     tagged[(kw("mode")[clause_kind<ast::SinkClause::Kind::Mode>] > mode_word[set_<&xa::sink_clause::word>]) |

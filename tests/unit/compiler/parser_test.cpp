@@ -272,7 +272,8 @@ TEST(ParserExpressions, Pipes) {
   EXPECT_EQ(dump_expr("a |> count()"), "(|> a (call count))");
   EXPECT_EQ(dump_expr("a |> f |> g(x)"), "(|> (|> a f) (call g x))");
   EXPECT_EQ(dump_expr("lines |> flat_map(line -> split(line, \" \")) |> map(w -> (w, 1))"),
-            "(|> (|> lines (call flat_map (lambda (line) (call split line \" \")))) (call map (lambda (w) (tuple w 1))))");
+            "(|> (|> lines (call flat_map (lambda (line) (call split line \" \")))) "
+            "(call map (lambda (w) (tuple w 1))))");
   EXPECT_EQ(dump_expr("a |> union(b |> map(f))"), "(|> a (call union (|> b (call map f))))");
   EXPECT_EQ(dump_expr("a |> lib.op(x)"), "(|> a (call (. lib op) x))");
   Parse p = expression("a |> f(x) |> g");
@@ -377,6 +378,14 @@ TEST(ParserRanges, Expressions) {
 
   Parse arg = expression("f(a  , b as c  )");
   EXPECT_EQ(arg.slice(arg.e().args[1].value->range), "b as c");
+
+  // Trailing whitespace and comments never stretch a range.
+  for (const char* text : {"f(a)  ", "{a: 1}  ", "x -> x  // c", "a |> f  ", "[1]\n", "not x  ", "a < b  "}) {
+    Parse t = expression(text);
+    ASSERT_TRUE(t.expr) << text;
+    std::string s = t.slice(t.e().range);
+    EXPECT_TRUE(!s.empty() && s.back() != ' ' && s.back() != '\n' && s.back() != 'c') << text << " -> '" << s << "'";
+  }
 
   Parse call = expression("(f)(x)");
   EXPECT_EQ(call.slice(call.e().range), "(f)(x)");
