@@ -40,7 +40,7 @@ syn match sdlPipe "|>"
 syn match sdlArrow "->"
 syn match sdlSymbol "??\|==\|!=\|<=\|>=\|[<>+*%=?]\|-\(>\)\@!\|/\([/*]\)\@!"
 
-syn match sdlDuration "\<\d\+\(\.\d\+\)\=\(ms\|d\|h\|m\|s\)\>"
+syn match sdlDuration "\<\d\+\(\.\d\+\)\=\(ms\|us\|d\|h\|m\|s\)\>"
 syn match sdlFloat "\<\d\+\(\.\d\+\([eE][+-]\=\d\+\)\=\|[eE][+-]\=\d\+\)\>"
 syn match sdlInteger "\<\d\+\>"
 
