@@ -8,7 +8,8 @@ packages=(
   # toolchain
   build-essential g++ cmake make ninja-build ccache pkg-config git
   # libraries named in DESIGN.md
-  libboost-dev libfmt-dev libsimdjson-dev libabsl-dev
+  libboost-dev libfmt-dev libsimdjson-dev libabsl-dev libre2-dev
+  libclang-cpp14-dev libclang-14-dev llvm-14-dev clang-14
   # unit tests
   libgtest-dev libgmock-dev googletest
   # golden tests, demo and bench: line servers, baselines, corpus generator
