@@ -36,6 +36,7 @@ class ProgramEmitter {
                         prog_.source_path);
     out_ +=
         "#include <streamc/runtime/api.hpp>\n"
+        "#include <streamc/runtime/parallel.hpp>\n"
         "#include <streamc/runtime/split_range.hpp>\n"
         "#include <streamc/stdlib/strings.hpp>\n\n"
         "namespace {\n"
@@ -158,33 +159,48 @@ class ProgramEmitter {
     return root_source(n.inputs[0]);
   }
 
+  // The C++ type of a materialized node's per-batch container, as a stage
+  // loop fills it (a reference parameter of the stage's loop function).
+  std::string target_type(int node) const {
+    const Node& n = prog_.nodes[node];
+    switch (n.op) {
+      case Node::Op::ReduceByKey:
+      case Node::Op::CountByValue:
+        return fmt::format("rt::KeyedTable<{}, {}>", cpp_type(n.type->elements[0]), cpp_type(n.type->elements[1]));
+      case Node::Op::Reduce: return fmt::format("std::optional<{}>", cpp_type(n.type));
+      case Node::Op::Count: return "int64_t";
+      default: return fmt::format("std::vector<{}>", cpp_type(n.type));
+    }
+  }
+  // The variable that holds a materialized node's container while stages run.
+  std::string target_var(int node) const {
+    switch (prog_.nodes[node].op) {
+      case Node::Op::ReduceByKey:
+      case Node::Op::CountByValue: return fmt::format("t{}", node);
+      case Node::Op::Reduce: return fmt::format("acc{}", node);
+      case Node::Op::Count: return fmt::format("count{}", node);
+      default: return fmt::format("v{}", node);
+    }
+  }
+
   void emit_batch_function() {
     std::string captures = "=";
     for (size_t i = 0; i < prog_.sinks.size(); ++i) captures += fmt::format(", &sink{}", i);
+    out_ += "    const int64_t threads = eng.threads();\n";
     out_ += fmt::format("    eng.set_batch_function([{}](rt::Batch& batch) {{\n", captures);
     out_ += "      rt::Arena& arena = batch.arena();\n";
-    out_ += "      (void)arena;\n";
+    out_ += "      // Strings computed by the partitions of a parallel stage live here until the batch ends.\n";
+    out_ += "      std::vector<rt::Arena> part_arenas(static_cast<size_t>(threads));\n";
+    out_ += "      std::mutex reject_mutex;\n";
+    out_ += "      (void)arena; (void)reject_mutex;\n";
     // Declare every materialized container up front, in node order.
     for (size_t i = 0; i < prog_.nodes.size(); ++i) {
       if (!plan_.live[i] || !plan_.materialized[i]) continue;
       const Node& n = prog_.nodes[i];
-      switch (n.op) {
-        case Node::Op::Source: break;
-        case Node::Op::ReduceByKey:
-        case Node::Op::CountByValue:
-          out_ += fmt::format("      rt::KeyedTable<{}, {}> t{};\n", cpp_type(n.type->elements[0]),
-                              cpp_type(n.type->elements[1]), i);
-          break;
-        case Node::Op::Reduce:
-          out_ += fmt::format("      std::optional<{}> acc{};\n", cpp_type(n.type), i);
-          out_ += fmt::format("      std::vector<{}> v{};\n", cpp_type(n.type), i);
-          break;
-        case Node::Op::Count:
-          out_ += fmt::format("      int64_t count{} = 0;\n", i);
-          out_ += fmt::format("      std::vector<int64_t> v{};\n", i);
-          break;
-        default: out_ += fmt::format("      std::vector<{}> v{};\n", cpp_type(n.type), i); break;
-      }
+      if (n.op == Node::Op::Source) continue;
+      out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
+      if (n.op == Node::Op::Reduce || n.op == Node::Op::Count)
+        out_ += fmt::format("      std::vector<{}> v{};\n", cpp_type(n.type), i);
     }
     // Combiners for the keyed and reducing nodes.
     for (size_t i = 0; i < prog_.nodes.size(); ++i) {
@@ -194,6 +210,8 @@ class ProgramEmitter {
         TypeRef v = n.op == Node::Op::ReduceByKey ? n.type->elements[1] : n.type;
         out_ += fmt::format("      auto combine{} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", i,
                             cpp_type(v), cpp_type(v), cpp_type(v), expr_.emit_lambda_body(*n.fn, {"a", "b"}, "arena", v));
+      } else if (n.op == Node::Op::CountByValue) {
+        out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
       }
     }
     int stage_no = 0;
@@ -210,18 +228,27 @@ class ProgramEmitter {
     out_ += "    });\n";
   }
 
+  // One stage is a loop function over the records [begin, end) of its input
+  // that feeds a target container. With --threads N and enough records it
+  // runs as N partitions, each into its own container and arena, merged in
+  // partition order so that the result equals the serial one.
   void emit_stage(const plan::Stage& stage, int number) {
     const Node& start = prog_.nodes[stage.start];
     std::string comment = fmt::format("      // stage {}: {}", number, start.stream_name.empty() ? sema::op_name(start.op) : start.stream_name);
     for (int c : stage.chain) comment += std::string(" |> ") + sema::op_name(prog_.nodes[c].op);
     comment += fmt::format(" -> {}\n", sema::op_name(prog_.nodes[stage.target].op));
     out_ += comment;
+    out_ += "      {\n";
+    std::string in = fresh("in");
+    std::string fn = fresh("stage");
+    std::string tt = target_type(stage.target);
+    out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
+    out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn, tt);
     std::string elem = fresh("e");
-    std::string indent = "      ";
-    out_ += fmt::format("{}for (const auto& {} : {}) {{\n", indent, elem, container(stage.start));
-    indent += "  ";
-    out_ += indent + "try {\n";
-    std::string body_indent = indent + "  ";
+    out_ += "          for (size_t i = begin; i < end; ++i) {\n";
+    out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
+    out_ += "            try {\n";
+    std::string body_indent = "              ";
     int closers = 0;
     std::string cur = elem;
     for (int id : stage.chain) {
@@ -254,35 +281,56 @@ class ProgramEmitter {
     const Node& target = prog_.nodes[stage.target];
     switch (target.op) {
       case Node::Op::ReduceByKey:
-        out_ += fmt::format("{}t{}.upsert(std::get<0>({}), std::get<1>({}), combine{});\n", body_indent, stage.target, cur,
-                            cur, stage.target);
+        out_ += fmt::format("{}target.upsert(std::get<0>({}), std::get<1>({}), combine{});\n", body_indent, cur, cur,
+                            stage.target);
         break;
       case Node::Op::CountByValue:
-        out_ += fmt::format("{}t{}.upsert({}, int64_t{{1}}, [](int64_t a, int64_t b) {{ return a + b; }});\n", body_indent,
-                            stage.target, cur);
+        out_ += fmt::format("{}target.upsert({}, int64_t{{1}}, combine{});\n", body_indent, cur, stage.target);
         break;
       case Node::Op::Reduce:
-        out_ += fmt::format("{0}if (acc{1}) acc{1} = combine{1}(*acc{1}, {2}); else acc{1}.emplace({2});\n", body_indent,
+        out_ += fmt::format("{0}if (target) target = combine{1}(*target, {2}); else target.emplace({2});\n", body_indent,
                             stage.target, cur);
         break;
-      case Node::Op::Count: out_ += fmt::format("{}++count{};\n", body_indent, stage.target); break;
-      default: out_ += fmt::format("{}v{}.push_back({});\n", body_indent, stage.target, cur); break;
+      case Node::Op::Count: out_ += fmt::format("{}++target;\n", body_indent); break;
+      default: out_ += fmt::format("{}target.push_back({});\n", body_indent, cur); break;
     }
     for (int i = closers; i > 0; --i) {
       body_indent.resize(body_indent.size() - 2);
       out_ += body_indent + "}\n";
     }
     int src = root_source(stage.start);
-    if (start.op == Node::Op::Source) {
-      out_ += fmt::format("{}}} catch (const rt::RecordError& err) {{\n{}  batch.reject(src{}, {}, err.what());\n{}}}\n",
-                          indent, indent, src, elem, indent);
-    } else {
-      out_ += fmt::format(
-          "{0}}} catch (const rt::RecordError& err) {{\n{0}  std::string text;\n{0}  rt::append_pprint(text, {1});\n"
-          "{0}  batch.reject(src{2}, text, err.what());\n{0}}}\n",
-          indent, elem, src);
+    std::string record = elem;
+    out_ += "            } catch (const rt::RecordError& err) {\n";
+    out_ += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
+    if (start.op != Node::Op::Source) {
+      out_ += "              std::string text;\n";
+      out_ += fmt::format("              rt::append_pprint(text, {});\n", elem);
+      record = "text";
     }
-    out_ += "      }\n";
+    out_ += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
+    out_ += "            }\n          }\n        };\n";
+
+    std::string tv = target_var(stage.target);
+    out_ += fmt::format("        const int parts = rt::partitions(threads, {}.size());\n", in);
+    out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}.size(), {}, arena);\n        }} else {{\n", fn, in, tv);
+    out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
+    out_ += fmt::format("          rt::parallel_for(parts, {}.size(), [&](int part, size_t begin, size_t end) {{\n", in);
+    out_ += fmt::format("            {}(begin, end, locals[part], part_arenas[part]);\n          }});\n", fn);
+    switch (target.op) {
+      case Node::Op::ReduceByKey:
+      case Node::Op::CountByValue:
+        out_ += fmt::format("          for (auto& local : locals) {}.merge(std::move(local), combine{});\n", tv, stage.target);
+        break;
+      case Node::Op::Reduce:
+        out_ += fmt::format("          for (auto& local : locals)\n            if (local) {0} = {0} ? combine{1}(*{0}, *local) : *local;\n",
+                            tv, stage.target);
+        break;
+      case Node::Op::Count: out_ += fmt::format("          for (auto local : locals) {} += local;\n", tv); break;
+      default:
+        out_ += fmt::format("          for (auto& local : locals) {0}.insert({0}.end(), local.begin(), local.end());\n", tv);
+        break;
+    }
+    out_ += "        }\n      }\n";
   }
 
   std::string fresh(const char* prefix) { return fmt::format("{}{}", prefix, counter_++); }
