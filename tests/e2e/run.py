@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""End-to-end scenarios that need more than a golden diff: a socket server
+that goes away and comes back, an installed streamc used outside the build
+tree, the compile cache. Each test_* function is one case."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+import harness  # noqa: E402
+
+ROOT = harness.SOURCE_DIR
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def serve_once(port, payload: bytes):
+    """Accepts one client on `port`, sends payload, closes everything."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", port))
+    srv.listen(1)
+    srv.settimeout(20)
+    conn, _ = srv.accept()
+    conn.sendall(payload)
+    time.sleep(0.5)  # let a batch or two see the data before the close
+    conn.close()
+    srv.close()
+
+
+def read_until(proc, needle, timeout):
+    """Reads proc's stdout lines until one contains needle; returns all read."""
+    seen = []
+    deadline = time.time() + timeout
+    os.set_blocking(proc.stdout.fileno(), False)
+    buf = ""
+    while time.time() < deadline:
+        chunk = proc.stdout.read()
+        if chunk:
+            buf += chunk
+            if needle in buf:
+                return buf
+        elif proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise AssertionError(f"did not see {needle!r} within {timeout}s; output so far:\n{buf}")
+
+
+def test_socket_server_restart():
+    """nc -lk 9999 killed and restarted: the word count keeps running and
+    counts what the new server sends (DStream receivers reconnect too)."""
+    work = harness.fresh_dir("e2e", "socket_restart")
+    c = harness.compile_sdl(ROOT / "examples" / "wordcount.sdl", work / "wordcount", work)
+    assert c.returncode == 0, c.stderr
+    port = free_port()
+    env = harness.env()
+    env.pop("STREAMC_TEST_CLOCK")
+    proc = subprocess.Popen([str(work / "wordcount"), "--port", str(port), "--batch", "200ms"], cwd=work, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        serve_once(port, b"apple banana apple\n")
+        out = read_until(proc, "(apple, 2)", 10)
+        assert "(banana, 1)" in out, out
+        time.sleep(1.0)  # the server is gone: the binary must keep running
+        assert proc.poll() is None, "the binary exited when the server went away"
+        serve_once(port, b"cherry cherry cherry\n")
+        read_until(proc, "(cherry, 3)", 15)
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            rc = proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    err = proc.stderr.read()
+    assert rc == 0, f"exit status {rc} after SIGTERM; stderr:\n{err}"
+    assert "retrying" in err or "reconnect" in err, f"no reconnect notice on stderr:\n{err}"
+
+
+def test_installed_streamc_outside_build_tree():
+    """make install PREFIX=…: the installed streamc finds its runtime beside itself."""
+    prefix = harness.fresh_dir("e2e", "prefix")
+    build = Path(harness.STREAMC).resolve().parents[1]
+    r = subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    work = harness.fresh_dir("e2e", "installed")
+    (work / "in").mkdir()
+    (work / "in" / "a.txt").write_text("x y x\n")
+    sdl = work / "wc.sdl"
+    sdl.write_text((ROOT / "examples" / "wordcount_files.sdl").read_text())
+    env = harness.env()
+    env["STREAMC_CACHE_DIR"] = str(work / "cache")  # a cold build with the installed runtime
+    r = subprocess.run([str(prefix / "bin" / "streamc"), "wc.sdl", "-o", "wc"], cwd=work, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run(["./wc", "--once"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert (work / "out" / "counts" / "part-00000.json").read_text() == '["x",2]\n["y",1]\n'
+    # The binary is self-contained: only system libraries are dynamic.
+    ldd = subprocess.run(["ldd", str(work / "wc")], capture_output=True, text=True).stdout
+    for lib in ("libabsl", "libstdc++", "libfmt"):
+        assert lib not in ldd, f"{lib} is linked dynamically:\n{ldd}"
+
+
+def test_compile_cache_and_emit_cpp():
+    """A second compile of an unchanged program reuses the cache; --emit-cpp
+    keeps the generated C++; a changed program is rebuilt."""
+    work = harness.fresh_dir("e2e", "cache")
+    sdl = work / "p.sdl"
+    sdl.write_text('source lines = files("in/*.txt")\nstream n = lines |> count()\nsink n -> console()\n')
+    env = harness.env()
+    env["STREAMC_CACHE_DIR"] = str(work / "cache")
+    run = lambda *a: subprocess.run([harness.STREAMC, *a], cwd=work, env=env, capture_output=True, text=True)
+    r = run("p.sdl", "-o", "p", "--emit-cpp", "p.cpp")
+    assert r.returncode == 0, r.stderr
+    assert "rt::run_program" in (work / "p.cpp").read_text()
+    entries = list((work / "cache").iterdir())
+    t0 = time.time()
+    r = run("p.sdl", "-o", "p2")
+    assert r.returncode == 0 and time.time() - t0 < 2.0
+    assert list((work / "cache").iterdir()) == entries, "an unchanged program was rebuilt"
+    sdl.write_text(sdl.read_text().replace("count()", "count() |> map(x -> x * 2)"))
+    assert run("p.sdl", "-o", "p3").returncode == 0
+    assert len(list((work / "cache").iterdir())) == len(entries) + 1
+
+
+def test_cli_usage():
+    r = subprocess.run([harness.STREAMC, "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "usage: streamc" in r.stdout
+    r = subprocess.run([harness.STREAMC, "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("streamc ")
+    r = subprocess.run([harness.STREAMC, "--bogus"], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown option" in r.stderr
+    r = subprocess.run([harness.STREAMC, "/nonexistent.sdl"], capture_output=True, text=True)
+    assert r.returncode == 1 and "cannot open" in r.stderr
+
+
+def main():
+    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+    only = sys.argv[1:]
+    passed = failed = 0
+    for name, fn in tests:
+        if only and name not in only:
+            continue
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {name}")
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {name}: {e}")
+    print(f"e2e: {passed} passed, {failed} failed")
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
