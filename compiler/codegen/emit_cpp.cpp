@@ -6,7 +6,7 @@
 #include <map>
 
 #include "codegen/emit_expr.hpp"
-#include "sema/builtins.hpp"
+#include "codegen/function_calls.hpp"
 
 namespace streamc::codegen {
 
@@ -38,7 +38,9 @@ class ProgramEmitter {
         "#include <streamc/runtime/api.hpp>\n"
         "#include <streamc/runtime/parallel.hpp>\n"
         "#include <streamc/runtime/split_range.hpp>\n"
-        "#include <streamc/stdlib/strings.hpp>\n\n"
+        "#include <streamc/stdlib/strings.hpp>\n";
+    out_ += function_includes(prog_) + "\n";
+    out_ +=
         "namespace {\n"
         "namespace rt = streamc::rt;\n\n";
     emit_params();
@@ -136,6 +138,7 @@ class ProgramEmitter {
           out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink(std::string({1}), std::string({2}), ko{0});\n", i,
                               string_literal(s.stream), startup(*s.path));
           break;
+        case sema::Connector::Foreach: out_ += emit_foreach_sink(s, i); break;
         default: break;
       }
     }

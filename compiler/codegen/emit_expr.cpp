@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "sema/builtins.hpp"
 
 namespace streamc::codegen {
 
@@ -92,7 +91,8 @@ std::string ExprEmitter::emit_flat_map_range(const Expr& lambda, const std::stri
   bind(lambda, {arg});
   const Expr& body = *lambda.children[0];
   std::string code;
-  if (body.kind == ExprKind::Call && body.callee_name() == "split" && body.args.size() == 2) {
+  auto call = prog_.calls.find(&body);
+  if (call != prog_.calls.end() && call->second->builtin && call->second->name == "split" && body.args.size() == 2) {
     code = fmt::format("rt::SplitRange({}, {})", emit(*body.args[0].value, arena), emit(*body.args[1].value, arena));
   } else {
     code = emit(body, arena);
@@ -179,31 +179,6 @@ std::string ExprEmitter::emit_binary(const Expr& e, const std::string& arena) {
   }
 }
 
-std::string ExprEmitter::emit_call(const Expr& e, const std::string& arena) {
-  const std::string& name = e.callee_name();
-  std::vector<TypeRef> arg_types;
-  for (const auto& a : e.args) arg_types.push_back(prog_.type_of(*a.value));
-  // Pick the overload the checker picked: exact first, then widened.
-  const sema::Builtin* chosen = nullptr;
-  for (int widen = 0; widen < 2 && !chosen; ++widen) {
-    for (const sema::Builtin* b : sema::builtin_overloads(name)) {
-      if (b->params.size() != arg_types.size()) continue;
-      bool ok = true;
-      for (size_t i = 0; i < arg_types.size() && ok; ++i)
-        ok = sema::same_type(b->params[i], arg_types[i]) || (widen && b->params[i]->is(K::Float) && arg_types[i]->is(K::Int));
-      if (ok) {
-        chosen = b;
-        break;
-      }
-    }
-  }
-  if (!chosen) return "/* unresolved call */";
-  std::string s = chosen->cpp + "(";
-  for (size_t i = 0; i < e.args.size(); ++i)
-    s += (i ? ", " : "") + convert(emit(*e.args[i].value, arena), arg_types[i], chosen->params[i]);
-  s += ")";
-  if (chosen->returns_std_string) return fmt::format("{}.keep({})", arena, s);
-  return s;
-}
+// emit_call: emit_call.cpp (built-in and imported C++ functions).
 
 }  // namespace streamc::codegen

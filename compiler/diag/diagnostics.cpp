@@ -56,6 +56,20 @@ void render_located(std::ostream& out, const SourceFile& file, SourceRange range
   out << (color ? "\x1b[1;32m" : "") << caret << reset << '\n';
 }
 
+// A note located in another file: "path:line:col: note: message", the line
+// and a caret at the column.
+void render_other_file(std::ostream& out, const Diagnostic::OtherFile& at, const std::string& message, bool color) {
+  const char* bold = color ? "\x1b[1m" : "";
+  const char* reset = color ? "\x1b[0m" : "";
+  out << bold << at.path << ':' << at.line << ':' << at.column << ": " << reset << (color ? "\x1b[1;36m" : "")
+      << "note: " << reset << bold << message << reset << '\n';
+  if (at.line_text.empty()) return;
+  out << at.line_text << '\n';
+  std::string caret;
+  for (uint32_t i = 0; i + 1 < at.column && i < at.line_text.size(); ++i) caret += at.line_text[i] == '\t' ? '\t' : ' ';
+  out << (color ? "\x1b[1;32m" : "") << caret << '^' << reset << '\n';
+}
+
 void json_escape(std::ostream& out, std::string_view s) {
   out << '"';
   for (char ch : s) {
@@ -82,7 +96,12 @@ void json_escape(std::ostream& out, std::string_view s) {
 
 void Diagnostics::render_one(std::ostream& out, const SourceFile& file, const Diagnostic& d, bool color) {
   render_located(out, file, d.range, d.severity, d.message, color);
-  for (const auto& n : d.notes) render_located(out, file, n.range, Severity::Note, n.message, color);
+  for (const auto& n : d.notes) {
+    if (n.other)
+      render_other_file(out, *n.other, n.message, color);
+    else
+      render_located(out, file, n.range, Severity::Note, n.message, color);
+  }
 }
 
 void Diagnostics::render(std::ostream& out, bool color) const {

@@ -7,7 +7,9 @@
 // The same records feed `--diagnostics-format=json` and the language server.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,18 @@ struct Diagnostic {
   std::string message;
   // Notes attached to this diagnostic (e.g. "declared here"), each with its
   // own range in the same file; a note with an empty range prints no caret.
+  // A note about another file (the C++ declaration behind an import) sets
+  // `other`: it is printed at that file's line and column, with `range`
+  // still pointing into this file for tools that only know this one.
+  struct OtherFile {
+    std::string path;  // as shown to the user
+    uint32_t line = 0, column = 0;
+    std::string line_text;  // the source line, if it could be read
+  };
   struct Note {
     SourceRange range;
     std::string message;
+    std::optional<OtherFile> other = std::nullopt;
   };
   std::vector<Note> notes;
 };

@@ -17,7 +17,7 @@ namespace streamc::driver {
 namespace {
 
 const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [--dump-after=PASS]
-       streamc check FILE.sdl [--diagnostics-format=text|json]
+       streamc check FILE.sdl [-I DIR] [--diagnostics-format=text|json]
        streamc lsp
        streamc --list-functions | --help | --version
 
@@ -31,6 +31,11 @@ options:
   --emit-cpp FILE           also write the generated C++ to FILE
   --dump-after=PASS         print what PASS produced (parse, check, plan, codegen) and stop
   --diagnostics-format=F    text (default) or json: one JSON object per line
+  -I DIR                    where `import "…"` headers are looked for (after the .sdl's
+                            directory); also passed to the C++ compiler
+  --link FILE               C++ that implements imported functions: a .cpp/.cc/.cxx source,
+                            a .o or a .a (repeatable)
+  -L DIR, -lNAME            libraries for the C++ compiler's link step
   --list-functions          the built-in functions with their signatures
   -h, --help                this text
   --version                 the version
@@ -50,7 +55,52 @@ struct Args {
   std::string emit_cpp;
   std::string dump_after;
   bool json_diagnostics = false;
+  std::vector<std::string> include_dirs;  // -I
+  std::vector<std::string> link_args;     // --link files, -L, -l, in order
 };
+
+// -I DIR / -IDIR, -L DIR / -LDIR, -lNAME / -l NAME, --link FILE. Returns
+// false if `args[i]` is none of them; sets `status` on a usage error.
+bool parse_build_flag(const std::vector<std::string>& args, size_t& i, Args& a, int& status) {
+  const std::string& s = args[i];
+  std::string value;
+  std::string flag;
+  for (const char* f : {"-I", "-L", "-l", "--link"}) {
+    std::string fs = f;
+    if (s == fs || s.rfind(fs + "=", 0) == 0 || (fs.size() == 2 && s.rfind(fs, 0) == 0 && s.size() > 2)) {
+      flag = fs;
+      break;
+    }
+  }
+  if (flag.empty()) return false;
+  if (s == flag) {
+    if (i + 1 >= args.size()) {
+      status = usage_error(flag + " needs a value");
+      return true;
+    }
+    value = args[++i];
+  } else {
+    value = s.substr(flag.size() + (s[flag.size()] == '=' ? 1 : 0));
+  }
+  std::error_code ec;
+  if (flag == "-I") {
+    a.include_dirs.push_back(std::filesystem::absolute(value, ec).string());
+  } else if (flag == "-L") {
+    a.link_args.push_back("-L" + std::filesystem::absolute(value, ec).string());
+  } else if (flag == "-l") {
+    a.link_args.push_back("-l" + value);
+  } else {
+    std::string ext = std::filesystem::path(value).extension().string();
+    if (ext != ".cpp" && ext != ".cc" && ext != ".cxx" && ext != ".o" && ext != ".a") {
+      status = usage_error("--link takes a C++ source (.cpp, .cc, .cxx), an object (.o) or an archive (.a), not '" + value + "'");
+    } else if (!std::filesystem::is_regular_file(value, ec)) {
+      status = usage_error("--link: cannot find '" + value + "'");
+    } else {
+      a.link_args.push_back(std::filesystem::absolute(value, ec).string());
+    }
+  }
+  return true;
+}
 
 bool parse_args(int argc, char** argv, Args& a, int& status) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -83,14 +133,13 @@ bool parse_args(int argc, char** argv, Args& a, int& status) {
       status = 0;
       return false;
     } else if (s == "--list-functions") {
-      for (const auto& b : sema::builtins()) {
-        std::string sig = b.name + "(";
-        for (size_t k = 0; k < b.params.size(); ++k) sig += (k ? ", " : "") + sema::to_string(b.params[k]);
-        sig += ") -> " + sema::to_string(b.result);
-        std::cout << sig << "\n    " << b.doc << "\n";
-      }
+      // Every built-in function, read from stdlib/'s STREAMC_UDF headers when streamc was built.
+      for (const auto& b : sema::builtins())
+        std::cout << sema::sdl_signature(*b) << "\n    " << b->doc << "\n    (" << b->declared_at << ")\n";
       status = 0;
       return false;
+    } else if (parse_build_flag(args, i, a, status)) {
+      if (status >= 0) return false;
     } else if (value("-o", a.output) || value("--emit-cpp", a.emit_cpp) || value("--dump-after", a.dump_after)) {
       if (status >= 0) return false;
     } else if (value("--diagnostics-format", fmt)) {
@@ -153,7 +202,10 @@ int run_cli(int argc, char** argv) {
   Compilation comp;
   std::string dump;
   std::string last = a.command == "check" ? "check" : a.dump_after.empty() ? "codegen" : a.dump_after;
-  bool ok = run_passes(file, diags, comp, last, a.dump_after, &dump);
+  import::ImportSettings imports = default_import_settings();
+  imports.include_dirs.insert(imports.include_dirs.end(), a.include_dirs.begin(), a.include_dirs.end());
+  imports.user_include_dirs = a.include_dirs;
+  bool ok = run_passes(file, diags, comp, last, a.dump_after, &dump, &imports);
   report(diags, a.json_diagnostics);
   if (!ok) return 1;
   if (!a.dump_after.empty()) {
@@ -176,12 +228,22 @@ int run_cli(int argc, char** argv) {
     std::cerr << "streamc: error: " << err << "\n";
     return 3;
   }
+  for (const auto& d : a.include_dirs) tc.user_args.push_back("-I" + d);
+  tc.user_args.insert(tc.user_args.end(), a.link_args.begin(), a.link_args.end());
+  tc.user_args.insert(tc.user_args.end(), comp.link_args.begin(), comp.link_args.end());
   std::string kept, log;
   switch (build_binary(tc, comp.cpp, output, kept, log)) {
     case BuildResult::Built:
     case BuildResult::Cached: return 0;
     case BuildResult::IoError: std::cerr << "streamc: error: " << log << "\n"; return 1;
     case BuildResult::CompilerFailed:
+      if (!comp.checked->imported.empty()) {
+        std::cerr << "streamc: error: the C++ build of '" << a.input << "' failed; it includes imported headers"
+                  << (a.link_args.empty() ? "" : " and links your C++") << ", so look for your files in\n"
+                  << "  the C++ compiler's messages: " << log << "\n"
+                  << "  the generated code: " << kept << "\n";
+        return 1;
+      }
       std::cerr << "streamc: internal error: the C++ generated for '" << a.input
                 << "' did not compile. This is a bug in streamc, not in your program; please report it with\n"
                 << "  the generated code: " << kept << "\n"

@@ -1,6 +1,8 @@
 #include "driver/frontend.hpp"
 
 #include "codegen/emit_cpp.hpp"
+#include "codegen/function_calls.hpp"
+#include "driver/toolchain.hpp"
 #include "sema/check.hpp"
 #include "syntax/parse.hpp"
 
@@ -33,14 +35,33 @@ std::string dump_checked(const sema::CheckedProgram& p) {
 }
 }  // namespace
 
+import::ImportSettings default_import_settings() {
+  import::ImportSettings settings;
+  Toolchain tc;
+  std::string error;
+  if (find_toolchain("streamc", tc, error)) {
+    settings.include_dirs = tc.include_dirs;
+    settings.cache_dir = tc.cache_dir;
+  }
+  return settings;
+}
+
 bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, const std::string& last,
-                const std::string& dump_after, std::string* dump) {
+                const std::string& dump_after, std::string* dump, const import::ImportSettings* imports) {
   out.ast = parse_program(file, diags);
   if (!out.ast || diags.has_errors()) return false;
   if (dump && dump_after == "parse") *dump += ast::dump(*out.ast);
   if (last == "parse") return true;
 
-  out.checked = sema::check_program(*out.ast, file, diags);
+  std::vector<sema::FunctionRef> imported;
+  bool has_imports = false;
+  for (const auto& d : out.ast->decls) has_imports |= d.kind == ast::DeclKind::Import;
+  if (has_imports) {  // Clang is only started for programs that import something
+    import::ImportSettings defaults = imports ? import::ImportSettings{} : default_import_settings();
+    imported = import::resolve_imports(*out.ast, file, imports ? *imports : defaults, diags, &out.imports);
+    if (diags.has_errors()) return false;  // calls of a header that failed would only add noise
+  }
+  out.checked = sema::check_program(*out.ast, file, diags, imported);
   if (!out.checked) return false;
   if (dump && dump_after == "check") *dump += dump_checked(*out.checked);
   if (last == "check") return true;
@@ -50,6 +71,7 @@ bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, co
   if (last == "plan") return true;
 
   out.cpp = codegen::emit_cpp(*out.plan);
+  out.link_args = codegen::function_link_args(*out.checked);
   if (dump && dump_after == "codegen") *dump += out.cpp;
   return true;
 }

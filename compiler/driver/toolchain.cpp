@@ -130,6 +130,7 @@ bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
 
 std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary) {
   std::vector<std::string> cmd = {tc.cxx, "-std=c++20", "-O2", "-w", "-o", binary, cpp_file};
+  cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
   cmd.push_back(tc.runtime_lib);
   // abseil's hash tables, linked statically so the binary can be copied
@@ -158,6 +159,8 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
   auto lib_size = fs::file_size(tc.runtime_lib, ec);
   auto lib_time = fs::last_write_time(tc.runtime_lib, ec).time_since_epoch().count();
   key_text += "\n" + std::to_string(lib_size) + ":" + std::to_string(lib_time) + ":" + STREAMC_VERSION;
+  for (const auto& arg : tc.user_args)  // --link'ed files count by content
+    if (arg[0] != '-' && fs::is_regular_file(arg, ec)) key_text += "\n" + arg + ":" + hex(fnv1a(read_file(arg)));
   fs::path dir = fs::path(tc.cache_dir) / hex(fnv1a(key_text));
   fs::path binary = dir / "program";
   fs::path source = dir / "program.cpp";

@@ -13,6 +13,10 @@ struct Toolchain {
   std::vector<std::string> include_dirs;  // runtime + stdlib headers
   std::string runtime_lib;                // libstreamc_runtime.a
   std::string cache_dir;                  // $STREAMC_CACHE_DIR, else ~/.cache/streamc
+  // The user's C++ for imported functions and what the called functions'
+  // headers need: -I DIR, --link'ed sources/objects/archives, -L DIR, -lNAME.
+  // Files among them are hashed into the cache key by content.
+  std::vector<std::string> user_args;
 };
 
 // Locates everything; on failure returns false with a readable reason.

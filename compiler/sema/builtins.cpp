@@ -1,38 +1,42 @@
 #include "sema/builtins.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "import/signature_text.hpp"
 
 namespace streamc::sema {
 
-const std::vector<Builtin>& builtins() {
-  using namespace types;
-  static const std::vector<Builtin> table = {
-      {"split", {string(), string()}, list(string()), "streamc::stdlib::split", false,
-       "split(s, sep): the pieces of s between occurrences of sep (empty pieces kept)"},
-      {"lower", {string()}, string(), "streamc::stdlib::lower", true, "lower(s): s in lower case (ASCII)"},
-      {"upper", {string()}, string(), "streamc::stdlib::upper", true, "upper(s): s in upper case (ASCII)"},
-      {"trim", {string()}, string(), "streamc::stdlib::trim", false, "trim(s): s without leading and trailing whitespace"},
-      {"length", {string()}, integer(), "streamc::stdlib::length", false, "length(s): the number of characters (code points) in s"},
-      {"contains", {string(), string()}, boolean(), "streamc::stdlib::contains", false, "contains(s, part): whether part occurs in s"},
-      {"to_int", {string()}, integer(), "streamc::stdlib::to_int", false,
-       "to_int(s): s as an integer; a record whose s is not a number is rejected (on_error)"},
-      {"to_int", {floating()}, integer(), "streamc::stdlib::to_int", false, "to_int(x): x truncated toward zero"},
-      {"to_float", {string()}, floating(), "streamc::stdlib::to_float", false,
-       "to_float(s): s as a float; a record whose s is not a number is rejected (on_error)"},
-      {"to_float", {integer()}, floating(), "streamc::stdlib::to_float", false, "to_float(n): n as a float"},
-      {"to_string", {integer()}, string(), "streamc::stdlib::to_string", true, "to_string(x): x as text"},
-      {"to_string", {floating()}, string(), "streamc::stdlib::to_string", true, "to_string(x): x as text"},
-      {"to_string", {boolean()}, string(), "streamc::stdlib::to_string", true, "to_string(x): x as text"},
-      {"to_string", {string()}, string(), "streamc::stdlib::to_string", true, "to_string(x): x as text"},
-  };
+// The table generated from stdlib/ at build time (stdlib_signatures.cpp).
+extern const char kStdlibSignatures[];
+
+const std::vector<FunctionRef>& builtins() {
+  static const std::vector<FunctionRef> table = [] {
+    std::vector<Function> functions;
+    std::string error;
+    if (!import::read_functions(kStdlibSignatures, functions, error))
+      throw std::logic_error("streamc was built with a malformed stdlib signature table: " + error);
+    std::vector<FunctionRef> out;
+    for (auto& f : functions) {
+      f.builtin = true;
+      out.push_back(std::make_shared<const Function>(std::move(f)));
+    }
+    return out;
+  }();
   return table;
 }
 
-std::vector<const Builtin*> builtin_overloads(std::string_view name) {
-  std::vector<const Builtin*> out;
+std::vector<FunctionRef> builtin_overloads(std::string_view name) {
+  std::vector<FunctionRef> out;
   for (const auto& b : builtins())
-    if (b.name == name) out.push_back(&b);
+    if (b->name == name) out.push_back(b);
   return out;
+}
+
+std::string sdl_signature(const Function& f) {
+  std::string sig = f.name + "(";
+  for (size_t k = 0; k < f.params.size(); ++k) sig += (k ? ", " : "") + to_string(f.params[k]);
+  return sig + ") -> " + (f.result ? to_string(f.result) : std::string("nothing"));
 }
 
 namespace {
@@ -47,10 +51,9 @@ bool is_future_operator(std::string_view name) {
 }
 
 bool is_future_function(std::string_view name) {
-  return in(name, {"substr", "starts_with", "ends_with", "replace", "regex_match", "regex_extract", "concat", "format",
-                   "abs", "round", "floor", "ceil", "sqrt", "pow", "min", "max", "now", "to_timestamp",
-                   "from_unixtime", "unix_timestamp", "date_trunc", "format_timestamp", "year", "month", "day",
-                   "hour", "hash", "coalesce", "window", "session_window", "sum", "avg", "first", "last",
+  // format and coalesce are planned stdlib functions (coalesce needs optional
+  // values); the rest are aggregates, window keys and schema inference.
+  return in(name, {"format", "coalesce", "window", "session_window", "sum", "avg", "first", "last",
                    "count_distinct", "approx_count_distinct", "collect_list", "infer"});
 }
 

@@ -1,30 +1,22 @@
-// Built-in SDL functions: name, signature, and the C++ function in stdlib/
-// that implements it. (The libTooling importer will read these signatures
-// straight from stdlib/'s STREAMC_UDF headers; until then this table mirrors
-// stdlib/streamc/stdlib/strings.hpp.)
+// Built-in SDL functions: the STREAMC_UDF functions of stdlib/'s headers,
+// read by the importer when streamc is built (compiler/import/
+// stdlib_gen_main.cpp) and compiled in as signature text, so that a compile
+// never runs Clang for them. Also the names this version knows but cannot
+// compile yet.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "sema/types.hpp"
+#include "sema/function.hpp"
 
 namespace streamc::sema {
 
-struct Builtin {
-  std::string name;
-  std::vector<TypeRef> params;
-  TypeRef result;
-  std::string cpp;            // qualified C++ name
-  bool returns_std_string;    // C++ returns std::string: the caller keeps it in the batch arena
-  std::string doc;
-};
-
-// Every overload of every built-in function.
-const std::vector<Builtin>& builtins();
+// Every overload of every built-in function, in stdlib header order.
+const std::vector<FunctionRef>& builtins();
 // Overloads named `name` (empty if none).
-std::vector<const Builtin*> builtin_overloads(std::string_view name);
+std::vector<FunctionRef> builtin_overloads(std::string_view name);
 
 // Names the checker knows but this version cannot compile yet (operators,
 // aggregates, connectors of later milestones), for "not supported yet".

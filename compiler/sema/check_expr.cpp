@@ -77,7 +77,7 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
       for (const auto& [name, entry] : names_)
         if (entry.kind == NameKind::Param) candidates.push_back(name);
       std::string near = closest_name(e.text, candidates);
-      if (!builtin_overloads(e.text).empty())
+      if (!overloads(e.text).empty())
         diags_.error(e.range, q(e.text) + " is a function; call it with arguments, e.g. " + e.text + "(…)");
       else
         diags_.error(e.range, "unknown name " + q(e.text) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
@@ -242,73 +242,7 @@ TypeRef Checker::check_binary(const Expr& e, Scope& scope) {
   }
 }
 
-TypeRef Checker::check_call(const Expr& e, Scope& scope) {
-  const Expr& callee = *e.children[0];
-  if (callee.kind != ExprKind::Name) {
-    if (callee.kind == ExprKind::Field) {
-      not_supported(callee.range, "calling a namespaced function such as '" + std::string(file_.slice(callee.range)) + "' (imports)");
-    } else {
-      diags_.error(callee.range, "this expression cannot be called");
-    }
-    return record(e, types::error());
-  }
-  const std::string& name = callee.text;
-  auto overloads = builtin_overloads(name);
-  if (overloads.empty()) {
-    if (is_future_function(name)) {
-      not_supported(callee.range, "the function " + q(name));
-    } else if (std::find(operator_names().begin(), operator_names().end(), name) != operator_names().end()) {
-      diags_.error(callee.range, q(name) + " is an operator; use it in a dataflow: stream |> " + name + "(…)");
-    } else {
-      std::vector<std::string> candidates;
-      for (const auto& b : builtins()) candidates.push_back(b.name);
-      std::string near = closest_name(name, candidates);
-      diags_.error(callee.range, "unknown function " + q(name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
-    }
-    for (const auto& a : e.args) check_expr(*a.value, scope);
-    return record(e, types::error());
-  }
-  std::vector<TypeRef> args;
-  for (const auto& a : e.args) {
-    if (!a.name.name.empty()) {
-      diags_.error(a.name.range, "function " + q(name) + " takes no named arguments");
-      return record(e, types::error());
-    }
-    args.push_back(check_expr(*a.value, scope));
-    if (args.back()->is_error()) return record(e, types::error());
-  }
-  // Exact match first, then with int → float widening.
-  for (int widen = 0; widen < 2; ++widen) {
-    for (const Builtin* b : overloads) {
-      if (b->params.size() != args.size()) continue;
-      bool ok = true;
-      for (size_t i = 0; i < args.size() && ok; ++i)
-        ok = same_type(b->params[i], args[i]) || (widen && b->params[i]->is(K::Float) && args[i]->is(K::Int));
-      if (ok) return record(e, b->result);
-    }
-  }
-  // Report against the first overload of the right arity, at the first bad argument.
-  for (const Builtin* b : overloads) {
-    if (b->params.size() != args.size()) continue;
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (same_type(b->params[i], args[i])) continue;
-      std::string expected;
-      for (const Builtin* o : overloads)
-        if (o->params.size() == args.size()) expected += (expected.empty() ? "" : " or ") + to_string(o->params[i]);
-      diags_.error(e.args[i].value->range, "argument " + std::to_string(i + 1) + " of " + q(name) + " must be " +
-                                               expected + ", found " + to_string(args[i]));
-      return record(e, types::error());
-    }
-  }
-  std::string arities;
-  for (const Builtin* b : overloads) {
-    std::string a = std::to_string(b->params.size());
-    if (arities.find(a) == std::string::npos) arities += (arities.empty() ? "" : " or ") + a;
-  }
-  diags_.error(e.range, q(name) + " takes " + arities + " argument" + (arities == "1" ? "" : "s") + ", " +
-                            std::to_string(args.size()) + (args.size() == 1 ? " was" : " were") + " given");
-  return record(e, types::error());
-}
+// check_call: check_call.cpp (built-in and imported functions).
 
 TypeRef Checker::check_lambda(const Expr& e, const std::vector<TypeRef>& inputs, std::string_view op, Scope& scope) {
   std::string opq = q(op);

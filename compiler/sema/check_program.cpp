@@ -46,8 +46,9 @@ const char* op_name(Node::Op op) {
   return "?";
 }
 
-std::optional<CheckedProgram> check_program(const ast::Program& program, const SourceFile& file, Diagnostics& diags) {
-  Checker checker(file, diags);
+std::optional<CheckedProgram> check_program(const ast::Program& program, const SourceFile& file, Diagnostics& diags,
+                                            const std::vector<FunctionRef>& imported) {
+  Checker checker(file, diags, imported);
   return checker.run(program);
 }
 
@@ -64,7 +65,7 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
         has_config = true;
         check_config(d);
         break;
-      case DeclKind::Import: not_supported(d.range, "import (C++ functions)"); break;
+      case DeclKind::Import: break;  // read before checking (compiler/import/resolve_imports)
       case DeclKind::Schema: not_supported(d.range, "schema (structured records)"); break;
       case DeclKind::Table: not_supported(d.range, "table (static inputs for joins)"); break;
       case DeclKind::Source: check_source(d); break;
@@ -524,6 +525,8 @@ void Checker::check_sink(const Decl& d) {
     if (check_startup_expr(*call->args[0].value, types::string(), "the files directory")->is_error()) return;
     s.path = call->args[0].value.get();
     ok = format_option(*call, s.format, {"text", "json"});
+  } else if (conn == "foreach") {
+    if (!check_foreach_sink(*call, s)) return;
   } else if (conn == "kafka" || conn == "postgres" || conn == "socket") {
     not_supported(call->children[0]->range, "the " + conn + " sink");
     return;

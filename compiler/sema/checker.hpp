@@ -13,7 +13,10 @@ namespace streamc::sema {
 
 class Checker {
  public:
-  Checker(const SourceFile& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  Checker(const SourceFile& file, Diagnostics& diags, std::vector<FunctionRef> imported = {})
+      : file_(file), diags_(diags), imported_(std::move(imported)) {
+    result_.imported = imported_;
+  }
 
   std::optional<CheckedProgram> run(const ast::Program& program);
 
@@ -54,7 +57,10 @@ class Checker {
   bool format_option(const ast::Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed);
   bool hashable(const TypeRef& t) const;
 
+  // ---- functions (check_call.cpp): built-in and imported, and foreach sinks
   TypeRef check_call(const ast::Expr& e, Scope& scope);
+  std::vector<FunctionRef> overloads(std::string_view name) const;  // imported ones, else built-in ones
+  bool check_foreach_sink(const ast::Expr& call, SinkInfo& sink);
   TypeRef check_binary(const ast::Expr& e, Scope& scope);
   TypeRef resolve_type(const ast::TypeExpr& t);
   TypeRef record(const ast::Expr& e, TypeRef t) {
@@ -74,6 +80,7 @@ class Checker {
   };
   std::map<std::string, NameEntry> names_;
   bool startup_context_ = false;
+  std::vector<FunctionRef> imported_;
 };
 
 }  // namespace streamc::sema

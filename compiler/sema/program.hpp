@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sema/function.hpp"
 #include "sema/types.hpp"
 #include "syntax/ast.hpp"
 
@@ -20,7 +21,7 @@ struct ParamInfo {
   SourceRange range;
 };
 
-enum class Connector { Socket, Files, Console };
+enum class Connector { Socket, Files, Console, Foreach };
 enum class DataFormat { Text, Json };
 enum class OnError { Permissive, Drop, Fail };
 enum class RunMode { Continuous, Once, AvailableNow };
@@ -57,6 +58,7 @@ struct SinkInfo {
   const ast::Expr* rows = nullptr;      // console
   const ast::Expr* path = nullptr;      // files
   DataFormat format = DataFormat::Json;  // files
+  FunctionRef foreach;                   // foreach: the imported function each batch is handed to
   SourceRange range;
 };
 
@@ -78,6 +80,8 @@ struct CheckedProgram {
   std::vector<SinkInfo> sinks;
   std::unordered_map<const ast::Expr*, TypeRef> expr_types;
   std::unordered_map<const ast::Expr*, LambdaInfo> lambdas;
+  std::vector<FunctionRef> imported;                        // the functions of the program's imports
+  std::unordered_map<const ast::Expr*, FunctionRef> calls;  // the function each call resolved to
 
   const TypeRef& type_of(const ast::Expr& e) const { return expr_types.at(&e); }
 };

@@ -1,6 +1,8 @@
-// SDL's built-in string functions. Plain C++: the importer reads the
-// signatures of the STREAMC_UDF functions here the same way it reads a
-// user's `import "udfs.hpp"`. Errors in one record throw rt::RecordError.
+// SDL's built-in string functions and conversions. Plain C++: the importer
+// reads the signatures of the STREAMC_UDF functions here the same way it
+// reads a user's `import "udfs.hpp"` (at streamc's build time), and the
+// `///` comment above each one is its entry in `streamc --list-functions`.
+// Errors in one record throw rt::RecordError.
 #pragma once
 
 #include <charconv>
@@ -31,8 +33,9 @@ inline std::string quoted(std::string_view s) {
 
 }  // namespace detail
 
-// Python's str.split(sep): every piece, empty ones included
-// ("a,,b" -> ["a", "", "b"], "" -> [""]).
+/// split(s, sep): the pieces of s between occurrences of sep, empty ones
+/// included, like Python's str.split(sep): split("a,,b", ",") is ["a", "", "b"].
+/// An empty sep rejects the record.
 STREAMC_UDF inline std::vector<std::string_view> split(std::string_view s, std::string_view sep) {
   if (sep.empty()) throw rt::RecordError("empty separator");
   std::vector<std::string_view> parts;
@@ -47,7 +50,7 @@ STREAMC_UDF inline std::vector<std::string_view> split(std::string_view s, std::
   return parts;
 }
 
-// ASCII only; other bytes are kept as they are.
+/// lower(s): s in lower case (ASCII letters only; other bytes are kept).
 STREAMC_UDF inline std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -55,6 +58,7 @@ STREAMC_UDF inline std::string lower(std::string_view s) {
   return out;
 }
 
+/// upper(s): s in upper case (ASCII letters only; other bytes are kept).
 STREAMC_UDF inline std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -62,7 +66,7 @@ STREAMC_UDF inline std::string upper(std::string_view s) {
   return out;
 }
 
-// Without leading and trailing ASCII whitespace.
+/// trim(s): s without leading and trailing whitespace (space, tab, CR, LF, FF, VT).
 STREAMC_UDF inline std::string_view trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && detail::is_space(s[b])) ++b;
@@ -70,18 +74,95 @@ STREAMC_UDF inline std::string_view trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-// The number of UTF-8 code points (bytes that do not continue a sequence).
+/// length(s): the number of characters (UTF-8 code points) in s.
 STREAMC_UDF inline int64_t length(std::string_view s) {
   int64_t n = 0;
   for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   return n;
 }
 
+/// contains(s, part): whether part occurs in s.
 STREAMC_UDF inline bool contains(std::string_view s, std::string_view part) {
   return s.find(part) != std::string_view::npos;
 }
 
-// The whole string (surrounding whitespace allowed) as a 64-bit integer.
+/// starts_with(s, prefix): whether s begins with prefix.
+STREAMC_UDF inline bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+
+/// ends_with(s, suffix): whether s ends with suffix.
+STREAMC_UDF inline bool ends_with(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
+
+namespace detail {
+// The byte offset of code point `n` of s (s.size() when s is shorter).
+inline size_t code_point_offset(std::string_view s, int64_t n) {
+  size_t i = 0;
+  for (; i < s.size() && n > 0; ++i)
+    if (i + 1 == s.size() || (static_cast<unsigned char>(s[i + 1]) & 0xC0) != 0x80) --n;
+  return i;
+}
+}  // namespace detail
+
+/// substr(s, pos, len): len characters of s from position pos, as in Spark
+/// SQL: pos counts from 1, a negative pos counts from the end (-1 is the last
+/// character), 0 is the same as 1; a part beyond s is cut off, and len <= 0 gives "".
+STREAMC_UDF inline std::string_view substr(std::string_view s, int64_t pos, int64_t len) {
+  int64_t n = length(s);
+  int64_t start = pos > 0 ? pos - 1 : pos < 0 ? n + pos : 0;  // 0-based, may be negative
+  int64_t end = len <= 0 ? start : (start > INT64_MAX - len ? INT64_MAX : start + len);
+  start = start < 0 ? 0 : start > n ? n : start;
+  end = end < start ? start : end > n ? n : end;
+  size_t b = detail::code_point_offset(s, start);
+  size_t e = b + detail::code_point_offset(s.substr(b), end - start);
+  return s.substr(b, e - b);
+}
+
+/// substr(s, pos): the characters of s from position pos to the end (pos as
+/// in substr(s, pos, len)).
+STREAMC_UDF inline std::string_view substr(std::string_view s, int64_t pos) { return substr(s, pos, INT64_MAX); }
+
+/// replace(s, search, replacement): s with every occurrence of search replaced,
+/// left to right without overlaps; an empty search leaves s unchanged.
+STREAMC_UDF inline std::string replace(std::string_view s, std::string_view search, std::string_view replacement) {
+  std::string out;
+  if (search.empty()) return std::string(s);
+  size_t start = 0;
+  for (;;) {
+    size_t at = s.find(search, start);
+    if (at == std::string_view::npos) break;
+    out.append(s.substr(start, at - start));
+    out.append(replacement);
+    start = at + search.size();
+  }
+  out.append(s.substr(start));
+  return out;
+}
+
+/// concat(a, b): a followed by b (the same as a + b).
+STREAMC_UDF inline std::string concat(std::string_view a, std::string_view b) {
+  std::string out(a);
+  out.append(b);
+  return out;
+}
+
+/// concat(a, b, c): a, b and c joined.
+STREAMC_UDF inline std::string concat(std::string_view a, std::string_view b, std::string_view c) {
+  std::string out(a);
+  out.append(b);
+  out.append(c);
+  return out;
+}
+
+/// concat(a, b, c, d): a, b, c and d joined.
+STREAMC_UDF inline std::string concat(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
+  std::string out(a);
+  out.append(b);
+  out.append(c);
+  out.append(d);
+  return out;
+}
+
+/// to_int(s): s (surrounding whitespace allowed) as an int; a record whose s
+/// is not a whole number in range is rejected (on_error).
 STREAMC_UDF inline int64_t to_int(std::string_view s) {
   std::string_view t = trim(s);
   if (!t.empty() && t.front() == '+' && t.size() > 1 && t[1] != '-') t.remove_prefix(1);
@@ -92,8 +173,8 @@ STREAMC_UDF inline int64_t to_int(std::string_view s) {
   return v;
 }
 
-// The whole string (surrounding whitespace allowed) as a float; accepts
-// 1.5, -2e3, inf, nan.
+/// to_float(s): s (surrounding whitespace allowed) as a float: 1.5, -2e3, inf,
+/// nan; a record whose s is not a number is rejected (on_error).
 STREAMC_UDF inline double to_float(std::string_view s) {
   std::string_view t = trim(s);
   if (!t.empty() && t.front() == '+' && t.size() > 1 && t[1] != '-') t.remove_prefix(1);
@@ -104,19 +185,24 @@ STREAMC_UDF inline double to_float(std::string_view s) {
   return v;
 }
 
-// x truncated toward zero; NaN, inf and values outside int64 are rejected.
+/// to_int(x): x truncated toward zero; NaN, infinities and values outside the
+/// int range reject the record.
 STREAMC_UDF inline int64_t to_int(double x) {
   if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0))
     throw rt::RecordError("cannot convert " + rt::to_pprint(x) + " to int");
   return static_cast<int64_t>(x);
 }
 
+/// to_float(n): n as a float.
 STREAMC_UDF inline double to_float(int64_t n) { return static_cast<double>(n); }
 
-// As the console shows values: 42, 2.0, true, the string itself.
+/// to_string(n): n as text, as the console shows it: 42.
 STREAMC_UDF inline std::string to_string(int64_t v) { return rt::to_pprint(v); }
+/// to_string(x): x as text, as the console shows it: 2.0, 0.1, 1e+20.
 STREAMC_UDF inline std::string to_string(double v) { return rt::to_pprint(v); }
+/// to_string(b): "true" or "false".
 STREAMC_UDF inline std::string to_string(bool v) { return v ? "true" : "false"; }
+/// to_string(s): s itself.
 STREAMC_UDF inline std::string to_string(std::string_view v) { return std::string(v); }
 
 }  // namespace streamc::stdlib

@@ -1,0 +1,141 @@
+// Calls of C++ functions. The checker recorded which function each call
+// resolved to; arguments are converted to that function's C++ parameter
+// types only when streamc's canonical form differs (a `const std::string&`
+// parameter gets a std::string), and results that own memory are copied into
+// the batch arena (streamc/udf_glue.hpp).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <set>
+#include <tuple>
+
+#include "codegen/emit_expr.hpp"
+#include "codegen/function_calls.hpp"
+#include "import/import_cache.hpp"
+
+namespace streamc::codegen {
+
+using sema::TypeRef;
+
+namespace {
+
+// How the generated code holds a value of SDL type `t`, spelled as the
+// importer spells C++ types (runtime/values.hpp; functions take no records).
+std::string canonical(const TypeRef& t) {
+  using K = sema::Type::Kind;
+  if (!t) return "void";
+  switch (t->kind) {
+    case K::Bool: return "bool";
+    case K::Int: return "int64_t";
+    case K::Float: return "double";
+    case K::String: return "std::string_view";
+    case K::Timestamp: return "streamc::rt::Timestamp";
+    case K::Duration: return "streamc::rt::Duration";
+    case K::List: return "std::vector<" + canonical(t->elements[0]) + ">";
+    case K::Optional: return "std::optional<" + canonical(t->elements[0]) + ">";
+    case K::Tuple: {
+      std::string s = "std::tuple<";
+      for (size_t i = 0; i < t->elements.size(); ++i) s += (i ? ", " : "") + canonical(t->elements[i]);
+      return s + ">";
+    }
+    default: return "?";
+  }
+}
+
+std::string context_for(const std::string& arena) {
+  // Start-up expressions run before any batch; everything else runs inside
+  // the batch function, where `batch` is in scope.
+  if (arena == "startup_arena") return "streamc::udf::Context::startup()";
+  return "streamc::udf::Context{batch.id(), batch.time()}";
+}
+
+void add_function(const sema::FunctionRef& f, std::vector<std::string>& headers, std::set<std::string>& seen) {
+  if (f && seen.insert(f->header).second) headers.push_back(f->header);
+}
+
+std::vector<std::string> headers_of(const sema::CheckedProgram& program) {
+  std::vector<std::string> headers;
+  std::set<std::string> seen;
+  // Calls are kept in a hash map: visit the functions in a stable order.
+  std::vector<sema::FunctionRef> called;
+  for (const auto& [expr, f] : program.calls) called.push_back(f);
+  std::sort(called.begin(), called.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->builtin, a->header) > std::tie(b->builtin, b->header);
+  });
+  for (const auto& f : called) add_function(f, headers, seen);
+  for (const auto& s : program.sinks) add_function(s.foreach, headers, seen);
+  return headers;
+}
+
+}  // namespace
+
+std::string function_includes(const sema::CheckedProgram& program) {
+  std::string out = "#include <streamc/udf_glue.hpp>\n";
+  for (const auto& h : headers_of(program)) {
+    if (h == "streamc/stdlib/strings.hpp") continue;  // always included
+    if (h.front() != '/') {
+      out += "#include <" + h + ">\n";
+      continue;
+    }
+    // An imported header: its content hash goes into the generated code, so
+    // that the build cache (keyed by the code) notices an edited function body.
+    std::ifstream in(h, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    out += "#include \"" + h + "\"  // content " + import::content_hash(text.str()) + "\n";
+  }
+  return out;
+}
+
+std::vector<std::string> function_link_args(const sema::CheckedProgram& program) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  std::vector<sema::FunctionRef> fs;
+  for (const auto& [expr, f] : program.calls) fs.push_back(f);
+  for (const auto& s : program.sinks) fs.push_back(s.foreach);
+  std::set<std::string> headers;
+  for (const auto& f : fs)
+    if (f && headers.insert(f->header).second)
+      for (const auto& l : f->link)
+        if (seen.insert(l).second) out.push_back(l);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index) {
+  const sema::Function& f = *sink.foreach;
+  return fmt::format(
+      "    // sink {0} -> foreach({1}): {2}\n"
+      "    static streamc::udf::ForeachSink foreach{3}{{[](int64_t batch_id, const auto& rows) {{\n"
+      "      {4}(batch_id, streamc::udf::pass<{5}>(rows));\n"
+      "    }}}};\n"
+      "    auto& sink{3} = foreach{3};\n",
+      sink.stream, f.name, f.signature, index, f.cpp, f.param_cpp[1]);
+}
+
+std::string ExprEmitter::emit_call(const ast::Expr& e, const std::string& arena) {
+  auto found = prog_.calls.find(&e);
+  if (found == prog_.calls.end()) return "/* unresolved call */";
+  const sema::Function& f = *found->second;
+  std::string s = f.cpp + "(";
+  bool first = true;
+  if (f.takes_context) {
+    s += context_for(arena);
+    first = false;
+  }
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    const TypeRef& param = f.params[i];
+    std::string arg = convert(emit(*e.args[i].value, arena), prog_.type_of(*e.args[i].value), param);
+    if (f.param_cpp[i] != canonical(param)) arg = fmt::format("streamc::udf::pass<{}>({})", f.param_cpp[i], arg);
+    s += (first ? "" : ", ") + arg;
+    first = false;
+  }
+  s += ")";
+  if (f.result_cpp == canonical(f.result)) return s;
+  if (f.result_cpp == "std::string") return fmt::format("{}.keep({})", arena, s);
+  return fmt::format("streamc::udf::to_sdl({}, {})", arena, s);
+}
+
+}  // namespace streamc::codegen

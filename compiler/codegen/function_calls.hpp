@@ -1,0 +1,26 @@
+// What the generated C++ needs for the C++ functions a program calls
+// (built-in ones from stdlib/ and imported ones): the headers to include,
+// the linker arguments their headers ask for, and foreach sinks. The calls
+// themselves are ExprEmitter::emit_call (emit_call.cpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sema/program.hpp"
+
+namespace streamc::codegen {
+
+// `#include` lines: stdlib headers by their include path, imported headers by
+// absolute path; each once, in a stable order.
+std::string function_includes(const sema::CheckedProgram& program);
+
+// Linker arguments asked for by the headers of the called functions
+// (`// streamc-link: -l:libre2.a`), each once.
+std::vector<std::string> function_link_args(const sema::CheckedProgram& program);
+
+// Declares `sink<index>` for a foreach sink: an object with
+// write(batch, rows) that hands the rows to the user's function.
+std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index);
+
+}  // namespace streamc::codegen
