@@ -256,7 +256,8 @@ class JsonInferrer {
         if (!set_kind(s, Shape::Kind::Object)) return false;
         ++s.objects;
         uint64_t stamp = ++stamp_;
-        for (auto [key, value] : v.get_object().value_unsafe()) {
+        simdjson::dom::object object = v.get_object().value_unsafe();  // a copy: the result is a temporary
+        for (auto [key, value] : object) {
           auto it = s.index.find(std::string(key));
           if (it == s.index.end()) {
             if (!is_sdl_name(key)) {
@@ -282,7 +283,8 @@ class JsonInferrer {
         if (!set_kind(s, Shape::Kind::Array)) return false;
         if (!s.element) s.element = std::make_unique<Shape>();
         size_t i = 0;
-        for (simdjson::dom::element e : v.get_array().value_unsafe()) {
+        simdjson::dom::array array = v.get_array().value_unsafe();
+        for (simdjson::dom::element e : array) {
           path_.push_back({{}, i++});
           bool ok = merge(*s.element, e);
           path_.pop_back();
