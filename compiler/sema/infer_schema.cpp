@@ -446,10 +446,18 @@ TypeRef infer_json(const std::string& path, const std::string& text, const std::
   }
   if (n == 0) {
     std::optional<size_t> off = locate_json_error(buf);
+    if (off && *off >= text.size()) {  // ran off the end: point at the last line with content
+      size_t last = text.find_last_not_of(" \t\r\n");
+      return fail("invalid JSON in sample file '" + path + "' at line " +
+                  std::to_string(line_of(text, last == std::string::npos ? 0 : last)) +
+                  ": the document ends before it is complete");
+    }
     return invalid(off ? std::optional<size_t>(line_of(text, *off)) : std::nullopt, whole);
   }
   if (stream.truncated_bytes() > 0)
-    return invalid(line_of(text, text.size() - stream.truncated_bytes()), TAPE_ERROR);
+    return fail("invalid JSON in sample file '" + path + "' at line " +
+                std::to_string(line_of(text, text.size() - stream.truncated_bytes())) +
+                ": the document ends before it is complete");
   return inf.result(name);
 }
 

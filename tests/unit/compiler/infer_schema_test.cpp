@@ -264,8 +264,8 @@ TEST_F(InferSchemaTest, FileAndSyntaxErrors) {
 
   // Truncated document.
   std::string trunc = write("trunc.json", "{\n  \"a\": 1,\n  \"b\": {\"c\": 2\n");
-  msg = infer_path(trunc).error();
-  EXPECT_EQ(msg.rfind("invalid JSON in sample file '" + trunc + "'", 0), 0u) << msg;
+  EXPECT_EQ(infer_path(trunc).error(),
+            "invalid JSON in sample file '" + trunc + "' at line 3: the document ends before it is complete");
 
   // JSON Lines: the line of the bad document.
   std::string lines = write("bad.jsonl", "{\"a\": 1}\n{\"a\": 2}\n{\"a\": tru}\n{\"a\": 4}\n");
