@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <string>
 
 #include "streamc/runtime/api.hpp"
@@ -8,6 +9,21 @@ const std::vector<std::string_view>& Batch::records(SourceId source) const {
   if (source.index < 0 || static_cast<size_t>(source.index) >= records_.size())
     throw FatalError("batch has no source #" + std::to_string(source.index));
   return records_[static_cast<size_t>(source.index)];
+}
+
+const CsvHeader* Batch::csv_header(SourceId source, size_t record_index) const {
+  if (source.index < 0 || static_cast<size_t>(source.index) >= csv_segments_.size()) return nullptr;
+  const auto& segs = csv_segments_[static_cast<size_t>(source.index)];
+  // The last segment that starts at or before the record.
+  auto it = std::upper_bound(segs.begin(), segs.end(), record_index,
+                             [](size_t i, const CsvSegment& s) { return i < s.first_record; });
+  if (it == segs.begin()) return nullptr;
+  return std::prev(it)->header.get();
+}
+
+GeneratedRange Batch::generated(SourceId source) const {
+  if (source.index < 0 || static_cast<size_t>(source.index) >= generated_.size()) return {};
+  return generated_[static_cast<size_t>(source.index)];
 }
 
 void Batch::reject(SourceId source, std::string_view record, std::string_view reason) {

@@ -12,12 +12,18 @@ struct BatchAccess {
     b.id_ = id;
     b.time_ = time;
     b.records_.resize(sources);
+    b.csv_segments_.resize(sources);
+    b.generated_.resize(sources);
   }
   static std::vector<std::string_view>& records(Batch& b, size_t source) { return b.records_[source]; }
+  static std::vector<CsvSegment>& csv_segments(Batch& b, size_t source) { return b.csv_segments_[source]; }
+  static GeneratedRange& generated(Batch& b, size_t source) { return b.generated_[source]; }
   static std::vector<std::shared_ptr<const void>>& buffers(Batch& b) { return b.buffers_; }
   // Keeps the capacity of the record vectors and the arena's first block.
   static void end(Batch& b) {
     for (auto& r : b.records_) r.clear();
+    for (auto& s : b.csv_segments_) s.clear();
+    for (auto& g : b.generated_) g = {};
     b.buffers_.clear();
     b.arena_.reset();
   }

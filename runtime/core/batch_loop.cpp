@@ -91,20 +91,29 @@ bool BatchLoop::run_batch(Timestamp time) {
   const auto& sources = engine_.sources();
   int64_t started = steady_us();
   BatchAccess::begin(batch_, &engine_, next_id_, time, sources.size());
-  engine_.start_batch_counts();
+  engine_.start_batch(next_id_);
   bool exhausted = true;
   for (size_t i = 0; i < sources.size(); ++i) {
-    bool done = sources[i]->poll(SourceIntake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)});
+    SourceIntake intake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)};
+    intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
+    intake.generated = &BatchAccess::generated(batch_, i);
+    intake.batch_id = next_id_;
+    intake.time = time;
+    intake.interval_us = engine_.options().batch_us;
+    bool done = sources[i]->poll(intake);
     exhausted = exhausted && done;
   }
   if (const auto& fn = engine_.batch_function()) fn(batch_);
+  engine_.finish_batch();
   if (progress_) {
     BatchProgress p;
     p.batch_id = next_id_;
     p.time = time;
     p.duration_us = steady_us() - started;
     for (size_t i = 0; i < sources.size(); ++i)
-      p.sources.push_back({sources[i]->name(), static_cast<int64_t>(BatchAccess::records(batch_, i).size()),
+      p.sources.push_back({sources[i]->name(),
+                           static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
+                               BatchAccess::generated(batch_, i).count,
                            engine_.rejected_in_batch()[i]});
     progress_->write(p);
   }

@@ -10,7 +10,7 @@
 namespace streamc::rt {
 namespace {
 
-std::optional<int64_t> parse_int(std::string_view s) {
+std::optional<int64_t> flag_int(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -18,7 +18,7 @@ std::optional<int64_t> parse_int(std::string_view s) {
   return v;
 }
 
-std::optional<double> parse_float(std::string_view s) {
+std::optional<double> flag_float(std::string_view s) {
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -26,7 +26,7 @@ std::optional<double> parse_float(std::string_view s) {
   return v;
 }
 
-std::optional<bool> parse_bool(std::string_view s) {
+std::optional<bool> flag_bool(std::string_view s) {
   if (s == "true" || s == "1" || s == "yes" || s == "on") return true;
   if (s == "false" || s == "0" || s == "no" || s == "off") return false;
   return std::nullopt;
@@ -37,19 +37,19 @@ std::optional<bool> parse_bool(std::string_view s) {
 std::string set_param(ParamValue& value, std::string_view text) {
   switch (value.kind) {
     case ParamKind::Int:
-      if (auto v = parse_int(text)) {
+      if (auto v = flag_int(text)) {
         value.i = *v;
         return {};
       }
       return "expected an integer";
     case ParamKind::Float:
-      if (auto v = parse_float(text)) {
+      if (auto v = flag_float(text)) {
         value.f = *v;
         return {};
       }
       return "expected a number";
     case ParamKind::Bool:
-      if (auto v = parse_bool(text)) {
+      if (auto v = flag_bool(text)) {
         value.b = *v;
         return {};
       }
@@ -145,7 +145,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
     } else if (key == "threads" || key == "max_batches") {
       auto v = take_value();
       if (!v) return no_value();
-      auto n = parse_int(*v);
+      auto n = flag_int(*v);
       if (!n || *n < 1 || *n > (key == "threads" ? 1024 : INT64_MAX))
         return error("invalid value for " + flag + ": '" + std::string(*v) + "' (expected a positive integer)");
       (key == "threads" ? o.threads : o.max_batches) = *n;
@@ -159,7 +159,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
       std::optional<std::string_view> v;
       if (pv.kind == ParamKind::Bool && !inline_value) {
         // `--verbose` alone means true; `--verbose false` is also accepted.
-        if (i + 1 < args.size() && parse_bool(args[i + 1])) v = args[++i];
+        if (i + 1 < args.size() && flag_bool(args[i + 1])) v = args[++i];
         else v = "true";
       } else {
         v = take_value();
@@ -172,7 +172,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
     }
   }
   if (once && available_now) return error("--once and --available-now cannot be used together");
-  o.mode = once ? RunMode::Once : available_now ? RunMode::AvailableNow : RunMode::Continuous;
+  o.mode = once ? RunMode::Once : available_now ? RunMode::AvailableNow : spec.run_mode;
   return cl;
 }
 

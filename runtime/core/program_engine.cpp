@@ -1,6 +1,10 @@
 #include "core/program_engine.hpp"
 
+#include <cstring>
+
+#include "io/atomic_file.hpp"
 #include "io/files_source.hpp"
+#include "io/generate_source.hpp"
 
 namespace streamc::rt {
 
@@ -30,6 +34,11 @@ Duration ProgramEngine::param_duration(std::string_view name) const { return par
 SourceId ProgramEngine::add_source(std::unique_ptr<Source> source, SourceOptions options) {
   for (const auto& s : sources_)
     if (s->name() == source->name()) throw FatalError("two sources named '" + source->name() + "'");
+  while (options.errors_path.size() > 1 && options.errors_path.back() == '/') options.errors_path.pop_back();
+  if (!options.errors_path.empty())
+    if (int err = make_dirs(options.errors_path))
+      throw FatalError("source '" + source->name() + "': cannot create errors directory '" + options.errors_path +
+                       "': " + std::strerror(err));
   sources_.push_back(std::move(source));
   source_options_.push_back(options);
   rejected_batch_.push_back(0);
@@ -44,6 +53,17 @@ SourceId ProgramEngine::add_socket_source(std::string name, std::string host, in
 
 SourceId ProgramEngine::add_files_source(std::string name, std::string glob, SourceOptions options) {
   return add_source(std::make_unique<FilesSource>(std::move(name), std::move(glob), options), options);
+}
+
+SourceId ProgramEngine::add_generate_source(std::string name, GenerateOptions options) {
+  return add_source(std::make_unique<GenerateSource>(std::move(name), options), SourceOptions{});
+}
+
+TableConsoleSink& ProgramEngine::add_table_console_sink(std::string name, TableConsoleOptions options) {
+  auto sink = std::make_unique<TableConsoleSink>(std::move(name), options);
+  TableConsoleSink& ref = *sink;
+  sinks_.push_back(std::move(sink));
+  return ref;
 }
 
 ConsoleSink& ProgramEngine::add_console_sink(std::string name, ConsoleOptions options) {
@@ -64,18 +84,46 @@ void ProgramEngine::count_rejected(SourceId source, std::string_view record, std
   if (source.index < 0 || static_cast<size_t>(source.index) >= sources_.size())
     throw FatalError("record rejected by unknown source #" + std::to_string(source.index) + ": " + std::string(reason));
   auto i = static_cast<size_t>(source.index);
-  if (source_options_[i].on_error == OnError::Fail) {
+  const SourceOptions& o = source_options_[i];
+  if (o.on_error == OnError::Fail) {
     constexpr size_t kShown = 200;
     std::string shown(record.substr(0, kShown));
     if (record.size() > kShown) shown += "...";
     throw FatalError("source '" + sources_[i]->name() + "': record rejected: " + std::string(reason) + ": " + shown);
   }
+  std::lock_guard lock(reject_mu_);
   ++rejected_batch_[i];
   ++rejected_total_[i];
+  if (!o.errors_path.empty()) {
+    std::string& out = error_lines_[o.errors_path];
+    out += "{\"source\":";
+    append_json_string(out, sources_[i]->name());
+    out += ",\"batch\":";
+    append_json(out, batch_id_);
+    out += ",\"reason\":";
+    append_json_string(out, reason);
+    out += ",\"record\":";
+    append_json_string(out, record);
+    out += "}\n";
+  }
 }
 
-void ProgramEngine::start_batch_counts() {
+void ProgramEngine::start_batch(int64_t batch_id) {
+  std::lock_guard lock(reject_mu_);
+  batch_id_ = batch_id;
   for (auto& n : rejected_batch_) n = 0;
+  for (auto& [path, lines] : error_lines_) lines.clear();
+}
+
+void ProgramEngine::finish_batch() {
+  std::lock_guard lock(reject_mu_);
+  for (auto& [path, lines] : error_lines_) {
+    if (lines.empty()) continue;
+    char base[48];
+    std::snprintf(base, sizeof base, "part-%05lld.json", static_cast<long long>(batch_id_));
+    write_file_atomically(path, base, lines, "errors of batch " + std::to_string(batch_id_));
+    lines.clear();
+  }
 }
 
 void ProgramEngine::print_rejected_summary(std::FILE* out) const {

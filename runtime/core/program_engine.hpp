@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/command_line.hpp"
@@ -27,8 +29,10 @@ class ProgramEngine final : public Engine {
 
   SourceId add_socket_source(std::string name, std::string host, int64_t port, SourceOptions options) override;
   SourceId add_files_source(std::string name, std::string glob, SourceOptions options) override;
+  SourceId add_generate_source(std::string name, GenerateOptions options) override;
   ConsoleSink& add_console_sink(std::string name, ConsoleOptions options) override;
   FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) override;
+  TableConsoleSink& add_table_console_sink(std::string name, TableConsoleOptions options) override;
   void set_batch_function(std::function<void(Batch&)> fn) override { batch_fn_ = std::move(fn); }
   void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
 
@@ -39,7 +43,11 @@ class ProgramEngine final : public Engine {
   // Rejected records per source: in the current batch, and in total.
   const std::vector<int64_t>& rejected_in_batch() const { return rejected_batch_; }
   const std::vector<int64_t>& rejected_total() const { return rejected_total_; }
-  void start_batch_counts();
+  void start_batch_counts() { start_batch(batch_id_); }
+  // Around each batch: zero the per-batch counts; then write the rejected
+  // records of the batch to each errors_path (part-<batch:05>.json).
+  void start_batch(int64_t batch_id);
+  void finish_batch();
 
   // "lines: 3 records rejected", one line per source that rejected any.
   void print_rejected_summary(std::FILE* out) const;
@@ -54,8 +62,11 @@ class ProgramEngine final : public Engine {
   std::vector<SourceOptions> source_options_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::function<void(Batch&)> batch_fn_;
+  std::mutex reject_mu_;  // rejects may come from worker threads
   std::vector<int64_t> rejected_batch_;
   std::vector<int64_t> rejected_total_;
+  int64_t batch_id_ = 0;
+  std::map<std::string, std::string> error_lines_;  // errors_path -> this batch's JSON lines
 };
 
 }  // namespace streamc::rt

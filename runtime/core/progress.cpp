@@ -8,14 +8,19 @@
 namespace streamc::rt {
 
 std::string progress_json(const BatchProgress& p) {
-  int64_t rows = 0;
-  for (const auto& s : p.sources) rows += s.input_rows;
+  int64_t rows = 0, rejected = 0;
+  for (const auto& s : p.sources) {
+    rows += s.input_rows;
+    rejected += s.rejected_rows;
+  }
   std::string out = "{\"batchId\":";
   append_json(out, p.batch_id);
   out += ",\"timestamp\":";
   append_json(out, p.time);
   out += ",\"numInputRows\":";
   append_json(out, rows);
+  out += ",\"numRejectedRows\":";
+  append_json(out, rejected);
   out += ",\"processedRowsPerSecond\":";
   append_json(out, p.duration_us > 0 ? static_cast<double>(rows) * 1e6 / static_cast<double>(p.duration_us) : 0.0);
   out += ",\"durationMs\":{\"total\":";

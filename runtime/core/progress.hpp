@@ -1,6 +1,6 @@
 // --progress FILE|-: one JSON line per batch, a small subset of Spark's
-// StreamingQueryProgress (batchId, timestamp, numInputRows, durationMs,
-// per-source rows and rejected records).
+// StreamingQueryProgress (batchId, timestamp, numInputRows, numRejectedRows
+// (all sources), durationMs, per-source rows and rejected records).
 #pragma once
 
 #include <cstdint>

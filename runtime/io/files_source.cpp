@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 
+#include "io/framing.hpp"
+#include "io/padded_buffer.hpp"
 #include "io/split_lines.hpp"
 
 namespace streamc::rt {
@@ -77,22 +80,12 @@ void FilesSource::read_file(const std::string& path, SourceIntake& intake) const
     fail(err);
   }
   // Sized from fstat and not zero-filled; a file that grew since is read
-  // on in chunks.
-  struct Buffer {
-    std::unique_ptr<char[]> data;
-    size_t size = 0;
-  };
-  auto buf = std::make_shared<Buffer>();
-  size_t capacity = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
-  buf->data = std::make_unique_for_overwrite<char[]>(capacity);
+  // on in chunks. kRecordPadding zeros follow the content (simdjson).
+  size_t expected = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
+  auto buf = PaddedBuffer::with_capacity(expected);
   for (;;) {
-    if (buf->size == capacity) {
-      capacity *= 2;
-      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-      std::memcpy(bigger.get(), buf->data.get(), buf->size);
-      buf->data = std::move(bigger);
-    }
-    ssize_t n = ::read(fd, buf->data.get() + buf->size, capacity - buf->size);
+    if (buf->size + kRecordPadding == buf->capacity) buf->reserve(buf->size * 2);
+    ssize_t n = ::read(fd, buf->data.get() + buf->size, buf->capacity - kRecordPadding - buf->size);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -104,8 +97,36 @@ void FilesSource::read_file(const std::string& path, SourceIntake& intake) const
   }
   ::close(fd);
   if (buf->size == 0) return;
-  split_lines(std::string_view(buf->data.get(), buf->size), intake.records);
+  buf->seal();
+  frame(path, buf->view(), intake);
   intake.buffers.push_back(std::move(buf));
+}
+
+void FilesSource::frame(const std::string& path, std::string_view text, SourceIntake& intake) const {
+  switch (options_.format) {
+    case SourceFormat::Text:
+      split_lines(text, intake.records);
+      return;
+    case SourceFormat::Json:
+      frame_json_file(text, options_.multiline, intake.records);
+      return;
+    case SourceFormat::Csv:
+      break;
+  }
+  text = strip_bom(text);
+  size_t first = intake.records.size();
+  frame_csv(text, options_.csv_delimiter, intake.records);
+  if (!options_.csv_header || intake.records.size() == first) return;
+  static std::atomic<uint64_t> next_header_id{1};
+  auto header = std::make_shared<CsvHeader>();
+  header->id = next_header_id.fetch_add(1);
+  header->file = path;
+  Arena scratch;
+  std::vector<std::string_view> names;
+  split_csv(intake.records[first], options_.csv_delimiter, names, scratch);
+  for (std::string_view n : names) header->names.emplace_back(n);
+  intake.records.erase(intake.records.begin() + static_cast<std::ptrdiff_t>(first));
+  if (intake.csv_segments) intake.csv_segments->push_back({first, std::move(header)});
 }
 
 }  // namespace streamc::rt

@@ -1,6 +1,6 @@
 // files("dir/*.txt"): every file matching the glob is taken once, new files
-// in modification-time order (then name), one record per line. Like Spark's
-// file stream source with maxFilesPerTrigger.
+// in modification-time order (then name), records framed per SourceFormat
+// (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 #pragma once
 
 #include <string>
@@ -29,6 +29,8 @@ class FilesSource final : public Source {
   };
   std::vector<Candidate> list_new() const;
   void read_file(const std::string& path, SourceIntake& intake) const;
+  // Appends the records of one file's text per options_.format.
+  void frame(const std::string& path, std::string_view text, SourceIntake& intake) const;
 
   std::string pattern_;
   SourceOptions options_;

@@ -130,6 +130,70 @@ void append_timestamp_json(std::string& out, Timestamp t) {
   out.append("Z\"");
 }
 
+void append_timestamp_iso(std::string& out, Timestamp t) {
+  Civil c = to_civil(t);
+  append_date_time(out, c, 'T');
+  append_fraction(out, c.micros, 6);
+  out.push_back('Z');
+}
+
+void append_float_cell(std::string& out, double v) {
+  // Java's Double.toString: plain decimal for 1e-3 <= |v| < 1e7, otherwise
+  // d.dddE[-]n; always a digit after the point. Shortest round-trip digits.
+  if (std::isnan(v)) {
+    out.append("NaN");
+    return;
+  }
+  if (std::isinf(v)) {
+    out.append(v < 0 ? "-Infinity" : "Infinity");
+    return;
+  }
+  double a = std::fabs(v);
+  char buf[40];
+  if (a == 0 || (a >= 1e-3 && a < 1e7)) {
+    auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    std::string_view s(buf, static_cast<size_t>(res.ptr - buf));
+    out.append(s);
+    if (s.find('.') == std::string_view::npos) out.append(".0");
+    return;
+  }
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string_view s(buf, static_cast<size_t>(res.ptr - buf));  // -1.2345e+07
+  size_t e = s.find('e');
+  std::string_view mantissa = s.substr(0, e);
+  out.append(mantissa);
+  if (mantissa.find('.') == std::string_view::npos) out.append(".0");
+  out.push_back('E');
+  std::string_view exp = s.substr(e + 1);
+  if (exp.front() == '+') exp.remove_prefix(1);
+  bool neg = exp.front() == '-';
+  if (neg) {
+    out.push_back('-');
+    exp.remove_prefix(1);
+  }
+  while (exp.size() > 1 && exp.front() == '0') exp.remove_prefix(1);
+  out.append(exp);
+}
+
+void append_csv_field(std::string& out, std::string_view field, char delim) {
+  bool quote = !field.empty() && (field.front() == ' ' || field.back() == ' ');
+  for (char c : field)
+    if (c == delim || c == '"' || c == '\r' || c == '\n') {
+      quote = true;
+      break;
+    }
+  if (!quote) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
 std::string format_batch_time(Timestamp t) {
   std::string out;
   append_date_time(out, to_civil(t), ' ');

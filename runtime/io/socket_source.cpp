@@ -12,6 +12,8 @@
 #include <cstring>
 #include <algorithm>
 
+#include "io/framing.hpp"
+#include "io/padded_buffer.hpp"
 #include "io/split_lines.hpp"
 
 namespace streamc::rt {
@@ -55,19 +57,35 @@ void SocketSource::start(RunMode mode) {
 }
 
 bool SocketSource::poll(SourceIntake intake) {
-  auto text = std::make_shared<std::string>();
+  std::string text;
   bool ended;
   {
     std::lock_guard lock(mu_);
     if (!failure_.empty()) throw FatalError(failure_);
-    text->swap(ready_);
+    text.swap(ready_);
     ended = ended_;
   }
-  if (!text->empty()) {
-    split_lines(*text, intake.records);
-    intake.buffers.push_back(std::move(text));
+  if (!text.empty() || !carry_.empty()) {
+    // One copy into a padded buffer (simdjson may read past each record).
+    auto buf = PaddedBuffer::copy_of(carry_, text);
+    carry_.clear();
+    switch (options_.format) {
+      case SourceFormat::Text:
+        split_lines(buf->view(), intake.records);
+        break;
+      case SourceFormat::Json:
+        frame_json_lines(buf->view(), intake.records);
+        break;
+      case SourceFormat::Csv: {
+        // A quoted field may span lines that have not all arrived yet.
+        size_t framed = frame_csv(buf->view(), options_.csv_delimiter, intake.records, ended);
+        carry_.assign(buf->view().substr(framed));
+        break;
+      }
+    }
+    intake.buffers.push_back(std::move(buf));
   }
-  return mode_ != RunMode::Continuous && ended;
+  return mode_ != RunMode::Continuous && ended && carry_.empty();
 }
 
 bool SocketSource::complete() const {

@@ -1,5 +1,6 @@
 // socket(host, port): a TCP client that reads lines, like Spark's
-// socketTextStream. A receiver thread connects (retrying with backoff),
+// socketTextStream (format json: one record per non-blank line; csv: one per
+// line, but a quoted field may span lines; no header). A receiver thread connects (retrying with backoff),
 // splits the stream into lines and appends them to a buffer that the next
 // batch takes whole.
 //
@@ -69,6 +70,8 @@ class SocketSource final : public Source {
   State state_ = State::Initial;  // receiver thread only
   std::string last_error_;        // receiver thread only
   std::string partial_;           // receiver thread only: an unfinished line
+
+  std::string carry_;  // poll only: the start of a CSV record still inside quotes
 
   mutable std::mutex mu_;
   std::string ready_;  // complete lines, each ending in '\n'

@@ -8,16 +8,21 @@
 #include <string_view>
 #include <vector>
 
+#include "streamc/runtime/api.hpp"  // RunMode (sources bounded in a mode report when they are done)
+
 namespace streamc::rt {
 
-// How the program was started; sources that are bounded in a mode (files
-// under --once, a socket that the server closes) report when they are done.
-enum class RunMode { Continuous, Once, AvailableNow };
-
-// Where one poll puts its records and the buffers those records point into.
+// Where one poll puts its records and the buffers those records point into
+// (each with kRecordPadding readable bytes after its end: PaddedBuffer),
+// plus what some sources need to know of the batch.
 struct SourceIntake {
   std::vector<std::string_view>& records;
   std::vector<std::shared_ptr<const void>>& buffers;
+  std::vector<CsvSegment>* csv_segments = nullptr;  // CSV files with a header
+  GeneratedRange* generated = nullptr;              // generate sources
+  int64_t batch_id = 0;
+  Timestamp time{};
+  int64_t interval_us = 1'000'000;
 };
 
 class Source {

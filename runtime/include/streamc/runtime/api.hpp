@@ -20,6 +20,17 @@
 //       });
 //     });
 //   }
+//
+// Records (generated structs) used as rows of a table console sink or a CSV
+// files sink provide, besides `for_each_field` (format.hpp),
+//   static constexpr std::array<std::string_view, N> field_names = {...};
+// so the column names are known even for an empty batch.
+//
+// Besides this header, generated code includes what it uses of:
+//   streamc/runtime/json.hpp        JSON decoding helpers (simdjson On-Demand)
+//   streamc/runtime/state.hpp       StateTable, running state across batches
+//   streamc/runtime/aggregates.hpp  accumulators for aggregate(...)
+// (csv.hpp and parse.hpp come with this header).
 #pragma once
 
 #include <cstdint>
@@ -31,13 +42,24 @@
 #include <vector>
 
 #include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/csv.hpp"
 #include "streamc/runtime/format.hpp"
 #include "streamc/runtime/keyed_table.hpp"
+#include "streamc/runtime/parse.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
 
 inline constexpr int kApiVersion = 1;
+
+// Readable bytes after the end of every record's buffer (simdjson's
+// SIMDJSON_PADDING): see Batch::records.
+inline constexpr size_t kRecordPadding = 64;
+
+// How the program runs: batches forever on the interval, one batch over what
+// is available now (--once, `trigger once`), or batches until what was
+// available at start is processed (--available-now, `trigger available_now`).
+enum class RunMode { Continuous, Once, AvailableNow };
 
 // ------------------------------------------------------------ program spec
 enum class ParamKind { Int, Float, Bool, String, Duration };
@@ -55,24 +77,79 @@ struct ProgramSpec {
   int64_t batch_us = 1'000'000;     // config { batch: … }, overridden by --batch
   int64_t threads = 1;              // config { threads: … }, overridden by --threads
   std::string checkpoint;           // config { checkpoint: … }, overridden by --checkpoint
+  RunMode run_mode = RunMode::Continuous;  // `trigger once|available_now`; --once / --available-now override
 };
 
 // ------------------------------------------------------------ options
 enum class OnError { Permissive, Drop, Fail };
 
+// How a source frames its input into records:
+//   Text  one record per line (files and sockets).
+//   Json  sockets: one record per non-blank line. Files: per file, JSON Lines
+//         (one record per non-blank line) when the first non-blank line is one
+//         complete JSON value, else the whole file (trimmed) is one record,
+//         e.g. one pretty-printed object per file; `multiline` forces either.
+//   Csv   one record per line, except that a quoted field may hold newlines
+//         ("" is an escaped quote; CRLF is fine; empty lines are skipped).
+//         Files with `csv_header`: the first record of each file is its header
+//         (Batch::csv_header), not a record. Sockets have no header.
+// A malformed record (a truncated JSON line, bad UTF-8) is still one record:
+// the decoder rejects it on its own and the next record is unaffected.
+enum class SourceFormat { Text, Json, Csv };
+
 struct SourceOptions {
   OnError on_error = OnError::Permissive;
   int64_t max_files_per_batch = 0;  // files source: 0 = no limit (Spark's maxFilesPerTrigger)
+  SourceFormat format = SourceFormat::Text;
+  char csv_delimiter = ',';
+  bool csv_header = true;  // files only
+  int multiline = -1;      // json files: -1 auto, 0 JSON Lines, 1 whole file is one document
+  // When set, every record rejected under `permissive` or `drop` is also
+  // written as a JSON line {"source":…,"batch":…,"reason":…,"record":…} to
+  // <errors_path>/part-<batch:05>.json (one file per batch with rejections,
+  // written atomically like the files sink).
+  std::string errors_path;
 };
 
 struct ConsoleOptions {
   int64_t rows = 10;
 };
 
-enum class FileFormat { Text, Json };
+// Spark's console sink for records (Dataset.show): `rows` per batch, cells
+// truncated to 20 characters when `truncate`.
+struct TableConsoleOptions {
+  int64_t rows = 20;
+  bool truncate = true;
+};
+
+enum class FileFormat { Text, Json, Csv };
 
 struct FilesSinkOptions {
   FileFormat format = FileFormat::Json;
+  char csv_delimiter = ',';  // Csv only
+  bool csv_header = true;    // Csv only: a header line of field names in every part file
+};
+
+// generate(rate: N, …): Spark's rate source. Rows {timestamp, value} with
+// value 0, 1, 2, …; see Engine::add_generate_source.
+struct GenerateOptions {
+  int64_t rows_per_second = 1;
+  int64_t rows_per_batch = 0;  // 0: rows_per_second × the batch interval
+  int64_t total_rows = -1;     // -1: unbounded (required >= 0 under --once / --available-now)
+};
+
+// The rows a generate source contributes to one batch: values first_value,
+// first_value + 1, …, first_value + count - 1; row i has the timestamp
+// first_time + i * step_us (the batch's rows spread evenly over the
+// interval that starts at the batch time).
+struct GeneratedRange {
+  int64_t first_value = 0;
+  int64_t count = 0;
+  Timestamp first_time{};
+  int64_t step_us = 0;
+
+  int64_t value(int64_t i) const { return first_value + i; }
+  Timestamp time(int64_t i) const { return Timestamp{first_time.micros + i * step_us}; }
 };
 
 // Handle to a registered source; index into the engine's source list.
@@ -93,8 +170,23 @@ class Batch {
   Arena& arena() { return arena_; }
 
   // The records of `source` in this batch: for text sources one per line,
-  // without the line terminator. Valid until the batch function returns.
+  // without the line terminator (see SourceFormat for JSON and CSV). Valid
+  // until the batch function returns.
+  //
+  // Padding guarantee: every record lies inside a buffer that has at least
+  // kRecordPadding (64, simdjson's SIMDJSON_PADDING) readable bytes after its
+  // end, so `parser.iterate(r.data(), r.size(), r.size() + kRecordPadding)`
+  // (simdjson On-Demand) is valid for every record `r`. The bytes after a
+  // record are the rest of its input and then zeros, not whitespace.
   const std::vector<std::string_view>& records(SourceId source) const;
+
+  // For a CSV files source with a header: the header of the file that record
+  // `record_index` (an index into records(source)) came from; nullptr when
+  // the source has no header. See CsvHeader for caching by id.
+  const CsvHeader* csv_header(SourceId source, size_t record_index) const;
+
+  // For a generate source: its rows in this batch (count 0 for other sources).
+  GeneratedRange generated(SourceId source) const;
 
   // A record that failed (bad value, arithmetic error, …): counted against
   // its source and handled by the source's on_error mode. Under `fail` this
@@ -108,6 +200,8 @@ class Batch {
   Timestamp time_{};
   Arena arena_;
   std::vector<std::vector<std::string_view>> records_;  // per source
+  std::vector<std::vector<CsvSegment>> csv_segments_;   // per source, by first record
+  std::vector<GeneratedRange> generated_;               // per source
   std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
   Engine* engine_ = nullptr;
 };
@@ -162,6 +256,17 @@ class FilesSink : public Sink {
   template <class Rows>
   void write(Batch& batch, const Rows& rows) {
     std::string out;
+    if (options_.format == FileFormat::Csv) {
+      using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
+      bool any = false;
+      for (const auto& row : rows) {
+        if (!any && options_.csv_header) append_csv_header<Row>(out, options_.csv_delimiter);
+        any = true;
+        append_csv_row(out, row, options_.csv_delimiter);
+      }
+      write_part(batch, out);
+      return;
+    }
     for (const auto& row : rows) {
       if (options_.format == FileFormat::Json)
         append_json(out, row);
@@ -176,6 +281,55 @@ class FilesSink : public Sink {
   void write_part(const Batch& batch, std::string_view content);
   std::string dir_;
   FilesSinkOptions options_;
+};
+
+// Spark's console sink for a result table (Dataset.show), per batch:
+//
+//   -------------------------------------------
+//   Batch: 0
+//   -------------------------------------------
+//   +-----+---+
+//   | word|  n|
+//   +-----+---+
+//   |  cat|  2|
+//   +-----+---+
+//   only showing top 20 rows      <- only when there were more rows
+//   (an empty line)
+//
+// Columns are a record's field_names, _1, _2, … for tuples, `value` for
+// anything else. Cells as Spark casts them to strings (append_cell in
+// format.hpp), control characters escaped (\n), cut to 17 characters plus
+// "..." when longer than 20 and `truncate`, right-aligned (left-aligned when
+// not truncating). An empty batch prints the header and no rows.
+class TableConsoleSink : public Sink {
+ public:
+  TableConsoleSink(std::string name, TableConsoleOptions options);
+
+  template <class Rows>
+  void write(Batch& batch, const Rows& rows) {
+    using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
+    std::vector<std::vector<std::string>> cells;
+    int64_t n = 0;
+    bool more = false;
+    for (const auto& row : rows) {
+      if (n == options_.rows) {
+        more = true;
+        break;
+      }
+      cells.push_back(row_cells(row));
+      ++n;
+    }
+    print_table(batch, column_names<Row>(), cells, more);
+  }
+
+  // The text one batch prints (without writing it), for tests.
+  std::string render(int64_t batch_id, const std::vector<std::string>& columns,
+                     const std::vector<std::vector<std::string>>& cells, bool more) const;
+
+ private:
+  void print_table(const Batch& batch, const std::vector<std::string>& columns,
+                   const std::vector<std::vector<std::string>>& cells, bool more);
+  TableConsoleOptions options_;
 };
 
 // ------------------------------------------------------------ the engine
@@ -196,11 +350,20 @@ class Engine {
   // connection ends the input.
   virtual SourceId add_socket_source(std::string name, std::string host, int64_t port, SourceOptions options) = 0;
   // files("dir/*.txt"): every file matching the glob is taken once, new files
-  // in modification-time order, one record per line.
+  // in modification-time order, records framed per options.format.
   virtual SourceId add_files_source(std::string name, std::string glob, SourceOptions options) = 0;
+  // generate(rate: …): like Spark's rate source, typed rows rather than text
+  // (Batch::generated). Per batch: rows_per_batch rows, or rows_per_second ×
+  // the time since the first batch plus one interval, minus what was already
+  // generated (so under STREAMC_TEST_CLOCK batch N gets exactly rate ×
+  // interval rows). Stops at total_rows when that is >= 0. Under --once all
+  // total_rows in one batch; under --available-now batches until total_rows;
+  // both need total_rows >= 0 ("generate needs total_rows under --once").
+  virtual SourceId add_generate_source(std::string name, GenerateOptions options) = 0;
 
   virtual ConsoleSink& add_console_sink(std::string name, ConsoleOptions options) = 0;
   virtual FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) = 0;
+  virtual TableConsoleSink& add_table_console_sink(std::string name, TableConsoleOptions options) = 0;
 
   // The fused pipeline: called once per micro-batch.
   virtual void set_batch_function(std::function<void(Batch&)> fn) = 0;

@@ -12,6 +12,7 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -21,12 +22,28 @@
 
 namespace streamc::rt {
 
-// A copy of `key` whose strings live in `arena`.
+// A copy of `key` whose strings live in `arena`. Keys are scalars,
+// string_views, optionals and tuples of them; a generated key struct that
+// holds string_views provides its own `own_key(const S&, Arena&)` beside it
+// (found by argument-dependent lookup).
+template <class T>
+T own_key(const T& key, Arena&);
+inline std::string_view own_key(std::string_view key, Arena& arena);
+template <class T>
+std::optional<T> own_key(const std::optional<T>& key, Arena& arena);
+template <class... Ts>
+std::tuple<Ts...> own_key(const std::tuple<Ts...>& key, Arena& arena);
+
 template <class T>
 T own_key(const T& key, Arena&) {
   return key;
 }
 inline std::string_view own_key(std::string_view key, Arena& arena) { return arena.copy(key); }
+template <class T>
+std::optional<T> own_key(const std::optional<T>& key, Arena& arena) {
+  if (!key) return std::nullopt;
+  return own_key(*key, arena);
+}
 template <class... Ts>
 std::tuple<Ts...> own_key(const std::tuple<Ts...>& key, Arena& arena) {
   return std::apply([&](const auto&... parts) { return std::tuple<Ts...>(own_key(parts, arena)...); }, key);

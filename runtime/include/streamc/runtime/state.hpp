@@ -1,0 +1,154 @@
+// Running state across batches (Structured Streaming's result table): one
+// state slot per key, kept in first-seen order so output is the same on
+// every run. Complete mode prints every entry (for_each), update mode only
+// the keys touched in this batch (for_each_updated), both in first-seen
+// order; end_batch() then clears the marks.
+//
+//   StateTable<std::string_view, Counts> t;              // kept by the batch function's owner
+//   for (...) t.upsert(word).n.add();                     // per record
+//   t.for_each_updated([&](auto& k, auto& s) { ... });   // emit
+//   t.end_batch();
+//
+// String parts of keys are copied into the table's own arena when a key is
+// first seen (own_key, keyed_table.hpp), so keys outlive the batch. States
+// own their values (aggregates.hpp). References returned by upsert/find are
+// valid until the next upsert, erase or end_batch.
+#pragma once
+
+#include <absl/container/flat_hash_map.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/keyed_table.hpp"
+
+namespace streamc::rt {
+
+template <class K, class S>
+class StateTable {
+ public:
+  StateTable() = default;
+  StateTable(StateTable&&) = default;
+  StateTable& operator=(StateTable&&) = default;
+
+  // The state of `key`, created with S{} on first sight; marks the key
+  // updated in this batch.
+  S& upsert(const K& key) {
+    auto it = index_.find(key);
+    uint32_t i;
+    if (it == index_.end()) {
+      i = static_cast<uint32_t>(entries_.size());
+      K stored = own_key(key, keys_);
+      index_.emplace(stored, i);
+      entries_.push_back(Entry{std::move(stored), S{}, true, false});
+    } else {
+      i = it->second;
+    }
+    Entry& e = entries_[i];
+    if (!e.updated) {
+      e.updated = true;
+      if (!updated_.empty() && updated_.back() > i) updated_sorted_ = false;
+      updated_.push_back(i);
+    }
+    return e.state;
+  }
+
+  // The state of `key`, or nullptr; does not mark it updated.
+  S* find(const K& key) {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &entries_[it->second].state;
+  }
+  const S* find(const K& key) const {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &entries_[it->second].state;
+  }
+
+  // Removes `key` (watermark eviction); returns whether it was there. A key
+  // seen again later counts as new (it goes to the end of the order).
+  bool erase(const K& key) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    Entry& e = entries_[it->second];
+    index_.erase(it);
+    e.live = false;
+    e.state = S{};
+    ++dead_;
+    return true;
+  }
+
+  // f(const K&, const S&) for every entry, in first-seen order.
+  template <class F>
+  void for_each(F&& f) const {
+    for (const Entry& e : entries_)
+      if (e.live) f(e.key, e.state);
+  }
+
+  // f(const K&, const S&) for the entries upserted since the last
+  // end_batch, in first-seen order.
+  template <class F>
+  void for_each_updated(F&& f) const {
+    if (!updated_sorted_) {
+      std::sort(updated_.begin(), updated_.end());
+      updated_sorted_ = true;
+    }
+    for (uint32_t i : updated_) {
+      const Entry& e = entries_[i];
+      if (e.live) f(e.key, e.state);
+    }
+  }
+
+  // Clears the updated marks; compacts away erased entries once they are
+  // half the table.
+  void end_batch() {
+    for (uint32_t i : updated_) entries_[i].updated = false;
+    updated_.clear();
+    updated_sorted_ = true;
+    if (dead_ > 1024 && dead_ * 2 > entries_.size()) compact();
+  }
+
+  size_t size() const { return entries_.size() - dead_; }
+  size_t updated_size() const { return updated_.size(); }
+
+  // Approximate memory held: entries, index and key bytes (not what states
+  // allocate on their own, e.g. a CountDistinct's set).
+  size_t bytes_estimate() const {
+    return entries_.capacity() * sizeof(Entry) + index_.capacity() * (sizeof(K) + sizeof(uint32_t) + 1) +
+           keys_.bytes_reserved() + updated_.capacity() * sizeof(uint32_t);
+  }
+
+ private:
+  struct Entry {
+    K key;
+    S state;
+    bool live;
+    bool updated;
+  };
+
+  void compact() {
+    std::vector<Entry> kept;
+    kept.reserve(entries_.size() - dead_);
+    Arena keys;
+    index_.clear();
+    for (Entry& e : entries_) {
+      if (!e.live) continue;
+      K stored = own_key(e.key, keys);
+      index_.emplace(stored, static_cast<uint32_t>(kept.size()));
+      kept.push_back(Entry{std::move(stored), std::move(e.state), true, false});
+    }
+    entries_ = std::move(kept);
+    keys_ = std::move(keys);
+    dead_ = 0;
+  }
+
+  absl::flat_hash_map<K, uint32_t> index_;
+  std::vector<Entry> entries_;
+  mutable std::vector<uint32_t> updated_;
+  mutable bool updated_sorted_ = true;
+  Arena keys_;
+  size_t dead_ = 0;
+};
+
+}  // namespace streamc::rt
