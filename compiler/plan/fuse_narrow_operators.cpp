@@ -7,7 +7,10 @@ namespace streamc::plan {
 using sema::Node;
 
 namespace {
-bool is_narrow(Node::Op op) { return op == Node::Op::Map || op == Node::Op::FlatMap || op == Node::Op::Filter; }
+bool is_narrow(Node::Op op) {
+  return op == Node::Op::Map || op == Node::Op::FlatMap || op == Node::Op::Filter || op == Node::Op::Select ||
+         op == Node::Op::Explode;
+}
 }  // namespace
 
 Plan fuse_narrow_operators(const sema::CheckedProgram& program) {

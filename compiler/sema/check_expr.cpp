@@ -50,12 +50,13 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
     case ExprKind::StringLit: return record(e, types::string());
     case ExprKind::BoolLit: return record(e, types::boolean());
     case ExprKind::DurationLit: return record(e, types::duration());
-    case ExprKind::NullLit:
-      not_supported(e.range, "'null' (optional values)");
-      return record(e, types::error());
+    case ExprKind::NullLit: return record(e, types::null());
     case ExprKind::Name: {
       for (auto it = scope.rbegin(); it != scope.rend(); ++it)
-        if (it->name == e.text) return record(e, it->type);
+        if (it->name == e.text) {
+          if (it->field) result_.field_names[&e] = true;
+          return record(e, it->type);
+        }
       auto found = names_.find(e.text);
       if (found != names_.end()) {
         switch (found->second.kind) {
@@ -86,10 +87,15 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
     case ExprKind::Field: {
       TypeRef obj = check_expr(*e.children[0], scope);
       if (obj->is_error()) return record(e, obj);
-      if (obj->is(K::Record)) {
-        for (size_t i = 0; i < obj->fields.size(); ++i)
-          if (obj->fields[i] == e.text) return record(e, obj->elements[i]);
-        diags_.error(e.name_range, "no field " + q(e.text) + " in " + to_string(obj));
+      // A field of an optional record is null when the record is.
+      bool nullable = obj->is(K::Optional) && obj->elements[0]->is(K::Record);
+      TypeRef rec = nullable ? obj->elements[0] : obj;
+      if (rec->is(K::Record)) {
+        for (size_t i = 0; i < rec->fields.size(); ++i)
+          if (rec->fields[i] == e.text) return record(e, nullable ? types::optional(rec->elements[i]) : rec->elements[i]);
+        std::string near = closest_name(e.text, rec->fields);
+        diags_.error(e.name_range, "no field " + q(e.text) + " in " + to_string(rec) +
+                                       (near.empty() ? "" : "; did you mean " + q(near) + "?"));
         return record(e, types::error());
       }
       diags_.error(e.name_range, "cannot take field " + q(e.text) + " of a value of type " + to_string(obj));
@@ -155,10 +161,22 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
       }
       return record(e, types::list(elem));
     }
-    case ExprKind::Record:
-      not_supported(e.range, "a record literal");
-      for (const auto& a : e.args) check_expr(*a.value, scope);
-      return record(e, types::error());
+    case ExprKind::Record: {
+      std::vector<std::string> names;
+      std::vector<TypeRef> field_types;
+      bool bad = false;
+      for (const auto& a : e.args) {
+        if (std::find(names.begin(), names.end(), a.name.name) != names.end()) {
+          diags_.error(a.name.range, "field " + q(a.name.name) + " is given twice");
+          bad = true;
+        }
+        names.push_back(a.name.name);
+        field_types.push_back(check_expr(*a.value, scope));
+        if (field_types.back()->is(K::Null)) field_types.back() = types::optional(types::string());
+        bad |= field_types.back()->is_error();
+      }
+      return record(e, bad ? types::error() : types::record(std::move(names), std::move(field_types)));
+    }
     case ExprKind::Unary: {
       TypeRef t = check_expr(*e.children[0], scope);
       if (t->is_error()) return record(e, t);
@@ -183,7 +201,7 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
       if (!c->is_error() && !c->is(K::Bool)) diags_.error(e.children[0]->range, "the condition of 'if' must be bool, found " + to_string(c));
       if (a->is_error() || b->is_error() || c->is_error()) return record(e, types::error());
       TypeRef u = unify(a, b);
-      if (!u || u->is(K::Optional)) {
+      if (!u) {
         diags_.error(e.range, "the branches of 'if' have different types: " + to_string(a) + " and " + to_string(b));
         return record(e, types::error());
       }
@@ -199,6 +217,11 @@ TypeRef Checker::check_binary(const Expr& e, Scope& scope) {
   TypeRef b = check_expr(*e.children[1], scope);
   if (a->is_error() || b->is_error()) return record(e, types::error());
   std::string op = ast::op_spelling(e.op);
+  if (e.op != Op::Coalesce && e.op != Op::Eq && e.op != Op::Ne && (a->is(K::Optional) || b->is(K::Optional))) {
+    diags_.error(e.range, "cannot apply '" + op + "' to " + to_string(a) + " and " + to_string(b) +
+                              "; an optional value may be null: give a default with ??, e.g. x ?? 0");
+    return record(e, types::error());
+  }
   auto mismatch = [&](const std::string& hint = {}) {
     diags_.error(e.range, "cannot apply '" + op + "' to " + to_string(a) + " and " + to_string(b) + hint);
     return record(e, types::error());
@@ -225,7 +248,14 @@ TypeRef Checker::check_binary(const Expr& e, Scope& scope) {
       return record(e, a->is(K::Int) && b->is(K::Int) ? types::integer() : types::floating());
     case Op::Eq:
     case Op::Ne:
-      if (!unify(a, b) || a->is(K::Null) || b->is(K::Null)) return mismatch();
+      // `x == null` tests an optional; otherwise both sides need one type.
+      if (a->is(K::Null) || b->is(K::Null)) {
+        const TypeRef& other = a->is(K::Null) ? b : a;
+        if (!other->is(K::Optional)) return mismatch("; only an optional value (T?) can be null");
+        return record(e, types::boolean());
+      }
+      if (a->is(K::Optional) || b->is(K::Optional)) return mismatch("; compare with null, or give a default with ??");
+      if (!unify(a, b)) return mismatch();
       return record(e, types::boolean());
     case Op::Lt:
     case Op::Le:
@@ -235,9 +265,17 @@ TypeRef Checker::check_binary(const Expr& e, Scope& scope) {
       if (!ok) return mismatch();
       return record(e, types::boolean());
     }
-    case Op::Coalesce:
-      not_supported(e.range, "'?\?' (optional values)");
-      return record(e, types::error());
+    case Op::Coalesce: {
+      if (!a->is(K::Optional)) {
+        diags_.error(e.children[0]->range, "the left side of '?\?' must be optional (T?), found " + to_string(a));
+        return record(e, types::error());
+      }
+      TypeRef inner = a->elements[0];
+      TypeRef rhs = b->is(K::Optional) ? b->elements[0] : b;
+      TypeRef u = unify(inner, rhs);
+      if (!u) return mismatch();
+      return record(e, b->is(K::Optional) ? types::optional(u) : u);
+    }
     default: return mismatch();
   }
 }
@@ -277,6 +315,21 @@ TypeRef Checker::check_lambda(const Expr& e, const std::vector<TypeRef>& inputs,
   scope.resize(mark);
   result_.lambdas[&e] = std::move(info);
   return record(e, body);
+}
+
+TypeRef Checker::check_row_expr(const Expr& e, const TypeRef& row, Scope& scope) {
+  size_t mark = scope.size();
+  for (size_t i = 0; i < row->fields.size(); ++i) scope.push_back({row->fields[i], row->elements[i], true});
+  TypeRef t = check_expr(e, scope);
+  scope.resize(mark);
+  result_.row_exprs[&e] = RowExprInfo{row};
+  return t;
+}
+
+TypeRef Checker::check_function_arg(const Expr& e, const TypeRef& row, const std::vector<TypeRef>& inputs,
+                                    std::string_view op, Scope& scope) {
+  if (e.kind == ExprKind::Lambda || !row->is(K::Record) || inputs.size() != 1) return check_lambda(e, inputs, op, scope);
+  return check_row_expr(e, row, scope);
 }
 
 TypeRef Checker::check_startup_expr(const Expr& e, const TypeRef& expected, std::string_view what) {

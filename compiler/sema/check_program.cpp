@@ -66,7 +66,7 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
         check_config(d);
         break;
       case DeclKind::Import: break;  // read before checking (compiler/import/resolve_imports)
-      case DeclKind::Schema: not_supported(d.range, "schema (structured records)"); break;
+      case DeclKind::Schema: check_schema(d); break;
       case DeclKind::Table: not_supported(d.range, "table (static inputs for joins)"); break;
       case DeclKind::Source: check_source(d); break;
       case DeclKind::Stream: check_stream(d); break;
@@ -92,7 +92,7 @@ void Checker::declare_names(const ast::Program& program) {
       case DeclKind::Schema: kind = NameKind::Schema; break;
       default: continue;
     }
-    auto [it, inserted] = names_.emplace(d.name.name, NameEntry{kind, &d, -1});
+    auto [it, inserted] = names_.emplace(d.name.name, NameEntry{kind, &d, -1, nullptr});
     if (!inserted) {
       auto& err = diags_.error(d.name.range, "redefinition of " + q(d.name.name));
       err.notes.push_back({it->second.decl->name.range, "previous definition is here"});
@@ -206,7 +206,7 @@ bool Checker::format_option(const Expr& call, DataFormat& format, std::initializ
     return false;
   }
   if (std::find(allowed.begin(), allowed.end(), f->text) != allowed.end()) {
-    format = f->text == "json" ? DataFormat::Json : DataFormat::Text;
+    format = f->text == "json" ? DataFormat::Json : f->text == "csv" ? DataFormat::Csv : DataFormat::Text;
     return true;
   }
   if (f->text == "json" || f->text == "csv" || f->text == "text") {
@@ -232,7 +232,7 @@ void Checker::check_source(const Decl& d) {
   std::string what = "source " + q(conn);
   if (conn == "socket") {
     s.connector = Connector::Socket;
-    if (!named_args(*call, {"format", "schema", "on_error"}, 2, what)) return;
+    if (!named_args(*call, {"format", "schema", "on_error", "delimiter", "errors"}, 2, what)) return;
     std::vector<const Expr*> pos;
     for (const auto& a : call->args)
       if (a.name.name.empty()) pos.push_back(a.value.get());
@@ -245,7 +245,7 @@ void Checker::check_source(const Decl& d) {
     s.args = pos;
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch"}, 1, what)) return;
+    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline", "errors"}, 1, what)) return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a path or glob: files(\"in/*.txt\", format: text)");
       return;
@@ -268,11 +268,8 @@ void Checker::check_source(const Decl& d) {
                                                (near.empty() ? "; sources are socket, files, kafka and generate" : "; did you mean " + q(near) + "?"));
     return;
   }
-  if (!format_option(*call, s.format, {"text"})) return;
-  if (const Expr* sc = named_arg(*call, "schema")) {
-    not_supported(sc->range, "schema: (structured records)");
-    return;
-  }
+  if (!format_option(*call, s.format, {"text", "json", "csv"})) return;
+  if (!source_record_options(*call, s)) return;
   if (const Expr* oe = named_arg(*call, "on_error")) {
     if (oe->kind == ExprKind::Name && oe->text == "permissive") s.on_error = OnError::Permissive;
     else if (oe->kind == ExprKind::Name && oe->text == "drop") s.on_error = OnError::Drop;
@@ -287,7 +284,7 @@ void Checker::check_source(const Decl& d) {
   Node n;
   n.op = Node::Op::Source;
   n.source = index;
-  n.type = types::string();
+  n.type = result_.sources[index].element;
   n.range = d.range;
   n.stream_name = d.name.name;
   names_[d.name.name].index = add_node(std::move(n));
@@ -332,9 +329,21 @@ int Checker::check_flow(const Expr& e) {
     return entry.index;  // -1 if its declaration had errors
   }
   if (e.kind == ExprKind::Pipe) {
+    const Expr& rhs = *e.children[1];
+    if (rhs.kind == ExprKind::Call && rhs.callee_name() == "aggregate") {
+      const Expr& lhs = *e.children[0];
+      if (lhs.kind != ExprKind::Pipe || lhs.children[1]->kind != ExprKind::Call ||
+          lhs.children[1]->callee_name() != "group_by") {
+        diags_.error(rhs.range, "aggregate(…) must follow group_by(…): stream |> group_by(key) |> aggregate(count() as n)");
+        return -1;
+      }
+      int input = check_flow(*lhs.children[0]);
+      if (input < 0) return -1;
+      return apply_aggregate(input, *lhs.children[1], rhs);
+    }
     int input = check_flow(*e.children[0]);
     if (input < 0) return -1;
-    return apply_operator(input, *e.children[1]);
+    return apply_operator(input, rhs);
   }
   diags_.error(e.range, "expected a source or stream name, optionally followed by |> operators");
   return -1;
@@ -364,6 +373,11 @@ int Checker::apply_operator(int input, const Expr& op) {
   static const std::vector<ast::Arg> no_args;
   const std::vector<ast::Arg>& args = op.kind == ExprKind::Call ? op.args : no_args;
   TypeRef in = result_.nodes[input].type;
+  if (stateful(input) && name != "map" && name != "filter" && name != "flat_map" && name != "select" && name != "explode") {
+    diags_.error(callee->range, q(name) + " cannot follow a running aggregation: its result is a table that changes "
+                                "every batch (as in Spark, only map, filter, select and explode may follow)");
+    return -1;
+  }
   Node n;
   n.inputs = {input};
   n.range = op.range;
@@ -386,22 +400,23 @@ int Checker::apply_operator(int input, const Expr& op) {
   if (name == "map" || name == "flat_map" || name == "filter") {
     if (!expect_args(1, name == "filter" ? "filter(x -> condition)" : (name + "(x -> expression)").c_str())) return -1;
     const Expr& fn = *args[0].value;
-    TypeRef body = check_lambda(fn, {in}, name, scope);
+    TypeRef body = check_function_arg(fn, in, {in}, name, scope);
     if (body->is_error()) return -1;
     n.fn = &fn;
+    const Expr& body_expr = fn.kind == ExprKind::Lambda ? *fn.children[0] : fn;
     if (name == "map") {
       n.op = Node::Op::Map;
       n.type = body;
     } else if (name == "flat_map") {
       if (!body->is(K::List)) {
-        diags_.error(fn.children[0]->range, "the function given to 'flat_map' must return a list, found " + to_string(body));
+        diags_.error(body_expr.range, "the function given to 'flat_map' must return a list, found " + to_string(body));
         return -1;
       }
       n.op = Node::Op::FlatMap;
       n.type = body->elements[0];
     } else {
       if (!body->is(K::Bool)) {
-        diags_.error(fn.children[0]->range, "the condition given to 'filter' must be bool, found " + to_string(body));
+        diags_.error(body_expr.range, "the condition given to 'filter' must be bool, found " + to_string(body));
         return -1;
       }
       n.op = Node::Op::Filter;
@@ -468,6 +483,14 @@ int Checker::apply_operator(int input, const Expr& op) {
     if (!expect_args(0, "count()")) return -1;
     n.op = Node::Op::Count;
     n.type = types::integer();
+  } else if (name == "select" || name == "explode") {
+    return apply_record_operator(input, op, name, std::move(n));
+  } else if (name == "group_by") {
+    diags_.error(op.range, "group_by(…) must be followed by aggregate(…): |> group_by(key) |> aggregate(count() as n)");
+    return -1;
+  } else if (name == "aggregate") {
+    diags_.error(op.range, "aggregate(…) must follow group_by(…)");
+    return -1;
   } else if (is_future_operator(name)) {
     not_supported(callee->range, "the operator " + opq);
     return -1;
@@ -524,7 +547,7 @@ void Checker::check_sink(const Decl& d) {
     }
     if (check_startup_expr(*call->args[0].value, types::string(), "the files directory")->is_error()) return;
     s.path = call->args[0].value.get();
-    ok = format_option(*call, s.format, {"text", "json"});
+    ok = format_option(*call, s.format, {"text", "json", "csv"});
   } else if (conn == "foreach") {
     if (!check_foreach_sink(*call, s)) return;
   } else if (conn == "kafka" || conn == "postgres" || conn == "socket") {
@@ -549,16 +572,30 @@ void Checker::check_sink(const Decl& d) {
     }
     seen[slot] = true;
     switch (c.kind) {
-      case ast::SinkClause::Kind::Mode:
-        if (c.word.name == "append") break;
-        if (c.word.name == "update" || c.word.name == "complete") {
-          diags_.error(c.word.range, "output mode '" + c.word.name +
-                                         "' needs a running aggregation (group_by |> aggregate); this stream is per batch, "
-                                         "so each batch is appended");
-        } else {
-          diags_.error(c.word.range, "unknown output mode " + q(c.word.name) + "; use append, update or complete");
+      case ast::SinkClause::Kind::Mode: {
+        bool agg = s.node >= 0 && stateful(s.node);
+        if (c.word.name == "append") {
+          if (agg) {
+            diags_.error(c.word.range, "append mode is not supported for a running aggregation without a watermark: "
+                                       "a group's row could still change; use mode update or mode complete");
+            return;
+          }
+          s.mode = OutputMode::Append;
+          break;
         }
+        if (c.word.name == "update" || c.word.name == "complete") {
+          if (!agg && s.node >= 0) {
+            diags_.error(c.word.range, "output mode '" + c.word.name +
+                                           "' needs a running aggregation (group_by |> aggregate); this stream is per batch, "
+                                           "so each batch is appended");
+            return;
+          }
+          s.mode = c.word.name == "update" ? OutputMode::Update : OutputMode::Complete;
+          break;
+        }
+        diags_.error(c.word.range, "unknown output mode " + q(c.word.name) + "; use append, update or complete");
         return;
+      }
       case ast::SinkClause::Kind::TriggerEvery: {
         int64_t us = 0;
         if (!constant_duration(*c.value, "the trigger interval", us)) return;
@@ -571,6 +608,12 @@ void Checker::check_sink(const Decl& d) {
     }
   }
   if (s.node < 0) return;  // the stream had errors, already reported
+  s.stateful = stateful(s.node);
+  if (s.stateful && !seen[0]) {
+    diags_.error(d.range, "this sink reads a running aggregation: say how its result table is written, with "
+                          "mode update (changed rows each batch) or mode complete (the whole table each batch)");
+    return;
+  }
   result_.sinks.push_back(std::move(s));
 }
 

@@ -24,6 +24,7 @@ class Checker {
   struct Var {
     std::string name;
     TypeRef type;
+    bool field = false;  // a field of the current row (bare field name)
   };
   using Scope = std::vector<Var>;
 
@@ -31,6 +32,11 @@ class Checker {
   // Checks `e` as a lambda taking `inputs` (destructuring a tuple input when
   // the lambda has one parameter per tuple element). Returns the body's type.
   TypeRef check_lambda(const ast::Expr& e, const std::vector<TypeRef>& inputs, std::string_view op, Scope& scope);
+  // An operator's function argument: a lambda taking `inputs`, or, over a
+  // stream of records, a row expression using the record's fields by name.
+  TypeRef check_function_arg(const ast::Expr& e, const TypeRef& row, const std::vector<TypeRef>& inputs,
+                             std::string_view op, Scope& scope);
+  TypeRef check_row_expr(const ast::Expr& e, const TypeRef& row, Scope& scope);
   // An expression evaluated once at start-up (connector arguments, options):
   // it may use params but no stream values.
   TypeRef check_startup_expr(const ast::Expr& e, const TypeRef& expected, std::string_view what);
@@ -50,12 +56,18 @@ class Checker {
   void check_sink(const ast::Decl& d);
   int check_flow(const ast::Expr& e);  // returns a node id or -1
   int apply_operator(int input, const ast::Expr& op);
+  int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
+  int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);
+  void check_schema(const ast::Decl& d);
+  bool source_record_options(const ast::Expr& call, SourceInfo& s);
   int add_node(Node node);
   bool named_args(const ast::Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
                   std::string_view what);
   const ast::Expr* named_arg(const ast::Expr& call, std::string_view name) const;
   bool format_option(const ast::Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed);
   bool hashable(const TypeRef& t) const;
+  // Whether a node's rows come from a running aggregation (a result table).
+  bool stateful(int node) const;
 
   // ---- functions (check_call.cpp): built-in and imported, and foreach sinks
   TypeRef check_call(const ast::Expr& e, Scope& scope);
@@ -77,6 +89,7 @@ class Checker {
     NameKind kind;
     const ast::Decl* decl;
     int index = -1;  // params: index; sources: source index; streams: node id once checked
+    TypeRef type;    // schemas
   };
   std::map<std::string, NameEntry> names_;
   bool startup_context_ = false;

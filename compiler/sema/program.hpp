@@ -22,7 +22,8 @@ struct ParamInfo {
 };
 
 enum class Connector { Socket, Files, Console, Foreach };
-enum class DataFormat { Text, Json };
+enum class DataFormat { Text, Json, Csv };
+enum class OutputMode { Append, Update, Complete };
 enum class OnError { Permissive, Drop, Fail };
 enum class RunMode { Continuous, Once, AvailableNow };
 
@@ -33,17 +34,32 @@ struct SourceInfo {
   DataFormat format = DataFormat::Text;
   OnError on_error = OnError::Permissive;
   const ast::Expr* max_files_per_batch = nullptr;
-  TypeRef element;
+  std::string schema;              // json/csv: the schema name
+  char csv_delimiter = ',';
+  bool csv_header = true;
+  int multiline = -1;              // json files: -1 auto, 0 JSON Lines, 1 one document per file
+  const ast::Expr* errors_path = nullptr;
+  TypeRef element;                 // string for text; the schema's record type otherwise
   SourceRange range;
 };
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source: index into sources
-  const ast::Expr* fn = nullptr;        // the lambda of map/flat_map/filter/reduce*
+  const ast::Expr* fn = nullptr;        // the lambda of map/flat_map/filter/reduce*, or a row
+                                        // expression over a record's fields (`filter(n > 2)`)
+  // Select: one expression per output column (Star/FieldStar expanded);
+  // Explode: exprs[0] is the list; Aggregate: the group keys, then `aggs`.
+  std::vector<const ast::Expr*> exprs;
+  struct Aggregate {
+    std::string function;       // count sum avg min max first last count_distinct approx_count_distinct collect_list
+    const ast::Expr* arg = nullptr;  // null for count()
+    TypeRef arg_type;
+  };
+  std::vector<Aggregate> aggs;
   TypeRef type;                         // element type of the output
   SourceRange range;                    // the operator call
   std::string stream_name;              // set on the last node of a named stream
@@ -59,6 +75,8 @@ struct SinkInfo {
   const ast::Expr* path = nullptr;      // files
   DataFormat format = DataFormat::Json;  // files
   FunctionRef foreach;                   // foreach: the imported function each batch is handed to
+  OutputMode mode = OutputMode::Append;
+  bool stateful = false;                 // reads a running aggregation (update/complete)
   SourceRange range;
 };
 
@@ -66,6 +84,13 @@ struct SinkInfo {
 struct LambdaInfo {
   std::vector<TypeRef> param_types;  // one per SDL parameter
   bool destructures = false;         // `(w, n) -> …` over one (w, n) tuple
+};
+
+// A row expression: an operator argument over a record stream written with
+// bare field names (`filter(event_type == "view")`), checked with the
+// record's fields in scope.
+struct RowExprInfo {
+  TypeRef row;
 };
 
 struct CheckedProgram {
@@ -82,6 +107,10 @@ struct CheckedProgram {
   std::unordered_map<const ast::Expr*, LambdaInfo> lambdas;
   std::vector<FunctionRef> imported;                        // the functions of the program's imports
   std::unordered_map<const ast::Expr*, FunctionRef> calls;  // the function each call resolved to
+  std::unordered_map<const ast::Expr*, RowExprInfo> row_exprs;
+  // Names of the row fields that a Name expression refers to (bare field names).
+  std::unordered_map<const ast::Expr*, bool> field_names;
+  std::vector<std::pair<std::string, TypeRef>> schemas;  // declared and inferred, in order
 
   const TypeRef& type_of(const ast::Expr& e) const { return expr_types.at(&e); }
 };

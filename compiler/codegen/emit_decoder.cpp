@@ -1,0 +1,249 @@
+// Decoders generated per (format, schema): JSON through simdjson On-Demand,
+// CSV through the runtime's splitter. A source's record enters a stage as a
+// virtual row whose leaves are decoder outputs; after the stage's chain has
+// been generated, only the leaves it read are declared and decoded. A JSON
+// object is walked once, field by field: used fields are read, the rest are
+// skipped without being parsed.
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+
+#include "codegen/program_emitter.hpp"
+
+namespace streamc::codegen {
+
+using sema::TypeRef;
+using K = sema::Type::Kind;
+
+namespace {
+
+struct Leaf {
+  std::vector<std::string> path;
+  TypeRef type;
+  std::string var;
+};
+
+// The used fields as a tree: each level an object whose children are
+// fields; leaves read a value.
+struct PathTree {
+  std::map<std::string, PathTree> children;  // ordered for stable output
+  const Leaf* leaf = nullptr;
+};
+
+std::string join(const std::vector<std::string>& path, const char* sep) {
+  std::string s;
+  for (size_t i = 0; i < path.size(); ++i) s += (i ? sep : "") + path[i];
+  return s;
+}
+
+void collect_leaves(const TypeRef& t, std::vector<std::string>& path, int source, std::vector<Leaf>& out) {
+  for (size_t i = 0; i < t->fields.size(); ++i) {
+    path.push_back(t->fields[i]);
+    const TypeRef& ft = t->elements[i];
+    if (ft->is(K::Record)) {
+      collect_leaves(ft, path, source, out);
+    } else {
+      out.push_back({path, ft, fmt::format("d{}_{}", source, join(path, "__"))});
+    }
+    path.pop_back();
+  }
+}
+
+Value build_row(const TypeRef& t, std::vector<std::string>& path, int source) {
+  Fields fields;
+  for (size_t i = 0; i < t->fields.size(); ++i) {
+    path.push_back(t->fields[i]);
+    const TypeRef& ft = t->elements[i];
+    if (ft->is(K::Record)) {
+      fields.emplace_back(t->fields[i], build_row(ft, path, source));
+    } else {
+      std::string var = fmt::format("d{}_{}", source, join(path, "__"));
+      fields.emplace_back(t->fields[i], Value::concrete(ft, var, var));
+    }
+    path.pop_back();
+  }
+  return Value::virtual_record(t, std::move(fields));
+}
+
+}  // namespace
+
+Value ProgramEmitter::source_row(int source) {
+  std::vector<std::string> path;
+  return build_row(prog_.sources[source].element, path, source);
+}
+
+std::string ProgramEmitter::emit_decoder(int source, const std::string& record, const std::string& index,
+                                         const std::string& indent, std::string& prologue) {
+  const sema::SourceInfo& src = prog_.sources[source];
+  std::vector<Leaf> all;
+  std::vector<std::string> path;
+  collect_leaves(src.element, path, source, all);
+  std::vector<const Leaf*> used;
+  for (const auto& l : all)
+    if (expr_.used().count(l.var)) used.push_back(&l);
+
+  bool permissive = src.on_error == sema::OnError::Permissive;
+  std::string out;
+  for (const Leaf* l : used) out += fmt::format("{}{} {}{{}};\n", indent, types_.of(l->type), l->var);
+  // Records inside decoded values (a list of records) are decoded whole.
+  std::function<void(const TypeRef&)> note_records = [&](const TypeRef& t) {
+    if (t->is(K::Record)) {
+      bool seen = false;
+      for (const auto& r : decoded_records_) seen |= sema::same_type(r, t);
+      if (!seen) {
+        for (const auto& e : t->elements) note_records(e);
+        decoded_records_.push_back(t);
+      }
+      return;
+    }
+    for (const auto& e : t->elements) note_records(e);
+  };
+  for (const Leaf* l : used) note_records(l->type);
+
+  // What a bad leaf does: an optional field under permissive becomes null;
+  // anything else rejects the record (the source's on_error decides).
+  auto on_bad = [&](const Leaf& l, const std::string& status, const std::string& ind) {
+    std::string name = join(l.path, ".");
+    if (l.type->is(K::Optional) && permissive) return fmt::format("{}if ({} != rt::json::Status::Ok) {}.reset();\n", ind, status, l.var);
+    return fmt::format("{0}if ({1} != rt::json::Status::Ok) throw rt::RecordError(std::string(\"field {2} \") + rt::json::describe({1}));\n",
+                       ind, status, name);
+  };
+
+  if (src.format == sema::DataFormat::Json) {
+    PathTree tree;
+    for (const Leaf* l : used) {
+      PathTree* node = &tree;
+      for (const auto& p : l->path) node = &node->children[p];
+      node->leaf = l;
+    }
+    for (const Leaf* l : used)
+      if (!l->type->is(K::Optional)) out += fmt::format("{}bool s_{} = false;\n", indent, l->var);
+    out += fmt::format("{}simdjson::ondemand::document doc;\n", indent);
+    out += fmt::format(
+        "{0}if (rt::json::thread_parser().iterate({1}.data(), {1}.size(), {1}.size() + simdjson::SIMDJSON_PADDING).get(doc))\n"
+        "{0}  throw rt::RecordError(\"malformed JSON\");\n",
+        indent, record);
+    int counter = 0;
+    std::function<void(const PathTree&, const std::string&, const std::string&, const std::string&)> walk =
+        [&](const PathTree& node, const std::string& value, const std::string& where, const std::string& ind) {
+          std::string obj = fmt::format("o{}", counter++);
+          out += fmt::format("{}simdjson::ondemand::object {};\n", ind, obj);
+          out += fmt::format("{}if ({}.get_object().get({})) throw rt::RecordError(\"{} is not a JSON object\");\n", ind,
+                             value, obj, where);
+          out += fmt::format("{}for (auto fr : {}) {{\n", ind, obj);
+          std::string fld = fmt::format("f{}", counter++);
+          out += fmt::format("{}  simdjson::ondemand::field {};\n", ind, fld);
+          out += fmt::format("{}  if (fr.get({})) throw rt::RecordError(\"malformed JSON\");\n", ind, fld);
+          bool first = true;
+          for (const auto& [name, child] : node.children) {
+            out += fmt::format("{}  {}if ({}.key() == \"{}\") {{\n", ind, first ? "" : "} else ", fld, name);
+            first = false;
+            std::string inner = ind + "    ";
+            if (child.leaf) {
+              const Leaf& l = *child.leaf;
+              std::string st = fmt::format("st{}", counter++);
+              out += fmt::format("{}auto {} = rt::json::read({}.value(), {}, arena);\n", inner, st, fld, l.var);
+              out += on_bad(l, st, inner);
+              if (!l.type->is(K::Optional)) out += fmt::format("{}s_{} = true;\n", inner, l.var);
+            } else {
+              walk(child, fld + ".value()", where == "the record" ? name : where + "." + name, inner);
+            }
+          }
+          if (!first) out += fmt::format("{}  }}\n", ind);
+          out += fmt::format("{}}}\n", ind);
+        };
+    if (!used.empty()) {
+      out += fmt::format("{}{{\n", indent);
+      out += fmt::format("{}  simdjson::ondemand::value root;\n", indent);
+      out += fmt::format("{}  if (doc.get_value().get(root)) throw rt::RecordError(\"malformed JSON\");\n", indent);
+      walk(tree, "root", "the record", indent + "  ");
+      out += fmt::format("{}}}\n", indent);
+    }
+    for (const Leaf* l : used)
+      if (!l->type->is(K::Optional))
+        out += fmt::format("{}if (!s_{}) throw rt::RecordError(\"missing field {}\");\n", indent, l->var, join(l->path, "."));
+    return out;
+  }
+
+  // CSV: flat records; columns found by header name once per file.
+  std::string cells = fmt::format("cells{}", source);
+  prologue += fmt::format("          std::vector<std::string_view> {};\n", cells);
+  prologue += fmt::format("          const rt::CsvHeader* header{} = nullptr;\n", source);
+  for (const Leaf* l : used) prologue += fmt::format("          int col_{} = {};\n", l->var, [&] {
+    for (size_t k = 0; k < src.element->fields.size(); ++k)
+      if (src.element->fields[k] == l->path[0]) return static_cast<int>(k);
+    return -1;
+  }());
+  out += fmt::format("{}if (!rt::split_csv({}, '{}', {}, arena)) throw rt::RecordError(\"malformed CSV record\");\n", indent,
+                     record, src.csv_delimiter == '\'' ? std::string("\\'") : std::string(1, src.csv_delimiter), cells);
+  out += fmt::format("{}if (const rt::CsvHeader* h = batch.csv_header(src{}, {}); h && h != header{}) {{\n", indent, source,
+                     index, source);
+  out += fmt::format("{}  header{} = h;\n", indent, source);
+  for (const Leaf* l : used) out += fmt::format("{}  col_{} = h->column(\"{}\");\n", indent, l->var, l->path[0]);
+  out += fmt::format("{}}}\n", indent);
+  for (const Leaf* l : used) {
+    std::string name = join(l->path, ".");
+    TypeRef base = l->type->is(K::Optional) ? l->type->elements[0] : l->type;
+    std::string cell = fmt::format("cell_{}", l->var);
+    out += fmt::format("{0}std::string_view {1} = col_{2} >= 0 && static_cast<size_t>(col_{2}) < {3}.size() ? {3}[col_{2}] : std::string_view();\n",
+                       indent, cell, l->var, cells);
+    std::string parse;
+    switch (base->kind) {
+      case K::String: parse = fmt::format("std::optional<std::string_view>({})", cell); break;
+      case K::Int: parse = fmt::format("rt::parse_int({})", cell); break;
+      case K::Float: parse = fmt::format("rt::parse_float({})", cell); break;
+      case K::Bool: parse = fmt::format("rt::parse_bool({})", cell); break;
+      case K::Timestamp: parse = fmt::format("rt::parse_timestamp({})", cell); break;
+      default: parse = "std::nullopt"; break;
+    }
+    bool optional = l->type->is(K::Optional);
+    if (base->is(K::String) && !optional) {
+      out += fmt::format("{}{} = {};\n", indent, l->var, cell);
+      continue;
+    }
+    std::string parsed = fmt::format("p_{}", l->var);
+    out += fmt::format("{}if (!{}.empty()) {{\n", indent, cell);
+    out += fmt::format("{}  auto {} = {};\n", indent, parsed, parse);
+    if (optional) {
+      out += fmt::format("{}  if ({}) {} = *{};\n", indent, parsed, l->var, parsed);
+      if (!permissive)
+        out += fmt::format("{}  else throw rt::RecordError(\"field {} has the wrong type\");\n", indent, name);
+    } else {
+      out += fmt::format("{}  if (!{}) throw rt::RecordError(\"field {} has the wrong type\");\n", indent, parsed, name);
+      out += fmt::format("{}  {} = *{};\n", indent, l->var, parsed);
+    }
+    out += fmt::format("{}}}", indent);
+    if (!optional) out += fmt::format(" else {{\n{}  throw rt::RecordError(\"field {} is empty\");\n{}}}", indent, name, indent);
+    out += "\n";
+  }
+  return out;
+}
+
+// Whole-record decoders for records nested in decoded values, e.g. the
+// vehicles of `itemList: [Item]`.
+void ProgramEmitter::emit_record_decoders() {
+  if (decoded_records_.empty()) return;
+  for (const auto& t : decoded_records_) out_ += fmt::format("rt::json::Status decode_record(simdjson::ondemand::object o, {}& r, rt::Arena& arena);\n", types_.of(t));
+  for (const auto& t : decoded_records_) {
+    std::string name = types_.of(t);
+    out_ += fmt::format("rt::json::Status decode_record(simdjson::ondemand::object o, {}& r, rt::Arena& arena) {{\n", name);
+    for (size_t i = 0; i < t->fields.size(); ++i)
+      if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  bool s{} = false;\n", i);
+    out_ += "  for (auto fr : o) {\n    simdjson::ondemand::field f;\n";
+    out_ += "    if (fr.get(f)) return rt::json::Status::WrongType;\n";
+    for (size_t i = 0; i < t->fields.size(); ++i) {
+      out_ += fmt::format("    {}if (f.key() == \"{}\") {{\n", i ? "} else " : "", t->fields[i]);
+      out_ += fmt::format("      auto s = rt::json::read(f.value(), r.{}, arena);\n", member(t->fields[i]));
+      out_ += "      if (s != rt::json::Status::Ok) return s;\n";
+      if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("      s{} = true;\n", i);
+    }
+    if (!t->fields.empty()) out_ += "    }\n";
+    out_ += "  }\n";
+    for (size_t i = 0; i < t->fields.size(); ++i)
+      if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  if (!s{}) return rt::json::Status::Null;\n", i);
+    out_ += "  return rt::json::Status::Ok;\n}\n\n";
+  }
+}
+
+}  // namespace streamc::codegen

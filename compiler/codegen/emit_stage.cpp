@@ -1,0 +1,241 @@
+// One stage: a loop function over the records [begin, end) of its input
+// that runs the fused chain of narrow operators and feeds a target
+// container. With --threads N and enough records it runs as N partitions,
+// each into its own container and arena, merged in partition order so the
+// result equals the serial one.
+#include <fmt/format.h>
+
+#include "codegen/program_emitter.hpp"
+
+namespace streamc::codegen {
+
+using sema::Node;
+using sema::TypeRef;
+using K = sema::Type::Kind;
+
+void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
+  const Node& start = prog_.nodes[stage.start];
+  const Node& target = prog_.nodes[stage.target];
+  std::string comment = fmt::format("      // stage {}: {}", number, start.stream_name.empty() ? sema::op_name(start.op) : start.stream_name);
+  for (int c : stage.chain) comment += std::string(" |> ") + sema::op_name(prog_.nodes[c].op);
+  comment += fmt::format(" -> {}\n", sema::op_name(target.op));
+  out_ += comment;
+  out_ += "      {\n";
+  std::string in = fresh("in");
+  std::string fn = fresh("stage");
+  std::string tt = target_type(stage.target);
+  out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
+  out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn, tt);
+  std::string elem = fresh("e");
+  bool decoded = start.op == Node::Op::Source && prog_.sources[start.source].format != sema::DataFormat::Text;
+  std::string body;
+  std::string indent = "              ";
+  Value cur = decoded ? source_row(start.source) : Value::concrete(start.type, elem);
+  expr_.reset_used();
+  int closers = emit_chain(stage, cur, body, indent);
+  for (int i = closers; i > 0; --i) {
+    indent.resize(indent.size() - 2);
+    body += indent + "}\n";
+  }
+  std::string prologue;
+  std::string decoder = decoded ? emit_decoder(start.source, elem, "i", "              ", prologue) : "";
+
+  out_ += prologue;
+  out_ += "          for (size_t i = begin; i < end; ++i) {\n";
+  out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
+  out_ += "            try {\n";
+  out_ += decoder;
+  out_ += body;
+  int src = root_source(stage.start);
+  std::string record = elem;
+  out_ += "            } catch (const rt::RecordError& err) {\n";
+  out_ += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
+  if (start.op != Node::Op::Source) {
+    out_ += "              std::string text;\n";
+    out_ += fmt::format("              rt::append_pprint(text, {});\n", elem);
+    record = "text";
+  }
+  out_ += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
+  out_ += "            }\n          }\n        };\n";
+
+  std::string tv = target_var(stage.target);
+  if (target.op == Node::Op::Aggregate) {
+    // Running state is updated serially: partitions would need mergeable
+    // accumulators for every aggregate.
+    out_ += fmt::format("        {}(0, {}.size(), {}, arena);\n      }}\n", fn, in, tv);
+    emit_aggregate_output(stage.target);
+    return;
+  }
+  out_ += fmt::format("        const int parts = rt::partitions(threads, {}.size());\n", in);
+  out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}.size(), {}, arena);\n        }} else {{\n", fn, in, tv);
+  out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
+  out_ += fmt::format("          rt::parallel_for(parts, {}.size(), [&](int part, size_t begin, size_t end) {{\n", in);
+  out_ += fmt::format("            {}(begin, end, locals[part], part_arenas[part]);\n          }});\n", fn);
+  switch (target.op) {
+    case Node::Op::ReduceByKey:
+    case Node::Op::CountByValue:
+      out_ += fmt::format("          for (auto& local : locals) {}.merge(std::move(local), combine{});\n", tv, stage.target);
+      break;
+    case Node::Op::Reduce:
+      out_ += fmt::format("          for (auto& local : locals)\n            if (local) {0} = {0} ? combine{1}(*{0}, *local) : *local;\n",
+                          tv, stage.target);
+      break;
+    case Node::Op::Count: out_ += fmt::format("          for (auto local : locals) {} += local;\n", tv); break;
+    default:
+      out_ += fmt::format("          for (auto& local : locals) {0}.insert({0}.end(), local.begin(), local.end());\n", tv);
+      break;
+  }
+  out_ += "        }\n      }\n";
+}
+
+int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string& out, std::string& indent) {
+  int closers = 0;
+  for (int id : stage.chain) {
+    const Node& n = prog_.nodes[id];
+    switch (n.op) {
+      case Node::Op::Map: {
+        Value v = expr_.apply(*n.fn, {cur}, "arena");
+        if (v.is_virtual()) {
+          // A record built by map stays virtual; computed fields are
+          // evaluated once, into locals.
+          Fields fields;
+          for (auto& [name, fv] : *v.fields) {
+            if (fv.is_virtual()) {
+              fields.emplace_back(name, fv);
+              continue;
+            }
+            std::string local = fresh("c");
+            out += fmt::format("{}const auto& {} = {};\n", indent, local, expr_.materialize(fv));
+            fields.emplace_back(name, Value::concrete(fv.type, local));
+          }
+          cur = Value::virtual_record(n.type, std::move(fields));
+        } else {
+          std::string next = fresh("e");
+          out += fmt::format("{}const {} {} = {};\n", indent, expr_.cpp(n.type), next,
+                             expr_.convert(expr_.materialize(v), v.type, n.type));
+          cur = Value::concrete(n.type, next);
+        }
+        break;
+      }
+      case Node::Op::Filter:
+        out += fmt::format("{}if (!({})) continue;\n", indent,
+                           expr_.apply_code(*n.fn, {cur}, "arena", sema::types::boolean()));
+        break;
+      case Node::Op::FlatMap: {
+        std::string next = fresh("e");
+        std::string range = expr_.flat_map_range(*n.fn, cur, "arena");
+        out += fmt::format("{}for (const {} {} : {}) {{\n", indent,
+                           n.type->is(K::String) ? std::string("std::string_view") : "auto&", next, range);
+        indent += "  ";
+        ++closers;
+        cur = Value::concrete(n.type, next);
+        break;
+      }
+      case Node::Op::Explode: {
+        const ast::Expr& alias = *n.exprs[0];
+        std::string list = expr_.materialize(expr_.row_value(*alias.children[0], cur, "arena"));
+        std::string next = fresh("e");
+        out += fmt::format("{}for (const auto& {} : {}) {{\n", indent, next, list);
+        indent += "  ";
+        ++closers;
+        Fields fields;
+        for (const auto& name : n.type->fields) {
+          if (name == alias.text) {
+            fields.emplace_back(name, Value::concrete(prog_.type_of(alias), next));
+          } else {
+            fields.emplace_back(name, expr_.field(cur, name));
+          }
+        }
+        cur = Value::virtual_record(n.type, std::move(fields));
+        break;
+      }
+      case Node::Op::Select: {
+        Fields fields;
+        for (const ast::Expr* e : n.exprs) {
+          if (e->kind == ast::ExprKind::Star) {
+            for (const auto& name : cur.type->fields) fields.emplace_back(name, expr_.field(cur, name));
+            continue;
+          }
+          if (e->kind == ast::ExprKind::FieldStar) {
+            Value rec = expr_.row_value(*e->children[0], cur, "arena");
+            for (const auto& name : rec.type->fields) fields.emplace_back(name, expr_.field(rec, name));
+            continue;
+          }
+          const ast::Expr& value = e->kind == ast::ExprKind::Alias ? *e->children[0] : *e;
+          std::string name = e->kind == ast::ExprKind::Alias ? e->text : e->text;
+          Value v = expr_.row_value(value, cur, "arena");
+          if (!v.is_virtual() && value.kind != ast::ExprKind::Name && value.kind != ast::ExprKind::Field) {
+            std::string local = fresh("c");
+            out += fmt::format("{}const auto& {} = {};\n", indent, local, expr_.materialize(v));
+            v = Value::concrete(v.type, local);
+          }
+          fields.emplace_back(name, v);
+        }
+        // Column types as the checker computed them (e.g. null literals).
+        for (size_t k = 0; k < fields.size() && k < n.type->elements.size(); ++k)
+          if (!sema::same_type(fields[k].second.type, n.type->elements[k]) && !fields[k].second.is_virtual())
+            fields[k].second = Value::concrete(n.type->elements[k],
+                                               expr_.convert(expr_.materialize(fields[k].second), fields[k].second.type,
+                                                             n.type->elements[k]));
+        cur = Value::virtual_record(n.type, std::move(fields));
+        break;
+      }
+      default: break;
+    }
+  }
+  emit_target_action(stage.target, cur, out, indent);
+  return closers;
+}
+
+void ProgramEmitter::emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent) {
+  const Node& t = prog_.nodes[target];
+  switch (t.op) {
+    case Node::Op::ReduceByKey: {
+      std::string v = expr_.materialize(cur);
+      out += fmt::format("{}target.upsert(std::get<0>({}), std::get<1>({}), combine{});\n", indent, v, v, target);
+      break;
+    }
+    case Node::Op::CountByValue:
+      out += fmt::format("{}target.upsert({}, int64_t{{1}}, combine{});\n", indent, expr_.materialize(cur), target);
+      break;
+    case Node::Op::Reduce:
+      out += fmt::format("{0}if (target) target = combine{1}(*target, {2}); else target.emplace({2});\n", indent, target,
+                         expr_.materialize(cur));
+      break;
+    case Node::Op::Count: out += fmt::format("{}++target;\n", indent); break;
+    case Node::Op::Aggregate: {
+      std::string key = "std::make_tuple(";
+      for (size_t k = 0; k < t.exprs.size(); ++k) {
+        const ast::Expr& e = *t.exprs[k];
+        const ast::Expr& value = e.kind == ast::ExprKind::Alias ? *e.children[0] : e;
+        Value v = expr_.row_value(value, cur, "arena");
+        key += (k ? ", " : "") + expr_.convert(expr_.materialize(v), v.type, t.type->elements[k]);
+      }
+      key += ")";
+      std::string st = fresh("st");
+      out += fmt::format("{}auto& {} = target.upsert({});\n", indent, st, key);
+      for (size_t a = 0; a < t.aggs.size(); ++a) {
+        const auto& agg = t.aggs[a];
+        if (!agg.arg) {
+          out += fmt::format("{}{}.a{}.add();\n", indent, st, a);
+          continue;
+        }
+        Value v = expr_.row_value(*agg.arg, cur, "arena");
+        std::string code = expr_.materialize(v);
+        if (v.type->is(K::Optional)) {
+          std::string local = fresh("o");
+          out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", indent, local, code, st, a, local);
+        } else {
+          out += fmt::format("{}{}.a{}.add({});\n", indent, st, a, code);
+        }
+      }
+      break;
+    }
+    default:
+      out += fmt::format("{}target.push_back({});\n", indent,
+                         expr_.convert(expr_.materialize(cur), cur.type, t.type));
+      break;
+  }
+}
+
+}  // namespace streamc::codegen

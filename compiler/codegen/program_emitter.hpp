@@ -1,0 +1,70 @@
+// Private to codegen/: the state of emitting one program, shared by
+// emit_cpp.cpp (the file, main, sources, sinks, the batch function),
+// emit_stage.cpp (one fused loop per stage) and emit_decoder.cpp (JSON and
+// CSV decoders that produce only the fields a stage reads).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codegen/cpp_types.hpp"
+#include "codegen/emit_expr.hpp"
+#include "plan/plan.hpp"
+
+namespace streamc::codegen {
+
+class ProgramEmitter {
+ public:
+  explicit ProgramEmitter(const plan::Plan& plan) : plan_(plan), prog_(*plan.program), expr_(prog_, types_) {}
+
+  std::string run();
+
+ private:
+  using Node = sema::Node;
+
+  // emit_cpp.cpp
+  void emit_params();
+  void emit_main();
+  void emit_sources();
+  void emit_sinks();
+  void emit_state();
+  void emit_batch_function();
+  void emit_aggregate_output(int node);
+  std::string startup(const ast::Expr& e) { return expr_.emit(e, "startup_arena"); }
+  std::string container(int node) const;
+  std::string target_type(int node);
+  std::string target_var(int node) const;
+  int root_source(int node) const;
+  sema::OutputMode aggregate_mode(int node) const;
+  std::string accumulator_type(const sema::Node::Aggregate& agg);
+
+  // emit_stage.cpp
+  void emit_stage(const plan::Stage& stage, int number);
+  // The chain of narrow operators from `cur`, then the target action; code
+  // goes to `out` at `indent`. Returns the number of loops opened.
+  int emit_chain(const plan::Stage& stage, Value cur, std::string& out, std::string& indent);
+  void emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent);
+
+  // emit_decoder.cpp
+  // The virtual row of a source's record: one decoder output per leaf field.
+  Value source_row(int source);
+  // Declarations and decoding of the used leaves of `source` from `record`.
+  // `prologue` receives code for before the loop (per-file CSV column maps).
+  std::string emit_decoder(int source, const std::string& record, const std::string& index, const std::string& indent,
+                           std::string& prologue);
+  void emit_record_decoders();
+
+  std::string fresh(const char* prefix);
+
+  const plan::Plan& plan_;
+  const sema::CheckedProgram& prog_;
+  CppTypes types_;
+  ExprEmitter expr_;
+  std::string out_;
+  std::string agg_decls_;                       // accumulator structs of aggregations
+  std::vector<int> agg_declared_;
+  std::vector<sema::TypeRef> decoded_records_;  // records decoded whole (inside lists, optional)
+  int counter_ = 0;
+};
+
+}  // namespace streamc::codegen

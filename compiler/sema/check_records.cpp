@@ -1,0 +1,380 @@
+// Structured records: schemas, JSON/CSV source options, select, explode,
+// and running aggregations (group_by |> aggregate).
+#include <algorithm>
+#include <filesystem>
+
+#include "sema/checker.hpp"
+#include "sema/infer_schema.hpp"
+
+namespace streamc::sema {
+
+using ast::Decl;
+using ast::Expr;
+using ast::ExprKind;
+using K = Type::Kind;
+
+namespace {
+std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// The column name an unaliased select expression gets: a bare field keeps
+// its name, `r.a.b` is `b`.
+std::string implicit_name(const Expr& e) {
+  if (e.kind == ExprKind::Name || e.kind == ExprKind::Field) return e.text;
+  return {};
+}
+}  // namespace
+
+bool Checker::stateful(int node) const {
+  const Node& n = result_.nodes[node];
+  if (n.op == Node::Op::Aggregate) return true;
+  for (int in : n.inputs)
+    if (stateful(in)) return true;
+  return false;
+}
+
+void Checker::check_schema(const Decl& d) {
+  TypeRef t;
+  if (d.type) {
+    t = resolve_type(*d.type);
+    if (!t->is_error() && !t->is(K::Record)) {
+      diags_.error(d.type->range, "a schema is a record type: schema " + d.name.name + " { field: type, … }");
+      t = types::error();
+    }
+    if (!t->is_error()) t = types::record(t->fields, t->elements, d.name.name);
+  } else if (d.value && d.value->kind == ExprKind::Call && d.value->callee_name() == "infer") {
+    const Expr& call = *d.value;
+    if (call.args.size() != 1 || !call.args[0].name.name.empty() || call.args[0].value->kind != ExprKind::StringLit) {
+      diags_.error(call.range, "infer takes the path of a sample file: infer(\"samples/bus.json\")");
+      t = types::error();
+    } else {
+      std::filesystem::path sample(call.args[0].value->text);
+      if (sample.is_relative()) sample = std::filesystem::path(file_.path()).parent_path() / sample;
+      t = infer_schema(sample.string(), SampleFormat::Auto, d.name.name, diags_, call.args[0].value->range);
+    }
+  } else {
+    diags_.error(d.range, "a schema is either { field: type, … } or infer(\"sample.json\")");
+    t = types::error();
+  }
+  names_[d.name.name].type = t;
+  if (!t->is_error()) result_.schemas.emplace_back(d.name.name, t);
+}
+
+bool Checker::source_record_options(const Expr& call, SourceInfo& s) {
+  const Expr* schema = named_arg(call, "schema");
+  if (s.format == DataFormat::Text) {
+    if (schema) {
+      diags_.error(schema->range, "a text source has lines, not records; use format: json or format: csv with a schema");
+      return false;
+    }
+  } else {
+    if (!schema) {
+      diags_.error(call.range, std::string("format: ") + (s.format == DataFormat::Json ? "json" : "csv") +
+                                   " needs a schema: …, schema: Name)");
+      return false;
+    }
+    auto it = names_.find(schema->kind == ExprKind::Name ? schema->text : "");
+    if (schema->kind != ExprKind::Name || it == names_.end() || it->second.kind != NameKind::Schema) {
+      std::vector<std::string> candidates;
+      for (const auto& [name, entry] : names_)
+        if (entry.kind == NameKind::Schema) candidates.push_back(name);
+      std::string near = schema->kind == ExprKind::Name ? closest_name(schema->text, candidates) : "";
+      diags_.error(schema->range, "schema: needs the name of a schema declared earlier" +
+                                      (near.empty() ? std::string() : "; did you mean " + q(near) + "?"));
+      return false;
+    }
+    if (!it->second.type || it->second.type->is_error()) return false;  // reported at the schema
+    if (it->second.decl->range.begin > call.range.begin) {
+      diags_.error(schema->range, "schema " + q(schema->text) + " is declared later; declare it before its use");
+      return false;
+    }
+    if (s.format == DataFormat::Csv) {
+      const TypeRef& t = it->second.type;
+      for (size_t i = 0; i < t->fields.size(); ++i) {
+        TypeRef ft = t->elements[i]->is(K::Optional) ? t->elements[i]->elements[0] : t->elements[i];
+        if (ft->is(K::Record) || ft->is(K::List) || ft->is(K::Tuple)) {
+          diags_.error(schema->range, "a csv record is flat, but field " + q(t->fields[i]) + " of schema " +
+                                          q(schema->text) + " is " + to_string(t->elements[i]));
+          return false;
+        }
+      }
+    }
+    s.schema = schema->text;
+    s.element = it->second.type;
+    record(*schema, s.element);
+  }
+  if (const Expr* d = named_arg(call, "delimiter")) {
+    if (d->kind != ExprKind::StringLit || d->text.size() != 1 || s.format != DataFormat::Csv) {
+      diags_.error(d->range, "delimiter is one character of a csv source, e.g. delimiter: \";\"");
+      return false;
+    }
+    s.csv_delimiter = d->text[0];
+    record(*d, types::string());
+  }
+  if (const Expr* h = named_arg(call, "header")) {
+    if (h->kind != ExprKind::BoolLit || s.format != DataFormat::Csv) {
+      diags_.error(h->range, "header is true or false, for a csv source");
+      return false;
+    }
+    s.csv_header = h->bool_value;
+    record(*h, types::boolean());
+  }
+  if (const Expr* m = named_arg(call, "multiline")) {
+    if (m->kind != ExprKind::BoolLit || s.format != DataFormat::Json) {
+      diags_.error(m->range, "multiline is true or false, for a json source");
+      return false;
+    }
+    s.multiline = m->bool_value ? 1 : 0;
+    record(*m, types::boolean());
+  }
+  if (const Expr* e = named_arg(call, "errors")) {
+    if (check_startup_expr(*e, types::string(), "errors (a directory for rejected records)")->is_error()) return false;
+    s.errors_path = e;
+  }
+  return true;
+}
+
+int Checker::apply_record_operator(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef in = result_.nodes[input].type;
+  if (!in->is(K::Record)) {
+    diags_.error(op.range, q(name) + " works on a stream of records, but this stream has " + to_string(in) +
+                               "; read records with format: json or csv and a schema");
+    return -1;
+  }
+  const std::vector<ast::Arg>& args = op.args;
+  for (const auto& a : args)
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, q(name) + " takes no named arguments");
+      return -1;
+    }
+  Scope scope;
+  std::vector<std::string> names;
+  std::vector<TypeRef> field_types;
+  auto add_column = [&](const std::string& col, TypeRef t, SourceRange where) {
+    if (std::find(names.begin(), names.end(), col) != names.end()) {
+      diags_.error(where, "column " + q(col) + " appears twice in the result");
+      return false;
+    }
+    names.push_back(col);
+    field_types.push_back(std::move(t));
+    return true;
+  };
+  if (name == "explode") {
+    if (args.size() != 1 || args[0].value->kind != ExprKind::Alias) {
+      diags_.error(op.range, "explode takes one list and a name for its elements: explode(items as item)");
+      return -1;
+    }
+    const Expr& alias = *args[0].value;
+    TypeRef list = check_row_expr(*alias.children[0], in, scope);
+    if (list->is_error()) return -1;
+    if (!list->is(K::List)) {
+      diags_.error(alias.children[0]->range, "explode needs a list, found " + to_string(list));
+      return -1;
+    }
+    record(alias, list->elements[0]);
+    for (size_t i = 0; i < in->fields.size(); ++i)
+      if (in->fields[i] != alias.text) add_column(in->fields[i], in->elements[i], op.range);
+    add_column(alias.text, list->elements[0], alias.name_range);
+    n.op = Node::Op::Explode;
+    n.exprs = {&alias};
+    n.type = types::record(names, field_types);
+    return add_node(std::move(n));
+  }
+  // select
+  if (args.empty()) {
+    diags_.error(op.range, "select needs at least one column: select(a, b.c as d, *)");
+    return -1;
+  }
+  for (const auto& a : args) {
+    const Expr& e = *a.value;
+    if (e.kind == ExprKind::Star) {
+      for (size_t i = 0; i < in->fields.size(); ++i)
+        if (!add_column(in->fields[i], in->elements[i], e.range)) return -1;
+      n.exprs.push_back(&e);
+      continue;
+    }
+    if (e.kind == ExprKind::FieldStar) {
+      TypeRef t = check_row_expr(*e.children[0], in, scope);
+      if (t->is_error()) return -1;
+      if (!t->is(K::Record)) {
+        diags_.error(e.range, "'.*' needs a record, found " + to_string(t));
+        return -1;
+      }
+      record(e, t);
+      for (size_t i = 0; i < t->fields.size(); ++i)
+        if (!add_column(t->fields[i], t->elements[i], e.range)) return -1;
+      n.exprs.push_back(&e);
+      continue;
+    }
+    const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
+    std::string col = e.kind == ExprKind::Alias ? e.text : implicit_name(e);
+    if (col.empty()) {
+      diags_.error(e.range, "name this column: select(… as name)");
+      return -1;
+    }
+    TypeRef t = check_row_expr(value, in, scope);
+    if (t->is_error()) return -1;
+    if (t->is(K::Null)) t = types::optional(types::string());
+    record(e, t);
+    if (!add_column(col, t, e.kind == ExprKind::Alias ? e.name_range : e.range)) return -1;
+    n.exprs.push_back(&e);
+  }
+  n.op = Node::Op::Select;
+  n.type = types::record(names, field_types);
+  return add_node(std::move(n));
+}
+
+int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) {
+  TypeRef in = result_.nodes[input].type;
+  if (stateful(input)) {
+    diags_.error(group_by.range, "multiple streaming aggregations are not supported: this stream already comes from one");
+    return -1;
+  }
+  if (!in->is(K::Record)) {
+    diags_.error(group_by.range, "group_by works on a stream of records, but this stream has " + to_string(in) +
+                                     "; make records first, e.g. map(w -> {word: w})");
+    return -1;
+  }
+  Node n;
+  n.op = Node::Op::Aggregate;
+  n.inputs = {input};
+  n.range = group_by.range;
+  Scope scope;
+  std::vector<std::string> names;
+  std::vector<TypeRef> field_types;
+  for (const auto& a : group_by.args) {
+    const Expr& e = *a.value;
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, "group_by takes keys, not named arguments");
+      return -1;
+    }
+    if (e.kind == ExprKind::Call && (e.callee_name() == "window" || e.callee_name() == "session_window")) {
+      not_supported(e.range, "the event-time window " + q(e.callee_name()));
+      return -1;
+    }
+    const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
+    std::string col = e.kind == ExprKind::Alias ? e.text : implicit_name(e);
+    if (col.empty()) {
+      diags_.error(e.range, "name this key: group_by(… as name)");
+      return -1;
+    }
+    TypeRef t = check_row_expr(value, in, scope);
+    if (t->is_error()) return -1;
+    bool ok = hashable(t) || (t->is(K::Optional) && hashable(t->elements[0]));
+    if (!ok) {
+      diags_.error(value.range, "cannot group by a value of type " + to_string(t) + "; keys must be scalars");
+      return -1;
+    }
+    record(e, t);
+    if (std::find(names.begin(), names.end(), col) != names.end()) {
+      diags_.error(e.range, "key " + q(col) + " appears twice");
+      return -1;
+    }
+    names.push_back(col);
+    field_types.push_back(t);
+    n.exprs.push_back(&e);
+  }
+  if (n.exprs.empty()) {
+    diags_.error(group_by.range, "group_by needs at least one key");
+    return -1;
+  }
+  if (call.args.empty()) {
+    diags_.error(call.range, "aggregate needs at least one aggregate: aggregate(count() as n)");
+    return -1;
+  }
+  static const std::vector<std::string> kAggregates = {"count", "sum", "avg", "min", "max", "first", "last",
+                                                       "count_distinct", "approx_count_distinct", "collect_list"};
+  for (const auto& a : call.args) {
+    const Expr& e = *a.value;
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, "aggregate takes aggregates such as count() as n, not named arguments");
+      return -1;
+    }
+    const Expr& agg = e.kind == ExprKind::Alias ? *e.children[0] : e;
+    if (agg.kind != ExprKind::Call || agg.children[0]->kind != ExprKind::Name) {
+      diags_.error(agg.range, "expected an aggregate such as count(), sum(x), avg(x), min(x), max(x)");
+      return -1;
+    }
+    const std::string& fn = agg.callee_name();
+    if (std::find(kAggregates.begin(), kAggregates.end(), fn) == kAggregates.end()) {
+      std::string near = closest_name(fn, kAggregates);
+      diags_.error(agg.children[0]->range, "unknown aggregate " + q(fn) +
+                                               (near.empty() ? "; the aggregates are count sum avg min max first last "
+                                                               "count_distinct approx_count_distinct collect_list"
+                                                             : "; did you mean " + q(near) + "?"));
+      return -1;
+    }
+    Node::Aggregate spec;
+    spec.function = fn;
+    TypeRef result;
+    if (fn == "count") {
+      if (agg.args.size() > 1) {
+        diags_.error(agg.range, "count takes no argument (or one, counting its non-null values)");
+        return -1;
+      }
+      if (agg.args.size() == 1) {
+        spec.arg = agg.args[0].value.get();
+        spec.arg_type = check_row_expr(*spec.arg, in, scope);
+        if (spec.arg_type->is_error()) return -1;
+      }
+      result = types::integer();
+    } else {
+      if (agg.args.size() != 1 || !agg.args[0].name.name.empty()) {
+        diags_.error(agg.range, q(fn) + " takes one argument: " + fn + "(x)");
+        return -1;
+      }
+      spec.arg = agg.args[0].value.get();
+      TypeRef t = check_row_expr(*spec.arg, in, scope);
+      if (t->is_error()) return -1;
+      spec.arg_type = t;
+      TypeRef base = t->is(K::Optional) ? t->elements[0] : t;
+      if (fn == "sum" || fn == "avg") {
+        if (!base->is_numeric()) {
+          diags_.error(spec.arg->range, q(fn) + " needs numbers, found " + to_string(t));
+          return -1;
+        }
+        result = fn == "avg" ? types::optional(types::floating()) : base;
+      } else if (fn == "min" || fn == "max") {
+        if (!(base->is_numeric() || base->is(K::String) || base->is(K::Timestamp) || base->is(K::Duration) ||
+              base->is(K::Bool))) {
+          diags_.error(spec.arg->range, q(fn) + " needs comparable values, found " + to_string(t));
+          return -1;
+        }
+        result = types::optional(base);
+      } else if (fn == "first" || fn == "last") {
+        if (!hashable(base)) {
+          diags_.error(spec.arg->range, q(fn) + " keeps scalars, found " + to_string(t));
+          return -1;
+        }
+        result = types::optional(base);
+      } else if (fn == "count_distinct" || fn == "approx_count_distinct") {
+        if (!hashable(base)) {
+          diags_.error(spec.arg->range, q(fn) + " counts scalars, found " + to_string(t));
+          return -1;
+        }
+        result = types::integer();
+      } else {  // collect_list
+        if (!hashable(base)) {
+          diags_.error(spec.arg->range, "collect_list collects scalars, found " + to_string(t));
+          return -1;
+        }
+        result = types::list(base);
+      }
+    }
+    std::string col = e.kind == ExprKind::Alias ? e.text : fn;
+    if (e.kind != ExprKind::Alias && spec.arg && (spec.arg->kind == ExprKind::Name || spec.arg->kind == ExprKind::Field))
+      col = fn + "_" + spec.arg->text;
+    if (std::find(names.begin(), names.end(), col) != names.end()) {
+      diags_.error(e.range, "column " + q(col) + " appears twice in the result; name it with 'as'");
+      return -1;
+    }
+    record(e, result);
+    names.push_back(col);
+    field_types.push_back(result);
+    n.aggs.push_back(std::move(spec));
+  }
+  n.type = types::record(std::move(names), std::move(field_types));
+  n.range = SourceRange::cover(n.range, call.range);
+  return add_node(std::move(n));
+}
+
+}  // namespace streamc::sema
