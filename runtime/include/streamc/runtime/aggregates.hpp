@@ -24,6 +24,7 @@
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
+#include <absl/strings/string_view.h>
 
 #include <algorithm>
 #include <cmath>
@@ -234,7 +235,8 @@ class Sum {
 
  public:
   void add(const V& x) { sum_ = rt::add(sum_, x); }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
   void merge(const Sum& o) { sum_ = rt::add(sum_, o.sum_); }
@@ -280,7 +282,8 @@ class Extreme {
   void add(const V& x) {
     if (!best_ || (kMax ? less(view_of<V>(*best_), x) : less(x, view_of<V>(*best_)))) best_ = to_owned(x);
   }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
   void merge(const Extreme& o) {
@@ -311,7 +314,8 @@ class First {
   void add(const V& x) {
     if (!seen_) set(x);
   }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (!seen_) set(x);
   }
   void merge(const First& o) {
@@ -327,8 +331,9 @@ class First {
     value_ = to_owned(x);
     seen_ = true;
   }
-  void set(const std::optional<V>& x) {
-    if (x) value_ = to_owned(*x);
+  template <class U>
+  void set(const std::optional<U>& x) {
+    if (x) value_ = to_owned(V(*x));
     else value_.reset();
     seen_ = true;
   }
@@ -345,8 +350,9 @@ class Last {
     value_ = to_owned(x);
     seen_ = true;
   }
-  void add(const std::optional<V>& x) {
-    if (x) value_ = to_owned(*x);
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
+    if (x) value_ = to_owned(V(*x));
     else value_.reset();
     seen_ = true;
   }
@@ -371,12 +377,14 @@ class CountDistinct {
  public:
   void add(const V& x) {
     if constexpr (std::is_same_v<V, std::string_view>) {
-      if (!seen_.contains(x)) seen_.emplace(x);  // no allocation for a repeat
+      absl::string_view key(x.data(), x.size());  // abseil's own view type for heterogeneous lookup
+      if (!seen_.contains(key)) seen_.emplace(x);   // no allocation for a repeat
     } else {
       seen_.insert(to_owned(x));
     }
   }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
   void merge(const CountDistinct& o) { seen_.insert(o.seen_.begin(), o.seen_.end()); }
@@ -398,7 +406,8 @@ class ApproxCountDistinct {
 
  public:
   void add(const V& x) { add_hash(agg_detail::stable_hash(x)); }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
   void merge(const ApproxCountDistinct& o) {
@@ -437,7 +446,8 @@ class CollectList {
 
  public:
   void add(const V& x) { values_.push_back(to_owned(x)); }
-  void add(const std::optional<V>& x) {
+  template <class U>  // a template, so a std::string argument only converts to V
+  void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
   void merge(const CollectList& o) { values_.insert(values_.end(), o.values_.begin(), o.values_.end()); }
