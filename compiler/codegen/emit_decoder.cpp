@@ -134,7 +134,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
           out += fmt::format("{}for (auto fr : {}) {{\n", ind, obj);
           std::string fld = fmt::format("f{}", counter++);
           out += fmt::format("{}  simdjson::ondemand::field {};\n", ind, fld);
-          out += fmt::format("{}  if (fr.get({})) throw rt::RecordError(\"malformed JSON\");\n", ind, fld);
+          out += fmt::format("{}  if (std::move(fr).get({})) throw rt::RecordError(\"malformed JSON\");\n", ind, fld);
           bool first = true;
           for (const auto& [name, child] : node.children) {
             out += fmt::format("{}  {}if ({}.key() == \"{}\") {{\n", ind, first ? "" : "} else ", fld, name);
@@ -231,7 +231,7 @@ void ProgramEmitter::emit_record_decoders() {
     for (size_t i = 0; i < t->fields.size(); ++i)
       if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  bool s{} = false;\n", i);
     out_ += "  for (auto fr : o) {\n    simdjson::ondemand::field f;\n";
-    out_ += "    if (fr.get(f)) return rt::json::Status::WrongType;\n";
+    out_ += "    if (std::move(fr).get(f)) return rt::json::Status::WrongType;\n";
     for (size_t i = 0; i < t->fields.size(); ++i) {
       out_ += fmt::format("    {}if (f.key() == \"{}\") {{\n", i ? "} else " : "", t->fields[i]);
       out_ += fmt::format("      auto s = rt::json::read(f.value(), r.{}, arena);\n", member(t->fields[i]));

@@ -72,6 +72,7 @@ bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, co
 
   out.cpp = codegen::emit_cpp(*out.plan);
   out.link_args = codegen::function_link_args(*out.checked);
+  for (auto& arg : codegen::runtime_build_args(*out.checked)) out.link_args.push_back(std::move(arg));
   if (dump && dump_after == "codegen") *dump += out.cpp;
   return true;
 }

@@ -89,6 +89,15 @@ inline Status read(simdjson::ondemand::value v, Timestamp& out, Arena&) {
   return Status::WrongType;
 }
 
+// Declared before the definitions below so that they find one another.
+template <class T>
+Status read(simdjson::ondemand::value v, std::optional<T>& out, Arena& arena);
+template <class T>
+Status read(simdjson::ondemand::value v, std::vector<T>& out, Arena& arena);
+template <class R>
+auto read(simdjson::ondemand::value v, R& out, Arena& arena)
+    -> decltype(decode_record(std::declval<simdjson::ondemand::object>(), out, arena));
+
 template <class T>
 Status read(simdjson::ondemand::value v, std::optional<T>& out, Arena& arena) {
   if (is_null(v)) {
@@ -109,7 +118,7 @@ Status read(simdjson::ondemand::value v, std::vector<T>& out, Arena& arena) {
   out.clear();
   for (auto element : array) {
     simdjson::ondemand::value ev;
-    if (element.get(ev)) return Status::WrongType;
+    if (std::move(element).get(ev)) return Status::WrongType;
     T item{};
     Status s = read(ev, item, arena);
     if (s != Status::Ok) return s;
@@ -120,7 +129,8 @@ Status read(simdjson::ondemand::value v, std::vector<T>& out, Arena& arena) {
 
 // Records: the generated decode_record, found by ADL.
 template <class R>
-auto read(simdjson::ondemand::value v, R& out, Arena& arena) -> decltype(decode_record(std::declval<simdjson::ondemand::object>(), out, arena)) {
+auto read(simdjson::ondemand::value v, R& out, Arena& arena)
+    -> decltype(decode_record(std::declval<simdjson::ondemand::object>(), out, arena)) {
   if (is_null(v)) return Status::Null;
   simdjson::ondemand::object object;
   if (v.get_object().get(object)) return Status::WrongType;
