@@ -61,6 +61,7 @@ class FirstError : public DiagnosticConsumer {
     info.FormatDiagnostic(text);
     error.emplace();
     error->message = text.str().str();
+    error->note = "Clang's first error is here";
     if (info.hasSourceManager() && info.getLocation().isValid()) {
       PresumedLoc p = info.getSourceManager().getPresumedLoc(info.getLocation());
       if (p.isValid()) {
@@ -235,8 +236,8 @@ class Collector : public RecursiveASTVisitor<Collector> {
     if (!seen_.insert(fd->getCanonicalDecl()).second) return true;  // a redeclaration
     std::string where = location(fd->getLocation());
     std::string name = fd->getNameAsString();
-    auto fail = [&](const std::string& message) {
-      PresumedLoc p = sm_.getPresumedLoc(sm_.getExpansionLoc(fd->getLocation()));
+    auto fail = [&](const std::string& message, SourceLocation at = {}) {
+      PresumedLoc p = sm_.getPresumedLoc(sm_.getExpansionLoc(at.isValid() ? at : fd->getLocation()));
       out_.errors.push_back({message, display_path(p.getFilename(), options_.display_base), p.getLine(), p.getColumn()});
       return true;
     };
@@ -268,11 +269,11 @@ class Collector : public RecursiveASTVisitor<Collector> {
       std::string pname = p->getNameAsString();
       std::string label = "parameter " + std::to_string(i + 1) + (pname.empty() ? "" : " '" + pname + "'") + " of '" + name + "'";
       if (m.context) {
-        if (i != 0) return fail(label + ": streamc::udf::Context must be the first parameter");
+        if (i != 0) return fail(label + ": streamc::udf::Context must be the first parameter", p->getLocation());
         f.takes_context = true;
         continue;
       }
-      if (!m.problem.empty()) return fail(label + ": " + m.problem);
+      if (!m.problem.empty()) return fail(label + ": " + m.problem, p->getLocation());
       f.params.push_back(m.sdl);
       f.param_cpp.push_back(m.cpp);
       f.param_names.push_back(pname);

@@ -27,6 +27,7 @@ struct ImportError {
   std::string file;
   unsigned line = 0;
   unsigned column = 0;
+  std::string note = "the C++ declaration is here";  // what the location shows
   std::string where() const;  // "udf/geo.hpp:3:8" or ""
 };
 

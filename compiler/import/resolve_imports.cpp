@@ -55,7 +55,8 @@ std::vector<sema::FunctionRef> resolve_imports(const ast::Program& program, cons
                                                const ImportSettings& settings, Diagnostics& diags, ImportStats* stats) {
   std::vector<sema::FunctionRef> out;
   std::error_code ec;
-  fs::path sdl_dir = fs::absolute(fs::path(file.path()).parent_path(), ec);
+  fs::path parent = fs::path(file.path()).parent_path();
+  fs::path sdl_dir = fs::absolute(parent.empty() ? fs::path(".") : parent, ec);
   std::string base = fs::weakly_canonical(sdl_dir, ec).string();
   std::set<std::string> imported_headers;
   std::map<std::string, sema::FunctionRef> by_name;  // across headers
@@ -103,7 +104,7 @@ std::vector<sema::FunctionRef> resolve_imports(const ast::Program& program, cons
           diags.error(at, "cannot import " + q(d.path) + ": " + e.message);
         } else {
           auto& err = diags.error(at, "cannot import " + q(d.path) + ": " + e.where() + ": " + e.message);
-          err.notes.push_back(cxx_note(e.file, e.line, e.column, base, at, "the C++ declaration is here"));
+          err.notes.push_back(cxx_note(e.file, e.line, e.column, base, at, e.note));
         }
         continue;
       }

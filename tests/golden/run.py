@@ -7,6 +7,8 @@
   mtimes             "path epoch-seconds" lines: modification times to set on input
                      files (git does not keep them); other files get times in name order
   args               extra flags for the binary (one line; default: --once)
+  streamc_args       extra flags for streamc (one line, e.g. --link udf/geo.cpp;
+                     {source} is the repository root)
   expected/stdout    what the binary prints (exact)
   expected/<path>    any other file: must exist in the scratch dir with this content
                      (files sinks); a directory listing is compared too
@@ -52,7 +54,10 @@ def run_case(case: Path, update: bool):
         else:
             shutil.copy2(item, dest)
     set_mtimes(case, work)
-    c = harness.compile_sdl("case.sdl", "prog", work)
+    extra = []
+    if (case / "streamc_args").exists():
+        extra = (case / "streamc_args").read_text().replace("{source}", str(harness.SOURCE_DIR)).split()
+    c = harness.compile_sdl("case.sdl", "prog", work, extra)
     if c.returncode != 0:
         return [f"compile failed ({c.returncode}):\n{c.stderr}"]
     args = ["--once"]
