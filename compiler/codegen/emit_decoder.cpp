@@ -121,8 +121,8 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
       if (!l->type->is(K::Optional)) out += fmt::format("{}bool s_{} = false;\n", indent, l->var);
     out += fmt::format("{}simdjson::ondemand::document doc;\n", indent);
     out += fmt::format(
-        "{0}if (rt::json::thread_parser().iterate({1}.data(), {1}.size(), {1}.size() + simdjson::SIMDJSON_PADDING).get(doc))\n"
-        "{0}  throw rt::RecordError(\"malformed JSON\");\n",
+        "{0}if (auto err = rt::json::thread_parser().iterate({1}.data(), {1}.size(), {1}.size() + simdjson::SIMDJSON_PADDING).get(doc))\n"
+        "{0}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n",
         indent, record);
     int counter = 0;
     std::function<void(const PathTree&, const std::string&, const std::string&, const std::string&)> walk =
@@ -134,7 +134,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
           out += fmt::format("{}for (auto fr : {}) {{\n", ind, obj);
           std::string fld = fmt::format("f{}", counter++);
           out += fmt::format("{}  simdjson::ondemand::field {};\n", ind, fld);
-          out += fmt::format("{}  if (std::move(fr).get({})) throw rt::RecordError(\"malformed JSON\");\n", ind, fld);
+          out += fmt::format("{}  if (auto err = std::move(fr).get({}))\n{}    throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", ind, fld, ind);
           bool first = true;
           for (const auto& [name, child] : node.children) {
             out += fmt::format("{}  {}if ({}.key() == \"{}\") {{\n", ind, first ? "" : "} else ", fld, name);
@@ -156,7 +156,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
     if (!used.empty()) {
       out += fmt::format("{}{{\n", indent);
       out += fmt::format("{}  simdjson::ondemand::value root;\n", indent);
-      out += fmt::format("{}  if (doc.get_value().get(root)) throw rt::RecordError(\"malformed JSON\");\n", indent);
+      out += fmt::format("{}  if (auto err = doc.get_value().get(root))\n{}    throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", indent, indent);
       walk(tree, "root", "the record", indent + "  ");
       out += fmt::format("{}}}\n", indent);
     }

@@ -27,10 +27,10 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
   out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn, tt);
   std::string elem = fresh("e");
-  bool decoded = start.op == Node::Op::Source && prog_.sources[start.source].format != sema::DataFormat::Text;
+  bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode;
   std::string body;
   std::string indent = "              ";
-  Value cur = decoded ? source_row(start.source) : Value::concrete(start.type, elem);
+  Value cur = Value::concrete(start.type, elem);
   expr_.reset_used();
   int closers = emit_chain(stage, cur, body, indent);
   for (int i = closers; i > 0; --i) {
@@ -38,7 +38,8 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     body += indent + "}\n";
   }
   std::string prologue;
-  std::string decoder = decoded ? emit_decoder(start.source, elem, "i", "              ", prologue) : "";
+  std::string decoder =
+      decoded ? emit_decoder(prog_.nodes[stage.chain[0]].source, elem, "i", "              ", prologue) : "";
 
   out_ += prologue;
   out_ += "          for (size_t i = begin; i < end; ++i) {\n";
@@ -93,6 +94,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
   for (int id : stage.chain) {
     const Node& n = prog_.nodes[id];
     switch (n.op) {
+      case Node::Op::Decode: cur = source_row(n.source); break;
       case Node::Op::Map: {
         Value v = expr_.apply(*n.fn, {cur}, "arena");
         if (v.is_virtual()) {

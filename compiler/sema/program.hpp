@@ -45,10 +45,10 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
-  int source = -1;                      // Op::Source: index into sources
+  int source = -1;                      // Op::Source, Op::Decode: index into sources
   const ast::Expr* fn = nullptr;        // the lambda of map/flat_map/filter/reduce*, or a row
                                         // expression over a record's fields (`filter(n > 2)`)
   // Select: one expression per output column (Star/FieldStar expanded);
