@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "driver/frontend.hpp"
+#include "sema/infer_schema.hpp"
 #include "driver/toolchain.hpp"
 #include "sema/builtins.hpp"
 
@@ -31,6 +32,7 @@ options:
   --emit-cpp FILE           also write the generated C++ to FILE
   --dump-after=PASS         print what PASS produced (parse, check, plan, codegen) and stop
   --diagnostics-format=F    text (default) or json: one JSON object per line
+  --print-schemas           with check: print every schema, inferred ones included, as SDL
   -I DIR                    where `import "…"` headers are looked for (after the .sdl's
                             directory); also passed to the C++ compiler
   --link FILE               C++ that implements imported functions: a .cpp/.cc/.cxx source,
@@ -55,6 +57,7 @@ struct Args {
   std::string emit_cpp;
   std::string dump_after;
   bool json_diagnostics = false;
+  bool print_schemas = false;
   std::vector<std::string> include_dirs;  // -I
   std::vector<std::string> link_args;     // --link files, -L, -l, in order
 };
@@ -132,6 +135,8 @@ bool parse_args(int argc, char** argv, Args& a, int& status) {
       std::cout << "streamc " << STREAMC_VERSION << "\n";
       status = 0;
       return false;
+    } else if (s == "--print-schemas") {
+      a.print_schemas = true;
     } else if (s == "--list-functions") {
       // Every built-in function, read from stdlib/'s STREAMC_UDF headers when streamc was built.
       for (const auto& b : sema::builtins())
@@ -212,7 +217,11 @@ int run_cli(int argc, char** argv) {
     std::cout << dump;
     return 0;
   }
-  if (a.command == "check") return 0;
+  if (a.command == "check") {
+    if (a.print_schemas)
+      for (const auto& [name, type] : comp.checked->schemas) std::cout << sema::print_schema(name, type);
+    return 0;
+  }
 
   if (!a.emit_cpp.empty()) {
     std::ofstream out(a.emit_cpp, std::ios::binary | std::ios::trunc);
