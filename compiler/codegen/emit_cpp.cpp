@@ -28,7 +28,7 @@ const char* param_kind(const TypeRef& t) {
 
 bool uses_json(const sema::CheckedProgram& p) {
   for (const auto& s : p.sources)
-    if (s.format == sema::DataFormat::Json) return true;
+    if (s.format == sema::DataFormat::Json && s.connector != sema::Connector::Generate) return true;
   return false;
 }
 
@@ -152,6 +152,14 @@ void ProgramEmitter::emit_sources() {
         out_ += fmt::format("    const rt::SourceId src{0} = eng.add_files_source(std::string({1}), std::string({2}), so{0});\n",
                             i, string_literal(s.name), startup(*s.args[0]));
         break;
+      case sema::Connector::Generate:
+        out_ += fmt::format("    rt::GenerateOptions go{};\n", i);
+        if (s.rate) out_ += fmt::format("    go{}.rows_per_second = {};\n", i, startup(*s.rate));
+        if (s.rows_per_batch) out_ += fmt::format("    go{}.rows_per_batch = {};\n", i, startup(*s.rows_per_batch));
+        if (s.total_rows) out_ += fmt::format("    go{}.total_rows = {};\n", i, startup(*s.total_rows));
+        out_ += fmt::format("    const rt::SourceId src{0} = eng.add_generate_source(std::string({1}), go{0});\n", i,
+                            string_literal(s.name));
+        break;
       default: break;
     }
   }
@@ -204,7 +212,9 @@ void ProgramEmitter::emit_state() {
 std::string ProgramEmitter::container(int node) const {
   const Node& n = prog_.nodes[node];
   switch (n.op) {
-    case Node::Op::Source: return fmt::format("batch.records(src{})", n.source);
+    case Node::Op::Source:
+      if (prog_.sources[n.source].connector == sema::Connector::Generate) return fmt::format("batch.generated(src{})", n.source);
+      return fmt::format("batch.records(src{})", n.source);
     case Node::Op::ReduceByKey:
     case Node::Op::CountByValue: return fmt::format("t{}.entries()", node);
     default: return fmt::format("v{}", node);

@@ -24,13 +24,16 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   std::string in = fresh("in");
   std::string fn = fresh("stage");
   std::string tt = target_type(stage.target);
+  bool generated = start.op == Node::Op::Source && prog_.sources[start.source].connector == sema::Connector::Generate;
   out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
+  std::string size = generated ? fmt::format("static_cast<size_t>({}.count)", in) : in + ".size()";
   out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn, tt);
   std::string elem = fresh("e");
-  bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode;
+  bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode && !generated;
   std::string body;
   std::string indent = "              ";
   Value cur = Value::concrete(start.type, elem);
+  generated_in_ = in;
   expr_.reset_used();
   int closers = emit_chain(stage, cur, body, indent);
   for (int i = closers; i > 0; --i) {
@@ -43,7 +46,10 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
 
   out_ += prologue;
   out_ += "          for (size_t i = begin; i < end; ++i) {\n";
-  out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
+  if (generated)
+    out_ += fmt::format("            const int64_t {} = {}.value(static_cast<int64_t>(i));\n", elem, in);
+  else
+    out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
   out_ += "            try {\n";
   out_ += decoder;
   out_ += body;
@@ -51,7 +57,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   std::string record = elem;
   out_ += "            } catch (const rt::RecordError& err) {\n";
   out_ += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
-  if (start.op != Node::Op::Source) {
+  if (start.op != Node::Op::Source || generated) {
     out_ += "              std::string text;\n";
     out_ += fmt::format("              rt::append_pprint(text, {});\n", elem);
     record = "text";
@@ -63,14 +69,14 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   if (target.op == Node::Op::Aggregate) {
     // Running state is updated serially: partitions would need mergeable
     // accumulators for every aggregate.
-    out_ += fmt::format("        {}(0, {}.size(), {}, arena);\n      }}\n", fn, in, tv);
+    out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     emit_aggregate_output(stage.target);
     return;
   }
-  out_ += fmt::format("        const int parts = rt::partitions(threads, {}.size());\n", in);
-  out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}.size(), {}, arena);\n        }} else {{\n", fn, in, tv);
+  out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
+  out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}, {}, arena);\n        }} else {{\n", fn, size, tv);
   out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
-  out_ += fmt::format("          rt::parallel_for(parts, {}.size(), [&](int part, size_t begin, size_t end) {{\n", in);
+  out_ += fmt::format("          rt::parallel_for(parts, {}, [&](int part, size_t begin, size_t end) {{\n", size);
   out_ += fmt::format("            {}(begin, end, locals[part], part_arenas[part]);\n          }});\n", fn);
   switch (target.op) {
     case Node::Op::ReduceByKey:
@@ -94,7 +100,17 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
   for (int id : stage.chain) {
     const Node& n = prog_.nodes[id];
     switch (n.op) {
-      case Node::Op::Decode: cur = source_row(n.source); break;
+      case Node::Op::Decode:
+        if (prog_.sources[n.source].connector == sema::Connector::Generate) {
+          const std::string& in = prog_.nodes[stage.start].stream_name;  // unused: rows come from the range
+          (void)in;
+          cur = Value::virtual_record(
+              n.type, {{"timestamp", Value::concrete(sema::types::timestamp(), generated_in_ + ".time(static_cast<int64_t>(i))")},
+                       {"value", Value::concrete(sema::types::integer(), generated_in_ + ".value(static_cast<int64_t>(i))")}});
+        } else {
+          cur = source_row(n.source);
+        }
+        break;
       case Node::Op::Map: {
         Value v = expr_.apply(*n.fn, {cur}, "arena");
         if (v.is_virtual()) {

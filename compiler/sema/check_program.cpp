@@ -260,7 +260,37 @@ void Checker::check_source(const Decl& d) {
       if (check_startup_expr(*m, types::integer(), "max_files_per_batch")->is_error()) return;
       s.max_files_per_batch = m;
     }
-  } else if (conn == "kafka" || conn == "generate") {
+  } else if (conn == "generate") {
+    // Spark's rate source: rows {timestamp, value} with value 0, 1, 2, …
+    s.connector = Connector::Generate;
+    if (!named_args(*call, {"rate", "rows_per_batch", "total_rows"}, 0, what)) return;
+    for (auto [name, slot] : {std::pair{"rate", &s.rate}, std::pair{"rows_per_batch", &s.rows_per_batch},
+                              std::pair{"total_rows", &s.total_rows}}) {
+      if (const Expr* v = named_arg(*call, name)) {
+        if (check_startup_expr(*v, types::integer(), name)->is_error()) return;
+        *slot = v;
+      }
+    }
+    s.format = DataFormat::Json;  // typed rows, decoded by the generated loop
+    s.element = types::record({"timestamp", "value"}, {types::timestamp(), types::integer()});
+    int index = static_cast<int>(result_.sources.size());
+    result_.sources.push_back(std::move(s));
+    Node n;
+    n.op = Node::Op::Source;
+    n.source = index;
+    n.type = types::integer();
+    n.range = d.range;
+    int node = add_node(std::move(n));
+    Node decode;
+    decode.op = Node::Op::Decode;
+    decode.inputs = {node};
+    decode.source = index;
+    decode.type = result_.sources[index].element;
+    decode.range = d.range;
+    decode.stream_name = d.name.name;
+    names_[d.name.name].index = add_node(std::move(decode));
+    return;
+  } else if (conn == "kafka") {
     not_supported(call->children[0]->range, "the " + conn + " source");
     return;
   } else if (conn == "console" || conn == "postgres") {

@@ -21,7 +21,7 @@ struct ParamInfo {
   SourceRange range;
 };
 
-enum class Connector { Socket, Files, Console, Foreach };
+enum class Connector { Socket, Files, Console, Foreach, Generate };
 enum class DataFormat { Text, Json, Csv };
 enum class OutputMode { Append, Update, Complete };
 enum class OnError { Permissive, Drop, Fail };
@@ -34,6 +34,10 @@ struct SourceInfo {
   DataFormat format = DataFormat::Text;
   OnError on_error = OnError::Permissive;
   const ast::Expr* max_files_per_batch = nullptr;
+  // generate(rate: N, rows_per_batch: N, total_rows: N)
+  const ast::Expr* rate = nullptr;
+  const ast::Expr* rows_per_batch = nullptr;
+  const ast::Expr* total_rows = nullptr;
   std::string schema;              // json/csv: the schema name
   char csv_delimiter = ',';
   bool csv_header = true;
