@@ -204,9 +204,48 @@ void ProgramEmitter::emit_sinks() {
 // once here and shared with the batch function.
 void ProgramEmitter::emit_state() {
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
-    if (!plan_.live[i] || prog_.nodes[i].op != Node::Op::Aggregate) continue;
-    out_ += fmt::format("    auto state{0} = std::make_shared<{1}>();\n", i, target_type(static_cast<int>(i)));
+    if (!plan_.live[i]) continue;
+    const Node& n = prog_.nodes[i];
+    if (n.op == Node::Op::Aggregate)
+      out_ += fmt::format("    auto state{0} = std::make_shared<{1}>();\n", i, target_type(static_cast<int>(i)));
+    if (n.op == Node::Op::UpdateStateByKey)
+      out_ += fmt::format("    auto state{} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", i,
+                          types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
+    if (n.op == Node::Op::DropDuplicates) out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
   }
+}
+
+// The key type of drop_duplicates: the key columns as a tuple, or the row.
+std::string ProgramEmitter::dedup_key_type(const Node& n) {
+  if (n.exprs.empty()) return types_.of(n.type);
+  std::string key = "std::tuple<";
+  for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? ", " : "") + types_.of(prog_.type_of(*n.exprs[k]));
+  return key + ">";
+}
+
+// After update_state_by_key's stage has grouped this batch's values by key:
+// every key's new state from (its values, its state), emitted in
+// first-seen order; a null state forgets the key.
+void ProgramEmitter::emit_update_state(int node) {
+  const Node& n = prog_.nodes[node];
+  std::string k = types_.of(n.type->elements[0]);
+  TypeRef v = n.type->elements[1];
+  std::string vt = types_.of(v);
+  TypeRef ov = sema::types::optional(v);
+  out_ += fmt::format("      for (const auto& e : t{}.entries()) state{}->upsert(std::get<0>(e));\n", node, node);
+  out_ += fmt::format("      std::vector<{}> keys{};\n", k, node);
+  out_ += fmt::format("      state{0}->for_each([&](const auto& key, const auto&) {{ keys{0}.push_back(key); }});\n", node);
+  out_ += fmt::format("      static const std::vector<{}> no_values{};\n", vt, node);
+  out_ += fmt::format("      for (const auto& key : keys{}) {{\n", node);
+  out_ += fmt::format("        std::optional<{}>& st = *state{}->find(key);\n", vt, node);
+  out_ += fmt::format("        const std::vector<{0}>* found = t{1}.find(key);\n", vt, node);
+  out_ += fmt::format("        const std::vector<{}>& values = found ? *found : no_values{};\n", vt, node);
+  out_ += fmt::format("        std::optional<{}> next = {};\n", vt,
+                      expr_.apply_code(*n.fn, {Value::concrete(sema::types::list(v), "values"), Value::concrete(ov, "st")},
+                                       "arena", ov));
+  out_ += fmt::format("        if (next) {{\n          st = next;\n          v{}.emplace_back(key, *next);\n", node);
+  out_ += fmt::format("        }} else {{\n          state{}->erase(key);\n        }}\n      }}\n", node);
+  out_ += fmt::format("      state{}->end_batch();\n", node);
 }
 
 std::string ProgramEmitter::container(int node) const {
@@ -231,6 +270,8 @@ std::string ProgramEmitter::target_type(int node) {
       return fmt::format("rt::KeyedTable<{}, {}>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     case Node::Op::Reduce: return fmt::format("std::optional<{}>", types_.of(n.type));
     case Node::Op::Count: return "int64_t";
+    case Node::Op::UpdateStateByKey:
+      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     case Node::Op::Aggregate: {
       std::string key = "std::tuple<";
       for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? ", " : "") + types_.of(n.type->elements[k]);
@@ -252,6 +293,7 @@ std::string ProgramEmitter::target_var(int node) const {
     case Node::Op::CountByValue: return fmt::format("t{}", node);
     case Node::Op::Reduce: return fmt::format("acc{}", node);
     case Node::Op::Count: return fmt::format("count{}", node);
+    case Node::Op::UpdateStateByKey: return fmt::format("t{}", node);
     case Node::Op::Aggregate: return fmt::format("(*state{})", node);
     default: return fmt::format("v{}", node);
   }
@@ -335,7 +377,8 @@ void ProgramEmitter::emit_batch_function() {
     if (n.op == Node::Op::Source) continue;
     if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
-    if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate)
+    if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
+        n.op == Node::Op::UpdateStateByKey)
       out_ += fmt::format("      std::vector<{}> v{};\n", types_.of(n.type), i);
   }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
@@ -348,6 +391,10 @@ void ProgramEmitter::emit_batch_function() {
                           expr_.apply_code(*n.fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
     } else if (n.op == Node::Op::CountByValue) {
       out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
+    } else if (n.op == Node::Op::UpdateStateByKey) {
+      std::string vs = fmt::format("std::vector<{}>", types_.of(n.type->elements[1]));
+      out_ += fmt::format("      auto combine{0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
+                          i, vs);
     }
   }
   int stage_no = 0;

@@ -66,11 +66,18 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   out_ += "            }\n          }\n        };\n";
 
   std::string tv = target_var(stage.target);
-  if (target.op == Node::Op::Aggregate) {
+  bool serial = target.op == Node::Op::Aggregate;
+  for (int c : stage.chain) serial |= prog_.nodes[c].op == Node::Op::DropDuplicates;  // one set of seen keys
+  if (target.op == Node::Op::UpdateStateByKey) {
+    out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
+    emit_update_state(stage.target);
+    return;
+  }
+  if (serial) {
     // Running state is updated serially: partitions would need mergeable
     // accumulators for every aggregate.
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
-    emit_aggregate_output(stage.target);
+    if (target.op == Node::Op::Aggregate) emit_aggregate_output(stage.target);
     return;
   }
   out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
@@ -133,6 +140,19 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
                              expr_.convert(expr_.materialize(v), v.type, n.type));
           cur = Value::concrete(n.type, next);
         }
+        break;
+      }
+      case Node::Op::DropDuplicates: {
+        std::string key;
+        if (n.exprs.empty()) {
+          key = expr_.materialize(cur);
+        } else {
+          key = "std::make_tuple(";
+          for (size_t k = 0; k < n.exprs.size(); ++k)
+            key += (k ? ", " : "") + expr_.materialize(expr_.row_value(*n.exprs[k], cur, "arena"));
+          key += ")";
+        }
+        out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
         break;
       }
       case Node::Op::Filter:
@@ -221,6 +241,11 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
                          expr_.materialize(cur));
       break;
     case Node::Op::Count: out += fmt::format("{}++target;\n", indent); break;
+    case Node::Op::UpdateStateByKey: {
+      std::string v = expr_.materialize(cur);
+      out += fmt::format("{}target.upsert(std::get<0>({}), {{std::get<1>({})}}, combine{});\n", indent, v, v, target);
+      break;
+    }
     case Node::Op::Aggregate: {
       std::string key = "std::make_tuple(";
       for (size_t k = 0; k < t.exprs.size(); ++k) {

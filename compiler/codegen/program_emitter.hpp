@@ -37,6 +37,8 @@ class ProgramEmitter {
   int root_source(int node) const;
   sema::OutputMode aggregate_mode(int node) const;
   std::string accumulator_type(const sema::Node::Aggregate& agg);
+  std::string dedup_key_type(const sema::Node& n);
+  void emit_update_state(int node);
 
   // emit_stage.cpp
   void emit_stage(const plan::Stage& stage, int number);

@@ -46,6 +46,8 @@ const char* op_name(Node::Op op) {
     case Node::Op::Explode: return "explode";
     case Node::Op::Aggregate: return "aggregate";
     case Node::Op::Decode: return "decode";
+    case Node::Op::DropDuplicates: return "drop_duplicates";
+    case Node::Op::UpdateStateByKey: return "update_state_by_key";
   }
   return "?";
 }
@@ -531,6 +533,64 @@ int Checker::apply_operator(int input, const Expr& op) {
     if (!expect_args(0, "count()")) return -1;
     n.op = Node::Op::Count;
     n.type = types::integer();
+  } else if (name == "drop_duplicates") {
+    // Spark's dropDuplicates: the first row of each key, across batches.
+    for (const auto& a : args)
+      if (!a.name.name.empty()) {
+        diags_.error(a.name.range, "drop_duplicates takes key columns, not named arguments");
+        return -1;
+      }
+    if (!args.empty() && !in->is(K::Record)) {
+      diags_.error(op.range, "drop_duplicates(keys…) needs a stream of records; drop_duplicates() compares whole values");
+      return -1;
+    }
+    for (const auto& a : args) {
+      TypeRef t = check_row_expr(*a.value, in, scope);
+      if (t->is_error()) return -1;
+      if (!(hashable(t) || (t->is(K::Optional) && hashable(t->elements[0])))) {
+        diags_.error(a.value->range, "cannot compare keys of type " + to_string(t) + "; keys must be scalars");
+        return -1;
+      }
+      n.exprs.push_back(a.value.get());
+    }
+    if (args.empty() && !hashable(in) && !in->is(K::Record)) {
+      diags_.error(op.range, "drop_duplicates cannot compare values of type " + to_string(in));
+      return -1;
+    }
+    n.op = Node::Op::DropDuplicates;
+    n.type = in;
+  } else if (name == "update_state_by_key") {
+    // DStream.updateStateByKey: per key, (this batch's values, the state so
+    // far) -> the new state, or null to forget the key. The state has the
+    // value type; every batch emits every key's state.
+    if (!expect_args(1, "update_state_by_key((values, state) -> (state ?? 0) + sum(values))")) return -1;
+    if (!in->is(K::Tuple) || in->elements.size() != 2) {
+      diags_.error(op.range, "update_state_by_key needs a stream of (key, value) pairs, but this stream has " +
+                                 to_string(in));
+      return -1;
+    }
+    TypeRef v = in->elements[1];
+    if (!hashable(in->elements[0])) {
+      diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
+      return -1;
+    }
+    if (!(v->is_numeric() || v->is(K::Bool) || v->is(K::Duration) || v->is(K::Timestamp))) {
+      not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) + " (numbers, bools and times work)");
+      return -1;
+    }
+    const Expr& fn = *args[0].value;
+    TypeRef body = check_lambda(fn, {types::list(v), types::optional(v)}, name, scope);
+    if (body->is_error()) return -1;
+    if (!same_type(body, v) && !same_type(body, types::optional(v)) && !body->is(K::Null) &&
+        !(v->is(K::Float) && (body->is(K::Int) || same_type(body, types::optional(types::integer()))))) {
+      diags_.error(fn.kind == ExprKind::Lambda ? fn.children[0]->range : fn.range,
+                   "the function given to 'update_state_by_key' must return the new state, " + to_string(v) + " or " +
+                       to_string(types::optional(v)) + " (null forgets the key), found " + to_string(body));
+      return -1;
+    }
+    n.op = Node::Op::UpdateStateByKey;
+    n.fn = &fn;
+    n.type = in;
   } else if (name == "select" || name == "explode") {
     return apply_record_operator(input, op, name, std::move(n));
   } else if (name == "group_by") {

@@ -49,14 +49,15 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
   const ast::Expr* fn = nullptr;        // the lambda of map/flat_map/filter/reduce*, or a row
                                         // expression over a record's fields (`filter(n > 2)`)
   // Select: one expression per output column (Star/FieldStar expanded);
-  // Explode: exprs[0] is the list; Aggregate: the group keys, then `aggs`.
+  // Explode: exprs[0] is the list; Aggregate: the group keys, then `aggs`;
+  // DropDuplicates: the key columns (none: the whole row).
   std::vector<const ast::Expr*> exprs;
   struct Aggregate {
     std::string function;       // count sum avg min max first last count_distinct approx_count_distinct collect_list

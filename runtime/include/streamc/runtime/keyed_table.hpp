@@ -10,6 +10,7 @@
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include <cstdint>
 #include <optional>
@@ -88,6 +89,11 @@ class KeyedTable {
 
   const std::vector<Entry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }
+  // The value of `key`, or nullptr.
+  const V* find(const K& key) const {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &std::get<1>(entries_[it->second]);
+  }
   void clear() {
     index_.clear();
     entries_.clear();
@@ -97,6 +103,24 @@ class KeyedTable {
  private:
   absl::flat_hash_map<K, uint32_t> index_;
   std::vector<Entry> entries_;
+  Arena keys_;
+};
+
+// The keys seen so far, across batches (drop_duplicates): insert() is true
+// the first time a key is seen. Strings of keys are copied into the set's
+// own arena.
+template <class K>
+class SeenSet {
+ public:
+  bool insert(const K& key) {
+    if (seen_.contains(key)) return false;
+    seen_.insert(own_key(key, keys_));
+    return true;
+  }
+  size_t size() const { return seen_.size(); }
+
+ private:
+  absl::flat_hash_set<K> seen_;
   Arena keys_;
 };
 
