@@ -167,6 +167,17 @@ class Batch {
  public:
   int64_t id() const { return id_; }
   Timestamp time() const { return time_; }
+
+  // Event time (the progress report reads these): the watermark this batch
+  // used, and the rows that stateful operators dropped as later than it.
+  void set_watermark(Timestamp w) {
+    watermark_ = w;
+    has_watermark_ = true;
+  }
+  bool has_watermark() const { return has_watermark_; }
+  Timestamp watermark() const { return watermark_; }
+  void add_late_rows(int64_t n) { late_rows_ += n; }
+  int64_t late_rows() const { return late_rows_; }
   Arena& arena() { return arena_; }
 
   // The records of `source` in this batch: for text sources one per line,
@@ -197,6 +208,9 @@ class Batch {
   friend class Engine;
   friend struct BatchAccess;  // the runtime's batch loop (core/batch_access.hpp)
   int64_t id_ = 0;
+  Timestamp watermark_{};
+  bool has_watermark_ = false;
+  int64_t late_rows_ = 0;
   Timestamp time_{};
   Arena arena_;
   std::vector<std::vector<std::string_view>> records_;  // per source
@@ -247,8 +261,11 @@ class ConsoleSink : public Sink {
 };
 
 // One part file per non-empty batch in `dir`: part-<batch:05>.json (JSON
-// lines) or part-<batch:05>.txt (one element per line, pprint layout).
-// Written to a temporary name, flushed and renamed.
+// lines), part-<batch:05>.csv (a header of column names, then RFC 4180 rows;
+// see append_csv_cell) or part-<batch:05>.txt (one element per line, pprint
+// layout). Written to a temporary name, flushed and renamed. In complete
+// mode the batch function writes the whole result table every batch, so
+// the latest part is the result.
 class FilesSink : public Sink {
  public:
   FilesSink(std::string name, std::string dir, FilesSinkOptions options);
