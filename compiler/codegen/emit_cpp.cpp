@@ -64,6 +64,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/parse.hpp>\n"
       "#include <streamc/runtime/state.hpp>\n"
       "#include <streamc/runtime/aggregates.hpp>\n"
+      "#include <streamc/runtime/event_time.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   out_ += function_includes(prog_) + "\n";
@@ -212,6 +213,10 @@ void ProgramEmitter::emit_state() {
       out_ += fmt::format("    auto state{} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", i,
                           types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     if (n.op == Node::Op::DropDuplicates) out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
+    if (n.op == Node::Op::Watermark) {
+      out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
+      out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
+    }
   }
 }
 
@@ -341,9 +346,21 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
 // (complete) or the groups this batch changed (update).
 void ProgramEmitter::emit_aggregate_output(int node) {
   const Node& n = prog_.nodes[node];
-  bool complete = aggregate_mode(node) == sema::OutputMode::Complete;
-  out_ += fmt::format("      state{}->{}([&](const auto& key, const auto& st) {{\n", node,
-                      complete ? "for_each" : "for_each_updated");
+  sema::OutputMode mode = aggregate_mode(node);
+  bool complete = mode == sema::OutputMode::Complete;
+  bool evicts = n.window_key >= 0 && !n.watermarks.empty() && !complete;
+  std::string window_end = fmt::format("std::get<{}>(key).{}.micros", n.window_key, member("end"));
+  if (mode == sema::OutputMode::Append) {
+    // A window's row is final once the watermark has passed its end: emit it
+    // once, then forget it.
+    out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*state{})>::key_type> done{};\n", node, node);
+    out_ += fmt::format("      state{}->for_each([&](const auto& key, const auto& st) {{\n", node);
+    out_ += fmt::format("        if ({} > wm_now{}) return;\n", window_end, node);
+    out_ += fmt::format("        done{}.push_back(key);\n", node);
+  } else {
+    out_ += fmt::format("      state{}->{}([&](const auto& key, const auto& st) {{\n", node,
+                        complete ? "for_each" : "for_each_updated");
+  }
   std::string row = types_.of(n.type) + "{";
   size_t keys = n.exprs.size();
   for (size_t k = 0; k < keys; ++k) row += fmt::format("{}std::get<{}>(key)", k ? ", " : "", k);
@@ -353,6 +370,15 @@ void ProgramEmitter::emit_aggregate_output(int node) {
   }
   row += "}";
   out_ += fmt::format("        v{}.push_back({});\n      }});\n", node, row);
+  if (evicts) {
+    // State at or below the watermark can no longer change: evict it.
+    if (mode != sema::OutputMode::Append) {
+      out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*state{})>::key_type> done{};\n", node, node);
+      out_ += fmt::format("      state{}->for_each([&](const auto& key, const auto&) {{\n", node);
+      out_ += fmt::format("        if ({} <= wm_now{}) done{}.push_back(key);\n      }});\n", window_end, node, node);
+    }
+    out_ += fmt::format("      for (const auto& key : done{}) state{}->erase(key);\n", node, node);
+  }
   out_ += fmt::format("      state{}->end_batch();\n", node);
 }
 
@@ -370,7 +396,20 @@ void ProgramEmitter::emit_batch_function() {
   out_ += "      // Strings computed by the partitions of a parallel stage live here until the batch ends.\n";
   out_ += "      std::vector<rt::Arena> part_arenas(static_cast<size_t>(threads));\n";
   out_ += "      std::mutex reject_mutex;\n";
-  out_ += "      (void)arena; (void)reject_mutex;\n";
+  out_ += "      int64_t late_rows = 0;\n";
+  out_ += "      (void)arena; (void)reject_mutex; (void)late_rows;\n";
+  // The watermark each stateful operator uses in this batch: the minimum of
+  // the watermarks upstream of it, as they stood after the previous batch.
+  std::vector<int> all_watermarks;
+  for (size_t i = 0; i < prog_.nodes.size(); ++i) {
+    if (!plan_.live[i]) continue;
+    const Node& n = prog_.nodes[i];
+    if (n.op == Node::Op::Watermark) all_watermarks.push_back(static_cast<int>(i));
+    if (n.op != Node::Op::Aggregate || n.watermarks.empty()) continue;
+    std::string list;
+    for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
+    out_ += fmt::format("      const int64_t wm_now{} = std::min<int64_t>({{{}}});\n", i, list);
+  }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i] || !plan_.materialized[i]) continue;
     const Node& n = prog_.nodes[i];
@@ -407,6 +446,14 @@ void ProgramEmitter::emit_batch_function() {
   }
   for (size_t i = 0; i < prog_.sinks.size(); ++i)
     out_ += fmt::format("      sink{}.write(batch, {});\n", i, container(prog_.sinks[i].node));
+  if (!all_watermarks.empty()) {
+    std::string list;
+    for (int w : all_watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
+    out_ += fmt::format("      const int64_t used_watermark = std::min<int64_t>({{{}}});\n", list);
+    out_ += "      if (used_watermark != rt::kNoWatermark) batch.set_watermark(rt::Timestamp{used_watermark});\n";
+    for (int w : all_watermarks) out_ += fmt::format("      wm{}->advance();\n", w);
+  }
+  out_ += "      batch.add_late_rows(late_rows);\n";
   out_ += "    });\n";
 }
 

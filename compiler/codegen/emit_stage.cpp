@@ -67,7 +67,8 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
 
   std::string tv = target_var(stage.target);
   bool serial = target.op == Node::Op::Aggregate;
-  for (int c : stage.chain) serial |= prog_.nodes[c].op == Node::Op::DropDuplicates;  // one set of seen keys
+  for (int c : stage.chain)  // one set of seen keys, one watermark
+    serial |= prog_.nodes[c].op == Node::Op::DropDuplicates || prog_.nodes[c].op == Node::Op::Watermark;
   if (target.op == Node::Op::UpdateStateByKey) {
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     emit_update_state(stage.target);
@@ -155,6 +156,10 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
         out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
         break;
       }
+      case Node::Op::Watermark:
+        out += fmt::format("{}wm{}->observe({});\n", indent, id,
+                           expr_.materialize(expr_.row_value(*n.exprs[0], cur, "arena")));
+        break;
       case Node::Op::Filter:
         out += fmt::format("{}if (!({})) continue;\n", indent,
                            expr_.apply_code(*n.fn, {cur}, "arena", sema::types::boolean()));
@@ -247,8 +252,30 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       break;
     }
     case Node::Op::Aggregate: {
+      std::string ind = indent;
+      std::string window;
+      if (t.window_key >= 0) {
+        // Every window covering the row's event time; a window that ends at
+        // or before the watermark is closed, and the row is late for it.
+        std::string ts = fresh("ts");
+        window = fresh("w");
+        out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
+                           expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
+        out += fmt::format("{0}for (int64_t k = rt::first_window({1}, {2}, {3}), k_last = rt::last_window({1}, {3}); k <= k_last; ++k) {{\n",
+                           ind, ts, t.window_size_us, t.window_slide_us);
+        ind += "  ";
+        std::string wt = types_.of(t.type->elements[t.window_key]);
+        out += fmt::format("{}const {} {}{{rt::Timestamp{{k * {}}}, rt::Timestamp{{k * {} + {}}}}};\n", ind, wt, window,
+                           t.window_slide_us, t.window_slide_us, t.window_size_us);
+        if (!t.watermarks.empty())
+          out += fmt::format("{}if ({}.{}.micros <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, window, member("end"), target);
+      }
       std::string key = "std::make_tuple(";
       for (size_t k = 0; k < t.exprs.size(); ++k) {
+        if (static_cast<int>(k) == t.window_key) {
+          key += (k ? ", " : "") + window;
+          continue;
+        }
         const ast::Expr& e = *t.exprs[k];
         const ast::Expr& value = e.kind == ast::ExprKind::Alias ? *e.children[0] : e;
         Value v = expr_.row_value(value, cur, "arena");
@@ -256,22 +283,23 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       }
       key += ")";
       std::string st = fresh("st");
-      out += fmt::format("{}auto& {} = target.upsert({});\n", indent, st, key);
+      out += fmt::format("{}auto& {} = target.upsert({});\n", ind, st, key);
       for (size_t a = 0; a < t.aggs.size(); ++a) {
         const auto& agg = t.aggs[a];
         if (!agg.arg) {
-          out += fmt::format("{}{}.a{}.add();\n", indent, st, a);
+          out += fmt::format("{}{}.a{}.add();\n", ind, st, a);
           continue;
         }
         Value v = expr_.row_value(*agg.arg, cur, "arena");
         std::string code = expr_.materialize(v);
         if (v.type->is(K::Optional)) {
           std::string local = fresh("o");
-          out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", indent, local, code, st, a, local);
+          out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
         } else {
-          out += fmt::format("{}{}.a{}.add({});\n", indent, st, a, code);
+          out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
         }
       }
+      if (t.window_key >= 0) out += indent + "}\n";
       break;
     }
     default:

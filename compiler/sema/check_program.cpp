@@ -48,6 +48,7 @@ const char* op_name(Node::Op op) {
     case Node::Op::Decode: return "decode";
     case Node::Op::DropDuplicates: return "drop_duplicates";
     case Node::Op::UpdateStateByKey: return "update_state_by_key";
+    case Node::Op::Watermark: return "watermark";
   }
   return "?";
 }
@@ -341,6 +342,13 @@ void Checker::check_source(const Decl& d) {
 }
 
 int Checker::add_node(Node node) {
+  if (node.op != Node::Op::Aggregate || true) {
+    for (int in : node.inputs)
+      for (int w : result_.nodes[in].watermarks)
+        if (std::find(node.watermarks.begin(), node.watermarks.end(), w) == node.watermarks.end())
+          node.watermarks.push_back(w);
+  }
+  if (node.op == Node::Op::Watermark) node.watermarks.push_back(static_cast<int>(result_.nodes.size()));
   result_.nodes.push_back(std::move(node));
   return static_cast<int>(result_.nodes.size()) - 1;
 }
@@ -423,7 +431,8 @@ int Checker::apply_operator(int input, const Expr& op) {
   static const std::vector<ast::Arg> no_args;
   const std::vector<ast::Arg>& args = op.kind == ExprKind::Call ? op.args : no_args;
   TypeRef in = result_.nodes[input].type;
-  if (stateful(input) && name != "map" && name != "filter" && name != "flat_map" && name != "select" && name != "explode") {
+  if (stateful(input) && name != "map" && name != "filter" && name != "flat_map" && name != "select" && name != "explode" &&
+      name != "watermark") {
     diags_.error(callee->range, q(name) + " cannot follow a running aggregation: its result is a table that changes "
                                 "every batch (as in Spark, only map, filter, select and explode may follow)");
     return -1;
@@ -533,6 +542,31 @@ int Checker::apply_operator(int input, const Expr& op) {
     if (!expect_args(0, "count()")) return -1;
     n.op = Node::Op::Count;
     n.type = types::integer();
+  } else if (name == "watermark") {
+    // Spark's withWatermark: rows later than (max event time - delay) are
+    // late for the stateful operators downstream.
+    if (!expect_args(2, "watermark(ts, 10m)")) return -1;
+    if (!in->is(K::Record)) {
+      diags_.error(op.range, "watermark needs a stream of records with a timestamp column, but this stream has " +
+                                 to_string(in));
+      return -1;
+    }
+    TypeRef t = check_row_expr(*args[0].value, in, scope);
+    if (t->is_error()) return -1;
+    if (!t->is(K::Timestamp)) {
+      diags_.error(args[0].value->range, "the event-time column of a watermark must be a timestamp, found " + to_string(t));
+      return -1;
+    }
+    int64_t delay = 0;
+    if (args[1].value->kind == ExprKind::DurationLit && args[1].value->int_value == 0) {
+      record(*args[1].value, types::duration());
+    } else if (!constant_duration(*args[1].value, "the watermark delay", delay)) {
+      return -1;
+    }
+    n.op = Node::Op::Watermark;
+    n.exprs = {args[0].value.get()};
+    n.delay_us = delay;
+    n.type = in;
   } else if (name == "drop_duplicates") {
     // Spark's dropDuplicates: the first row of each key, across batches.
     for (const auto& a : args)
@@ -683,9 +717,10 @@ void Checker::check_sink(const Decl& d) {
       case ast::SinkClause::Kind::Mode: {
         bool agg = s.node >= 0 && stateful(s.node);
         if (c.word.name == "append") {
-          if (agg) {
+          if (agg && !windowed_with_watermark(s.node)) {
             diags_.error(c.word.range, "append mode is not supported for a running aggregation without a watermark: "
-                                       "a group's row could still change; use mode update or mode complete");
+                                       "a group's row could still change; group by an event-time window of a "
+                                       "column with a watermark, or use mode update or mode complete");
             return;
           }
           s.mode = OutputMode::Append;

@@ -24,6 +24,14 @@ std::string implicit_name(const Expr& e) {
 }
 }  // namespace
 
+bool Checker::windowed_with_watermark(int node) const {
+  const Node& n = result_.nodes[node];
+  if (n.op == Node::Op::Aggregate) return n.window_key >= 0 && !n.watermarks.empty();
+  for (int in : n.inputs)
+    if (stateful(in)) return windowed_with_watermark(in);
+  return false;
+}
+
 bool Checker::stateful(int node) const {
   const Node& n = result_.nodes[node];
   if (n.op == Node::Op::Aggregate) return true;
@@ -247,11 +255,49 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
       diags_.error(a.name.range, "group_by takes keys, not named arguments");
       return -1;
     }
-    if (e.kind == ExprKind::Call && (e.callee_name() == "window" || e.callee_name() == "session_window")) {
-      not_supported(e.range, "the event-time window " + q(e.callee_name()));
+    const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
+    if (value.kind == ExprKind::Call && value.callee_name() == "session_window") {
+      not_supported(value.range, "the event-time window 'session_window'");
       return -1;
     }
-    const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
+    if (value.kind == ExprKind::Call && value.callee_name() == "window") {
+      // window(ts, size[, slide]): epoch-aligned [start, end) windows; the
+      // key column `window` is {start: timestamp, end: timestamp}.
+      if (n.window_key >= 0) {
+        diags_.error(value.range, "group_by takes one event-time window");
+        return -1;
+      }
+      if (value.args.size() < 2 || value.args.size() > 3) {
+        diags_.error(value.range, "window takes a timestamp column, a size and an optional slide: window(ts, 10m, 5m)");
+        return -1;
+      }
+      TypeRef ts = check_row_expr(*value.args[0].value, in, scope);
+      if (ts->is_error()) return -1;
+      if (!ts->is(K::Timestamp)) {
+        diags_.error(value.args[0].value->range, "window needs a timestamp, found " + to_string(ts));
+        return -1;
+      }
+      int64_t size = 0, slide = 0;
+      if (!constant_duration(*value.args[1].value, "the window size", size)) return -1;
+      slide = size;
+      if (value.args.size() == 3 && !constant_duration(*value.args[2].value, "the window slide", slide)) return -1;
+      if (slide > size) {
+        diags_.error(value.args[2].value->range, "the slide of a window cannot be longer than its size");
+        return -1;
+      }
+      n.window_key = static_cast<int>(n.exprs.size());
+      n.window_time = value.args[0].value.get();
+      n.window_size_us = size;
+      n.window_slide_us = slide;
+      TypeRef wt = types::record({"start", "end"}, {types::timestamp(), types::timestamp()});
+      std::string col = e.kind == ExprKind::Alias ? e.text : "window";
+      record(value, wt);
+      record(e, wt);
+      names.push_back(col);
+      field_types.push_back(wt);
+      n.exprs.push_back(&e);
+      continue;
+    }
     std::string col = e.kind == ExprKind::Alias ? e.text : implicit_name(e);
     if (col.empty()) {
       diags_.error(e.range, "name this key: group_by(… as name)");
@@ -277,6 +323,7 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
     diags_.error(group_by.range, "group_by needs at least one key");
     return -1;
   }
+  n.watermarks = result_.nodes[input].watermarks;
   if (call.args.empty()) {
     diags_.error(call.range, "aggregate needs at least one aggregate: aggregate(count() as n)");
     return -1;

@@ -68,6 +68,9 @@ class Checker {
   bool hashable(const TypeRef& t) const;
   // Whether a node's rows come from a running aggregation (a result table).
   bool stateful(int node) const;
+  // Whether the aggregation a stateful node reads groups by an event-time
+  // window whose column has a watermark (append mode can then finalize rows).
+  bool windowed_with_watermark(int node) const;
 
   // ---- functions (check_call.cpp): built-in and imported, and foreach sinks
   TypeRef check_call(const ast::Expr& e, Scope& scope);

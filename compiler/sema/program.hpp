@@ -49,7 +49,7 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
@@ -65,6 +65,16 @@ struct Node {
     TypeRef arg_type;
   };
   std::vector<Aggregate> aggs;
+  // Watermark: exprs[0] is the event-time column; Aggregate with an
+  // event-time window key: which key, its time expression and sizes.
+  int64_t delay_us = 0;
+  int window_key = -1;
+  const ast::Expr* window_time = nullptr;
+  int64_t window_size_us = 0;
+  int64_t window_slide_us = 0;
+  // The watermark operators upstream (through narrow operators and unions);
+  // the node's watermark is the minimum of theirs.
+  std::vector<int> watermarks;
   TypeRef type;                         // element type of the output
   SourceRange range;                    // the operator call
   std::string stream_name;              // set on the last node of a named stream

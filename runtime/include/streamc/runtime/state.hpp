@@ -30,6 +30,8 @@ namespace streamc::rt {
 template <class K, class S>
 class StateTable {
  public:
+  using key_type = K;
+  using state_type = S;
   StateTable() = default;
   StateTable(StateTable&&) = default;
   StateTable& operator=(StateTable&&) = default;
