@@ -65,6 +65,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/state.hpp>\n"
       "#include <streamc/runtime/aggregates.hpp>\n"
       "#include <streamc/runtime/event_time.hpp>\n"
+      "#include <streamc/runtime/table.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   out_ += function_includes(prog_) + "\n";
@@ -129,6 +130,7 @@ void ProgramEmitter::emit_sources() {
   for (size_t i = 0; i < prog_.sources.size(); ++i) {
     const auto& s = prog_.sources[i];
     out_ += fmt::format("    rt::SourceOptions so{};\n", i);
+    if (s.is_table) so_tables_.push_back(static_cast<int>(i));
     const char* on_error = s.on_error == sema::OnError::Fail   ? "rt::OnError::Fail"
                            : s.on_error == sema::OnError::Drop ? "rt::OnError::Drop"
                                                                : "rt::OnError::Permissive";
@@ -144,6 +146,10 @@ void ProgramEmitter::emit_sources() {
       out_ += fmt::format("    so{}.csv_header = {};\n", i, s.csv_header ? "true" : "false");
     }
     if (s.errors_path) out_ += fmt::format("    so{}.errors_path = std::string({});\n", i, startup(*s.errors_path));
+    if (s.is_table) {
+      emit_table(static_cast<int>(i));
+      continue;
+    }
     switch (s.connector) {
       case sema::Connector::Socket:
         out_ += fmt::format("    const rt::SourceId src{0} = eng.add_socket_source(std::string({1}), std::string({2}), {3}, so{0});\n",
@@ -199,6 +205,57 @@ void ProgramEmitter::emit_sinks() {
       default: break;
     }
   }
+}
+
+// A table for joins: read and decoded once, here, into rows and a hash
+// index on the join key. A bad record in a table stops the program.
+void ProgramEmitter::emit_table(int t) {
+  const auto& s = prog_.sources[t];
+  std::string row_type = types_.of(s.element);
+  // The key columns joins use on this table.
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < prog_.nodes.size(); ++i)
+    if (plan_.live[i] && prog_.nodes[i].op == Node::Op::Join && prog_.nodes[i].table == t &&
+        std::find(keys.begin(), keys.end(), prog_.nodes[i].table_key) == keys.end())
+      keys.push_back(prog_.nodes[i].table_key);
+  out_ += fmt::format("    struct Table{} {{\n      rt::TableInput input;\n      rt::Arena arena;\n      std::vector<{}> rows;\n", t,
+                      row_type);
+  for (const auto& k : keys) {
+    TypeRef kt;
+    for (size_t f = 0; f < s.element->fields.size(); ++f)
+      if (s.element->fields[f] == k) kt = s.element->elements[f];
+    out_ += fmt::format("      absl::flat_hash_map<{}, std::vector<uint32_t>> by_{};\n", types_.of(kt), k);
+  }
+  out_ += "    };\n";
+  out_ += fmt::format("    auto table{0} = std::make_shared<Table{0}>();\n", t);
+  out_ += fmt::format("    table{0}->input = rt::read_table(std::string({1}), std::string({2}), so{0});\n", t,
+                      string_literal(s.name), startup(*s.args[0]));
+  out_ += "    {\n";
+  out_ += fmt::format("      const rt::TableInput& table_input = table{}->input;\n", t);
+  out_ += fmt::format("      rt::Arena& arena = table{}->arena;\n", t);
+  out_ += fmt::format("      const auto& records = table_input.records();\n");
+  expr_.reset_used();
+  Value row = source_row(t);
+  std::string make_row = expr_.materialize(row);  // every column is read
+  std::string prologue;
+  std::string decoder = emit_decoder(t, "rec", "i", "          ", prologue);
+  for (std::string line; !prologue.empty();) {  // the decoder's prologue is indented for a stage
+    size_t nl = prologue.find('\n');
+    line = prologue.substr(0, nl);
+    prologue.erase(0, nl + 1);
+    out_ += "      " + line.substr(line.find_first_not_of(' ')) + "\n";
+  }
+  out_ += "      for (size_t i = 0; i < records.size(); ++i) {\n        const std::string_view rec = records[i];\n        try {\n";
+  out_ += decoder;
+  out_ += fmt::format("          table{}->rows.push_back({});\n", t, make_row);
+  out_ += "        } catch (const rt::RecordError& err) {\n";
+  out_ += fmt::format("          throw rt::FatalError(\"table '{}': \" + std::string(err.what()) + \": \" + std::string(rec.substr(0, 200)));\n",
+                      s.name);
+  out_ += "        }\n      }\n";
+  for (const auto& k : keys)
+    out_ += fmt::format("      for (uint32_t r = 0; r < table{0}->rows.size(); ++r) table{0}->by_{1}[table{0}->rows[r].{2}].push_back(r);\n",
+                        t, k, member(k));
+  out_ += "    }\n";
 }
 
 // Running aggregations keep their tables across batches: they are created

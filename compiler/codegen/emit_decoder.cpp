@@ -177,8 +177,9 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
   }());
   out += fmt::format("{}if (!rt::split_csv({}, '{}', {}, arena)) throw rt::RecordError(\"malformed CSV record\");\n", indent,
                      record, src.csv_delimiter == '\'' ? std::string("\\'") : std::string(1, src.csv_delimiter), cells);
-  out += fmt::format("{}if (const rt::CsvHeader* h = batch.csv_header(src{}, {}); h && h != header{}) {{\n", indent, source,
-                     index, source);
+  std::string header_of = src.is_table ? fmt::format("table_input.csv_header({})", index)
+                                       : fmt::format("batch.csv_header(src{}, {})", source, index);
+  out += fmt::format("{}if (const rt::CsvHeader* h = {}; h && h != header{}) {{\n", indent, header_of, source);
   out += fmt::format("{}  header{} = h;\n", indent, source);
   for (const Leaf* l : used) out += fmt::format("{}  col_{} = h->column(\"{}\");\n", indent, l->var, l->path[0]);
   out += fmt::format("{}}}\n", indent);

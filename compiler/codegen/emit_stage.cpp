@@ -156,6 +156,41 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
         out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
         break;
       }
+      case Node::Op::Join: {
+        // Each matching table row continues the chain; a left join continues
+        // once with nulls when nothing matches.
+        const auto& table = prog_.sources[n.table];
+        std::string key = expr_.materialize(expr_.field(cur, n.stream_key));
+        std::string matches = fresh("matches"), count = fresh("count"), m = fresh("m"), trow = fresh("trow");
+        out += fmt::format("{0}const auto {1}_it = table{2}->by_{3}.find({4});\n", indent, matches, n.table, n.table_key, key);
+        out += fmt::format("{0}const std::vector<uint32_t>* {1} = {1}_it == table{2}->by_{3}.end() ? nullptr : &{1}_it->second;\n",
+                           indent, matches, n.table, n.table_key);
+        out += fmt::format("{}const size_t {} = {} ? {}->size() : 0;\n", indent, count, matches, matches);
+        std::string limit = n.left_join ? fmt::format("std::max<size_t>({}, 1)", count) : count;
+        out += fmt::format("{0}for (size_t {1} = 0; {1} < {2}; ++{1}) {{\n", indent, m, limit);
+        indent += "  ";
+        ++closers;
+        out += fmt::format("{0}const {1}* {2} = {3} < {4} ? &table{5}->rows[(*{6})[{3}]] : nullptr;\n", indent,
+                           types_.of(table.element), trow, m, count, n.table, matches);
+        if (!n.left_join) out += fmt::format("{}(void){};\n", indent, trow);
+        Fields fields;
+        for (const auto& name : cur.type->fields) fields.emplace_back(name, expr_.field(cur, name));
+        const TypeRef& tt = table.element;
+        for (size_t f = 0; f < tt->fields.size(); ++f) {
+          const std::string& name = tt->fields[f];
+          if (name == n.table_key && n.table_key == n.stream_key) continue;
+          if (!n.left_join) {
+            fields.emplace_back(name, Value::concrete(tt->elements[f], trow + "->" + member(name)));
+          } else {
+            TypeRef ot = sema::types::optional(tt->elements[f]);
+            std::string inner = tt->elements[f]->is(K::Optional) ? trow + "->" + member(name)
+                                                                  : fmt::format("{}({}->{})", types_.of(ot), trow, member(name));
+            fields.emplace_back(name, Value::concrete(ot, fmt::format("({} ? {} : {}())", trow, inner, types_.of(ot))));
+          }
+        }
+        cur = Value::virtual_record(n.type, std::move(fields));
+        break;
+      }
       case Node::Op::Watermark:
         out += fmt::format("{}wm{}->observe({});\n", indent, id,
                            expr_.materialize(expr_.row_value(*n.exprs[0], cur, "arena")));

@@ -27,6 +27,7 @@ class ProgramEmitter {
   void emit_main();
   void emit_sources();
   void emit_sinks();
+  void emit_table(int source);
   void emit_state();
   void emit_batch_function();
   void emit_aggregate_output(int node);
@@ -66,6 +67,7 @@ class ProgramEmitter {
   std::string agg_decls_;                       // accumulator structs of aggregations
   std::vector<int> agg_declared_;
   std::vector<sema::TypeRef> decoded_records_;  // records decoded whole (inside lists, optional)
+  std::vector<int> so_tables_;
   std::string generated_in_;  // the GeneratedRange variable of the stage being emitted
   int counter_ = 0;
 };

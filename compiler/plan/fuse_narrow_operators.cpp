@@ -9,7 +9,8 @@ using sema::Node;
 namespace {
 bool is_narrow(Node::Op op) {
   return op == Node::Op::Map || op == Node::Op::FlatMap || op == Node::Op::Filter || op == Node::Op::Select ||
-         op == Node::Op::Explode || op == Node::Op::Decode || op == Node::Op::DropDuplicates || op == Node::Op::Watermark;
+         op == Node::Op::Explode || op == Node::Op::Decode || op == Node::Op::DropDuplicates || op == Node::Op::Watermark ||
+         op == Node::Op::Join;
 }
 }  // namespace
 

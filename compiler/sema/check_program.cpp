@@ -49,6 +49,7 @@ const char* op_name(Node::Op op) {
     case Node::Op::DropDuplicates: return "drop_duplicates";
     case Node::Op::UpdateStateByKey: return "update_state_by_key";
     case Node::Op::Watermark: return "watermark";
+    case Node::Op::Join: return "join";
   }
   return "?";
 }
@@ -74,7 +75,7 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
         break;
       case DeclKind::Import: break;  // read before checking (compiler/import/resolve_imports)
       case DeclKind::Schema: check_schema(d); break;
-      case DeclKind::Table: not_supported(d.range, "table (static inputs for joins)"); break;
+      case DeclKind::Table: check_source(d); break;
       case DeclKind::Source: check_source(d); break;
       case DeclKind::Stream: check_stream(d); break;
       case DeclKind::Sink: check_sink(d); break;
@@ -315,6 +316,16 @@ void Checker::check_source(const Decl& d) {
       diags_.error(oe->range, "on_error must be permissive, drop or fail");
       return;
     }
+  }
+  if (d.kind == ast::DeclKind::Table) {
+    if (s.connector != Connector::Files || s.format == DataFormat::Text) {
+      diags_.error(call->range, "a table is read from files with a schema: table ads = files(\"ads.csv\", format: csv, schema: Ad)");
+      return;
+    }
+    s.is_table = true;
+    names_[d.name.name].index = static_cast<int>(result_.sources.size());
+    result_.sources.push_back(std::move(s));
+    return;
   }
   int index = static_cast<int>(result_.sources.size());
   result_.sources.push_back(std::move(s));
@@ -567,6 +578,8 @@ int Checker::apply_operator(int input, const Expr& op) {
     n.exprs = {args[0].value.get()};
     n.delay_us = delay;
     n.type = in;
+  } else if (name == "join") {
+    return apply_join(input, op, std::move(n));
   } else if (name == "drop_duplicates") {
     // Spark's dropDuplicates: the first row of each key, across batches.
     for (const auto& a : args)

@@ -231,6 +231,119 @@ int Checker::apply_record_operator(int input, const Expr& op, const std::string&
   return add_node(std::move(n));
 }
 
+// join(table, on: key [, kind: inner|left]): each row of the stream with
+// the table's rows whose key equals its key (a hash lookup per row, fused
+// into the loop). `on:` names a column both sides have, or is a function
+// (s, t) -> s.a == t.b.
+int Checker::apply_join(int input, const Expr& op, Node n) {
+  TypeRef in = result_.nodes[input].type;
+  const Expr* other = nullptr;
+  for (const auto& a : op.args) {
+    if (a.name.name.empty()) {
+      if (other) {
+        diags_.error(a.value->range, "join takes one table: join(table, on: key)");
+        return -1;
+      }
+      other = a.value.get();
+    }
+  }
+  if (!named_args(op, {"on", "kind", "within"}, 1, "join")) return -1;
+  if (!other) {
+    diags_.error(op.range, "join needs a table: join(ads, on: ad_id)");
+    return -1;
+  }
+  auto it = other->kind == ExprKind::Name ? names_.find(other->text) : names_.end();
+  if (it == names_.end() || it->second.kind != NameKind::Table) {
+    if (it != names_.end() && (it->second.kind == NameKind::Source || it->second.kind == NameKind::Stream))
+      not_supported(other->range, "a join of two streams");
+    else
+      diags_.error(other->range, "join needs a table declared earlier: table ads = files(…)");
+    return -1;
+  }
+  if (it->second.index < 0) return -1;  // the table had errors
+  const SourceInfo& table = result_.sources[it->second.index];
+  TypeRef tt = table.element;
+  if (!in->is(K::Record)) {
+    diags_.error(op.range, "join works on a stream of records, but this stream has " + to_string(in));
+    return -1;
+  }
+  const Expr* on = named_arg(op, "on");
+  if (!on) {
+    diags_.error(op.range, "join needs its key: join(" + other->text + ", on: key)");
+    return -1;
+  }
+  auto field_type = [](const TypeRef& rec, const std::string& f) -> TypeRef {
+    for (size_t i = 0; i < rec->fields.size(); ++i)
+      if (rec->fields[i] == f) return rec->elements[i];
+    return nullptr;
+  };
+  if (on->kind == ExprKind::Name) {
+    n.stream_key = n.table_key = on->text;
+  } else if (on->kind == ExprKind::Lambda && on->params.size() == 2 && on->children[0]->kind == ExprKind::Binary &&
+             on->children[0]->op == ast::Op::Eq) {
+    const Expr& eq = *on->children[0];
+    auto side = [&](const Expr& e, std::string& param) -> std::string {
+      if (e.kind == ExprKind::Field && e.children[0]->kind == ExprKind::Name) {
+        param = e.children[0]->text;
+        return e.text;
+      }
+      return {};
+    };
+    std::string pa, pb;
+    std::string fa = side(*eq.children[0], pa), fb = side(*eq.children[1], pb);
+    if (pa == on->params[1].name && pb == on->params[0].name) {
+      std::swap(fa, fb);
+      std::swap(pa, pb);
+    }
+    if (fa.empty() || fb.empty() || pa != on->params[0].name || pb != on->params[1].name) {
+      not_supported(on->range, "a join condition other than (s, t) -> s.key == t.key");
+      return -1;
+    }
+    n.stream_key = fa;
+    n.table_key = fb;
+  } else {
+    diags_.error(on->range, "on: is a column both sides have, or (s, t) -> s.key == t.key");
+    return -1;
+  }
+  TypeRef ks = field_type(in, n.stream_key), kt = field_type(tt, n.table_key);
+  if (!ks || !kt) {
+    diags_.error(on->range, "no column " + q(!ks ? n.stream_key : n.table_key) + " in " +
+                                (!ks ? "the stream (" + to_string(in) + ")" : "table " + q(other->text) + " (" + to_string(tt) + ")"));
+    return -1;
+  }
+  if (!same_type(ks, kt) || !hashable(ks)) {
+    diags_.error(on->range, "the join keys differ in type: " + to_string(ks) + " in the stream, " + to_string(kt) +
+                                " in table " + q(other->text));
+    return -1;
+  }
+  if (const Expr* kind = named_arg(op, "kind")) {
+    if (kind->kind != ExprKind::Name || (kind->text != "inner" && kind->text != "left")) {
+      diags_.error(kind->range, "kind is inner or left (a stream-table join keeps every stream row at most)");
+      return -1;
+    }
+    n.left_join = kind->text == "left";
+  }
+  if (const Expr* within = named_arg(op, "within")) {
+    diags_.error(within->range, "within: bounds a join of two streams; a table join needs none");
+    return -1;
+  }
+  std::vector<std::string> names = in->fields;
+  std::vector<TypeRef> types = in->elements;
+  for (size_t i = 0; i < tt->fields.size(); ++i) {
+    if (tt->fields[i] == n.table_key && n.table_key == n.stream_key) continue;
+    if (std::find(names.begin(), names.end(), tt->fields[i]) != names.end()) {
+      diags_.error(op.range, "column " + q(tt->fields[i]) + " is on both sides of the join; rename one with select first");
+      return -1;
+    }
+    names.push_back(tt->fields[i]);
+    types.push_back(n.left_join ? types::optional(tt->elements[i]) : tt->elements[i]);
+  }
+  n.op = Node::Op::Join;
+  n.table = it->second.index;
+  n.type = types::record(std::move(names), std::move(types));
+  return add_node(std::move(n));
+}
+
 int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) {
   TypeRef in = result_.nodes[input].type;
   if (stateful(input)) {

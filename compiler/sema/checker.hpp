@@ -57,6 +57,7 @@ class Checker {
   int check_flow(const ast::Expr& e);  // returns a node id or -1
   int apply_operator(int input, const ast::Expr& op);
   int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
+  int apply_join(int input, const ast::Expr& op, Node n);
   int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);
   void check_schema(const ast::Decl& d);
   bool source_record_options(const ast::Expr& call, SourceInfo& s);

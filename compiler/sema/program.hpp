@@ -44,12 +44,13 @@ struct SourceInfo {
   int multiline = -1;              // json files: -1 auto, 0 JSON Lines, 1 one document per file
   const ast::Expr* errors_path = nullptr;
   TypeRef element;                 // string for text; the schema's record type otherwise
+  bool is_table = false;           // `table NAME = files(…)`: read once at start-up, for joins
   SourceRange range;
 };
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
@@ -72,6 +73,11 @@ struct Node {
   const ast::Expr* window_time = nullptr;
   int64_t window_size_us = 0;
   int64_t window_slide_us = 0;
+  // Join with a table: the table (an index into sources), the key column on
+  // each side, and whether unmatched rows are kept (left join).
+  int table = -1;
+  std::string stream_key, table_key;
+  bool left_join = false;
   // The watermark operators upstream (through narrow operators and unions);
   // the node's watermark is the minimum of theirs.
   std::vector<int> watermarks;
