@@ -242,6 +242,41 @@ def test_bus_files_added_while_running():
         proc.wait(10)
 
 
+def test_ysb_counts_match_an_independent_computation():
+    """examples/ysb.sdl over generated events: views per campaign per 10 s
+    window equal a computation done here in Python."""
+    work = harness.fresh_dir("e2e", "ysb")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "gen_ysb.py"), str(work / "ysb"), "--events", "20000",
+                    "--files", "4", "--campaigns", "12", "--spacing-ms", "5", "--seed", "11"], check=True)
+    shutil.copy(ROOT / "examples" / "ysb.sdl", work / "ysb.sdl")
+    c = harness.compile_sdl("ysb.sdl", "ysb_app", work)
+    assert c.returncode == 0, c.stderr
+    r = subprocess.run(["./ysb_app", "--once"], cwd=work, env=harness.env(), capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    got = {}
+    for part in sorted((work / "out" / "ysb").glob("part-*.json")):
+        for line in part.read_text().splitlines():
+            row = json.loads(line)
+            got[(row["window"]["start"], row["campaign_id"])] = row["views"]  # update mode: the last value wins
+    campaign_of = {}
+    for line in (work / "ysb" / "ads.csv").read_text().splitlines()[1:]:
+        ad, campaign = line.split(",")
+        campaign_of[ad] = campaign
+    want = {}
+    import datetime
+    for f in sorted((work / "ysb" / "events").glob("*.json")):
+        for line in f.read_text().splitlines():
+            e = json.loads(line)
+            if e["event_type"] != "view":
+                continue
+            start = e["event_time"] // 10000 * 10000
+            iso = datetime.datetime.fromtimestamp(start / 1000, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            key = (iso, campaign_of[e["ad_id"]])
+            want[key] = want.get(key, 0) + 1
+    assert got == want, f"{len(got)} windows x campaigns, expected {len(want)}"
+    assert sum(want.values()) > 5000
+
+
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
     only = sys.argv[1:]
