@@ -172,6 +172,36 @@ TEST(Format, Records) {
   EXPECT_EQ(pp(std::vector<WordCount>{{"x", 1}}), "[{word: x, n: 1}]");
 }
 
+struct Bus {
+  std::optional<std::string_view> plate;
+  std::optional<Timestamp> seen;
+  std::vector<WordCount> stops;
+  Window window;
+  std::optional<double> speed;
+  template <class F>
+  void for_each_field(F&& f) const {
+    f("plate", plate);
+    f("seen", seen);
+    f("stops", stops);
+    f("window", window);
+    f("speed", speed);
+  }
+};
+
+TEST(Format, NestedRecordsAsJsonObjects) {
+  Window w{Timestamp{kNov24 * 1'000'000}, Timestamp{kNov24 * 1'000'000 + 1}};
+  Bus b{"서울 1234", Timestamp{kNov24 * 1'000'000 + 500'000}, {{"a", 1}, {"b\"", 2}}, w, std::nullopt};
+  EXPECT_EQ(js(b),
+            "{\"plate\":\"서울 1234\",\"seen\":\"2026-11-24T13:00:00.5Z\",\"stops\":[{\"word\":\"a\",\"n\":1},"
+            "{\"word\":\"b\\\"\",\"n\":2}],\"window\":{\"start\":\"2026-11-24T13:00:00Z\","
+            "\"end\":\"2026-11-24T13:00:00.000001Z\"},\"speed\":null}");
+  Bus empty{std::nullopt, std::nullopt, {}, w, 3.0};
+  EXPECT_EQ(js(empty).substr(0, 45), "{\"plate\":null,\"seen\":null,\"stops\":[],\"window\"");
+  std::string cell;
+  append_cell(cell, empty);
+  EXPECT_EQ(cell, "{null, null, [], {2026-11-24 13:00:00, 2026-11-24 13:00:00.000001}, 3.0}");
+}
+
 TEST(Format, AppendsToExisting) {
   std::string s = "> ";
   append_pprint(s, int64_t{1});
