@@ -39,7 +39,9 @@ std::string emit_cpp(const plan::Plan& plan) { return ProgramEmitter(plan).run()
 std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program) {
   // SSE4.2-level code (x86-64-v2, every x86-64 CPU since 2009) lets
   // simdjson's On-Demand use its westmere kernel instead of the scalar one.
-  if (uses_json(program)) return {"-march=x86-64-v2", "-lsimdjson"};
+  // Debian's libsimdjson is built with SIMDJSON_THREADS_ENABLED, which changes
+  // the parser's layout: the generated code must agree.
+  if (uses_json(program)) return {"-march=x86-64-v2", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
   return {};
 }
 
