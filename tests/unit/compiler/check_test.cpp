@@ -91,8 +91,8 @@ TEST(Check, UnionNeedsOneType) {
 }
 
 TEST(Check, FutureConstructsAreLocatedNotSupported) {
-  Checked c(std::string(kPrelude) + "stream x = lines |> join(other, on: k)\nsink x -> console()\n");
-  EXPECT_EQ(c.first_error(), "the operator 'join' is not supported yet");
+  Checked c(std::string(kPrelude) + "stream x = lines |> join(lines, on: k)\nsink x -> console()\n");
+  EXPECT_EQ(c.first_error(), "a join of two streams is not supported yet");
   EXPECT_EQ(c.first_error_at().line, 2u);
 }
 
