@@ -68,6 +68,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/aggregates.hpp>\n"
       "#include <streamc/runtime/event_time.hpp>\n"
       "#include <streamc/runtime/table.hpp>\n"
+      "#include <streamc/runtime/batch_window.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   out_ += function_includes(prog_) + "\n";
@@ -272,6 +273,9 @@ void ProgramEmitter::emit_state() {
       out_ += fmt::format("    auto state{} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", i,
                           types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     if (n.op == Node::Op::DropDuplicates) out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
+    if (n.op == Node::Op::BatchWindow)
+      out_ += fmt::format("    auto win{} = std::make_shared<rt::BatchWindow<{}>>({}, {});\n", i, types_.of(n.type),
+                          n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
     if (n.op == Node::Op::Watermark) {
       out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
       out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
@@ -359,6 +363,7 @@ std::string ProgramEmitter::target_var(int node) const {
     case Node::Op::Count: return fmt::format("count{}", node);
     case Node::Op::UpdateStateByKey: return fmt::format("t{}", node);
     case Node::Op::Aggregate: return fmt::format("(*state{})", node);
+    case Node::Op::BatchWindow: return fmt::format("win_in{}", node);
     default: return fmt::format("v{}", node);
   }
 }
@@ -476,7 +481,7 @@ void ProgramEmitter::emit_batch_function() {
     if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
     if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
-        n.op == Node::Op::UpdateStateByKey)
+        n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow)
       out_ += fmt::format("      std::vector<{}> v{};\n", types_.of(n.type), i);
   }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
@@ -503,8 +508,16 @@ void ProgramEmitter::emit_batch_function() {
     if (n.op == Node::Op::Reduce) out_ += fmt::format("      if (acc{0}) v{0}.push_back(std::move(*acc{0}));\n", i);
     if (n.op == Node::Op::Count) out_ += fmt::format("      v{0}.push_back(count{0});\n", i);
   }
-  for (size_t i = 0; i < prog_.sinks.size(); ++i)
-    out_ += fmt::format("      sink{}.write(batch, {});\n", i, container(prog_.sinks[i].node));
+  for (size_t i = 0; i < prog_.sinks.size(); ++i) {
+    // Downstream of a DStream window, output happens only when it slides.
+    int window = -1;
+    for (int cur = prog_.sinks[i].node; cur >= 0 && window < 0;) {
+      if (prog_.nodes[cur].op == Node::Op::BatchWindow) window = cur;
+      cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
+    }
+    out_ += fmt::format("      {}sink{}.write(batch, {});\n", window >= 0 ? fmt::format("if (active{}) ", window) : "", i,
+                        container(prog_.sinks[i].node));
+  }
   if (!all_watermarks.empty()) {
     std::string list;
     for (int w : all_watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);

@@ -69,6 +69,12 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   bool serial = target.op == Node::Op::Aggregate;
   for (int c : stage.chain)  // one set of seen keys, one watermark
     serial |= prog_.nodes[c].op == Node::Op::DropDuplicates || prog_.nodes[c].op == Node::Op::Watermark;
+  if (target.op == Node::Op::BatchWindow) {
+    out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
+    out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0});\n", stage.target);
+    out_ += fmt::format("      if (active{0}) win{0}->for_each([&](const auto& e) {{ v{0}.push_back(e); }});\n", stage.target);
+    return;
+  }
   if (target.op == Node::Op::UpdateStateByKey) {
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     emit_update_state(stage.target);

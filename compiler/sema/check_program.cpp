@@ -50,6 +50,7 @@ const char* op_name(Node::Op op) {
     case Node::Op::UpdateStateByKey: return "update_state_by_key";
     case Node::Op::Watermark: return "watermark";
     case Node::Op::Join: return "join";
+    case Node::Op::BatchWindow: return "window";
   }
   return "?";
 }
@@ -80,6 +81,15 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
       case DeclKind::Stream: check_stream(d); break;
       case DeclKind::Sink: check_sink(d); break;
     }
+  }
+  // DStream windows cover whole batches: now that the batch interval is
+  // known (config may come last), check their sizes.
+  for (const auto& [node, where] : batch_windows_) {
+    const Node& n = result_.nodes[node];
+    for (auto [us, what] : {std::pair{n.window_size_us, "size"}, std::pair{n.window_slide_us, "slide"}})
+      if (us % result_.batch_us != 0)
+        diags_.error(where, std::string("the window ") + what + " must be a multiple of the batch interval (" +
+                                std::to_string(result_.batch_us / 1000) + "ms), as in Spark");
   }
   if (!diags_.has_errors() && result_.sinks.empty()) {
     SourceRange where = program.decls.empty() ? SourceRange{0, 0} : program.decls.back().range;
@@ -580,6 +590,8 @@ int Checker::apply_operator(int input, const Expr& op) {
     n.type = in;
   } else if (name == "join") {
     return apply_join(input, op, std::move(n));
+  } else if (name == "window" || name == "count_by_window" || name == "reduce_by_key_and_window") {
+    return apply_batch_window(input, op, name, std::move(n));
   } else if (name == "drop_duplicates") {
     // Spark's dropDuplicates: the first row of each key, across batches.
     for (const auto& a : args)

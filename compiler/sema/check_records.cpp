@@ -344,6 +344,92 @@ int Checker::apply_join(int input, const Expr& op, Node n) {
   return add_node(std::move(n));
 }
 
+// DStream windows over batches: window(size, slide) makes the following
+// per-batch operators see the last `size` of data every `slide`;
+// count_by_window(size, slide) and reduce_by_key_and_window(f, size, slide
+// [, inverse]) are its shorthands, built here from window, count and
+// reduce_by_key. (With per-batch partial results kept for the window, a
+// slide recombines them; an inverse function is checked but not needed.)
+int Checker::apply_batch_window(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef in = result_.nodes[input].type;
+  std::vector<const Expr*> args;
+  for (const auto& a : op.args) {
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, q(name) + " takes no named arguments");
+      return -1;
+    }
+    args.push_back(a.value.get());
+  }
+  bool reduce = name == "reduce_by_key_and_window";
+  size_t first = reduce ? 1 : 0;
+  if (args.size() < first + 1 || args.size() > first + (reduce ? 3 : 2)) {
+    diags_.error(op.range, name == "window" ? "window takes a size and a slide: window(30s, 10s)"
+                           : reduce ? "reduce_by_key_and_window takes a function, a size and a slide: "
+                                      "reduce_by_key_and_window((a, b) -> a + b, 30s, 10s)"
+                                    : "count_by_window takes a size and a slide: count_by_window(30s, 10s)");
+    return -1;
+  }
+  int64_t size = 0, slide = 0;
+  if (!constant_duration(*args[first], "the window size", size)) return -1;
+  slide = result_.batch_us;
+  if (args.size() > first + 1) {
+    if (!constant_duration(*args[first + 1], "the window slide", slide)) return -1;
+  }
+  Scope scope;
+  int cur = input;
+  if (reduce) {
+    if (!in->is(K::Tuple) || in->elements.size() != 2) {
+      diags_.error(op.range, "reduce_by_key_and_window needs a stream of (key, value) pairs, but this stream has " +
+                                 to_string(in));
+      return -1;
+    }
+    TypeRef v = in->elements[1];
+    for (size_t k : {size_t{0}, size_t{3}}) {
+      if (k >= args.size()) continue;
+      TypeRef body = check_lambda(*args[k], {v, v}, name, scope);
+      if (body->is_error()) return -1;
+      if (!same_type(body, v)) {
+        diags_.error(args[k]->range, std::string("the ") + (k ? "inverse " : "") + "function must return the value type " +
+                                         to_string(v) + ", found " + to_string(body));
+        return -1;
+      }
+    }
+    if (!hashable(in->elements[0])) {
+      diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
+      return -1;
+    }
+    Node partial;
+    partial.op = Node::Op::ReduceByKey;
+    partial.inputs = {cur};
+    partial.fn = args[0];
+    partial.type = in;
+    partial.range = op.range;
+    cur = add_node(std::move(partial));
+  }
+  Node w;
+  w.op = Node::Op::BatchWindow;
+  w.inputs = {cur};
+  w.type = result_.nodes[cur].type;
+  w.range = op.range;
+  w.window_size_us = size;
+  w.window_slide_us = slide;
+  cur = add_node(std::move(w));
+  batch_windows_.emplace_back(cur, op.range);
+  if (name == "window") return cur;
+  Node last = std::move(n);
+  last.inputs = {cur};
+  last.range = op.range;
+  if (reduce) {
+    last.op = Node::Op::ReduceByKey;
+    last.fn = args[0];
+    last.type = in;
+  } else {
+    last.op = Node::Op::Count;
+    last.type = types::integer();
+  }
+  return add_node(std::move(last));
+}
+
 int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) {
   TypeRef in = result_.nodes[input].type;
   if (stateful(input)) {

@@ -58,6 +58,8 @@ class Checker {
   int apply_operator(int input, const ast::Expr& op);
   int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
   int apply_join(int input, const ast::Expr& op, Node n);
+  int apply_batch_window(int input, const ast::Expr& op, const std::string& name, Node n);
+  std::vector<std::pair<int, SourceRange>> batch_windows_;  // checked against the batch interval at the end
   int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);
   void check_schema(const ast::Decl& d);
   bool source_record_options(const ast::Expr& call, SourceInfo& s);

@@ -50,7 +50,7 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join, BatchWindow };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
@@ -66,6 +66,7 @@ struct Node {
     TypeRef arg_type;
   };
   std::vector<Aggregate> aggs;
+  // BatchWindow (DStream window(size, slide)): window_size_us/slide_us.
   // Watermark: exprs[0] is the event-time column; Aggregate with an
   // event-time window key: which key, its time expression and sizes.
   int64_t delay_us = 0;

@@ -1,0 +1,53 @@
+// DStream windows over batches: `window(size, slide)` keeps the elements of
+// the last size/batch batches, each batch's copy in its own slot with its
+// own arena (so strings outlive the batch that read them), and every
+// slide/batch batches yields their concatenation. Between slides a windowed
+// stream produces nothing, as in Spark (its output operations skip those
+// batches).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/keyed_table.hpp"
+
+namespace streamc::rt {
+
+template <class T>
+class BatchWindow {
+ public:
+  BatchWindow(int64_t size_batches, int64_t slide_batches)
+      : slots_(static_cast<size_t>(size_batches)), arenas_(static_cast<size_t>(size_batches)), slide_(slide_batches) {}
+
+  // Adds this batch's elements (copied, strings included) and returns
+  // whether the window slides at this batch.
+  template <class Elements>
+  bool add(const Elements& elements) {
+    size_t slot = static_cast<size_t>(batches_ % static_cast<int64_t>(slots_.size()));
+    slots_[slot].clear();
+    arenas_[slot].reset();
+    for (const auto& e : elements) slots_[slot].push_back(own_key(e, arenas_[slot]));
+    ++batches_;
+    return batches_ % slide_ == 0;
+  }
+
+  // The window's elements, oldest batch first.
+  template <class F>
+  void for_each(F&& f) const {
+    size_t n = slots_.size();
+    size_t filled = batches_ < static_cast<int64_t>(n) ? static_cast<size_t>(batches_) : n;
+    size_t first = static_cast<size_t>(batches_ % static_cast<int64_t>(n));
+    if (filled < n) first = 0;
+    for (size_t k = 0; k < filled; ++k)
+      for (const auto& e : slots_[(first + k) % n]) f(e);
+  }
+
+ private:
+  std::vector<std::vector<T>> slots_;
+  std::vector<Arena> arenas_;
+  int64_t slide_;
+  int64_t batches_ = 0;
+};
+
+}  // namespace streamc::rt
