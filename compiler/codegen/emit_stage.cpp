@@ -333,7 +333,9 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         }
         Value v = expr_.row_value(*agg.arg, cur, "arena");
         std::string code = expr_.materialize(v);
-        if (v.type->is(K::Optional)) {
+        // Nulls are skipped by every aggregate but first and last, which
+        // keep them (Spark's default ignoreNulls = false).
+        if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
           std::string local = fresh("o");
           out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
         } else {
