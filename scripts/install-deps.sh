@@ -10,6 +10,8 @@ packages=(
   # libraries named in DESIGN.md
   libboost-dev libfmt-dev libsimdjson-dev libabsl-dev libre2-dev
   libclang-cpp14-dev libclang-14-dev llvm-14-dev clang-14
+  # checkpoint file checksums (XXH3, header-only use)
+  libxxhash-dev
   # unit tests
   libgtest-dev libgmock-dev googletest
   # golden tests, demo and bench: line servers, baselines, corpus generator

@@ -70,6 +70,10 @@ std::string CppTypes::record(const TypeRef& t) {
   s += "};\n  template <class F>\n  void for_each_field(F&& f) const {\n";
   for (const auto& field : t->fields) s += fmt::format("    f(std::string_view(\"{}\"), {});\n", field, member(field));
   s += "  }\n";
+  // Mutable access for loading state from a checkpoint (serialize.hpp).
+  s += "  template <class F>\n  void for_each_field_mut(F&& f) {\n";
+  for (const auto& field : t->fields) s += fmt::format("    f(std::string_view(\"{}\"), {});\n", field, member(field));
+  s += "  }\n";
   s += fmt::format("  friend bool operator==(const {0}&, const {0}&) = default;\n", name);
   s += "};\n";
   // Hashable, so records can be keys (drop_duplicates, grouping on a record).

@@ -106,6 +106,12 @@ void ProgramEmitter::emit_main() {
                         string_literal(p.name), param_kind(p.type), string_literal(p.default_text));
   out_ += fmt::format("  spec.batch_us = {};\n", prog_.batch_us);
   out_ += fmt::format("  spec.threads = {};\n", prog_.threads);
+  if (!prog_.checkpoint.empty()) out_ += fmt::format("  spec.checkpoint = {};\n", string_literal(prog_.checkpoint));
+  for (size_t i = 0; i < prog_.nodes.size(); ++i)
+    if (plan_.live[i] && prog_.nodes[i].op == Node::Op::Watermark) {
+      out_ += "  spec.has_watermark = true;\n";
+      break;
+    }
   if (prog_.run_mode == sema::RunMode::Once) out_ += "  spec.run_mode = rt::RunMode::Once;\n";
   if (prog_.run_mode == sema::RunMode::AvailableNow) out_ += "  spec.run_mode = rt::RunMode::AvailableNow;\n";
   out_ += "  return rt::run_program(argc, argv, spec, [](rt::Engine& eng) {\n";
@@ -200,6 +206,7 @@ void ProgramEmitter::emit_sinks() {
                              : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
                                                                  : "rt::FileFormat::Text";
         out_ += fmt::format("    ko{}.format = {};\n", i, format);
+        if (s.mode == sema::OutputMode::Complete) out_ += fmt::format("    ko{}.complete = true;\n", i);
         out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink(std::string({1}), std::string({2}), ko{0});\n", i,
                             string_literal(s.stream), startup(*s.path));
         break;
@@ -263,22 +270,60 @@ void ProgramEmitter::emit_table(int t) {
 
 // Running aggregations keep their tables across batches: they are created
 // once here and shared with the batch function.
+//
+// Each is registered with the engine for checkpoints under a name that
+// survives compatible plan changes (the operator's kind and its ordinal
+// among operators of that kind: adding a filter keeps "aggregate#0") and a
+// signature of what its state layout depends on, so a restart with keys or
+// aggregates the state cannot follow is an error naming the change.
 void ProgramEmitter::emit_state() {
+  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0;
+  auto sdl = [](const TypeRef& t) { return sema::to_string(t); };
+  auto reg = [&](const std::string& var, const std::string& name, const std::string& signature) {
+    out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n", string_literal(name), var,
+                        string_literal(signature));
+  };
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
-    if (n.op == Node::Op::Aggregate)
+    if (n.op == Node::Op::Aggregate) {
       out_ += fmt::format("    auto state{0} = std::make_shared<{1}>();\n", i, target_type(static_cast<int>(i)));
-    if (n.op == Node::Op::UpdateStateByKey)
+      std::string keys, aggs;
+      for (size_t k = 0; k < n.exprs.size(); ++k)
+        keys += (k ? "," : "") + n.type->fields[k] + ":" + sdl(n.type->elements[k]);
+      for (size_t a = 0; a < n.aggs.size(); ++a)
+        aggs += (a ? "," : "") + n.aggs[a].function + "(" + (n.aggs[a].arg_type ? sdl(n.aggs[a].arg_type) : "") + ")";
+      std::string sig = "keys=(" + keys + ") aggs=(" + aggs + ")";
+      if (n.window_key >= 0) sig += fmt::format(" window=({}us,{}us)", n.window_size_us, n.window_slide_us);
+      reg(fmt::format("state{}", i), fmt::format("aggregate#{}", aggregates++), sig);
+    }
+    if (n.op == Node::Op::UpdateStateByKey) {
       out_ += fmt::format("    auto state{} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", i,
                           types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
-    if (n.op == Node::Op::DropDuplicates) out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
-    if (n.op == Node::Op::BatchWindow)
+      reg(fmt::format("state{}", i), fmt::format("update_state_by_key#{}", updates++),
+          "key=" + sdl(n.type->elements[0]) + " state=" + sdl(n.type->elements[1]));
+    }
+    if (n.op == Node::Op::DropDuplicates) {
+      out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
+      std::string key;
+      if (n.exprs.empty()) {
+        key = sdl(n.type);
+      } else {
+        for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? "," : "") + sdl(prog_.type_of(*n.exprs[k]));
+        key = "(" + key + ")";
+      }
+      reg(fmt::format("seen{}", i), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
+    }
+    if (n.op == Node::Op::BatchWindow) {
       out_ += fmt::format("    auto win{} = std::make_shared<rt::BatchWindow<{}>>({}, {});\n", i, types_.of(n.type),
                           n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
+      reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),
+          fmt::format("element={} batches={}", sdl(n.type), n.window_size_us / prog_.batch_us));
+    }
     if (n.op == Node::Op::Watermark) {
       out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
       out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
+      reg(fmt::format("wm{}", i), fmt::format("watermark#{}", watermarks++), "column=" + sdl(prog_.type_of(*n.exprs[0])));
     }
   }
 }
@@ -347,6 +392,12 @@ std::string ProgramEmitter::target_type(int node) {
         agg_declared_.push_back(node);
         std::string s = fmt::format("// The running state of one group of aggregation #{}.\nstruct Agg{} {{\n", node, node);
         for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format("  {} a{};\n", accumulator_type(n.aggs[a]), a);
+        // The accumulators, for checkpoints (save_value / load_value).
+        for (const char* constness : {"", " const"}) {
+          s += fmt::format("  template <class F>\n  void for_each_member(F&& f){} {{", constness);
+          for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format(" f(a{});", a);
+          s += " }\n";
+        }
         agg_decls_ += s + "};\n\n";
       }
       return fmt::format("rt::StateTable<{}>, Agg{}>", key, node);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoint/output_manifest.hpp"
 #include "driver/frontend.hpp"
 #include "sema/infer_schema.hpp"
 #include "driver/toolchain.hpp"
@@ -20,6 +21,7 @@ namespace {
 const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [--dump-after=PASS]
        streamc check FILE.sdl [-I DIR] [--diagnostics-format=text|json]
        streamc lsp
+       streamc read DIR
        streamc --list-functions | --help | --version
 
 Compiles an SDL pipeline into one native binary (default output: the file's
@@ -41,6 +43,10 @@ options:
   --list-functions          the built-in functions with their signatures
   -h, --help                this text
   --version                 the version
+
+`streamc read DIR` prints the committed rows of a files sink's output
+directory as JSON lines: only parts its manifest (DIR/_streamc) names, the
+latest batch's alone in complete mode.
 
 exit status: 0 success, 1 errors in the program, 2 bad usage, 3 internal error
 )";
@@ -191,7 +197,21 @@ void report(const Diagnostics& diags, bool json) {
 
 int run_lsp_main();  // lsp/lsp_main.cpp
 
+// `streamc read DIR`: what a files sink committed, as JSON lines.
+int run_read(int argc, char** argv) {
+  if (argc != 3) return usage_error("read takes one output directory: streamc read DIR");
+  try {
+    std::cout << rt::read_committed_output(argv[2]);
+    std::cout.flush();
+  } catch (const std::exception& e) {
+    std::cerr << "streamc: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
 int run_cli(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "read") return run_read(argc, argv);
   Args a;
   int status = -1;
   if (!parse_args(argc, argv, a, status)) return status;

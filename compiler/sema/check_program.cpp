@@ -16,6 +16,25 @@ using K = Type::Kind;
 namespace {
 std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// `checkpoint "dir"` (a sink clause or the config key): one directory per
+// program, recorded for the runtime (ProgramSpec::checkpoint).
+void set_checkpoint(Diagnostics& diags, CheckedProgram& result, const Expr& value) {
+  if (value.kind != ExprKind::StringLit) {
+    diags.error(value.range, "checkpoint takes a directory as a string literal: checkpoint \"chk/name\"");
+    return;
+  }
+  if (value.text.empty()) {
+    diags.error(value.range, "the checkpoint directory must not be empty");
+    return;
+  }
+  if (!result.checkpoint.empty() && result.checkpoint != value.text) {
+    diags.error(value.range, "one checkpoint directory per program: this program already checkpoints to " +
+                                 q(result.checkpoint));
+    return;
+  }
+  result.checkpoint = value.text;
+}
+
 const char* decl_word(DeclKind k) {
   switch (k) {
     case DeclKind::Param: return "param";
@@ -175,7 +194,7 @@ void Checker::check_config(const Decl& d) {
         diags_.error(entry.value->range, "threads must be at least 1");
       }
     } else if (key == "checkpoint") {
-      diags_.warning(entry.name.range, "checkpointing is not implemented yet: the program runs, but a restart starts over");
+      set_checkpoint(diags_, result_, *entry.value);
     } else {
       std::string near = closest_name(key, {"batch", "threads", "checkpoint"});
       diags_.error(entry.name.range, "unknown config key " + q(key) +
@@ -773,7 +792,7 @@ void Checker::check_sink(const Decl& d) {
       case ast::SinkClause::Kind::TriggerOnce: result_.run_mode = RunMode::Once; break;
       case ast::SinkClause::Kind::TriggerAvailableNow: result_.run_mode = RunMode::AvailableNow; break;
       case ast::SinkClause::Kind::Checkpoint:
-        diags_.warning(c.range, "checkpointing is not implemented yet: the sink runs, but a restart starts over");
+        set_checkpoint(diags_, result_, *c.value);
         break;
     }
   }

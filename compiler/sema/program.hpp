@@ -122,6 +122,7 @@ struct CheckedProgram {
   int64_t batch_us = 1'000'000;
   int64_t threads = 1;
   RunMode run_mode = RunMode::Continuous;  // from `trigger once` / `trigger available_now`
+  std::string checkpoint;                  // `checkpoint "dir"` (sink clause or config): one per program
   std::vector<SourceInfo> sources;
   std::vector<Node> nodes;
   std::vector<SinkInfo> sinks;

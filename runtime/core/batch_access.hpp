@@ -26,6 +26,9 @@ struct BatchAccess {
     for (auto& g : b.generated_) g = {};
     b.buffers_.clear();
     b.arena_.reset();
+    b.has_watermark_ = false;
+    b.watermark_ = {};
+    b.late_rows_ = 0;
   }
 };
 

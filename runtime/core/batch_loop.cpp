@@ -1,9 +1,11 @@
 #include "core/batch_loop.hpp"
 
 #include <chrono>
+#include <random>
 #include <thread>
 
 #include "core/batch_access.hpp"
+#include "core/failure_points.hpp"
 
 namespace streamc::rt {
 namespace {
@@ -13,12 +15,23 @@ int64_t steady_us() {
       .count();
 }
 
+std::string random_id() {
+  std::random_device rd;
+  char out[37];
+  uint32_t a = rd(), b = rd(), c = rd(), d = rd();
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%04x%08x", a, b >> 16, b & 0xfff, (c >> 16 & 0x3fff) | 0x8000,
+                c & 0xffff, d);
+  return out;
+}
+
 }  // namespace
 
 BatchLoop::BatchLoop(ProgramEngine& engine, Clock clock, const std::atomic<int>& stop)
-    : engine_(engine), clock_(clock), stop_(stop) {
+    : engine_(engine), clock_(clock), stop_(stop), run_id_(random_id()) {
   if (!engine.options().progress.empty()) progress_ = std::make_unique<ProgressWriter>(engine.options().progress);
 }
+
+BatchLoop::~BatchLoop() = default;
 
 Timestamp BatchLoop::manual_time() const {
   return Timestamp{clock_.manual_start_us() + next_id_ * engine_.options().batch_us};
@@ -30,6 +43,22 @@ bool BatchLoop::has_live_source() const {
   return false;
 }
 
+// Spark's AvailableNow runs a last batch without data only when the
+// watermark moved after the last batch: then windows may close.
+bool BatchLoop::watermark_moved() const {
+  if (!engine_.options().has_watermark) return false;
+  std::optional<int64_t> next;
+  for (const auto& st : engine_.states())
+    if (auto w = st.state->next_watermark()) next = next ? std::min(*next, *w) : *w;
+  if (!next) return false;
+  return !last_watermark_ || *next > *last_watermark_;
+}
+
+bool BatchLoop::limit_reached() const {
+  const int64_t max = engine_.options().max_batches;
+  return max > 0 && run_batches_ >= max;
+}
+
 void BatchLoop::wait_for_live_news() const {
   int64_t deadline = steady_us() + engine_.options().batch_us;
   while (!stop_.load() && steady_us() < deadline) {
@@ -39,11 +68,66 @@ void BatchLoop::wait_for_live_news() const {
   }
 }
 
+void BatchLoop::recover() {
+  checkpoint_ = std::make_unique<Checkpoint>(engine_.options().checkpoint);
+  const auto& sources = engine_.sources();
+  Signatures source_sigs, state_sigs;
+  for (const auto& s : sources) source_sigs.emplace_back(s->name(), s->kind());
+  for (const auto& st : engine_.states()) state_sigs.emplace_back(st.name, st.signature);
+  checkpoint_->open(source_sigs, state_sigs);
+
+  const int64_t last = checkpoint_->last_committed();
+  for (const auto& st : engine_.states()) {
+    st.state->track_changes();
+    checkpoint_->restore_state(st.name, last + 1, *st.state);
+  }
+  std::vector<std::string> last_offsets(sources.size());
+  if (last >= 0) {
+    LoggedBatch b = checkpoint_->read_offsets(last);
+    if (b.offsets.size() != sources.size())
+      throw FatalError("checkpoint file '" + checkpoint_->dir() + "/offsets/" + std::to_string(last) +
+                       "' is damaged: it has " + std::to_string(b.offsets.size()) + " source offsets for " +
+                       std::to_string(sources.size()) + " sources");
+    last_offsets = b.offsets;
+  }
+  const auto& pending = checkpoint_->pending();
+  if (pending && pending->offsets.size() != sources.size())
+    throw FatalError("checkpoint file '" + checkpoint_->dir() + "/offsets/" + std::to_string(pending->batch) +
+                     "' is damaged: it has " + std::to_string(pending->offsets.size()) + " source offsets for " +
+                     std::to_string(sources.size()) + " sources");
+  replay_logs_.assign(sources.size(), {});
+  for (size_t i = 0; i < sources.size(); ++i) {
+    std::vector<std::string> logs;
+    if (sources[i]->kind() == "files") {
+      for (int64_t b = 0; b <= last; ++b)
+        for (auto& f : checkpoint_->read_source_log(sources[i]->name(), b)) logs.push_back(std::move(f));
+      if (pending) replay_logs_[i] = checkpoint_->read_source_log(sources[i]->name(), pending->batch);
+    }
+    sources[i]->restore(last_offsets[i], logs);
+  }
+  replay_ = pending;
+  next_id_ = last + 1;
+  for (const auto& sink : engine_.sinks()) sink->start_exactly_once(checkpoint_->query_id());
+}
+
 void BatchLoop::run() {
   const RunOptions& o = engine_.options();
   const RunMode mode = o.mode;
   const int64_t interval = o.batch_us;
+  if (!o.checkpoint.empty()) recover();
   for (const auto& s : engine_.sources()) s->start(mode);
+
+  auto now = [&] { return clock_.is_manual() ? manual_time() : Timestamp{Clock::now_us()}; };
+  // A batch that was logged but never committed runs first, as it was.
+  if (replay_) {
+    bool exhausted = run_batch(Timestamp{replay_->time_us}, replay_->no_data);
+    if (limit_reached() || stop_.load()) return;
+    // Under --available-now the re-run may already have taken everything.
+    if (mode == RunMode::AvailableNow && exhausted) {
+      if (watermark_moved() && !stop_.load()) run_batch(now(), true);
+      return;
+    }
+  }
 
   if (mode == RunMode::Once) {
     for (;;) {
@@ -53,7 +137,8 @@ void BatchLoop::run() {
       if (stop_.load()) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    run_batch(clock_.is_manual() ? manual_time() : Timestamp{Clock::now_us()});
+    run_batch(now());
+    if (watermark_moved() && !limit_reached() && !stop_.load()) run_batch(now(), true);
     return;
   }
 
@@ -65,15 +150,18 @@ void BatchLoop::run() {
   for (;;) {
     Timestamp time;
     if (clock_.is_manual()) {
-      if (next_id_ > 0 && live) wait_for_live_news();
+      if (run_batches_ > 0 && live) wait_for_live_news();
       time = manual_time();
     } else {
       time = Timestamp{paced ? trigger : Clock::now_us()};
     }
     if (stop_.load()) return;
     bool exhausted = run_batch(time);
-    if (o.max_batches > 0 && next_id_ >= o.max_batches) return;
-    if (mode == RunMode::AvailableNow && exhausted) return;
+    if (limit_reached()) return;
+    if (mode == RunMode::AvailableNow && exhausted) {
+      if (watermark_moved() && !stop_.load()) run_batch(now(), true);
+      return;
+    }
     if (stop_.load()) return;
     if (paced && !clock_.is_manual()) {
       int64_t next = trigger / interval * interval + interval;
@@ -87,38 +175,100 @@ void BatchLoop::run() {
   }
 }
 
-bool BatchLoop::run_batch(Timestamp time) {
+bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   const auto& sources = engine_.sources();
+  const RunOptions& o = engine_.options();
+  const int64_t id = next_id_;
+  const bool replaying = replay_ && replay_->batch == id;
+  if (replaying) {
+    for (size_t i = 0; i < sources.size(); ++i) sources[i]->replay(replay_->offsets[i], replay_logs_[i]);
+    replay_.reset();
+    replay_logs_.clear();
+  }
   int64_t started = steady_us();
-  BatchAccess::begin(batch_, &engine_, next_id_, time, sources.size());
-  engine_.start_batch(next_id_);
+  BatchAccess::begin(batch_, &engine_, id, time, sources.size());
+  engine_.start_batch(id);
   bool exhausted = true;
+  std::vector<int64_t> start_offsets(sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
+    start_offsets[i] = sources[i]->position();
     SourceIntake intake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)};
     intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
     intake.generated = &BatchAccess::generated(batch_, i);
-    intake.batch_id = next_id_;
+    intake.batch_id = id;
     intake.time = time;
-    intake.interval_us = engine_.options().batch_us;
+    intake.interval_us = o.batch_us;
+    intake.no_data = no_data;
     bool done = sources[i]->poll(intake);
     exhausted = exhausted && done;
   }
+  int64_t polled = steady_us();
+  if (checkpoint_ && !replaying) {
+    LoggedBatch logged{id, time.micros, no_data, {}};
+    for (const auto& s : sources) {
+      if (s->kind() == "files") checkpoint_->write_source_log(s->name(), id, s->last_log());
+      logged.offsets.push_back(s->last_offset());
+    }
+    checkpoint_->write_offsets(logged);
+    failure_point("after-offsets");
+  }
+  int64_t logged_at = steady_us();
+  for (const auto& sink : engine_.sinks()) sink->begin_batch(id);
   if (const auto& fn = engine_.batch_function()) fn(batch_);
   engine_.finish_batch();
+  int64_t added = steady_us();
+  if (checkpoint_) {
+    const int64_t version = id + 1;
+    const bool snapshot = version % o.snapshot_every == 0;
+    for (const auto& st : engine_.states()) checkpoint_->save_state(st.name, version, *st.state, snapshot);
+  }
+  int64_t state_saved = steady_us();
+  for (const auto& sink : engine_.sinks()) sink->commit(id);
+  if (checkpoint_) {
+    failure_point("before-commit");
+    checkpoint_->write_commit(id);
+    std::vector<std::string> ops;
+    for (const auto& st : engine_.states()) ops.push_back(st.name);
+    checkpoint_->clean(id, ops);
+  }
+  int64_t committed = steady_us();
   if (progress_) {
     BatchProgress p;
-    p.batch_id = next_id_;
+    p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
+    p.run_id = run_id_;
+    p.name = engine_.program_name();
+    p.batch_id = id;
     p.time = time;
-    p.duration_us = steady_us() - started;
+    p.duration_us = committed - started;
+    p.since_previous_us = previous_start_us_ ? started - previous_start_us_ : 0;
+    p.get_batch_us = polled - started;
+    p.wal_commit_us = logged_at - polled;
+    p.add_batch_us = added - logged_at;
+    p.state_commit_us = state_saved - added;
+    p.commit_offsets_us = committed - state_saved;
+    if (batch_.has_watermark()) p.watermark = batch_.watermark();
     for (size_t i = 0; i < sources.size(); ++i)
       p.sources.push_back({sources[i]->name(),
                            static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
                                BatchAccess::generated(batch_, i).count,
-                           engine_.rejected_in_batch()[i]});
+                           engine_.rejected_in_batch()[i], sources[i]->kind() + " " + sources[i]->name(),
+                           start_offsets[i], sources[i]->position()});
+    bool late_given = false;
+    for (const auto& st : engine_.states()) {
+      if (st.name.rfind("watermark", 0) == 0) continue;
+      p.states.push_back({st.name, st.state->rows(), st.state->rows_updated(), st.state->bytes(),
+                          late_given ? 0 : batch_.late_rows()});
+      late_given = true;
+    }
+    for (const auto& sink : engine_.sinks()) p.sinks.push_back({sink->description(), sink->rows_in_batch()});
     progress_->write(p);
   }
+  for (const auto& st : engine_.states()) st.state->after_batch();
+  if (batch_.has_watermark()) last_watermark_ = batch_.watermark().micros;
+  previous_start_us_ = started;
   BatchAccess::end(batch_);
   ++next_id_;
+  ++run_batches_;
   return exhausted;
 }
 

@@ -5,12 +5,24 @@
 // that overruns starts the next one immediately, no pile-up; like Spark's
 // ProcessingTime trigger). --once: wait until every source is complete, run
 // one batch. --available-now: batches until every source is exhausted,
-// paced by the interval only when a live source (socket) takes part.
+// paced by the interval only when a live source (socket) takes part. In
+// both bounded modes a program with a watermark then runs one batch without
+// data, so the windows that the final watermark closes are emitted.
+//
+// With a checkpoint (checkpoint/checkpoint.hpp) each batch is: poll the
+// sources (or, on restart, re-deliver the logged offsets of a batch that
+// never committed), log the offsets, run the batch function, save the state
+// (a delta, or a snapshot every --snapshot-every versions), commit every
+// sink, write the commit log.
 #pragma once
 
 #include <atomic>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "checkpoint/checkpoint.hpp"
 #include "core/clock.hpp"
 #include "core/program_engine.hpp"
 #include "core/progress.hpp"
@@ -20,6 +32,7 @@ namespace streamc::rt {
 class BatchLoop {
  public:
   BatchLoop(ProgramEngine& engine, Clock clock, const std::atomic<int>& stop);
+  ~BatchLoop();
 
   // Runs until the mode's end, --max-batches, or `stop`. Throws FatalError.
   void run();
@@ -27,7 +40,12 @@ class BatchLoop {
 
  private:
   // Runs one batch at `time`; returns true when every source is exhausted.
-  bool run_batch(Timestamp time);
+  bool run_batch(Timestamp time, bool no_data = false);
+  // With a checkpoint, before the sources start: check the plan, restore
+  // the state and the sources' positions, find the batch to re-run.
+  void recover();
+  bool limit_reached() const;
+  bool watermark_moved() const;
   Timestamp manual_time() const;
   bool has_live_source() const;
   // Under the manual clock nothing sleeps; wait (up to one interval of real
@@ -40,6 +58,13 @@ class BatchLoop {
   std::unique_ptr<ProgressWriter> progress_;
   Batch batch_;
   int64_t next_id_ = 0;
+  int64_t run_batches_ = 0;  // batches of this run (--max-batches)
+  std::unique_ptr<Checkpoint> checkpoint_;
+  std::optional<LoggedBatch> replay_;
+  std::vector<std::vector<std::string>> replay_logs_;  // per source
+  std::string run_id_;
+  int64_t previous_start_us_ = 0;
+  std::optional<int64_t> last_watermark_;  // the watermark the last batch used
 };
 
 }  // namespace streamc::rt

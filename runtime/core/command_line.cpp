@@ -98,6 +98,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
   o.batch_us = spec.batch_us;
   o.threads = spec.threads;
   o.checkpoint = spec.checkpoint;
+  o.has_watermark = spec.has_watermark;
   // Parameters by their normalized name (--max-rows and --max_rows both work).
   std::map<std::string, std::string, std::less<>> param_names;
   for (const ParamSpec& p : spec.params) {
@@ -142,13 +143,13 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
       if (!d || d->micros <= 0)
         return error("invalid value for --batch: '" + std::string(*v) + "' (expected a duration like 500ms, 1s, 2m)");
       o.batch_us = d->micros;
-    } else if (key == "threads" || key == "max_batches") {
+    } else if (key == "threads" || key == "max_batches" || key == "snapshot_every") {
       auto v = take_value();
       if (!v) return no_value();
       auto n = flag_int(*v);
       if (!n || *n < 1 || *n > (key == "threads" ? 1024 : INT64_MAX))
         return error("invalid value for " + flag + ": '" + std::string(*v) + "' (expected a positive integer)");
-      (key == "threads" ? o.threads : o.max_batches) = *n;
+      (key == "threads" ? o.threads : key == "max_batches" ? o.max_batches : o.snapshot_every) = *n;
     } else if (key == "checkpoint" || key == "progress") {
       auto v = take_value();
       if (!v) return no_value();
@@ -201,6 +202,7 @@ std::string usage(const ProgramSpec& spec) {
   row("--once", "run one batch over all data available now, then exit");
   row("--available-now", "run batches until the data available at start is processed, then exit");
   row("--max-batches N", "stop after N batches");
+  row("--snapshot-every N", "with a checkpoint: a full state snapshot every N batches, deltas between (default: 10)");
   row("--progress FILE|-", "write one JSON progress line per batch (- for stdout)");
   row("--help", "show this help and exit");
   return out;

@@ -1,5 +1,6 @@
 // The compiled binary's flags: one per `param`, plus --batch, --threads,
-// --checkpoint, --once, --available-now, --max-batches, --progress, --help.
+// --checkpoint, --once, --available-now, --max-batches, --snapshot-every,
+// --progress, --help.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,9 @@ struct RunOptions {
   int64_t threads = 1;
   std::string checkpoint;
   RunMode mode = RunMode::Continuous;
-  int64_t max_batches = 0;  // 0 = no limit
+  int64_t max_batches = 0;  // 0 = no limit (batches of this run)
+  int64_t snapshot_every = 10;  // checkpoint: a state snapshot every N versions
+  bool has_watermark = false;   // from ProgramSpec: a final no-data batch in bounded modes
   std::string progress;     // "" = none, "-" = stdout
 };
 

@@ -80,6 +80,12 @@ FilesSink& ProgramEngine::add_files_sink(std::string name, std::string dir, File
   return ref;
 }
 
+void ProgramEngine::add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) {
+  for (const auto& s : states_)
+    if (s.name == name) throw FatalError("two stateful operators named '" + name + "'");
+  states_.push_back(State{std::move(name), std::move(signature), std::move(state)});
+}
+
 void ProgramEngine::count_rejected(SourceId source, std::string_view record, std::string_view reason) {
   if (source.index < 0 || static_cast<size_t>(source.index) >= sources_.size())
     throw FatalError("record rejected by unknown source #" + std::to_string(source.index) + ": " + std::string(reason));

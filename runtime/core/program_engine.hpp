@@ -34,12 +34,23 @@ class ProgramEngine final : public Engine {
   FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) override;
   TableConsoleSink& add_table_console_sink(std::string name, TableConsoleOptions options) override;
   void set_batch_function(std::function<void(Batch&)> fn) override { batch_fn_ = std::move(fn); }
+  void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) override;
   void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
+
+  // The program's name, for the progress report.
+  void set_program_name(std::string name) { program_name_ = std::move(name); }
+  const std::string& program_name() const { return program_name_; }
 
   // For the batch loop.
   const RunOptions& options() const { return options_; }
   const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
   const std::function<void(Batch&)>& batch_function() const { return batch_fn_; }
+  const std::vector<std::unique_ptr<Sink>>& sinks() const { return sinks_; }
+  struct State {
+    std::string name, signature;
+    std::unique_ptr<PersistentState> state;
+  };
+  const std::vector<State>& states() const { return states_; }
   // Rejected records per source: in the current batch, and in total.
   const std::vector<int64_t>& rejected_in_batch() const { return rejected_batch_; }
   const std::vector<int64_t>& rejected_total() const { return rejected_total_; }
@@ -57,11 +68,13 @@ class ProgramEngine final : public Engine {
   SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
 
   RunOptions options_;
+  std::string program_name_;
   SocketSettings socket_settings_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<SourceOptions> source_options_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::function<void(Batch&)> batch_fn_;
+  std::vector<State> states_;
   std::mutex reject_mu_;  // rejects may come from worker threads
   std::vector<int64_t> rejected_batch_;
   std::vector<int64_t> rejected_total_;

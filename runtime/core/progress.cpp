@@ -7,13 +7,39 @@
 
 namespace streamc::rt {
 
+namespace {
+
+double per_second(int64_t rows, int64_t us) {
+  return us > 0 ? static_cast<double>(rows) * 1e6 / static_cast<double>(us) : 0.0;
+}
+
+void key(std::string& out, const char* name) {
+  out += '"';
+  out += name;
+  out += "\":";
+}
+
+}  // namespace
+
 std::string progress_json(const BatchProgress& p) {
   int64_t rows = 0, rejected = 0;
   for (const auto& s : p.sources) {
     rows += s.input_rows;
     rejected += s.rejected_rows;
   }
-  std::string out = "{\"batchId\":";
+  std::string out = "{";
+  if (!p.id.empty()) {
+    key(out, "id");
+    append_json_string(out, p.id);
+    out += ',';
+    key(out, "runId");
+    append_json_string(out, p.run_id);
+    out += ',';
+    key(out, "name");
+    append_json_string(out, p.name);
+    out += ',';
+  }
+  key(out, "batchId");
   append_json(out, p.batch_id);
   out += ",\"timestamp\":";
   append_json(out, p.time);
@@ -21,22 +47,79 @@ std::string progress_json(const BatchProgress& p) {
   append_json(out, rows);
   out += ",\"numRejectedRows\":";
   append_json(out, rejected);
+  out += ",\"inputRowsPerSecond\":";
+  append_json(out, per_second(rows, p.since_previous_us));
   out += ",\"processedRowsPerSecond\":";
-  append_json(out, p.duration_us > 0 ? static_cast<double>(rows) * 1e6 / static_cast<double>(p.duration_us) : 0.0);
-  out += ",\"durationMs\":{\"total\":";
-  append_json(out, p.duration_us / 1000);
-  out += "},\"sources\":[";
-  for (size_t i = 0; i < p.sources.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"name\":";
-    append_json(out, p.sources[i].name);
-    out += ",\"numInputRows\":";
-    append_json(out, p.sources[i].input_rows);
-    out += ",\"numRejectedRows\":";
-    append_json(out, p.sources[i].rejected_rows);
+  append_json(out, per_second(rows, p.duration_us));
+  out += ",\"durationMs\":{";
+  const std::pair<const char*, int64_t> phases[] = {{"getBatch", p.get_batch_us},       {"walCommit", p.wal_commit_us},
+                                                    {"addBatch", p.add_batch_us},       {"stateCommit", p.state_commit_us},
+                                                    {"commitOffsets", p.commit_offsets_us}, {"triggerExecution", p.duration_us}};
+  bool first = true;
+  for (const auto& [name, us] : phases) {
+    if (!first) out += ',';
+    first = false;
+    key(out, name);
+    append_json(out, us / 1000);
+  }
+  out += '}';
+  if (p.watermark) {
+    out += ",\"eventTime\":{\"watermark\":";
+    append_json(out, *p.watermark);
     out += '}';
   }
-  out += "]}";
+  out += ",\"stateOperators\":[";
+  for (size_t i = 0; i < p.states.size(); ++i) {
+    const auto& s = p.states[i];
+    if (i) out += ',';
+    out += "{\"operatorName\":";
+    append_json_string(out, s.name);
+    out += ",\"numRowsTotal\":";
+    append_json(out, s.rows_total);
+    out += ",\"numRowsUpdated\":";
+    append_json(out, s.rows_updated);
+    out += ",\"memoryUsedBytes\":";
+    append_json(out, s.memory_bytes);
+    out += ",\"numRowsDroppedByWatermark\":";
+    append_json(out, s.dropped_by_watermark);
+    out += '}';
+  }
+  out += "],\"sources\":[";
+  for (size_t i = 0; i < p.sources.size(); ++i) {
+    const auto& s = p.sources[i];
+    if (i) out += ',';
+    out += "{\"name\":";
+    append_json_string(out, s.name);
+    out += ",\"numInputRows\":";
+    append_json(out, s.input_rows);
+    out += ",\"numRejectedRows\":";
+    append_json(out, s.rejected_rows);
+    out += ",\"description\":";
+    append_json_string(out, s.description);
+    out += ",\"startOffset\":";
+    append_json(out, s.start_offset);
+    out += ",\"endOffset\":";
+    append_json(out, s.end_offset);
+    out += ",\"inputRowsPerSecond\":";
+    append_json(out, per_second(s.input_rows, p.since_previous_us));
+    out += ",\"processedRowsPerSecond\":";
+    append_json(out, per_second(s.input_rows, p.duration_us));
+    out += '}';
+  }
+  out += ']';
+  // Spark has one sink per query; a program may have several: one
+  // description naming them all, and their rows summed.
+  out += ",\"sink\":{\"description\":";
+  std::string desc;
+  int64_t out_rows = 0;
+  for (const auto& s : p.sinks) {
+    desc += (desc.empty() ? "" : ", ") + s.description;
+    out_rows += s.output_rows;
+  }
+  append_json_string(out, desc);
+  out += ",\"numOutputRows\":";
+  append_json(out, out_rows);
+  out += "}}";
   return out;
 }
 

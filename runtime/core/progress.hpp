@@ -1,10 +1,25 @@
-// --progress FILE|-: one JSON line per batch, a small subset of Spark's
-// StreamingQueryProgress (batchId, timestamp, numInputRows, numRejectedRows
-// (all sources), durationMs, per-source rows and rejected records).
+// --progress FILE|-: one JSON line per batch in the shape of Spark's
+// StreamingQueryProgress:
+//
+//   {"id":…,"runId":…,"name":…,"batchId":3,"timestamp":"…","numInputRows":N,
+//    "numRejectedRows":N,"inputRowsPerSecond":x,"processedRowsPerSecond":x,
+//    "durationMs":{"getBatch":…,"walCommit":…,"addBatch":…,"stateCommit":…,
+//                  "commitOffsets":…,"triggerExecution":…},
+//    "eventTime":{"watermark":"…"},                       (batches with one)
+//    "stateOperators":[{"operatorName":…,"numRowsTotal":…,"numRowsUpdated":…,
+//                       "memoryUsedBytes":…,"numRowsDroppedByWatermark":…}],
+//    "sources":[{"name":…,"description":…,"startOffset":…,"endOffset":…,
+//                "numInputRows":…,"numRejectedRows":…,"inputRowsPerSecond":x,
+//                "processedRowsPerSecond":x}],
+//    "sink":{"description":…,"numOutputRows":…}}
+//
+// id is the checkpoint's query id (stable across restarts; without a
+// checkpoint, the run id); runId is new every run.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +31,35 @@ struct SourceProgress {
   std::string name;
   int64_t input_rows = 0;
   int64_t rejected_rows = 0;
+  std::string description;  // "FilesSource[lines]"
+  int64_t start_offset = 0;
+  int64_t end_offset = 0;
+};
+
+struct StateProgress {
+  std::string name;
+  int64_t rows_total = 0;
+  int64_t rows_updated = 0;
+  int64_t memory_bytes = 0;
+  int64_t dropped_by_watermark = 0;
+};
+
+struct SinkProgress {
+  std::string description;
+  int64_t output_rows = 0;
 };
 
 struct BatchProgress {
+  std::string id, run_id, name;
   int64_t batch_id = 0;
   Timestamp time;
-  int64_t duration_us = 0;
+  int64_t duration_us = 0;       // triggerExecution
+  int64_t since_previous_us = 0;  // from the previous batch's start (inputRowsPerSecond), 0: first
+  int64_t get_batch_us = 0, wal_commit_us = 0, add_batch_us = 0, state_commit_us = 0, commit_offsets_us = 0;
+  std::optional<Timestamp> watermark;
   std::vector<SourceProgress> sources;
+  std::vector<StateProgress> states;
+  std::vector<SinkProgress> sinks;
 };
 
 std::string progress_json(const BatchProgress& p);

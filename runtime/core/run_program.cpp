@@ -84,6 +84,7 @@ int run_program(int argc, char** argv, const ProgramSpec& spec, const std::funct
 
   StopSignals signals;
   ProgramEngine engine(std::move(cl.options));
+  engine.set_program_name(prog);
   int status = 0;
   try {
     build(engine);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/failure_points.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
@@ -25,7 +26,7 @@ int make_dirs(const std::string& dir) {
 }
 
 void write_file_atomically(const std::string& dir, const std::string& name, std::string_view content,
-                           const std::string& who) {
+                           const std::string& who, const char* probe) {
   std::string final_path = dir + "/" + name;
   std::string temp_path = dir + "/." + name + ".tmp";
   auto fail = [&](const std::string& path, int err) {
@@ -35,8 +36,10 @@ void write_file_atomically(const std::string& dir, const std::string& name, std:
   if (fd < 0) fail(temp_path, errno);
   const char* p = content.data();
   size_t left = content.size();
+  const size_t half_left = content.size() - content.size() / 2;
   while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+    size_t chunk = probe && left > half_left ? left - half_left : left;
+    ssize_t n = ::write(fd, p, chunk);
     if (n < 0) {
       if (errno == EINTR) continue;
       int err = errno;
@@ -46,6 +49,7 @@ void write_file_atomically(const std::string& dir, const std::string& name, std:
     }
     p += n;
     left -= static_cast<size_t>(n);
+    if (probe && left == half_left) failure_point(probe);
   }
   int err = ::fsync(fd) != 0 ? errno : 0;
   if (::close(fd) != 0 && err == 0) err = errno;

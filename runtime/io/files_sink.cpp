@@ -2,11 +2,20 @@
 // written to a hidden temporary name, fsynced, then renamed into place so a
 // reader never sees half a part. In `complete` mode every batch's part holds
 // the whole result table; a reader takes the latest part.
+//
+// Exactly once (with a checkpoint): after the batch, an entry
+// <dir>/_streamc/<batch> (a checkpoint file, kind "manifest") names the
+// batch's parts; a batch already in the manifest writes nothing when it is
+// re-run. The entry is written before the checkpoint's commit log, so a
+// batch is either in the manifest (its parts are final) or re-run.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint/output_manifest.hpp"
 #include "io/atomic_file.hpp"
 #include "streamc/runtime/api.hpp"
 
@@ -19,12 +28,46 @@ FilesSink::FilesSink(std::string name, std::string dir, FilesSinkOptions options
     throw FatalError("sink '" + name_ + "': cannot create directory '" + dir_ + "': " + std::strerror(err));
 }
 
+void FilesSink::start_exactly_once(const std::string& query_id) {
+  const std::string mdir = dir_ + "/" + kManifestDir;
+  if (int err = make_dirs(mdir))
+    throw FatalError("sink '" + name_ + "': cannot create directory '" + mdir + "': " + std::strerror(err));
+  committed_ = numbered_files(mdir);
+  if (!committed_.empty()) {
+    ManifestEntry last = read_manifest_entry(dir_, committed_.back());
+    if (last.query_id != query_id)
+      throw FatalError("sink '" + name_ + "': '" + dir_ + "' holds the committed output of another query (" + mdir + "/" +
+                       std::to_string(committed_.back()) + " names query " + last.query_id +
+                       "); use a new output directory, or that query's checkpoint");
+  }
+  query_id_ = query_id;
+}
+
+void FilesSink::begin_batch(int64_t batch_id) {
+  rows_ = 0;
+  batch_parts_.clear();
+  skip_batch_ = !query_id_.empty() && std::binary_search(committed_.begin(), committed_.end(), batch_id);
+}
+
 void FilesSink::write_part(const Batch& batch, std::string_view content) {
   if (content.empty()) return;
   const char* ext = options_.format == FileFormat::Json ? "json" : options_.format == FileFormat::Csv ? "csv" : "txt";
   char base[48];
   std::snprintf(base, sizeof base, "part-%05lld.%s", static_cast<long long>(batch.id()), ext);
-  write_file_atomically(dir_, base, content, "sink '" + name_ + "'");
+  write_file_atomically(dir_, base, content, "sink '" + name_ + "'", "mid-sink-write");
+  batch_parts_.push_back(base);
+}
+
+void FilesSink::commit(int64_t batch_id) {
+  if (query_id_.empty() || skip_batch_) return;
+  ManifestEntry e;
+  e.batch = batch_id;
+  e.query_id = query_id_;
+  e.complete = options_.complete;
+  e.format = options_.format == FileFormat::Json ? "json" : options_.format == FileFormat::Csv ? "csv" : "text";
+  e.files = batch_parts_;
+  write_manifest_entry(dir_, e);
+  committed_.push_back(batch_id);
 }
 
 }  // namespace streamc::rt

@@ -47,7 +47,35 @@ std::vector<FilesSource::Candidate> FilesSource::list_new() const {
   return found;
 }
 
+void FilesSource::restore(std::string_view, const std::vector<std::string>& logs) {
+  for (const auto& path : logs)
+    if (taken_.insert(path).second) taken_order_.push_back(path);
+}
+
+void FilesSource::replay(std::string_view, const std::vector<std::string>& log) { replay_ = log; }
+
 bool FilesSource::poll(SourceIntake intake) {
+  last_taken_.clear();
+  if (replay_) {
+    // Exactly the logged files, in the logged order, even if they no longer
+    // match or were deleted (then the batch cannot be repeated: an error).
+    std::vector<std::string> files = std::move(*replay_);
+    replay_.reset();
+    for (const auto& path : files) {
+      if (!read_file(path, intake)) throw FatalError("source '" + name_ + "': cannot re-run batch " +
+                                                           std::to_string(intake.batch_id) + ": its file '" + path +
+                                                           "' is gone");
+      if (taken_.insert(path).second) taken_order_.push_back(path);
+      last_taken_.push_back(path);
+    }
+  } else if (!intake.no_data) {
+    take_new(intake);
+  }
+  if (mode_ == RunMode::Continuous) return false;
+  return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
+}
+
+void FilesSource::take_new(SourceIntake& intake) {
   std::vector<Candidate> files = list_new();
   if (mode_ != RunMode::Continuous)
     std::erase_if(files, [this](const Candidate& c) { return !at_start_.count(c.path); });
@@ -56,21 +84,20 @@ bool FilesSource::poll(SourceIntake intake) {
   if (mode_ != RunMode::Once && options_.max_files_per_batch > 0)
     limit = std::min(limit, static_cast<size_t>(options_.max_files_per_batch));
   for (size_t i = 0; i < limit; ++i) {
-    read_file(files[i].path, intake);
+    if (!read_file(files[i].path, intake)) continue;  // deleted between listing and reading
     taken_.insert(files[i].path);
     taken_order_.push_back(files[i].path);
+    last_taken_.push_back(files[i].path);
   }
-  if (mode_ == RunMode::Continuous) return false;
-  return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
 }
 
-void FilesSource::read_file(const std::string& path, SourceIntake& intake) const {
+bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const {
   auto fail = [&](int err) {
     throw FatalError("source '" + name_ + "': cannot read '" + path + "': " + std::strerror(err));
   };
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return;  // deleted between listing and reading
+    if (errno == ENOENT) return false;  // deleted between listing and reading
     fail(errno);
   }
   struct stat st;
@@ -96,10 +123,11 @@ void FilesSource::read_file(const std::string& path, SourceIntake& intake) const
     buf->size += static_cast<size_t>(n);
   }
   ::close(fd);
-  if (buf->size == 0) return;
+  if (buf->size == 0) return true;
   buf->seal();
   frame(path, buf->view(), intake);
   intake.buffers.push_back(std::move(buf));
+  return true;
 }
 
 void FilesSource::frame(const std::string& path, std::string_view text, SourceIntake& intake) const {

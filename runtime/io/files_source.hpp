@@ -3,6 +3,7 @@
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -22,13 +23,25 @@ class FilesSource final : public Source {
   // The files taken so far, in the order they were taken.
   const std::vector<std::string>& taken() const { return taken_order_; }
 
+  // Checkpoints: a batch's offset is the number of files taken up to it; its
+  // log is the files it took, in order (Spark's FileStreamSourceLog).
+  std::string kind() const override { return "files"; }
+  std::string last_offset() const override { return std::to_string(taken_order_.size()); }
+  std::vector<std::string> last_log() const override { return last_taken_; }
+  void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
+  void replay(std::string_view offset, const std::vector<std::string>& log) override;
+  int64_t position() const override { return static_cast<int64_t>(taken_order_.size()); }
+
  private:
   struct Candidate {
     std::string path;
     int64_t mtime_ns;
   };
   std::vector<Candidate> list_new() const;
-  void read_file(const std::string& path, SourceIntake& intake) const;
+  // Takes the next new files (up to max_files_per_batch).
+  void take_new(SourceIntake& intake);
+  // Appends one file's records; false when the file does not exist.
+  bool read_file(const std::string& path, SourceIntake& intake) const;
   // Appends the records of one file's text per options_.format.
   void frame(const std::string& path, std::string_view text, SourceIntake& intake) const;
 
@@ -37,6 +50,8 @@ class FilesSource final : public Source {
   RunMode mode_ = RunMode::Continuous;
   std::unordered_set<std::string> taken_;
   std::vector<std::string> taken_order_;
+  std::vector<std::string> last_taken_;  // by the last poll
+  std::optional<std::vector<std::string>> replay_;
   // Bounded modes: the files that were there at start; nothing else is taken.
   std::unordered_set<std::string> at_start_;
 };

@@ -1,6 +1,9 @@
 #include "io/generate_source.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 namespace streamc::rt {
 namespace {
@@ -31,7 +34,55 @@ void GenerateSource::start(RunMode mode) {
                      (mode == RunMode::Once ? "--once" : "--available-now"));
 }
 
+namespace {
+std::vector<int64_t> numbers(std::string_view text, size_t want, const std::string& who) {
+  std::vector<int64_t> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(' ', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string part(text.substr(pos, end - pos));
+    char* stop = nullptr;
+    long long v = std::strtoll(part.c_str(), &stop, 10);
+    if (part.empty() || *stop) break;
+    out.push_back(v);
+    pos = end + 1;
+  }
+  if (out.size() != want) throw FatalError(who + ": bad offset '" + std::string(text) + "' in the checkpoint");
+  return out;
+}
+}  // namespace
+
+std::string GenerateSource::last_offset() const {
+  return std::to_string(last_.first_value) + " " + std::to_string(last_.count) + " " +
+         std::to_string(last_.first_time.micros) + " " + std::to_string(last_.step_us) + " " +
+         std::to_string(first_time_us_.value_or(0)) + " " + std::to_string(batches_);
+}
+
+void GenerateSource::restore(std::string_view last_offset, const std::vector<std::string>&) {
+  if (last_offset.empty()) return;
+  auto v = numbers(last_offset, 6, "source '" + name_ + "'");
+  emitted_ = v[0] + v[1];
+  first_time_us_ = v[4];
+  batches_ = v[5];
+}
+
+void GenerateSource::replay(std::string_view offset, const std::vector<std::string>&) {
+  auto v = numbers(offset, 6, "source '" + name_ + "'");
+  replay_ = GeneratedRange{v[0], v[1], Timestamp{v[2]}, v[3]};
+  first_time_us_ = v[4];
+  batches_ = v[5] - 1;
+}
+
 bool GenerateSource::poll(SourceIntake intake) {
+  if (replay_) {
+    last_ = *replay_;
+    replay_.reset();
+    if (intake.generated) *intake.generated = last_;
+    emitted_ = last_.first_value + last_.count;
+    ++batches_;
+    return mode_ != RunMode::Continuous && emitted_ >= options_.total_rows;
+  }
   if (!first_time_us_) first_time_us_ = intake.time.micros;
   const int64_t interval = intake.interval_us;
   int64_t want;
@@ -52,13 +103,10 @@ bool GenerateSource::poll(SourceIntake intake) {
   }
   if (options_.total_rows >= 0) want = std::min(want, options_.total_rows - emitted_);
   want = std::max<int64_t>(want, 0);
+  if (intake.no_data) want = 0;
   ++batches_;
-  if (intake.generated) {
-    intake.generated->first_value = emitted_;
-    intake.generated->count = want;
-    intake.generated->first_time = intake.time;
-    intake.generated->step_us = want > 0 ? interval / want : 0;
-  }
+  last_ = GeneratedRange{emitted_, want, intake.time, want > 0 ? interval / want : 0};
+  if (intake.generated) *intake.generated = last_;
   emitted_ += want;
   return mode_ != RunMode::Continuous && emitted_ >= options_.total_rows;
 }

@@ -21,12 +21,22 @@ class GenerateSource final : public Source {
 
   int64_t generated() const { return emitted_; }
 
+  // Checkpoints: a batch's offset is its range and how to time it:
+  // "first_value count first_time_us step_us first_batch_time_us batches".
+  std::string kind() const override { return "generate"; }
+  std::string last_offset() const override;
+  void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
+  void replay(std::string_view offset, const std::vector<std::string>& log) override;
+  int64_t position() const override { return emitted_; }
+
  private:
   GenerateOptions options_;
   RunMode mode_ = RunMode::Continuous;
   int64_t emitted_ = 0;
   int64_t batches_ = 0;
   std::optional<int64_t> first_time_us_;
+  GeneratedRange last_{};
+  std::optional<GeneratedRange> replay_;
 };
 
 }  // namespace streamc::rt

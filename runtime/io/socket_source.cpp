@@ -59,6 +59,11 @@ void SocketSource::start(RunMode mode) {
 bool SocketSource::poll(SourceIntake intake) {
   std::string text;
   bool ended;
+  if (intake.no_data) {
+    std::lock_guard lock(mu_);
+    return mode_ != RunMode::Continuous && ended_ && ready_.empty() && carry_.empty();
+  }
+  size_t before = intake.records.size();
   {
     std::lock_guard lock(mu_);
     if (!failure_.empty()) throw FatalError(failure_);
@@ -85,6 +90,7 @@ bool SocketSource::poll(SourceIntake intake) {
     }
     intake.buffers.push_back(std::move(buf));
   }
+  received_ += static_cast<int64_t>(intake.records.size() - before);
   return mode_ != RunMode::Continuous && ended && carry_.empty();
 }
 

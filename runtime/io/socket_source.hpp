@@ -44,6 +44,14 @@ class SocketSource final : public Source {
 
   bool connected() const { return connected_.load(); }
 
+  // Checkpoints: what a socket sent is gone once taken, so a re-run batch
+  // gets what has arrived since: at most once across crashes. The offset
+  // only records how many records were received.
+  std::string kind() const override { return "socket"; }
+  std::string last_offset() const override { return std::to_string(received_); }
+  bool replayable() const override { return false; }
+  int64_t position() const override { return received_; }
+
  private:
   enum class State { Initial, Connected, Failing, Closed };
   void receive_loop();
@@ -71,6 +79,7 @@ class SocketSource final : public Source {
   std::string last_error_;        // receiver thread only
   std::string partial_;           // receiver thread only: an unfinished line
 
+  int64_t received_ = 0;  // records delivered by this run's polls
   std::string carry_;  // poll only: the start of a CSV record still inside quotes
 
   mutable std::mutex mu_;

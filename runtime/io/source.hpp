@@ -23,6 +23,9 @@ struct SourceIntake {
   int64_t batch_id = 0;
   Timestamp time{};
   int64_t interval_us = 1'000'000;
+  // A batch without data (the last one of a bounded run with a watermark):
+  // deliver nothing, take nothing.
+  bool no_data = false;
 };
 
 class Source {
@@ -51,6 +54,24 @@ class Source {
   // Whether batches should be paced at the interval in --available-now mode
   // (live sources: yes; files: no, run batches back to back).
   virtual bool live() const { return false; }
+
+  // ---- checkpoints (checkpoint/checkpoint.hpp)
+  // "files", "socket", "generate": part of the checkpoint's plan signature.
+  virtual std::string kind() const = 0;
+  // After a poll: what it delivered, as one line of text for offsets/<batch>,
+  // and (files) the list of what it took for sources/<name>/<batch>.
+  virtual std::string last_offset() const { return {}; }
+  virtual std::vector<std::string> last_log() const { return {}; }
+  // Before start(), on restart: the offset of the last committed batch
+  // (empty when none) and the logs of every committed batch, in order.
+  virtual void restore(std::string_view /*last_offset*/, const std::vector<std::string>& /*logs*/) {}
+  // The next poll delivers exactly what a logged offset and log describe
+  // (the re-run of a batch that was logged but not committed).
+  virtual void replay(std::string_view /*offset*/, const std::vector<std::string>& /*log*/) {}
+  // Sources that cannot re-deliver (socket) are at-most-once across crashes.
+  virtual bool replayable() const { return true; }
+  // For the progress report: files taken, rows generated, lines received.
+  virtual int64_t position() const { return 0; }
 
  protected:
   explicit Source(std::string name) : name_(std::move(name)) {}

@@ -209,8 +209,10 @@ TEST(RunProgram, RejectedRecordsArePermissiveByDefault) {
   EXPECT_NE(r.out.find("(ok, 1)\n"), std::string::npos);
   EXPECT_EQ(r.err, "lines: 2 records rejected\n");
   std::string p = dir.read("progress.jsonl");
-  EXPECT_NE(p.find("{\"batchId\":0,\"timestamp\":\"2026-11-24T13:00:00Z\",\"numInputRows\":3,"), std::string::npos) << p;
-  EXPECT_NE(p.find("\"sources\":[{\"name\":\"lines\",\"numInputRows\":3,\"numRejectedRows\":2}]"), std::string::npos)
+  EXPECT_NE(p.find("\"batchId\":0,\"timestamp\":\"2026-11-24T13:00:00Z\",\"numInputRows\":3,"), std::string::npos) << p;
+  EXPECT_NE(p.find("\"sources\":[{\"name\":\"lines\",\"numInputRows\":3,\"numRejectedRows\":2,"
+                   "\"description\":\"files lines\",\"startOffset\":0,\"endOffset\":1,"),
+            std::string::npos)
       << p;
   EXPECT_EQ(std::count(p.begin(), p.end(), '\n'), 1);
 }

@@ -21,6 +21,8 @@
 // next add/merge. Scalars: int64_t, double, bool, std::string_view,
 // Timestamp, Duration; values may also be optionals, tuples and lists of
 // those. An add that throws (Sum overflow) leaves the accumulator unchanged.
+// Each has save(StateWriter&) / load(StateReader&) for checkpoints
+// (serialize.hpp); owned values need no arena, so load uses a scratch one.
 #pragma once
 
 #include <absl/container/flat_hash_set.h>
@@ -40,6 +42,7 @@
 #include <vector>
 
 #include "streamc/runtime/format.hpp"
+#include "streamc/runtime/serialize.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
@@ -222,6 +225,8 @@ class Count {
     if (v) ++n_;
   }
   void merge(const Count& o) { n_ += o.n_; }
+  void save(StateWriter& w) const { w.i64(n_); }
+  void load(StateReader& r) { n_ = r.i64(); }
   int64_t result() const { return n_; }
 
  private:
@@ -240,6 +245,11 @@ class Sum {
     if (x) add(*x);
   }
   void merge(const Sum& o) { sum_ = rt::add(sum_, o.sum_); }
+  void save(StateWriter& w) const { save_value(w, sum_); }
+  void load(StateReader& r) {
+    Arena none;
+    load_value(r, sum_, none);
+  }
   V result() const { return sum_; }
 
  private:
@@ -260,6 +270,14 @@ class Avg {
   void merge(const Avg& o) {
     sum_ += o.sum_;
     n_ += o.n_;
+  }
+  void save(StateWriter& w) const {
+    w.f64(sum_);
+    w.i64(n_);
+  }
+  void load(StateReader& r) {
+    sum_ = r.f64();
+    n_ = r.i64();
   }
   std::optional<double> result() const {
     if (n_ == 0) return std::nullopt;
@@ -288,6 +306,11 @@ class Extreme {
   }
   void merge(const Extreme& o) {
     if (o.best_) add(view_of<V>(*o.best_));
+  }
+  void save(StateWriter& w) const { save_value(w, best_); }
+  void load(StateReader& r) {
+    Arena none;
+    load_value(r, best_, none);
   }
   std::optional<V> result() const {
     if (!best_) return std::nullopt;
@@ -320,6 +343,15 @@ class First {
   }
   void merge(const First& o) {
     if (!seen_ && o.seen_) *this = o;
+  }
+  void save(StateWriter& w) const {
+    save_value(w, value_);
+    w.u8(seen_ ? 1 : 0);
+  }
+  void load(StateReader& r) {
+    Arena none;
+    load_value(r, value_, none);
+    seen_ = r.u8() != 0;
   }
   std::optional<V> result() const {
     if (!value_) return std::nullopt;
@@ -360,6 +392,15 @@ class Last {
   void merge(const Last& o) {
     if (o.seen_) *this = o;
   }
+  void save(StateWriter& w) const {
+    save_value(w, value_);
+    w.u8(seen_ ? 1 : 0);
+  }
+  void load(StateReader& r) {
+    Arena none;
+    load_value(r, value_, none);
+    seen_ = r.u8() != 0;
+  }
   std::optional<V> result() const {
     if (!value_) return std::nullopt;
     return view_of<V>(*value_);
@@ -388,6 +429,20 @@ class CountDistinct {
     if (x) add(*x);
   }
   void merge(const CountDistinct& o) { seen_.insert(o.seen_.begin(), o.seen_.end()); }
+  void save(StateWriter& w) const {
+    w.u64(seen_.size());
+    for (const auto& v : seen_) save_value(w, v);
+  }
+  void load(StateReader& r) {
+    Arena none;
+    seen_.clear();
+    uint64_t n = r.count();
+    for (uint64_t i = 0; i < n; ++i) {
+      owned_t<V> v{};
+      load_value(r, v, none);
+      seen_.insert(std::move(v));
+    }
+  }
   int64_t result() const { return static_cast<int64_t>(seen_.size()); }
 
  private:
@@ -414,6 +469,14 @@ class ApproxCountDistinct {
     if (o.registers_.empty()) return;
     if (registers_.empty()) registers_.assign(kRegisters, 0);
     for (size_t i = 0; i < kRegisters; ++i) registers_[i] = std::max(registers_[i], o.registers_[i]);
+  }
+  void save(StateWriter& w) const {
+    w.bytes(std::string_view(reinterpret_cast<const char*>(registers_.data()), registers_.size()));
+  }
+  void load(StateReader& r) {
+    std::string_view b = r.bytes();
+    if (!b.empty() && b.size() != kRegisters) throw StateFormatError("bad HyperLogLog size");
+    registers_.assign(b.begin(), b.end());
   }
   int64_t result() const {
     if (registers_.empty()) return 0;
@@ -451,6 +514,11 @@ class CollectList {
     if (x) add(*x);
   }
   void merge(const CollectList& o) { values_.insert(values_.end(), o.values_.begin(), o.values_.end()); }
+  void save(StateWriter& w) const { save_value(w, values_); }
+  void load(StateReader& r) {
+    Arena none;
+    load_value(r, values_, none);
+  }
   std::vector<V> result() const {
     std::vector<V> out;
     out.reserve(values_.size());

@@ -35,6 +35,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,11 +48,12 @@
 #include "streamc/runtime/format.hpp"
 #include "streamc/runtime/keyed_table.hpp"
 #include "streamc/runtime/parse.hpp"
+#include "streamc/runtime/serialize.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
 
-inline constexpr int kApiVersion = 1;
+inline constexpr int kApiVersion = 2;
 
 // Readable bytes after the end of every record's buffer (simdjson's
 // SIMDJSON_PADDING): see Batch::records.
@@ -78,6 +81,10 @@ struct ProgramSpec {
   int64_t threads = 1;              // config { threads: … }, overridden by --threads
   std::string checkpoint;           // config { checkpoint: … }, overridden by --checkpoint
   RunMode run_mode = RunMode::Continuous;  // `trigger once|available_now`; --once / --available-now override
+  // The program has a watermark: under --once / --available-now one last
+  // batch without data runs after the input is exhausted (as Spark's
+  // AvailableNow does), so windows the final watermark closes are emitted.
+  bool has_watermark = false;
 };
 
 // ------------------------------------------------------------ options
@@ -128,6 +135,7 @@ struct FilesSinkOptions {
   FileFormat format = FileFormat::Json;
   char csv_delimiter = ',';  // Csv only
   bool csv_header = true;    // Csv only: a header line of field names in every part file
+  bool complete = false;     // complete mode: each batch's part is the whole result (the manifest says so)
 };
 
 // generate(rate: N, …): Spark's rate source. Rows {timestamp, value} with
@@ -226,9 +234,21 @@ class Sink {
   virtual ~Sink() = default;
   const std::string& name() const { return name_; }
 
+  // The runtime's side (core/batch_loop): around each batch, and once with
+  // the checkpoint's query id when the program has a checkpoint.
+  virtual void start_exactly_once(const std::string& /*query_id*/) {}
+  virtual void begin_batch(int64_t /*batch_id*/) { rows_ = 0; }
+  // After the batch function: make this batch's output visible for good
+  // (the files sink's manifest entry). Called before the commit log entry.
+  virtual void commit(int64_t /*batch_id*/) {}
+  int64_t rows_in_batch() const { return rows_; }
+  // "FilesSink[out/counts]" for the progress report.
+  virtual std::string description() const { return name_; }
+
  protected:
   explicit Sink(std::string name) : name_(std::move(name)) {}
   std::string name_;
+  int64_t rows_ = 0;
 };
 
 // DStream.pprint(): per batch, a header with the batch time, the first
@@ -252,6 +272,7 @@ class ConsoleSink : public Sink {
       shown.push_back(std::move(line));
       ++n;
     }
+    for (auto it = std::begin(rows); it != std::end(rows); ++it) ++rows_;
     print_batch(batch, shown, more);
   }
 
@@ -266,12 +287,23 @@ class ConsoleSink : public Sink {
 // layout). Written to a temporary name, flushed and renamed. In complete
 // mode the batch function writes the whole result table every batch, so
 // the latest part is the result.
+//
+// With a checkpoint the sink is exactly once: after the batch, commit()
+// adds an entry <dir>/_streamc/<batch> (the batch's part files, the query
+// id) to its manifest, written atomically; a batch already in the manifest
+// (a re-run after a crash) writes nothing. Readers (`streamc read DIR`)
+// trust only parts named in the manifest.
 class FilesSink : public Sink {
  public:
   FilesSink(std::string name, std::string dir, FilesSinkOptions options);
+  void start_exactly_once(const std::string& query_id) override;
+  void begin_batch(int64_t batch_id) override;
+  void commit(int64_t batch_id) override;
+  std::string description() const override { return "FilesSink[" + dir_ + "]"; }
 
   template <class Rows>
   void write(Batch& batch, const Rows& rows) {
+    if (skip_batch_) return;  // already in the manifest: written before a crash
     std::string out;
     if (options_.format == FileFormat::Csv) {
       using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
@@ -280,6 +312,7 @@ class FilesSink : public Sink {
         if (!any && options_.csv_header) append_csv_header<Row>(out, options_.csv_delimiter);
         any = true;
         append_csv_row(out, row, options_.csv_delimiter);
+        ++rows_;
       }
       write_part(batch, out);
       return;
@@ -290,6 +323,7 @@ class FilesSink : public Sink {
       else
         append_text(out, row);
       out.push_back('\n');
+      ++rows_;
     }
     write_part(batch, out);
   }
@@ -298,6 +332,10 @@ class FilesSink : public Sink {
   void write_part(const Batch& batch, std::string_view content);
   std::string dir_;
   FilesSinkOptions options_;
+  std::string query_id_;                // set: exactly once, with a manifest
+  std::vector<int64_t> committed_;      // batches in the manifest, sorted
+  bool skip_batch_ = false;
+  std::vector<std::string> batch_parts_;  // part files of the current batch
 };
 
 // Spark's console sink for a result table (Dataset.show), per batch:
@@ -336,6 +374,7 @@ class TableConsoleSink : public Sink {
       cells.push_back(row_cells(row));
       ++n;
     }
+    for (auto it = std::begin(rows); it != std::end(rows); ++it) ++rows_;
     print_table(batch, column_names<Row>(), cells, more);
   }
 
@@ -347,6 +386,56 @@ class TableConsoleSink : public Sink {
   void print_table(const Batch& batch, const std::vector<std::string>& columns,
                    const std::vector<std::vector<std::string>>& cells, bool more);
   TableConsoleOptions options_;
+};
+
+// ------------------------------------------------------------ state
+// What a checkpoint keeps of one stateful operator's state object
+// (StateTable, SeenSet, WatermarkState): see Engine::register_state.
+class PersistentState {
+ public:
+  virtual ~PersistentState() = default;
+  // snapshot: everything; otherwise what changed since the last save.
+  virtual void save(StateWriter& w, bool snapshot) = 0;
+  // snapshot: replaces the state; otherwise applies a delta.
+  virtual void load(StateReader& r, bool snapshot) = 0;
+  virtual void track_changes() = 0;
+  // For the progress report, after each batch; then after_batch().
+  virtual int64_t rows() const = 0;
+  virtual int64_t rows_updated() const = 0;
+  virtual int64_t bytes() const = 0;
+  virtual void after_batch() {}
+  // A watermark operator: the watermark the next batch will use.
+  virtual std::optional<int64_t> next_watermark() const { return std::nullopt; }
+};
+
+template <class T>
+class PersistentStateOf final : public PersistentState {
+ public:
+  explicit PersistentStateOf(std::shared_ptr<T> obj) : obj_(std::move(obj)) {}
+  void save(StateWriter& w, bool snapshot) override {
+    if (snapshot) obj_->save_snapshot(w);
+    else obj_->save_delta(w);
+  }
+  void load(StateReader& r, bool snapshot) override {
+    if (snapshot) obj_->load_snapshot(r);
+    else obj_->apply_delta(r);
+  }
+  void track_changes() override { obj_->track_changes(); }
+  int64_t rows() const override { return static_cast<int64_t>(obj_->size()); }
+  int64_t rows_updated() const override { return static_cast<int64_t>(obj_->last_batch_updated()); }
+  int64_t bytes() const override { return static_cast<int64_t>(obj_->bytes_estimate()); }
+  void after_batch() override {
+    if constexpr (requires { obj_->reset_batch_stats(); }) obj_->reset_batch_stats();
+  }
+  std::optional<int64_t> next_watermark() const override {
+    if constexpr (requires { obj_->advance(); }) {
+      if (obj_->current != std::numeric_limits<int64_t>::min()) return obj_->current;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::shared_ptr<T> obj_;
 };
 
 // ------------------------------------------------------------ the engine
@@ -384,6 +473,17 @@ class Engine {
 
   // The fused pipeline: called once per micro-batch.
   virtual void set_batch_function(std::function<void(Batch&)> fn) = 0;
+
+  // State kept across batches, saved to and restored from the checkpoint.
+  // `name` is stable across compatible plan changes ("aggregate#0": the
+  // first aggregation); `signature` is what the state's layout depends on
+  // ("keys=(word:string) aggs=(count)"): a restart whose signature differs
+  // stops with an error naming the change.
+  template <class T>
+  void register_state(std::string name, std::shared_ptr<T> obj, std::string signature) {
+    add_state(std::move(name), std::move(signature), std::make_unique<PersistentStateOf<T>>(std::move(obj)));
+  }
+  virtual void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) = 0;
 
   // Internal: used by Batch::reject.
   virtual void count_rejected(SourceId source, std::string_view record, std::string_view reason) = 0;

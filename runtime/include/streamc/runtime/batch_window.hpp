@@ -3,7 +3,7 @@
 // own arena (so strings outlive the batch that read them), and every
 // slide/batch batches yields their concatenation. Between slides a windowed
 // stream produces nothing, as in Spark (its output operations skip those
-// batches).
+// batches). Checkpoints save the whole window (it is bounded) every batch.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "streamc/runtime/arena.hpp"
 #include "streamc/runtime/keyed_table.hpp"
+#include "streamc/runtime/serialize.hpp"
 
 namespace streamc::rt {
 
@@ -42,6 +43,39 @@ class BatchWindow {
     for (size_t k = 0; k < filled; ++k)
       for (const auto& e : slots_[(first + k) % n]) f(e);
   }
+
+ // ---- checkpoints and progress
+  void track_changes() {}
+  size_t size() const {
+    size_t n = 0;
+    for (const auto& s : slots_) n += s.size();
+    return n;
+  }
+  size_t last_batch_updated() const {
+    if (batches_ == 0) return 0;
+    return slots_[static_cast<size_t>((batches_ - 1) % static_cast<int64_t>(slots_.size()))].size();
+  }
+  size_t bytes_estimate() const {
+    size_t n = 0;
+    for (const auto& s : slots_) n += s.capacity() * sizeof(T);
+    for (const auto& a : arenas_) n += a.bytes_reserved();
+    return n;
+  }
+  void save_snapshot(StateWriter& w) const {
+    w.i64(batches_);
+    w.u64(slots_.size());
+    for (const auto& s : slots_) save_value(w, s);
+  }
+  void save_delta(StateWriter& w) const { save_snapshot(w); }
+  void load_snapshot(StateReader& r) {
+    batches_ = r.i64();
+    if (r.u64() != slots_.size()) throw StateFormatError("the window has another number of batches");
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      arenas_[i].reset();
+      load_value(r, slots_[i], arenas_[i]);
+    }
+  }
+  void apply_delta(StateReader& r) { load_snapshot(r); }
 
  private:
   std::vector<std::vector<T>> slots_;

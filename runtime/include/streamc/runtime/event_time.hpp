@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "streamc/runtime/serialize.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
@@ -25,6 +26,22 @@ struct WatermarkState {
   void advance() {
     if (max_seen != kNoWatermark) current = std::max(current, max_seen - delay_us);
   }
+
+  // Checkpoints: the whole state is two numbers, so a delta is a snapshot.
+  void track_changes() {}
+  size_t size() const { return 1; }
+  size_t last_batch_updated() const { return 0; }
+  size_t bytes_estimate() const { return sizeof(*this); }
+  void save_snapshot(StateWriter& w) const {
+    w.i64(current);
+    w.i64(max_seen);
+  }
+  void save_delta(StateWriter& w) const { save_snapshot(w); }
+  void load_snapshot(StateReader& r) {
+    current = r.i64();
+    max_seen = r.i64();
+  }
+  void apply_delta(StateReader& r) { load_snapshot(r); }
 };
 
 // Floor division (rounds toward negative infinity), for times before 1970.

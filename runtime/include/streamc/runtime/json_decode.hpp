@@ -37,9 +37,11 @@ inline bool is_null(simdjson::ondemand::value& v) {
   return !v.is_null().get(null) && null;
 }
 
+// Each reader tries the expected type first and looks for null only when
+// that fails (a failed get leaves the value unconsumed).
 inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
-  if (is_null(v)) return Status::Null;
   if (!v.get_int64().get(out)) return Status::Ok;
+  if (is_null(v)) return Status::Null;
   double d;
   if (!v.get_double().get(d) && d == static_cast<double>(static_cast<int64_t>(d))) {
     out = static_cast<int64_t>(d);
@@ -49,19 +51,18 @@ inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
 }
 
 inline Status read(simdjson::ondemand::value v, double& out, Arena&) {
-  if (is_null(v)) return Status::Null;
-  return v.get_double().get(out) ? Status::WrongType : Status::Ok;
+  if (!v.get_double().get(out)) return Status::Ok;
+  return is_null(v) ? Status::Null : Status::WrongType;
 }
 
 inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
-  if (is_null(v)) return Status::Null;
-  return v.get_bool().get(out) ? Status::WrongType : Status::Ok;
+  if (!v.get_bool().get(out)) return Status::Ok;
+  return is_null(v) ? Status::Null : Status::WrongType;
 }
 
 inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& arena) {
-  if (is_null(v)) return Status::Null;
   std::string_view s;
-  if (v.get_string().get(s)) return Status::WrongType;
+  if (v.get_string().get(s)) return is_null(v) ? Status::Null : Status::WrongType;
   out = arena.copy(s);
   return Status::Ok;
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/serialize.hpp"
 
 namespace streamc::rt {
 
@@ -118,20 +119,60 @@ std::vector<T> own_key(const std::vector<T>& key, Arena& arena) {
 
 // The keys seen so far, across batches (drop_duplicates): insert() is true
 // the first time a key is seen. Strings of keys are copied into the set's
-// own arena.
+// own arena. Checkpoints: a snapshot is every key; after track_changes(), a
+// delta is the keys added since the last save.
 template <class K>
 class SeenSet {
  public:
   bool insert(const K& key) {
     if (seen_.contains(key)) return false;
-    seen_.insert(own_key(key, keys_));
+    K stored = own_key(key, keys_);
+    seen_.insert(stored);
+    ++batch_added_;
+    if (tracking_) added_.push_back(std::move(stored));
     return true;
   }
   size_t size() const { return seen_.size(); }
+  bool contains(const K& key) const { return seen_.contains(key); }
+
+  // ---- checkpoints and progress
+  // Keys added since reset_batch_stats (the engine resets after each batch).
+  size_t last_batch_updated() const { return batch_added_; }
+  void reset_batch_stats() { batch_added_ = 0; }
+  size_t bytes_estimate() const { return seen_.capacity() * (sizeof(K) + 1) + keys_.bytes_reserved(); }
+  void track_changes() { tracking_ = true; }
+  void save_snapshot(StateWriter& w) {
+    w.u64(seen_.size());
+    for (const K& k : seen_) save_value(w, k);
+    added_.clear();
+  }
+  void save_delta(StateWriter& w) {
+    w.u64(added_.size());
+    for (const K& k : added_) save_value(w, k);
+    added_.clear();
+  }
+  void load_snapshot(StateReader& r) {
+    seen_.clear();
+    keys_.reset();
+    apply_delta(r);
+  }
+  void apply_delta(StateReader& r) {
+    uint64_t n = r.count();
+    for (uint64_t i = 0; i < n; ++i) {
+      K key{};
+      load_value(r, key, keys_);
+      seen_.insert(std::move(key));
+    }
+    added_.clear();
+    batch_added_ = 0;
+  }
 
  private:
   absl::flat_hash_set<K> seen_;
   Arena keys_;
+  bool tracking_ = false;
+  std::vector<K> added_;  // since the last save
+  size_t batch_added_ = 0;
 };
 
 }  // namespace streamc::rt

@@ -13,6 +13,12 @@
 // first seen (own_key, keyed_table.hpp), so keys outlive the batch. States
 // own their values (aggregates.hpp). References returned by upsert/find are
 // valid until the next upsert, erase or end_batch.
+//
+// Checkpoints (serialize.hpp): save_snapshot writes every live entry in
+// first-seen order; after track_changes(), save_delta writes what changed
+// since the last save (erased keys, then upserted entries in first-seen
+// order), so loading a snapshot and applying its deltas in turn rebuilds the
+// same entries in the same order.
 #pragma once
 
 #include <absl/container/flat_hash_map.h>
@@ -24,6 +30,7 @@
 
 #include "streamc/runtime/arena.hpp"
 #include "streamc/runtime/keyed_table.hpp"
+#include "streamc/runtime/serialize.hpp"
 
 namespace streamc::rt {
 
@@ -45,7 +52,7 @@ class StateTable {
       i = static_cast<uint32_t>(entries_.size());
       K stored = own_key(key, keys_);
       index_.emplace(stored, i);
-      entries_.push_back(Entry{std::move(stored), S{}, true, false});
+      entries_.push_back(Entry{std::move(stored), S{}, true, false, false});
     } else {
       i = it->second;
     }
@@ -54,6 +61,10 @@ class StateTable {
       e.updated = true;
       if (!updated_.empty() && updated_.back() > i) updated_sorted_ = false;
       updated_.push_back(i);
+      if (tracking_ && !e.dirty) {
+        e.dirty = true;
+        dirty_.push_back(i);
+      }
     }
     return e.state;
   }
@@ -74,6 +85,11 @@ class StateTable {
     auto it = index_.find(key);
     if (it == index_.end()) return false;
     Entry& e = entries_[it->second];
+    if (tracking_) {
+      StateWriter w(erased_);
+      save_value(w, e.key);
+      ++erased_count_;
+    }
     index_.erase(it);
     e.live = false;
     e.state = S{};
@@ -105,6 +121,7 @@ class StateTable {
   // Clears the updated marks; compacts away erased entries once they are
   // half the table.
   void end_batch() {
+    last_updated_ = updated_.size();
     for (uint32_t i : updated_) entries_[i].updated = false;
     updated_.clear();
     updated_sorted_ = true;
@@ -113,6 +130,84 @@ class StateTable {
 
   size_t size() const { return entries_.size() - dead_; }
   size_t updated_size() const { return updated_.size(); }
+  // The keys the last batch upserted (read after end_batch).
+  size_t last_batch_updated() const { return last_updated_; }
+
+  // ---- checkpoints
+  void track_changes() { tracking_ = true; }
+
+  void save_snapshot(StateWriter& w) {
+    w.u64(size());
+    for (const Entry& e : entries_) {
+      if (!e.live) continue;
+      save_value(w, e.key);
+      save_value(w, e.state);
+    }
+    clear_changes();
+  }
+
+  void save_delta(StateWriter& w) {
+    w.u64(erased_count_);
+    w.buffer().append(erased_);
+    std::sort(dirty_.begin(), dirty_.end());
+    uint64_t live = 0;
+    for (uint32_t i : dirty_) live += entries_[i].live;
+    w.u64(live);
+    for (uint32_t i : dirty_) {
+      const Entry& e = entries_[i];
+      if (!e.live) continue;
+      save_value(w, e.key);
+      save_value(w, e.state);
+    }
+    clear_changes();
+  }
+
+  void load_snapshot(StateReader& r) {
+    index_.clear();
+    entries_.clear();
+    updated_.clear();
+    keys_.reset();
+    dead_ = 0;
+    uint64_t n = r.count();
+    entries_.reserve(n);
+    index_.reserve(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      K key{};
+      load_value(r, key, keys_);
+      S state{};
+      load_value(r, state, keys_);
+      if (!index_.emplace(key, static_cast<uint32_t>(entries_.size())).second)
+        throw StateFormatError("a key appears twice");
+      entries_.push_back(Entry{std::move(key), std::move(state), true, false, false});
+    }
+    clear_changes();
+  }
+
+  void apply_delta(StateReader& r) {
+    Arena scratch;
+    uint64_t erased = r.count();
+    for (uint64_t i = 0; i < erased; ++i) {
+      K key{};
+      load_value(r, key, scratch);
+      erase(key);
+    }
+    uint64_t n = r.count();
+    for (uint64_t i = 0; i < n; ++i) {
+      K key{};
+      load_value(r, key, scratch);
+      S state{};
+      load_value(r, state, keys_);
+      auto it = index_.find(key);
+      if (it == index_.end()) {
+        K stored = own_key(key, keys_);
+        index_.emplace(stored, static_cast<uint32_t>(entries_.size()));
+        entries_.push_back(Entry{std::move(stored), std::move(state), true, false, false});
+      } else {
+        entries_[it->second].state = std::move(state);
+      }
+    }
+    clear_changes();
+  }
 
   // Approximate memory held: entries, index and key bytes (not what states
   // allocate on their own, e.g. a CountDistinct's set).
@@ -127,7 +222,15 @@ class StateTable {
     S state;
     bool live;
     bool updated;
+    bool dirty;  // upserted since the last checkpoint save (tracking only)
   };
+
+  void clear_changes() {
+    for (uint32_t i : dirty_) entries_[i].dirty = false;
+    dirty_.clear();
+    erased_.clear();
+    erased_count_ = 0;
+  }
 
   void compact() {
     std::vector<Entry> kept;
@@ -138,9 +241,14 @@ class StateTable {
       if (!e.live) continue;
       K stored = own_key(e.key, keys);
       index_.emplace(stored, static_cast<uint32_t>(kept.size()));
-      kept.push_back(Entry{std::move(stored), std::move(e.state), true, false});
+      kept.push_back(Entry{std::move(stored), std::move(e.state), true, false, e.dirty});
     }
     entries_ = std::move(kept);
+    if (tracking_) {
+      dirty_.clear();
+      for (uint32_t i = 0; i < entries_.size(); ++i)
+        if (entries_[i].dirty) dirty_.push_back(i);
+    }
     keys_ = std::move(keys);
     dead_ = 0;
   }
@@ -151,6 +259,11 @@ class StateTable {
   mutable bool updated_sorted_ = true;
   Arena keys_;
   size_t dead_ = 0;
+  size_t last_updated_ = 0;
+  bool tracking_ = false;
+  std::vector<uint32_t> dirty_;  // entries upserted since the last save
+  std::string erased_;           // keys erased since the last save, encoded
+  uint64_t erased_count_ = 0;
 };
 
 }  // namespace streamc::rt

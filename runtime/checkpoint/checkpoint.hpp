@@ -1,0 +1,79 @@
+// The checkpoint directory of a program (DESIGN.md, "Runtime semantics"):
+//
+//   metadata                           query id, format version, plan signatures
+//   offsets/<batch>                    written before the batch runs: its time and
+//                                      every source's offset (one line each)
+//   sources/<name>/<batch>             the files a files source took in the batch
+//   commits/<batch>                    written after every sink committed
+//   state/<op>/0/<version>.delta       what changed in the batch (version = batch + 1)
+//   state/<op>/0/<version>.snapshot    everything, every K versions
+//
+// Every file is a checkpoint file (checkpoint_file.hpp): written to a temp
+// name, fsynced, renamed; checksummed; rejected with an error naming it when
+// damaged. The batch loop (core/batch_loop.cpp) drives the protocol.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "streamc/runtime/api.hpp"
+
+namespace streamc::rt {
+
+// What offsets/<batch> holds.
+struct LoggedBatch {
+  int64_t batch = 0;
+  int64_t time_us = 0;
+  bool no_data = false;              // the final batch of a bounded run with a watermark
+  std::vector<std::string> offsets;  // per source, in registration order
+};
+
+// "name\tsignature" pairs: sources ("lines" → "files") and state ("aggregate#0" → "keys=…").
+using Signatures = std::vector<std::pair<std::string, std::string>>;
+
+class Checkpoint {
+ public:
+  static constexpr int kFormatVersion = 1;
+  explicit Checkpoint(std::string dir);
+
+  // Writes the metadata of a new checkpoint, or reads an existing one and
+  // throws FatalError naming what changed when the plan cannot follow it.
+  void open(const Signatures& sources, const Signatures& states);
+  const std::string& query_id() const { return query_id_; }
+  const std::string& dir() const { return dir_; }
+
+  int64_t last_committed() const { return last_committed_; }  // -1: none
+  // The last logged batch when it has no commit: it is re-run.
+  const std::optional<LoggedBatch>& pending() const { return pending_; }
+  LoggedBatch read_offsets(int64_t batch) const;
+  std::vector<std::string> read_source_log(const std::string& source, int64_t batch) const;
+
+  void write_source_log(const std::string& source, int64_t batch, const std::vector<std::string>& log);
+  void write_offsets(const LoggedBatch& b);
+  void write_commit(int64_t batch);
+
+  // State version v is the state after batch v - 1 (version 0: empty).
+  void save_state(const std::string& op, int64_t version, PersistentState& state, bool snapshot);
+  // Newest snapshot at or below `version`, then the deltas after it. Files
+  // of later versions (a batch that never committed) are removed.
+  void restore_state(const std::string& op, int64_t version, PersistentState& state);
+  // After the commit of `batch`: drops offsets and commits older than 100
+  // batches, and state files older than the second newest snapshot.
+  void clean(int64_t batch, const std::vector<std::string>& ops);
+
+ private:
+  std::string state_dir(const std::string& op) const { return dir_ + "/state/" + op + "/0"; }
+  std::string dir_;
+  std::string query_id_;
+  int64_t last_committed_ = -1;
+  std::optional<LoggedBatch> pending_;
+};
+
+// Plan signature differences, one message: "" when the checkpoint can go on.
+std::string describe_plan_change(const Signatures& old_sources, const Signatures& new_sources,
+                                 const Signatures& old_states, const Signatures& new_states);
+
+}  // namespace streamc::rt

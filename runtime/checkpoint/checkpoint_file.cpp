@@ -1,0 +1,164 @@
+#include "checkpoint/checkpoint_file.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+#include "core/failure_points.hpp"
+#include "streamc/runtime/values.hpp"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace streamc::rt {
+namespace {
+
+std::string header_of(std::string_view kind) { return "SCK1 " + std::string(kind) + "\n"; }
+
+[[noreturn]] void damaged(const std::string& path, const std::string& why) {
+  throw FatalError("checkpoint file '" + path + "' is damaged: " + why);
+}
+
+bool parse_hex(std::string_view s, uint64_t& out) {
+  out = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return false;
+    out = out << 4 | static_cast<uint64_t>(d);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string encode_checkpoint_file(std::string_view kind, std::string_view payload) {
+  std::string out = header_of(kind);
+  out.reserve(out.size() + payload.size() + kCheckpointTrailerSize);
+  out.append(payload);
+  char trailer[kCheckpointTrailerSize + 1];
+  std::snprintf(trailer, sizeof trailer, "#streamc xxh3=%016" PRIx64 " size=%016" PRIx64 "\n",
+                static_cast<uint64_t>(XXH3_64bits(out.data(), out.size())), static_cast<uint64_t>(out.size()));
+  out.append(trailer, kCheckpointTrailerSize);
+  return out;
+}
+
+std::string decode_checkpoint_file(std::string_view bytes, std::string_view kind, const std::string& path) {
+  if (bytes.empty()) damaged(path, "the file is empty (truncated)");
+  if (bytes.size() < kCheckpointTrailerSize) damaged(path, "truncated (no checksum line)");
+  std::string_view trailer = bytes.substr(bytes.size() - kCheckpointTrailerSize);
+  uint64_t sum = 0, size = 0;
+  if (trailer.substr(0, 14) != "#streamc xxh3=" || trailer.substr(30, 6) != " size=" || trailer.back() != '\n' ||
+      !parse_hex(trailer.substr(14, 16), sum) || !parse_hex(trailer.substr(36, 16), size))
+    damaged(path, "truncated or overwritten (no valid checksum line at the end)");
+  std::string_view body = bytes.substr(0, bytes.size() - kCheckpointTrailerSize);
+  if (size != body.size())
+    damaged(path, "size mismatch (" + std::to_string(body.size()) + " bytes, the checksum line says " +
+                      std::to_string(size) + ")");
+  if (XXH3_64bits(body.data(), body.size()) != sum) damaged(path, "checksum mismatch");
+  std::string header = header_of(kind);
+  if (body.substr(0, header.size()) != header) {
+    std::string_view first = body.substr(0, body.find('\n'));
+    damaged(path, "expected a '" + std::string(kind) + "' file, found '" + std::string(first.substr(0, 40)) + "'");
+  }
+  return std::string(body.substr(header.size()));
+}
+
+void write_checkpoint_file(const std::string& dir, const std::string& name, std::string_view kind,
+                           std::string_view payload, const char* probe) {
+  std::string bytes = encode_checkpoint_file(kind, payload);
+  std::string final_path = dir + "/" + name;
+  std::string temp_path = dir + "/." + name + ".tmp";
+  auto fail = [&](const std::string& path, int err) {
+    throw FatalError("checkpoint: cannot write '" + path + "': " + std::strerror(err));
+  };
+  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail(temp_path, errno);
+  size_t half = bytes.size() / 2;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    size_t upto = probe && done < half ? half : bytes.size();
+    ssize_t n = ::write(fd, bytes.data() + done, upto - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ::unlink(temp_path.c_str());
+      fail(temp_path, err);
+    }
+    done += static_cast<size_t>(n);
+    if (probe && done == half) failure_point(probe);
+  }
+  int err = ::fdatasync(fd) != 0 ? errno : 0;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) {
+    ::unlink(temp_path.c_str());
+    fail(temp_path, err);
+  }
+  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
+    err = errno;
+    ::unlink(temp_path.c_str());
+    fail(final_path, err);
+  }
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+std::string read_checkpoint_file(const std::string& path, std::string_view kind) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) throw FatalError("checkpoint file '" + path + "' is missing");
+    throw FatalError("checkpoint file '" + path + "' cannot be read: " + std::strerror(errno));
+  }
+  std::string bytes;
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      throw FatalError("checkpoint file '" + path + "' cannot be read: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return decode_checkpoint_file(bytes, kind, path);
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+std::vector<int64_t> numbered_files(const std::string& dir, std::string_view suffix) {
+  std::vector<int64_t> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (name.empty() || name[0] == '.') continue;
+    if (!suffix.empty()) {
+      if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
+      name = name.substr(0, name.size() - suffix.size());
+    }
+    if (name.empty() || name.size() > 18 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    out.push_back(std::stoll(std::string(name)));
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace streamc::rt

@@ -1,0 +1,18 @@
+// Named failure points (Redpanda's failure probes) for recovery tests:
+// STREAMC_FAIL_AT=POINT[:N] kills the process with SIGKILL, exactly like
+// `kill -9`, the Nth time (default: the first) POINT is reached:
+//
+//   after-offsets       offsets/<batch> is durable, the batch has not run
+//   mid-sink-write      half of a files sink's part file is written (temp name)
+//   before-commit       every sink committed, commits/<batch> not written
+//   mid-state-snapshot  half of a state file (delta or snapshot) is written
+#pragma once
+
+#include <string_view>
+
+namespace streamc::rt {
+
+// Kills the process when STREAMC_FAIL_AT names `point` and its count is due.
+void failure_point(std::string_view point);
+
+}  // namespace streamc::rt
