@@ -69,6 +69,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/event_time.hpp>\n"
       "#include <streamc/runtime/table.hpp>\n"
       "#include <streamc/runtime/batch_window.hpp>\n"
+      "#include <streamc/runtime/session.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   out_ += function_includes(prog_) + "\n";
@@ -386,8 +387,14 @@ std::string ProgramEmitter::target_type(int node) {
     case Node::Op::UpdateStateByKey:
       return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     case Node::Op::Aggregate: {
+      // A session window is not part of the key: each group holds its sessions.
       std::string key = "std::tuple<";
-      for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? ", " : "") + types_.of(n.type->elements[k]);
+      bool first_key = true;
+      for (size_t k = 0; k < n.exprs.size(); ++k) {
+        if (n.session_window && static_cast<int>(k) == n.window_key) continue;
+        key += (first_key ? "" : ", ") + types_.of(n.type->elements[k]);
+        first_key = false;
+      }
       if (std::find(agg_declared_.begin(), agg_declared_.end(), node) == agg_declared_.end()) {
         agg_declared_.push_back(node);
         std::string s = fmt::format("// The running state of one group of aggregation #{}.\nstruct Agg{} {{\n", node, node);
@@ -398,8 +405,13 @@ std::string ProgramEmitter::target_type(int node) {
           for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format(" f(a{});", a);
           s += " }\n";
         }
+        // Merging two groups' accumulators (sessions that grow together).
+        s += fmt::format("  void merge(const Agg{}& o) {{", node);
+        for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format(" a{0}.merge(o.a{0});", a);
+        s += " }\n";
         agg_decls_ += s + "};\n\n";
       }
+      if (n.session_window) return fmt::format("rt::StateTable<{}>, rt::Sessions<Agg{}>>", key, node);
       return fmt::format("rt::StateTable<{}>, Agg{}>", key, node);
     }
     default: return fmt::format("std::vector<{}>", types_.of(n.type));
@@ -462,6 +474,10 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
 void ProgramEmitter::emit_aggregate_output(int node) {
   const Node& n = prog_.nodes[node];
   sema::OutputMode mode = aggregate_mode(node);
+  if (n.session_window) {
+    emit_session_output(node, mode);
+    return;
+  }
   bool complete = mode == sema::OutputMode::Complete;
   bool evicts = n.window_key >= 0 && !n.watermarks.empty() && !complete;
   std::string window_end = fmt::format("std::get<{}>(key).{}.micros", n.window_key, member("end"));
@@ -495,6 +511,43 @@ void ProgramEmitter::emit_aggregate_output(int node) {
     out_ += fmt::format("      for (const auto& key : done{}) state{}->erase(key);\n", node, node);
   }
   out_ += fmt::format("      state{}->end_batch();\n", node);
+}
+
+// Session windows: per group, the sessions to emit (append: closed by the
+// watermark; update: changed in this batch; complete: all), then closed
+// sessions are forgotten, and so are groups left without sessions.
+void ProgramEmitter::emit_session_output(int node, sema::OutputMode mode) {
+  const Node& n = prog_.nodes[node];
+  bool has_wm = !n.watermarks.empty();
+  out_ += fmt::format("      {{\n        std::vector<typename std::decay_t<decltype(*state{0})>::key_type> keys;\n", node);
+  out_ += fmt::format("        state{}->for_each([&](const auto& key, const auto&) {{ keys.push_back(key); }});\n", node);
+  out_ += "        for (const auto& key : keys) {\n";
+  out_ += fmt::format("          auto& sessions = state{}->find(key)->list;\n", node);
+  out_ += "          for (auto& s : sessions) {\n";
+  std::string closed = has_wm ? fmt::format("s.end <= wm_now{}", node) : "false";
+  std::string emit = mode == sema::OutputMode::Append   ? closed
+                     : mode == sema::OutputMode::Update ? "s.touched"
+                                                        : "true";
+  out_ += fmt::format("            if ({}) {{\n", emit);
+  std::string row = types_.of(n.type) + "{";
+  size_t key_index = 0;
+  for (size_t k = 0; k < n.exprs.size(); ++k) {
+    if (static_cast<int>(k) == n.window_key) {
+      row += fmt::format("{}{}{{rt::Timestamp{{s.start}}, rt::Timestamp{{s.end}}}}", k ? ", " : "",
+                         types_.of(n.type->elements[k]));
+    } else {
+      row += fmt::format("{}std::get<{}>(key)", k ? ", " : "", key_index++);
+    }
+  }
+  size_t keys = n.exprs.size();
+  for (size_t a = 0; a < n.aggs.size(); ++a)
+    row += fmt::format(", {}(s.acc.a{}.result())", types_.of(n.type->elements[keys + a]), a);
+  row += "}";
+  out_ += fmt::format("              v{}.push_back({});\n            }}\n            s.touched = false;\n          }}\n", node, row);
+  if (has_wm && mode != sema::OutputMode::Complete)
+    out_ += fmt::format("          std::erase_if(sessions, [&](const auto& s) {{ return {}; }});\n", closed);
+  out_ += fmt::format("          if (sessions.empty()) state{}->erase(key);\n        }}\n", node);
+  out_ += fmt::format("        state{}->end_batch();\n      }}\n", node);
 }
 
 void ProgramEmitter::emit_batch_function() {

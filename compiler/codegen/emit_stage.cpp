@@ -295,6 +295,42 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
     case Node::Op::Aggregate: {
       std::string ind = indent;
       std::string window;
+      if (t.session_window) {
+        std::string ts = fresh("ts");
+        out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
+                           expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
+        if (!t.watermarks.empty())
+          out += fmt::format("{}if ({} + {} <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, ts, t.window_size_us, target);
+        std::string key = "std::make_tuple(";
+        bool first = true;
+        for (size_t k = 0; k < t.exprs.size(); ++k) {
+          if (static_cast<int>(k) == t.window_key) continue;
+          const ast::Expr& e = *t.exprs[k];
+          const ast::Expr& value = e.kind == ast::ExprKind::Alias ? *e.children[0] : e;
+          Value v = expr_.row_value(value, cur, "arena");
+          key += (first ? "" : ", ") + expr_.convert(expr_.materialize(v), v.type, t.type->elements[k]);
+          first = false;
+        }
+        key += ")";
+        std::string st = fresh("st");
+        out += fmt::format("{}auto& {} = target.upsert({}).add({}, {});\n", ind, st, key, ts, t.window_size_us);
+        for (size_t a = 0; a < t.aggs.size(); ++a) {
+          const auto& agg = t.aggs[a];
+          if (!agg.arg) {
+            out += fmt::format("{}{}.a{}.add();\n", ind, st, a);
+            continue;
+          }
+          Value v = expr_.row_value(*agg.arg, cur, "arena");
+          std::string code = expr_.materialize(v);
+          if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
+            std::string local = fresh("o");
+            out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
+          } else {
+            out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
+          }
+        }
+        break;
+      }
       if (t.window_key >= 0) {
         // Every window covering the row's event time; a window that ends at
         // or before the watermark is closed, and the row is late for it.

@@ -31,6 +31,7 @@ class ProgramEmitter {
   void emit_state();
   void emit_batch_function();
   void emit_aggregate_output(int node);
+  void emit_session_output(int node, sema::OutputMode mode);
   std::string startup(const ast::Expr& e) { return expr_.emit(e, "startup_arena"); }
   std::string container(int node) const;
   std::string target_type(int node);

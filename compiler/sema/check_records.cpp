@@ -456,8 +456,36 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
     }
     const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
     if (value.kind == ExprKind::Call && value.callee_name() == "session_window") {
-      not_supported(value.range, "the event-time window 'session_window'");
-      return -1;
+      // session_window(ts, gap): a group's events closer than `gap` form one
+      // session [first event, last event + gap).
+      if (n.window_key >= 0) {
+        diags_.error(value.range, "group_by takes one event-time window");
+        return -1;
+      }
+      if (value.args.size() != 2) {
+        diags_.error(value.range, "session_window takes a timestamp column and a gap: session_window(ts, 5m)");
+        return -1;
+      }
+      TypeRef ts = check_row_expr(*value.args[0].value, in, scope);
+      if (ts->is_error()) return -1;
+      if (!ts->is(K::Timestamp)) {
+        diags_.error(value.args[0].value->range, "session_window needs a timestamp, found " + to_string(ts));
+        return -1;
+      }
+      int64_t gap = 0;
+      if (!constant_duration(*value.args[1].value, "the session gap", gap)) return -1;
+      n.window_key = static_cast<int>(n.exprs.size());
+      n.session_window = true;
+      n.window_time = value.args[0].value.get();
+      n.window_size_us = gap;
+      TypeRef wt = types::record({"start", "end"}, {types::timestamp(), types::timestamp()});
+      std::string col = e.kind == ExprKind::Alias ? e.text : "session_window";
+      record(value, wt);
+      record(e, wt);
+      names.push_back(col);
+      field_types.push_back(wt);
+      n.exprs.push_back(&e);
+      continue;
     }
     if (value.kind == ExprKind::Call && value.callee_name() == "window") {
       // window(ts, size[, slide]): epoch-aligned [start, end) windows; the

@@ -71,6 +71,7 @@ struct Node {
   // event-time window key: which key, its time expression and sizes.
   int64_t delay_us = 0;
   int window_key = -1;
+  bool session_window = false;  // session_window(ts, gap): window_size_us is the gap
   const ast::Expr* window_time = nullptr;
   int64_t window_size_us = 0;
   int64_t window_slide_us = 0;
