@@ -494,10 +494,12 @@ void ProgramEmitter::emit_aggregate_output(int node) {
   }
   std::string row = types_.of(n.type) + "{";
   size_t keys = n.exprs.size();
-  for (size_t k = 0; k < keys; ++k) row += fmt::format("{}std::get<{}>(key)", k ? ", " : "", k);
+  for (size_t k = 0; k < keys; ++k) row += fmt::format("{}rt::own_key(std::get<{}>(key), arena)", k ? ", " : "", k);
   for (size_t a = 0; a < n.aggs.size(); ++a) {
     const TypeRef& result = n.type->elements[keys + a];
-    row += fmt::format(", {}(st.a{}.result())", types_.of(result), a);
+    // Copied into the batch arena: the state may be evicted before the sinks
+    // write (append mode), and string results are views into it.
+    row += fmt::format(", rt::own_key({}(st.a{}.result()), arena)", types_.of(result), a);
   }
   row += "}";
   out_ += fmt::format("        v{}.push_back({});\n      }});\n", node, row);
@@ -536,12 +538,12 @@ void ProgramEmitter::emit_session_output(int node, sema::OutputMode mode) {
       row += fmt::format("{}{}{{rt::Timestamp{{s.start}}, rt::Timestamp{{s.end}}}}", k ? ", " : "",
                          types_.of(n.type->elements[k]));
     } else {
-      row += fmt::format("{}std::get<{}>(key)", k ? ", " : "", key_index++);
+      row += fmt::format("{}rt::own_key(std::get<{}>(key), arena)", k ? ", " : "", key_index++);
     }
   }
   size_t keys = n.exprs.size();
   for (size_t a = 0; a < n.aggs.size(); ++a)
-    row += fmt::format(", {}(s.acc.a{}.result())", types_.of(n.type->elements[keys + a]), a);
+    row += fmt::format(", rt::own_key({}(s.acc.a{}.result()), arena)", types_.of(n.type->elements[keys + a]), a);
   row += "}";
   out_ += fmt::format("              v{}.push_back({});\n            }}\n            s.touched = false;\n          }}\n", node, row);
   if (has_wm && mode != sema::OutputMode::Complete)
