@@ -1,6 +1,7 @@
 // Binary encoding of state for checkpoints (state/<op>/<partition>/<v>.*):
-// StateWriter appends little-endian fixed-width scalars and length-prefixed
-// bytes to a string; StateReader reads them back and throws StateFormatError
+// StateWriter appends integers as LEB128 varints (signed ones zigzagged:
+// counts and small keys take a byte or two, which keeps deltas small),
+// floats as 8 little-endian bytes and length-prefixed bytes to a string; StateReader reads them back and throws StateFormatError
 // when the data ends early or a length is impossible, so a damaged file is an
 // error, never a crash. The checkpoint file around the bytes carries the
 // checksum (core/checkpoint_file.hpp).
@@ -38,15 +39,20 @@ class StateWriter {
   explicit StateWriter(std::string& out) : out_(out) {}
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u64(uint64_t v) {
+    char b[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+      b[n++] = static_cast<char>(v | 0x80);
+      v >>= 7;
+    }
+    b[n++] = static_cast<char>(v);
+    out_.append(b, n);
+  }
+  void i64(int64_t v) { u64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  void f64(double v) {
     char b[8];
     std::memcpy(b, &v, 8);
     out_.append(b, 8);
-  }
-  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
-  void f64(double v) {
-    uint64_t bits;
-    std::memcpy(&bits, &v, 8);
-    u64(bits);
   }
   void bytes(std::string_view s) {
     u64(s.size());
@@ -66,17 +72,24 @@ class StateReader {
     return static_cast<uint8_t>(in_[pos_++]);
   }
   uint64_t u64() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      need(1);
+      auto byte = static_cast<uint8_t>(in_[pos_++]);
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return v;
+    }
+    throw StateFormatError("bad varint");
+  }
+  int64_t i64() {
+    uint64_t z = u64();
+    return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+  }
+  double f64() {
     need(8);
-    uint64_t v;
+    double v;
     std::memcpy(&v, in_.data() + pos_, 8);
     pos_ += 8;
-    return v;
-  }
-  int64_t i64() { return static_cast<int64_t>(u64()); }
-  double f64() {
-    uint64_t bits = u64();
-    double v;
-    std::memcpy(&v, &bits, 8);
     return v;
   }
   // A view into the input (valid while the input lives).
