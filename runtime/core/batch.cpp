@@ -27,7 +27,26 @@ GeneratedRange Batch::generated(SourceId source) const {
 }
 
 void Batch::reject(SourceId source, std::string_view record, std::string_view reason) {
-  if (engine_) engine_->count_rejected(source, record, reason);
+  if (!engine_) return;
+  // Name the file and line of a record read from a file.
+  const char* at = record.data();
+  for (const RecordOrigin& o : origins_) {
+    if (at < o.begin || at >= o.end) continue;
+    const char* from = o.begin;
+    int64_t line = 1;
+    if (last_origin_ == &o && last_at_ <= at) {
+      from = last_at_;
+      line = last_line_;
+    }
+    for (const char* p = from; p < at; ++p) line += *p == '\n';
+    last_origin_ = &o;
+    last_at_ = at;
+    last_line_ = line;
+    std::string where = std::string(reason) + " (in " + o.file + ", line " + std::to_string(line) + ")";
+    engine_->count_rejected(source, record, where);
+    return;
+  }
+  engine_->count_rejected(source, record, reason);
 }
 
 }  // namespace streamc::rt

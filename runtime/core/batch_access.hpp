@@ -19,12 +19,15 @@ struct BatchAccess {
   static std::vector<CsvSegment>& csv_segments(Batch& b, size_t source) { return b.csv_segments_[source]; }
   static GeneratedRange& generated(Batch& b, size_t source) { return b.generated_[source]; }
   static std::vector<std::shared_ptr<const void>>& buffers(Batch& b) { return b.buffers_; }
+  static std::vector<RecordOrigin>& origins(Batch& b) { return b.origins_; }
   // Keeps the capacity of the record vectors and the arena's first block.
   static void end(Batch& b) {
     for (auto& r : b.records_) r.clear();
     for (auto& s : b.csv_segments_) s.clear();
     for (auto& g : b.generated_) g = {};
     b.buffers_.clear();
+    b.origins_.clear();
+    b.last_origin_ = nullptr;
     b.arena_.reset();
     b.has_watermark_ = false;
     b.watermark_ = {};

@@ -194,6 +194,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     start_offsets[i] = sources[i]->position();
     SourceIntake intake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)};
     intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
+    intake.origins = &BatchAccess::origins(batch_);
     intake.generated = &BatchAccess::generated(batch_, i);
     intake.batch_id = id;
     intake.time = time;

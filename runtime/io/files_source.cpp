@@ -126,6 +126,7 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
   if (buf->size == 0) return true;
   buf->seal();
   frame(path, buf->view(), intake);
+  if (intake.origins) intake.origins->push_back({buf->data.get(), buf->data.get() + buf->size, path});
   intake.buffers.push_back(std::move(buf));
   return true;
 }

@@ -19,6 +19,7 @@ struct SourceIntake {
   std::vector<std::string_view>& records;
   std::vector<std::shared_ptr<const void>>& buffers;
   std::vector<CsvSegment>* csv_segments = nullptr;  // CSV files with a header
+  std::vector<RecordOrigin>* origins = nullptr;     // files: which file each buffer holds
   GeneratedRange* generated = nullptr;              // generate sources
   int64_t batch_id = 0;
   Timestamp time{};

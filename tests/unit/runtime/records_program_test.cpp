@@ -134,11 +134,15 @@ TEST(RecordsProgram, RejectedRecordsGoToErrorsPath) {
                  });
                });
   EXPECT_EQ(r.status, 0) << r.err;
+  // The reason names the file and line of the record.
+  const std::string in = std::string(dir / "in");
   EXPECT_EQ(dir.read("errors/part-00000.json"),
-            "{\"source\":\"bus\",\"batch\":0,\"reason\":\"not an \\\"object\\\"\",\"record\":\"[1]\"}\n");
+            "{\"source\":\"bus\",\"batch\":0,\"reason\":\"not an \\\"object\\\" (in " + in +
+                "/1.json, line 2)\",\"record\":\"[1]\"}\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "errors/part-00001.json"));  // no rejections in batch 1
   EXPECT_EQ(dir.read("errors/part-00002.json"),
-            "{\"source\":\"bus\",\"batch\":2,\"reason\":\"not an \\\"object\\\"\",\"record\":\"tru\xEF\xBF\xBD\"}\n");
+            "{\"source\":\"bus\",\"batch\":2,\"reason\":\"not an \\\"object\\\" (in " + in +
+                "/3.json, line 2)\",\"record\":\"tru\xEF\xBF\xBD\"}\n");
   std::string p = dir.read("progress.jsonl");
   EXPECT_NE(p.find("\"batchId\":0,\"timestamp\":\"2026-11-24T13:00:00Z\",\"numInputRows\":2,\"numRejectedRows\":1"),
             std::string::npos)
@@ -159,7 +163,10 @@ TEST(RecordsProgram, DropModeWritesErrorsTooAndFailDoesNot) {
   std::filesystem::remove_all(dir / "errors");
   auto f = run({"--once"}, spec_named("p"), rejecting(dir, OnError::Fail));
   EXPECT_EQ(f.status, 1);
-  EXPECT_NE(f.err.find("p: error: source 'bus': record rejected: not an \"object\": nope"), std::string::npos) << f.err;
+  EXPECT_NE(f.err.find("p: error: source 'bus': record rejected: not an \"object\" (in " + std::string(dir / "in") +
+                       "/1.json, line 2): nope"),
+            std::string::npos)
+      << f.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "errors/part-00000.json"));
 }
 

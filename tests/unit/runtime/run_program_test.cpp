@@ -223,7 +223,8 @@ TEST(RunProgram, RejectedRecordUnderFailStopsWithExitOne) {
   dir.write("in/1.txt", "ok\n!bad line\n");
   auto r = run({"--once", "--on_error", "fail", "--input", dir / "in/*.txt"}, wordcount_spec("x"), wordcount);
   EXPECT_EQ(r.status, 1);
-  EXPECT_EQ(r.err, "wordcount: error: source 'lines': record rejected: bad line: !bad line\n");
+  EXPECT_EQ(r.err, "wordcount: error: source 'lines': record rejected: bad line (in " + std::string(dir / "in") +
+                       "/1.txt, line 2): !bad line\n");
 }
 
 TEST(RunProgram, FilesSinkWritesOnePartPerNonEmptyBatch) {

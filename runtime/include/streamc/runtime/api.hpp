@@ -160,6 +160,14 @@ struct GeneratedRange {
   Timestamp time(int64_t i) const { return Timestamp{first_time.micros + i * step_us}; }
 };
 
+// The file a buffer of records was read from, for messages about a record
+// ("in in/a.json, line 3").
+struct RecordOrigin {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  std::string file;
+};
+
 // Handle to a registered source; index into the engine's source list.
 struct SourceId {
   int index = -1;
@@ -223,6 +231,12 @@ class Batch {
   Arena arena_;
   std::vector<std::vector<std::string_view>> records_;  // per source
   std::vector<std::vector<CsvSegment>> csv_segments_;   // per source, by first record
+  std::vector<RecordOrigin> origins_;                   // the files records were read from
+  // Where the last rejected record was found, so that line numbers are
+  // counted on from there rather than from the start of the file.
+  const RecordOrigin* last_origin_ = nullptr;
+  const char* last_at_ = nullptr;
+  int64_t last_line_ = 0;
   std::vector<GeneratedRange> generated_;               // per source
   std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
   Engine* engine_ = nullptr;
