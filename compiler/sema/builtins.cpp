@@ -51,9 +51,9 @@ bool is_future_operator(std::string_view name) {
 }
 
 bool is_future_function(std::string_view name) {
-  // format and coalesce are planned stdlib functions (coalesce needs optional
-  // values); the rest are aggregates, window keys and schema inference.
-  return in(name, {"format", "coalesce", "window", "session_window", "sum", "avg", "first", "last",
+  // format is a planned stdlib function; the rest are aggregates, window
+  // keys and schema inference.
+  return in(name, {"format", "window", "session_window", "sum", "avg", "first", "last",
                    "count_distinct", "approx_count_distinct", "collect_list", "infer"});
 }
 

@@ -23,6 +23,17 @@ std::string declared(const Function& f) {
   return " (declared in " + f.declared_at + " as " + f.signature + ")";
 }
 
+// An argument's implicit conversions: int to float, a value or null to an
+// optional parameter.
+bool widens_to(const TypeRef& arg, const TypeRef& param) {
+  if (param->is(K::Float) && arg->is(K::Int)) return true;
+  if (param->is(K::Optional)) {
+    if (arg->is(K::Optional)) return widens_to(arg->elements[0], param->elements[0]);
+    return arg->is(K::Null) || same_type(param->elements[0], arg) || widens_to(arg, param->elements[0]);
+  }
+  return false;
+}
+
 bool uses_optional(const Function& f) {
   auto opt = [](const TypeRef& t) {
     std::vector<TypeRef> todo = {t};
@@ -93,16 +104,12 @@ TypeRef Checker::check_call(const Expr& e, Scope& scope) {
       if (f->params.size() != args.size()) continue;
       bool ok = true;
       for (size_t i = 0; i < args.size() && ok; ++i)
-        ok = same_type(f->params[i], args[i]) || (widen && f->params[i]->is(K::Float) && args[i]->is(K::Int));
+        ok = same_type(f->params[i], args[i]) || (widen && widens_to(args[i], f->params[i]));
       if (!ok) continue;
       if (!f->result) {
         diags_.error(e.range, q(name) + " returns nothing (void), so it cannot be used in an expression; a function "
                                         "void " + name + "(int64_t batch_id, const std::vector<T>& rows) is used "
                                         "as a sink: sink s -> foreach(" + name + ")" + declared(*f));
-        return record(e, types::error());
-      }
-      if (uses_optional(*f)) {
-        not_supported(e.range, "calling " + q(name) + ", which takes or returns std::optional (T?) values,");
         return record(e, types::error());
       }
       result_.calls[&e] = f;
