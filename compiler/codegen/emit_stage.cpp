@@ -271,6 +271,28 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
   return closers;
 }
 
+// Each aggregate of `t` takes the row's value into the accumulators `st`.
+// Nulls are skipped by every aggregate but first and last, which keep them
+// (Spark's default ignoreNulls = false).
+void ProgramEmitter::emit_accumulator_adds(const Node& t, const Value& cur, const std::string& st, std::string& out,
+                                           const std::string& ind) {
+  for (size_t a = 0; a < t.aggs.size(); ++a) {
+    const auto& agg = t.aggs[a];
+    if (!agg.arg) {
+      out += fmt::format("{}{}.a{}.add();\n", ind, st, a);
+      continue;
+    }
+    Value v = expr_.row_value(*agg.arg, cur, "arena");
+    std::string code = expr_.materialize(v);
+    if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
+      std::string local = fresh("o");
+      out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
+    } else {
+      out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
+    }
+  }
+}
+
 void ProgramEmitter::emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent) {
   const Node& t = prog_.nodes[target];
   switch (t.op) {
@@ -314,21 +336,7 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         key += ")";
         std::string st = fresh("st");
         out += fmt::format("{}auto& {} = target.upsert({}).add({}, {});\n", ind, st, key, ts, t.window_size_us);
-        for (size_t a = 0; a < t.aggs.size(); ++a) {
-          const auto& agg = t.aggs[a];
-          if (!agg.arg) {
-            out += fmt::format("{}{}.a{}.add();\n", ind, st, a);
-            continue;
-          }
-          Value v = expr_.row_value(*agg.arg, cur, "arena");
-          std::string code = expr_.materialize(v);
-          if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
-            std::string local = fresh("o");
-            out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
-          } else {
-            out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
-          }
-        }
+        emit_accumulator_adds(t, cur, st, out, ind);
         break;
       }
       if (t.window_key >= 0) {
@@ -361,23 +369,7 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       key += ")";
       std::string st = fresh("st");
       out += fmt::format("{}auto& {} = target.upsert({});\n", ind, st, key);
-      for (size_t a = 0; a < t.aggs.size(); ++a) {
-        const auto& agg = t.aggs[a];
-        if (!agg.arg) {
-          out += fmt::format("{}{}.a{}.add();\n", ind, st, a);
-          continue;
-        }
-        Value v = expr_.row_value(*agg.arg, cur, "arena");
-        std::string code = expr_.materialize(v);
-        // Nulls are skipped by every aggregate but first and last, which
-        // keep them (Spark's default ignoreNulls = false).
-        if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
-          std::string local = fresh("o");
-          out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
-        } else {
-          out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
-        }
-      }
+      emit_accumulator_adds(t, cur, st, out, ind);
       if (t.window_key >= 0) out += indent + "}\n";
       break;
     }

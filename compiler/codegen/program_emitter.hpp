@@ -48,6 +48,8 @@ class ProgramEmitter {
   // goes to `out` at `indent`. Returns the number of loops opened.
   int emit_chain(const plan::Stage& stage, Value cur, std::string& out, std::string& indent);
   void emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent);
+  void emit_accumulator_adds(const Node& t, const Value& cur, const std::string& st, std::string& out,
+                             const std::string& ind);
 
   // emit_decoder.cpp
   // The virtual row of a source's record: one decoder output per leaf field.
