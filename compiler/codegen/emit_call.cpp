@@ -128,7 +128,7 @@ std::string ExprEmitter::emit_call(const ast::Expr& e, const std::string& arena)
   for (size_t i = 0; i < e.args.size(); ++i) {
     const TypeRef& param = f.params[i];
     std::string arg = convert(emit(*e.args[i].value, arena), prog_.type_of(*e.args[i].value), param);
-    if (f.param_cpp[i] != canonical(param)) arg = fmt::format("streamc::udf::pass<{}>({})", f.param_cpp[i], arg);
+    if (!f.param_cpp[i].empty() && f.param_cpp[i] != canonical(param)) arg = fmt::format("streamc::udf::pass<{}>({})", f.param_cpp[i], arg);
     s += (first ? "" : ", ") + arg;
     first = false;
   }

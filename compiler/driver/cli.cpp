@@ -147,6 +147,9 @@ bool parse_args(int argc, char** argv, Args& a, int& status) {
       // Every built-in function, read from stdlib/'s STREAMC_UDF headers when streamc was built.
       for (const auto& b : sema::builtins())
         std::cout << sema::sdl_signature(*b) << "\n    " << b->doc << "\n    (" << b->declared_at << ")\n";
+      // format is variadic: a template in stdlib/streamc/stdlib/strings.hpp.
+      const sema::Function& f = sema::format_function();
+      std::cout << "format(string, …) -> string\n    " << f.doc << "\n    (" << f.declared_at << ")\n";
       status = 0;
       return false;
     } else if (parse_build_flag(args, i, a, status)) {

@@ -51,9 +51,8 @@ bool is_future_operator(std::string_view name) {
 }
 
 bool is_future_function(std::string_view name) {
-  // format is a planned stdlib function; the rest are aggregates, window
-  // keys and schema inference.
-  return in(name, {"format", "window", "session_window", "sum", "avg", "first", "last",
+  // Aggregates, window keys and schema inference.
+  return in(name, {"window", "session_window", "sum", "avg", "first", "last",
                    "count_distinct", "approx_count_distinct", "collect_list", "infer"});
 }
 

@@ -15,6 +15,8 @@ namespace streamc::sema {
 
 // Every overload of every built-in function, in stdlib header order.
 const std::vector<FunctionRef>& builtins();
+// format(fmt, args…): variadic, checked by name (check_call.cpp).
+const Function& format_function();
 // Overloads named `name` (empty if none).
 std::vector<FunctionRef> builtin_overloads(std::string_view name);
 

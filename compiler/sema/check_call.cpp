@@ -59,6 +59,73 @@ std::vector<FunctionRef> Checker::overloads(std::string_view name) const {
   return out;
 }
 
+// format(fmt, args…) (stdlib/streamc/stdlib/strings.hpp): variadic, so the
+// call gets a signature of its own; with a literal fmt the number of `{}`
+// must match the arguments.
+const Function& format_function() {
+  static const Function f = [] {
+    Function g;
+    g.name = "format";
+    g.cpp = "streamc::stdlib::format";
+    g.params = {types::string()};
+    g.param_cpp = {"std::string_view"};
+    g.result = types::string();
+    g.result_cpp = "std::string";
+    g.builtin = true;
+    g.header = "streamc/stdlib/strings.hpp";
+    g.declared_at = "streamc/stdlib/strings.hpp:212:13";
+    g.signature = "template <class... Ts> std::string format(std::string_view fmt, const Ts&... args)";
+    g.doc = "format(fmt, args…): fmt with each {} replaced by the next argument as the console shows it; {{ and }} are braces.";
+    return g;
+  }();
+  return f;
+}
+
+TypeRef Checker::check_format(const Expr& e, Scope& scope) {
+  if (e.args.empty()) {
+    diags_.error(e.range, "format takes a format string and its arguments: format(\"{} has {}\", a, b)");
+    return record(e, types::error());
+  }
+  auto f = std::make_shared<Function>(format_function());
+  f->params.clear();
+  f->param_cpp.clear();
+  for (size_t i = 0; i < e.args.size(); ++i) {
+    const auto& a = e.args[i];
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, "function 'format' takes no named arguments");
+      return record(e, types::error());
+    }
+    TypeRef t = check_expr(*a.value, scope);
+    if (t->is_error()) return record(e, t);
+    if (i == 0 && !t->is(K::String)) {
+      diags_.error(a.value->range, "the first argument of 'format' is the format string, found " + to_string(t));
+      return record(e, types::error());
+    }
+    if (t->is(K::Null)) t = types::optional(types::string());
+    f->params.push_back(t);
+    f->param_cpp.push_back("");  // as generated code spells the type: passed as is
+  }
+  const Expr& fmt = *e.args[0].value;
+  if (fmt.kind == ExprKind::StringLit) {
+    size_t holes = 0;
+    for (size_t i = 0; i + 1 < fmt.text.size(); ++i) {
+      if ((fmt.text[i] == '{' && fmt.text[i + 1] == '{') || (fmt.text[i] == '}' && fmt.text[i + 1] == '}')) {
+        ++i;
+      } else if (fmt.text[i] == '{' && fmt.text[i + 1] == '}') {
+        ++holes;
+        ++i;
+      }
+    }
+    if (holes != e.args.size() - 1) {
+      diags_.error(fmt.range, "the format string has " + std::to_string(holes) + " {} but " +
+                                  std::to_string(e.args.size() - 1) + " argument" + (e.args.size() == 2 ? " follows" : "s follow"));
+      return record(e, types::error());
+    }
+  }
+  result_.calls[&e] = f;
+  return record(e, types::string());
+}
+
 TypeRef Checker::check_call(const Expr& e, Scope& scope) {
   const Expr& callee = *e.children[0];
   if (callee.kind != ExprKind::Name) {
@@ -74,6 +141,7 @@ TypeRef Checker::check_call(const Expr& e, Scope& scope) {
   }
   const std::string& name = callee.text;
   auto candidates_of = overloads(name);
+  if (candidates_of.empty() && name == "format") return check_format(e, scope);
   if (candidates_of.empty()) {
     if (is_future_function(name)) {
       not_supported(callee.range, "the function " + q(name));

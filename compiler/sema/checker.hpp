@@ -77,6 +77,7 @@ class Checker {
 
   // ---- functions (check_call.cpp): built-in and imported, and foreach sinks
   TypeRef check_call(const ast::Expr& e, Scope& scope);
+  TypeRef check_format(const ast::Expr& e, Scope& scope);
   std::vector<FunctionRef> overloads(std::string_view name) const;  // imported ones, else built-in ones
   bool check_foreach_sink(const ast::Expr& call, SinkInfo& sink);
   TypeRef check_binary(const ast::Expr& e, Scope& scope);

@@ -205,4 +205,33 @@ STREAMC_UDF inline std::string to_string(bool v) { return v ? "true" : "false"; 
 /// to_string(s): s itself.
 STREAMC_UDF inline std::string to_string(std::string_view v) { return std::string(v); }
 
+// format is variadic, so it is a template the checker knows by name (not a
+// STREAMC_UDF declaration the importer reads); --list-functions lists it too.
+/// format(fmt, args…): fmt with each {} replaced by the next argument as the console shows it; {{ and }} are braces.
+template <class... Ts>
+std::string format(std::string_view fmt, const Ts&... args) {
+  std::vector<std::string> pieces;
+  pieces.reserve(sizeof...(args));
+  (pieces.push_back(rt::to_pprint(args)), ...);
+  std::string out;
+  out.reserve(fmt.size() + 16 * pieces.size());
+  size_t next = 0;
+  for (size_t i = 0; i < fmt.size(); ++i) {
+    char c = fmt[i];
+    if (c == '{' && i + 1 < fmt.size() && fmt[i + 1] == '{') {
+      out.push_back('{');
+      ++i;
+    } else if (c == '}' && i + 1 < fmt.size() && fmt[i + 1] == '}') {
+      out.push_back('}');
+      ++i;
+    } else if (c == '{' && i + 1 < fmt.size() && fmt[i + 1] == '}') {
+      if (next < pieces.size()) out += pieces[next++];
+      ++i;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace streamc::stdlib
