@@ -140,7 +140,6 @@ void ProgramEmitter::emit_sources() {
   for (size_t i = 0; i < prog_.sources.size(); ++i) {
     const auto& s = prog_.sources[i];
     out_ += fmt::format("    rt::SourceOptions so{};\n", i);
-    if (s.is_table) so_tables_.push_back(static_cast<int>(i));
     const char* on_error = s.on_error == sema::OnError::Fail   ? "rt::OnError::Fail"
                            : s.on_error == sema::OnError::Drop ? "rt::OnError::Drop"
                                                                : "rt::OnError::Permissive";

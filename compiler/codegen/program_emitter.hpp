@@ -70,7 +70,6 @@ class ProgramEmitter {
   std::string agg_decls_;                       // accumulator structs of aggregations
   std::vector<int> agg_declared_;
   std::vector<sema::TypeRef> decoded_records_;  // records decoded whole (inside lists, optional)
-  std::vector<int> so_tables_;
   std::string generated_in_;  // the GeneratedRange variable of the stage being emitted
   int counter_ = 0;
 };
