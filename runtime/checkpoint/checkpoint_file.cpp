@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "core/failure_points.hpp"
+#include "io/atomic_file.hpp"
 #include "streamc/runtime/values.hpp"
 
 #define XXH_INLINE_ALL
@@ -72,45 +73,7 @@ std::string decode_checkpoint_file(std::string_view bytes, std::string_view kind
 
 void write_checkpoint_file(const std::string& dir, const std::string& name, std::string_view kind,
                            std::string_view payload, const char* probe) {
-  std::string bytes = encode_checkpoint_file(kind, payload);
-  std::string final_path = dir + "/" + name;
-  std::string temp_path = dir + "/." + name + ".tmp";
-  auto fail = [&](const std::string& path, int err) {
-    throw FatalError("checkpoint: cannot write '" + path + "': " + std::strerror(err));
-  };
-  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail(temp_path, errno);
-  size_t half = bytes.size() / 2;
-  size_t done = 0;
-  while (done < bytes.size()) {
-    size_t upto = probe && done < half ? half : bytes.size();
-    ssize_t n = ::write(fd, bytes.data() + done, upto - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(temp_path.c_str());
-      fail(temp_path, err);
-    }
-    done += static_cast<size_t>(n);
-    if (probe && done == half) failure_point(probe);
-  }
-  int err = ::fdatasync(fd) != 0 ? errno : 0;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err != 0) {
-    ::unlink(temp_path.c_str());
-    fail(temp_path, err);
-  }
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    err = errno;
-    ::unlink(temp_path.c_str());
-    fail(final_path, err);
-  }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
+  write_file_atomically(dir, name, encode_checkpoint_file(kind, payload), "checkpoint", probe);
 }
 
 std::string read_checkpoint_file(const std::string& path, std::string_view kind) {
