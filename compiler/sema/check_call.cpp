@@ -36,13 +36,13 @@ bool widens_to(const TypeRef& arg, const TypeRef& param) {
 
 bool uses_optional(const Function& f) {
   auto opt = [](const TypeRef& t) {
-    std::vector<TypeRef> todo = {t};
-    while (!todo.empty()) {
-      TypeRef x = todo.back();
-      todo.pop_back();
+    std::vector<TypeRef> pending = {t};
+    while (!pending.empty()) {
+      TypeRef x = pending.back();
+      pending.pop_back();
       if (!x) continue;
       if (x->is(K::Optional)) return true;
-      todo.insert(todo.end(), x->elements.begin(), x->elements.end());
+      pending.insert(pending.end(), x->elements.begin(), x->elements.end());
     }
     return false;
   };

@@ -455,69 +455,43 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
       return -1;
     }
     const Expr& value = e.kind == ExprKind::Alias ? *e.children[0] : e;
-    if (value.kind == ExprKind::Call && value.callee_name() == "session_window") {
+    if (value.kind == ExprKind::Call && (value.callee_name() == "window" || value.callee_name() == "session_window")) {
+      // window(ts, size[, slide]): epoch-aligned [start, end) windows;
       // session_window(ts, gap): a group's events closer than `gap` form one
-      // session [first event, last event + gap).
+      // session [first event, last event + gap). Either key column is
+      // {start: timestamp, end: timestamp}.
+      const std::string& kind = value.callee_name();
+      bool session = kind == "session_window";
       if (n.window_key >= 0) {
         diags_.error(value.range, "group_by takes one event-time window");
         return -1;
       }
-      if (value.args.size() != 2) {
-        diags_.error(value.range, "session_window takes a timestamp column and a gap: session_window(ts, 5m)");
+      if (session ? value.args.size() != 2 : (value.args.size() < 2 || value.args.size() > 3)) {
+        diags_.error(value.range, session ? "session_window takes a timestamp column and a gap: session_window(ts, 5m)"
+                                          : "window takes a timestamp column, a size and an optional slide: window(ts, 10m, 5m)");
         return -1;
       }
       TypeRef ts = check_row_expr(*value.args[0].value, in, scope);
       if (ts->is_error()) return -1;
       if (!ts->is(K::Timestamp)) {
-        diags_.error(value.args[0].value->range, "session_window needs a timestamp, found " + to_string(ts));
+        diags_.error(value.args[0].value->range, kind + " needs a timestamp, found " + to_string(ts));
         return -1;
       }
-      int64_t gap = 0;
-      if (!constant_duration(*value.args[1].value, "the session gap", gap)) return -1;
-      n.window_key = static_cast<int>(n.exprs.size());
-      n.session_window = true;
-      n.window_time = value.args[0].value.get();
-      n.window_size_us = gap;
-      TypeRef wt = types::record({"start", "end"}, {types::timestamp(), types::timestamp()});
-      std::string col = e.kind == ExprKind::Alias ? e.text : "session_window";
-      record(value, wt);
-      record(e, wt);
-      names.push_back(col);
-      field_types.push_back(wt);
-      n.exprs.push_back(&e);
-      continue;
-    }
-    if (value.kind == ExprKind::Call && value.callee_name() == "window") {
-      // window(ts, size[, slide]): epoch-aligned [start, end) windows; the
-      // key column `window` is {start: timestamp, end: timestamp}.
-      if (n.window_key >= 0) {
-        diags_.error(value.range, "group_by takes one event-time window");
-        return -1;
-      }
-      if (value.args.size() < 2 || value.args.size() > 3) {
-        diags_.error(value.range, "window takes a timestamp column, a size and an optional slide: window(ts, 10m, 5m)");
-        return -1;
-      }
-      TypeRef ts = check_row_expr(*value.args[0].value, in, scope);
-      if (ts->is_error()) return -1;
-      if (!ts->is(K::Timestamp)) {
-        diags_.error(value.args[0].value->range, "window needs a timestamp, found " + to_string(ts));
-        return -1;
-      }
-      int64_t size = 0, slide = 0;
-      if (!constant_duration(*value.args[1].value, "the window size", size)) return -1;
-      slide = size;
+      int64_t size = 0;
+      if (!constant_duration(*value.args[1].value, session ? "the session gap" : "the window size", size)) return -1;
+      int64_t slide = size;
       if (value.args.size() == 3 && !constant_duration(*value.args[2].value, "the window slide", slide)) return -1;
       if (slide > size) {
         diags_.error(value.args[2].value->range, "the slide of a window cannot be longer than its size");
         return -1;
       }
       n.window_key = static_cast<int>(n.exprs.size());
+      n.session_window = session;
       n.window_time = value.args[0].value.get();
       n.window_size_us = size;
-      n.window_slide_us = slide;
+      if (!session) n.window_slide_us = slide;
       TypeRef wt = types::record({"start", "end"}, {types::timestamp(), types::timestamp()});
-      std::string col = e.kind == ExprKind::Alias ? e.text : "window";
+      std::string col = e.kind == ExprKind::Alias ? e.text : kind;
       record(value, wt);
       record(e, wt);
       names.push_back(col);
