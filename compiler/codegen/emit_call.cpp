@@ -22,7 +22,8 @@ using sema::TypeRef;
 namespace {
 
 // How the generated code holds a value of SDL type `t`, spelled as the
-// importer spells C++ types (runtime/values.hpp; functions take no records).
+// importer spells C++ types (runtime/values.hpp). Records have no spelling
+// here: a function takes them as its own plain structs, always converted.
 std::string canonical(const TypeRef& t) {
   using K = sema::Type::Kind;
   if (!t) return "void";
@@ -49,6 +50,25 @@ std::string context_for(const std::string& arena) {
   // the batch function, where `batch` is in scope.
   if (arena == "startup_arena") return "streamc::udf::Context::startup()";
   return "streamc::udf::Context{batch.id(), batch.time()}";
+}
+
+std::string read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every function the program calls or hands batches to, each once.
+std::vector<sema::FunctionRef> called_functions(const sema::CheckedProgram& program) {
+  std::vector<sema::FunctionRef> out;
+  std::set<const sema::Function*> seen;
+  auto add = [&](const sema::FunctionRef& f) {
+    if (f && seen.insert(f.get()).second) out.push_back(f);
+  };
+  for (const auto& [expr, f] : program.calls) add(f);
+  for (const auto& s : program.sinks) add(s.foreach);
+  return out;
 }
 
 void add_function(const sema::FunctionRef& f, std::vector<std::string>& headers, std::set<std::string>& seen) {
@@ -79,12 +99,47 @@ std::string function_includes(const sema::CheckedProgram& program) {
       out += "#include <" + h + ">\n";
       continue;
     }
-    // An imported header: its content hash goes into the generated code, so
-    // that the build cache (keyed by the code) notices an edited function body.
-    std::ifstream in(h, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    out += "#include \"" + h + "\"  // content " + import::content_hash(text.str()) + "\n";
+    // An imported header: its content hash, and that of every file it
+    // includes, goes into the generated code, so that the build cache (keyed
+    // by the code) notices an edited function body wherever it is.
+    std::string contents = read_whole(h);
+    for (const auto& f : called_functions(program))
+      if (f->header == h)
+        for (const auto& inc : f->includes) contents += "\n" + inc + "\n" + read_whole(inc);
+    out += "#include \"" + h + "\"  // content " + import::content_hash(contents) + "\n";
+  }
+  return out;
+}
+
+std::string function_structs(const sema::CheckedProgram& program, CppTypes& types) {
+  std::string out;
+  std::set<std::string> done;
+  for (const auto& f : called_functions(program)) {
+    for (const auto& st : f->structs) {
+      if (!done.insert(st.cpp).second) continue;
+      const auto& r = *st.record;
+      std::string sdl = types.of(st.record);
+      std::string to_cpp, to_sdl;
+      for (const auto& field : r.fields) {
+        to_cpp += fmt::format("    out.{0} = streamc::udf::convert<decltype(out.{0})>(r.{1});\n", field, member(field));
+        to_sdl += fmt::format("    out.{1} = streamc::udf::to_sdl(arena, s.{0});\n", field, member(field));
+      }
+      out += fmt::format(
+          "// {0} as the SDL record {1}, field by field.\n"
+          "template <>\n"
+          "struct streamc::udf::RecordOf<{0}> {{\n"
+          "  static constexpr bool defined = true;\n"
+          "  static {0} to_cpp(const {2}& r) {{\n"
+          "    {0} out{{}};\n{3}"
+          "    return out;\n"
+          "  }}\n"
+          "  static {2} to_sdl(streamc::rt::Arena& arena, const {0}& s) {{\n"
+          "    {2} out;\n{4}"
+          "    return out;\n"
+          "  }}\n"
+          "}};\n\n",
+          st.cpp, sema::to_string(st.record), sdl, to_cpp, to_sdl);
+    }
   }
   return out;
 }

@@ -75,11 +75,13 @@ std::string ProgramEmitter::run() {
   out_ += function_includes(prog_) + "\n";
   out_ += "#include <array>\n#include <memory>\n#include <mutex>\n\n";
   out_ += "namespace {\nnamespace rt = streamc::rt;\n\n";
+  std::string structs = function_structs(prog_, types_);  // registers the records of imported structs
   out_ += types_.declarations();
   out_ += agg_decls_;
   out_ += decoders;
   emit_params();
   out_ += "}  // namespace\n\n";
+  out_ += structs;
   out_ += main_code;
   return std::move(out_);
 }

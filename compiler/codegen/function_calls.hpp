@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "codegen/cpp_types.hpp"
 #include "sema/program.hpp"
 
 namespace streamc::codegen {
@@ -14,6 +15,12 @@ namespace streamc::codegen {
 // `#include` lines: stdlib headers by their include path, imported headers by
 // absolute path; each once, in a stable order.
 std::string function_includes(const sema::CheckedProgram& program);
+
+// The specializations of streamc::udf::RecordOf (streamc/udf_glue.hpp) that
+// convert the plain C++ structs of called functions' signatures to and from
+// the SDL records of their fields; registers those records with `types`.
+// Emitted at namespace scope, after the record structs.
+std::string function_structs(const sema::CheckedProgram& program, CppTypes& types);
 
 // Linker arguments asked for by the headers of the called functions
 // (`// streamc-link: -l:libre2.a`), each once.

@@ -14,7 +14,7 @@ namespace streamc::import {
 
 namespace {
 
-const char* kMagic = "streamc-import 1";
+const char* kMagic = "streamc-import 2";
 
 bool read_file(const fs::path& p, std::string& out) {
   std::ifstream in(p, std::ios::binary);

@@ -103,22 +103,25 @@ struct Mapped {
   bool context = false;  // streamc::udf::Context
 };
 
+// The plain structs a signature mentions, each after the structs it contains.
+using StructList = std::vector<sema::CppStruct>;
+
 std::string written(QualType t, const ASTContext& ctx) {
   PrintingPolicy pp(ctx.getLangOpts());
   pp.SuppressTagKeyword = true;
   return t.getAsString(pp);
 }
 
-Mapped map_type(QualType t, ASTContext& ctx, bool allow_void);
+Mapped map_type(QualType t, ASTContext& ctx, bool allow_void, StructList& structs);
 
 Mapped map_args(const ClassTemplateSpecializationDecl* spec, ASTContext& ctx, size_t count, std::string& cpp_args,
-                std::vector<sema::TypeRef>& out) {
+                std::vector<sema::TypeRef>& out, StructList& structs) {
   const TemplateArgumentList& args = spec->getTemplateArgs();
   for (size_t i = 0; i < count && i < args.size(); ++i) {
     const TemplateArgument& a = args[i];
     if (a.getKind() == TemplateArgument::Pack) {
       for (const TemplateArgument& p : a.pack_elements()) {
-        Mapped m = map_type(p.getAsType(), ctx, false);
+        Mapped m = map_type(p.getAsType(), ctx, false, structs);
         if (!m.problem.empty() || m.context) return m.context ? Mapped{nullptr, {}, "streamc::udf::Context inside a container"} : m;
         cpp_args += (cpp_args.empty() ? "" : ", ") + m.cpp;
         out.push_back(m.sdl);
@@ -126,7 +129,7 @@ Mapped map_args(const ClassTemplateSpecializationDecl* spec, ASTContext& ctx, si
       continue;
     }
     if (a.getKind() != TemplateArgument::Type) return {nullptr, {}, "a template argument that is not a type"};
-    Mapped m = map_type(a.getAsType(), ctx, false);
+    Mapped m = map_type(a.getAsType(), ctx, false, structs);
     if (!m.problem.empty() || m.context) return m.context ? Mapped{nullptr, {}, "streamc::udf::Context inside a container"} : m;
     cpp_args += (cpp_args.empty() ? "" : ", ") + m.cpp;
     out.push_back(m.sdl);
@@ -134,7 +137,59 @@ Mapped map_args(const ClassTemplateSpecializationDecl* spec, ASTContext& ctx, si
   return {};
 }
 
-Mapped map_type(QualType original, ASTContext& ctx, bool allow_void) {
+// The C++ name of a declaration from the global namespace ("::geo::Point"),
+// anonymous namespaces left out.
+std::string qualified_cpp_name(const NamedDecl* d) {
+  std::vector<std::string> parts = {d->getNameAsString()};
+  for (const DeclContext* dc = d->getDeclContext(); dc && !dc->isTranslationUnit(); dc = dc->getParent()) {
+    if (const auto* ns = dyn_cast<NamespaceDecl>(dc)) {
+      if (!ns->isAnonymousNamespace()) parts.push_back(ns->getNameAsString());
+    } else if (const auto* outer = dyn_cast<RecordDecl>(dc)) {
+      parts.push_back(outer->getNameAsString());
+    }
+  }
+  std::string out;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out += "::" + *it;
+  return out;
+}
+
+// A plain struct (an aggregate of public SDL-typed fields, no base classes)
+// as the SDL record of its fields, in declaration order.
+Mapped map_struct(const CXXRecordDecl* rd, ASTContext& ctx, StructList& structs) {
+  std::string shown = "struct '" + rd->getQualifiedNameAsString() + "'";
+  const CXXRecordDecl* def = rd->getDefinition();
+  if (!def) return {nullptr, {}, shown + " is declared but not defined here; SDL needs its fields"};
+  const std::string plain = "; SDL records map to plain structs (public fields of SDL types, no base classes, no constructors)";
+  if (def->isUnion()) return {nullptr, {}, shown + " is a union" + plain};
+  if (def->getNumBases() > 0 || def->getNumVBases() > 0) return {nullptr, {}, shown + " has base classes" + plain};
+  if (def->isLambda() || def->getName().empty()) return {nullptr, {}, shown + " has no name" + plain};
+  std::string cpp = qualified_cpp_name(def);
+  for (const auto& known : structs)
+    if (known.cpp == cpp) return {known.record, cpp};
+  std::vector<std::string> names;
+  std::vector<sema::TypeRef> types;
+  for (const FieldDecl* field : def->fields()) {
+    std::string name = field->getNameAsString();
+    std::string what = shown + " field '" + name + "'";
+    if (field->getAccess() != AS_public) return {nullptr, {}, what + " is not public" + plain};
+    if (field->isBitField()) return {nullptr, {}, what + " is a bit-field" + plain};
+    if (name.empty()) return {nullptr, {}, shown + " has an unnamed field" + plain};
+    if (field->getType()->isReferenceType())
+      return {nullptr, {}, what + " is a reference; record fields hold values" };
+    Mapped m = map_type(field->getType(), ctx, false, structs);
+    if (m.context) return {nullptr, {}, what + ": streamc::udf::Context is not a value"};
+    if (!m.problem.empty()) return {nullptr, {}, what + ": " + m.problem};
+    names.push_back(name);
+    types.push_back(m.sdl);
+  }
+  if (!def->isAggregate()) return {nullptr, {}, shown + " is not an aggregate (it has constructors or virtual functions)" + plain};
+  if (names.empty()) return {nullptr, {}, shown + " has no fields; an SDL record has at least one"};
+  sema::TypeRef record = sema::types::record(std::move(names), std::move(types));
+  structs.push_back({cpp, record});
+  return {record, cpp};
+}
+
+Mapped map_type(QualType original, ASTContext& ctx, bool allow_void, StructList& structs) {
   QualType t = original;
   std::string shown = "'" + written(original, ctx) + "'";
   if (const auto* ref = t->getAs<ReferenceType>()) {
@@ -175,13 +230,13 @@ Mapped map_type(QualType original, ASTContext& ctx, bool allow_void) {
         return {nullptr, {}, shown + " has no SDL type; SDL strings are std::string or std::string_view (UTF-8)"};
       }
       if (name == "vector" || name == "optional") {
-        Mapped m = map_args(spec, ctx, 1, cpp_args, elems);
+        Mapped m = map_args(spec, ctx, 1, cpp_args, elems, structs);
         if (!m.problem.empty()) return m;
         if (name == "vector") return {sema::types::list(elems[0]), "std::vector<" + cpp_args + ">"};
         return {sema::types::optional(elems[0]), "std::optional<" + cpp_args + ">"};
       }
       if (name == "tuple" || name == "pair") {
-        Mapped m = map_args(spec, ctx, name == "pair" ? 2 : spec->getTemplateArgs().size(), cpp_args, elems);
+        Mapped m = map_args(spec, ctx, name == "pair" ? 2 : spec->getTemplateArgs().size(), cpp_args, elems, structs);
         if (!m.problem.empty()) return m;
         if (elems.size() < 2) return {nullptr, {}, shown + " has no SDL type; SDL tuples have two or more elements"};
         return {sema::types::tuple(elems), "std::" + std::string(name) + "<" + cpp_args + ">"};
@@ -196,8 +251,7 @@ Mapped map_type(QualType original, ASTContext& ctx, bool allow_void) {
       m.context = true;
       return m;
     }
-    if (!rd->isInStdNamespace() && (rd->isStruct() || rd->isClass()))
-      return {nullptr, {}, shown + " is a struct; passing records (plain structs) to C++ is not supported yet"};
+    if (!rd->isInStdNamespace() && (rd->isStruct() || rd->isClass())) return map_struct(rd, ctx, structs);
     return {nullptr, {}, shown + " has no SDL type"};
   }
   if (c->isPointerType()) return {nullptr, {}, shown + " is a pointer; SDL values are passed by value or const reference"};
@@ -257,7 +311,7 @@ class Collector : public RecursiveASTVisitor<Collector> {
     f.cpp = call_name(fd);
     f.header = header_;
     f.declared_at = where;
-    Mapped r = map_type(fd->getReturnType(), ctx_, true);
+    Mapped r = map_type(fd->getReturnType(), ctx_, true, f.structs);
     if (!r.problem.empty() || r.context) return fail("the result of '" + name + "': " + (r.context ? "streamc::udf::Context is not a value" : r.problem));
     f.result = r.sdl;
     f.result_cpp = r.cpp;
@@ -265,7 +319,7 @@ class Collector : public RecursiveASTVisitor<Collector> {
     for (unsigned i = 0; i < fd->getNumParams(); ++i) {
       const ParmVarDecl* p = fd->getParamDecl(i);
       sig += (i ? ", " : "") + written(p->getType(), ctx_);
-      Mapped m = map_type(p->getType(), ctx_, false);
+      Mapped m = map_type(p->getType(), ctx_, false, f.structs);
       std::string pname = p->getNameAsString();
       std::string label = "parameter " + std::to_string(i + 1) + (pname.empty() ? "" : " '" + pname + "'") + " of '" + name + "'";
       if (m.context) {
@@ -404,8 +458,12 @@ ImportResult import_header(const std::string& header, const ImportOptions& given
     return result;
   }
   std::vector<std::string> link = link_directives(abs);
-  for (auto& f : result.functions) f.link = link;
   result.dependencies.assign(deps.begin(), deps.end());
+  for (auto& f : result.functions) {
+    f.link = link;
+    for (const auto& d : result.dependencies)
+      if (d != abs) f.includes.push_back(d);
+  }
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "import/signature_text.hpp"
 
+#include <cctype>
+
 namespace streamc::import {
 
 namespace {
@@ -79,6 +81,22 @@ class TypeParser {
       } while (eat(','));
       if (!eat(')') || elems.size() < 2) return nullptr;
       t = sema::types::tuple(std::move(elems));
+    } else if (eat('{')) {
+      std::vector<std::string> names;
+      std::vector<sema::TypeRef> elems;
+      do {
+        skip();
+        size_t start = pos_;
+        while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) ++pos_;
+        size_t end = pos_;
+        if (end == start || !eat(':')) return nullptr;
+        names.emplace_back(s_.substr(start, end - start));
+        sema::TypeRef e = parse();
+        if (!e) return nullptr;
+        elems.push_back(e);
+      } while (eat(','));
+      if (!eat('}')) return nullptr;
+      t = sema::types::record(std::move(names), std::move(elems));
     } else {
       size_t start = pos_;
       while (pos_ < s_.size() && s_[pos_] >= 'a' && s_[pos_] <= 'z') ++pos_;
@@ -111,6 +129,8 @@ std::string write_functions(const std::vector<sema::Function>& functions) {
     for (size_t i = 0; i < f.params.size(); ++i)
       out += "param\t" + escape(f.param_names[i]) + "\t" + sema::to_string(f.params[i]) + "\t" + escape(f.param_cpp[i]) + "\n";
     for (const auto& l : f.link) out += "link\t" + escape(l) + "\n";
+    for (const auto& st : f.structs) out += "struct\t" + escape(st.cpp) + "\t" + sema::to_string(st.record) + "\n";
+    for (const auto& i : f.includes) out += "include\t" + escape(i) + "\n";
   }
   return out;
 }
@@ -154,6 +174,14 @@ bool read_functions(std::string_view text, std::vector<sema::Function>& out, std
     } else if (f[0] == "link") {
       if (f.size() != 2 || out.empty()) return bad("a link line has 2 fields and follows a function");
       out.back().link.push_back(f[1]);
+    } else if (f[0] == "struct") {
+      if (f.size() != 3 || out.empty()) return bad("a struct line has 3 fields and follows a function");
+      sema::TypeRef t = parse_type(f[2]);
+      if (!t || !t->is(sema::Type::Kind::Record)) return bad("bad struct record type");
+      out.back().structs.push_back({f[1], t});
+    } else if (f[0] == "include") {
+      if (f.size() != 2 || out.empty()) return bad("an include line has 2 fields and follows a function");
+      out.back().includes.push_back(f[1]);
     } else {
       return bad("unknown line kind");
     }

@@ -6,6 +6,8 @@
 //   function <name> <c++ name> <header> <declared at> <context 0|1> <result|void> <result c++> <c++ signature> <doc>
 //   param <name> <sdl type> <c++ type>
 //   link <linker argument>
+//   struct <c++ struct> <sdl record type>     (a plain struct the signature uses)
+//   include <absolute path>                    (a file the header includes)
 #pragma once
 
 #include <string>

@@ -34,21 +34,6 @@ bool widens_to(const TypeRef& arg, const TypeRef& param) {
   return false;
 }
 
-bool uses_optional(const Function& f) {
-  auto opt = [](const TypeRef& t) {
-    std::vector<TypeRef> pending = {t};
-    while (!pending.empty()) {
-      TypeRef x = pending.back();
-      pending.pop_back();
-      if (!x) continue;
-      if (x->is(K::Optional)) return true;
-      pending.insert(pending.end(), x->elements.begin(), x->elements.end());
-    }
-    return false;
-  };
-  return opt(f.result) || std::any_of(f.params.begin(), f.params.end(), opt);
-}
-
 }  // namespace
 
 std::vector<FunctionRef> Checker::overloads(std::string_view name) const {
@@ -247,10 +232,6 @@ bool Checker::check_foreach_sink(const Expr& call, SinkInfo& s) {
   if (element && !element->is_error() && !same_type(f.params[1]->elements[0], element)) {
     diags_.error(arg.range, q(f.name) + " takes rows of type " + to_string(f.params[1]->elements[0]) +
                                 ", but stream " + q(s.stream) + " has " + to_string(element) + declared(f));
-    return false;
-  }
-  if (uses_optional(f)) {
-    not_supported(arg.range, "a foreach function taking std::optional (T?) values");
     return false;
   }
   s.foreach = fs[0];

@@ -12,6 +12,13 @@
 
 namespace streamc::sema {
 
+// A plain C++ struct that a signature passes or returns: the SDL record of
+// its fields. The code generator converts between the two.
+struct CppStruct {
+  std::string cpp;  // "::geo::Point"
+  TypeRef record;   // {lat: float, lon: float}
+};
+
 struct Function {
   std::string name;                      // the SDL name: the unqualified C++ name
   std::string cpp;                       // the qualified C++ name the generated code calls
@@ -27,6 +34,8 @@ struct Function {
   std::string signature;                 // the C++ declaration: "double haversine(double, double, double, double)"
   std::string doc;                       // the `///` comment above the declaration
   std::vector<std::string> link;         // linker arguments the header asks for (`// streamc-link: …`)
+  std::vector<CppStruct> structs;        // the structs in the signature, each after those it contains
+  std::vector<std::string> includes;     // absolute paths of the non-system files the header includes
 };
 
 using FunctionRef = std::shared_ptr<const Function>;

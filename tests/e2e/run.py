@@ -137,6 +137,36 @@ def test_compile_cache_and_emit_cpp():
     assert len(list((work / "cache").iterdir())) == len(entries) + 1
 
 
+def test_edited_include_of_an_imported_header_rebuilds():
+    """The binary follows a function body that lives in a file the imported
+    header includes: editing only that file gives a binary with the new body
+    (the build cache must not hand back the old one)."""
+    work = harness.fresh_dir("e2e", "import_include")
+    (work / "udf").mkdir()
+    (work / "in").mkdir()
+    (work / "in" / "a.txt").write_text("3\n4\n")
+    (work / "udf" / "scale.hpp").write_text(
+        '#pragma once\n#include <streamc/udf.hpp>\n#include "scale_impl.hpp"\n'
+        "STREAMC_UDF inline int64_t scale(int64_t x) { return scale_impl(x); }\n")
+    impl = work / "udf" / "scale_impl.hpp"
+    impl.write_text("#pragma once\n#include <cstdint>\ninline int64_t scale_impl(int64_t x) { return x * 10; }\n")
+    (work / "p.sdl").write_text('import "udf/scale.hpp"\nsource lines = files("in/*.txt")\n'
+                                "stream s = lines |> map(l -> scale(to_int(l)))\nsink s -> console()\n")
+    env = harness.env()
+    env["STREAMC_CACHE_DIR"] = str(work / "cache")
+
+    def build_and_run():
+        r = subprocess.run([harness.STREAMC, "p.sdl", "-o", "p"], cwd=work, env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        out = subprocess.run(["./p", "--once"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return [l for l in out.stdout.splitlines() if l and l[0].isdigit()]
+
+    assert build_and_run() == ["30", "40"]
+    impl.write_text(impl.read_text().replace("x * 10", "x * 100"))
+    assert build_and_run() == ["300", "400"], "an edit of an included file did not rebuild the binary"
+
+
 def test_cli_usage():
     r = subprocess.run([harness.STREAMC, "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "usage: streamc" in r.stdout

@@ -30,6 +30,14 @@ template <class... Ts> struct IsTupleLike<std::tuple<Ts...>> : std::true_type {}
 template <class A, class B> struct IsTupleLike<std::pair<A, B>> : std::true_type {};
 }  // namespace detail
 
+// A plain C++ struct of an imported signature and the SDL record of its
+// fields: the generated code specializes this for each such struct with
+// `to_cpp(record)` and `to_sdl(arena, value)`, field by field.
+template <class T>
+struct RecordOf {
+  static constexpr bool defined = false;
+};
+
 // An SDL value (or any range of them) as the C++ type `To` a function takes.
 template <class To, class From>
 To convert(const From& x) {
@@ -46,6 +54,8 @@ To convert(const From& x) {
     return [&]<size_t... I>(std::index_sequence<I...>) {
       return To{convert<std::tuple_element_t<I, To>>(std::get<I>(x))...};
     }(std::make_index_sequence<std::tuple_size_v<To>>{});
+  } else if constexpr (RecordOf<To>::defined) {
+    return RecordOf<To>::to_cpp(x);
   } else {
     return To(x);  // std::string from std::string_view, and scalars
   }
@@ -76,6 +86,8 @@ auto to_sdl(rt::Arena& arena, const T& x) {
     return x ? std::optional<E>(to_sdl(arena, *x)) : std::optional<E>();
   } else if constexpr (detail::IsTupleLike<T>::value) {
     return std::apply([&](const auto&... e) { return std::tuple{to_sdl(arena, e)...}; }, x);
+  } else if constexpr (RecordOf<T>::defined) {
+    return RecordOf<T>::to_sdl(arena, x);
   } else {
     return x;
   }

@@ -1,9 +1,14 @@
 #pragma once
 #include <streamc/udf.hpp>
 
-struct Point {
-  double lat;
-  double lon;
+// Plain structs import (see tests/golden/udf_structs); a class with private
+// state does not: SDL cannot see its fields.
+class Account {
+ public:
+  double balance() const { return cents_ / 100.0; }
+
+ private:
+  long long cents_ = 0;
 };
 
-STREAMC_UDF inline double latitude(const Point& p) { return p.lat; }
+STREAMC_UDF inline double balance(const Account& a) { return a.balance(); }

@@ -139,7 +139,8 @@ TEST(ImportHeader, UnsupportedTypesAreLocatedErrors) {
   EXPECT_NE(first_error("STREAMC_UDF inline int64_t f(std::vector<int64_t>& v) { return 0; }\n").message.find("non-const reference"),
             std::string::npos);
   EXPECT_NE(first_error("STREAMC_UDF inline int64_t f(const char* s) { return 0; }\n").message.find("is a pointer"), std::string::npos);
-  EXPECT_NE(first_error("struct P { int64_t x; };\nSTREAMC_UDF inline P f(int64_t x) { return {x}; }\n").message.find("not supported yet"),
+  EXPECT_NE(first_error("struct P { int64_t x; union { int64_t u; }; };\nSTREAMC_UDF inline P f(int64_t x) { return {x}; }\n")
+                .message.find("has an unnamed field"),
             std::string::npos);
   EXPECT_NE(first_error("STREAMC_UDF inline unsigned f(int64_t x) { return 0; }\n").message.find("SDL int is int64_t"),
             std::string::npos);
@@ -202,9 +203,73 @@ TEST(SignatureText, RoundTrips) {
 }
 
 TEST(SignatureText, ParsesTypes) {
-  for (const char* t : {"int", "[string]", "(string, int)", "[(string, [float?])]", "timestamp?", "((bool, duration), int)"})
+  for (const char* t : {"int", "[string]", "(string, int)", "[(string, [float?])]", "timestamp?", "((bool, duration), int)",
+                        "{x: float, y: float}", "[{name: string, at: {x: float, y: float}, tags: [string]}?]"})
     EXPECT_EQ(sema::to_string(parse_type(t)), t);
-  for (const char* bad : {"", "integer", "[int", "(int)", "(int, )", "int int"}) EXPECT_EQ(parse_type(bad), nullptr) << bad;
+  for (const char* bad : {"", "integer", "[int", "(int)", "(int, )", "int int", "{}", "{x float}", "{x: float", "{: int}"})
+    EXPECT_EQ(parse_type(bad), nullptr) << bad;
+}
+
+TEST(ImportHeader, PlainStructsAreRecords) {
+  TempDir dir;
+  std::string inc = dir.write("inc/point.hpp", "#pragma once\nnamespace geo { struct Point { double lat; double lon; }; }\n");
+  std::string h = dir.write("s.hpp", R"(#include <streamc/udf.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+#include "inc/point.hpp"
+namespace geo {
+struct Stop { std::string name; Point at; std::vector<Point> route; std::optional<int64_t> rank; };
+STREAMC_UDF inline Stop stop(const Point& p) { return {"x", p, {}, {}}; }
+STREAMC_UDF inline double first_lat(const std::vector<Stop>& s) { return s.at(0).at.lat; }
+}
+)");
+  ImportResult r = import_header(h, options_in(dir));
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].where() << ": " << r.errors[0].message;
+  const sema::Function* stop = find(r, "stop");
+  ASSERT_NE(stop, nullptr);
+  EXPECT_EQ(sema::to_string(stop->params[0]), "{lat: float, lon: float}");
+  EXPECT_EQ(stop->param_cpp[0], "::geo::Point");
+  EXPECT_EQ(sema::to_string(stop->result), "{name: string, at: {lat: float, lon: float}, route: [{lat: float, lon: float}], rank: int?}");
+  EXPECT_EQ(stop->result_cpp, "::geo::Stop");
+  // Each struct once, nested ones first, so the generated conversions can use them.
+  ASSERT_EQ(stop->structs.size(), 2u);
+  EXPECT_EQ(stop->structs[0].cpp, "::geo::Point");
+  EXPECT_EQ(stop->structs[1].cpp, "::geo::Stop");
+  const sema::Function* first = find(r, "first_lat");
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->param_cpp[0], "std::vector<::geo::Stop>");
+  // The included file decides the build too.
+  EXPECT_NE(std::find(stop->includes.begin(), stop->includes.end(), fs::weakly_canonical(inc).string()), stop->includes.end());
+
+  std::string text = write_functions(r.functions);
+  std::vector<sema::Function> back;
+  std::string error;
+  ASSERT_TRUE(read_functions(text, back, error)) << error;
+  EXPECT_EQ(write_functions(back), text);
+  ASSERT_EQ(back[0].structs.size(), 2u);
+  EXPECT_EQ(sema::to_string(back[0].structs[1].record), sema::to_string(stop->result));
+}
+
+TEST(ImportHeader, StructsThatAreNotPlainAreLocatedErrors) {
+  TempDir dir;
+  auto error_of = [&](const std::string& body) {
+    std::string h = dir.write("bad.hpp", "#include <streamc/udf.hpp>\n#include <string>\n" + body);
+    ImportResult r = import_header(h, options_in(dir));
+    return r.errors.empty() ? std::string("no error") : r.errors[0].message;
+  };
+  EXPECT_EQ(error_of("struct B { double x; }; struct D : B { double y; };\nSTREAMC_UDF inline double f(D d) { return d.y; }\n"),
+            "parameter 1 'd' of 'f': struct 'D' has base classes; SDL records map to plain structs (public fields of SDL "
+            "types, no base classes, no constructors)");
+  EXPECT_EQ(error_of("struct P { P(double v) : x(v) {} double x; };\nSTREAMC_UDF inline double f(P p) { return p.x; }\n"),
+            "parameter 1 'p' of 'f': struct 'P' is not an aggregate (it has constructors or virtual functions); SDL records "
+            "map to plain structs (public fields of SDL types, no base classes, no constructors)");
+  EXPECT_EQ(error_of("struct N { int n; };\nSTREAMC_UDF inline N f() { return {1}; }\n"),
+            "the result of 'f': struct 'N' field 'n': 'int' has no SDL type; SDL int is int64_t");
+  EXPECT_EQ(error_of("struct E {};\nSTREAMC_UDF inline double f(E) { return 1; }\n"),
+            "parameter 1 of 'f': struct 'E' has no fields; an SDL record has at least one");
+  EXPECT_EQ(error_of("struct F;\nSTREAMC_UDF double f(const F&);\n"),
+            "parameter 1 of 'f': struct 'F' is declared but not defined here; SDL needs its fields");
 }
 
 TEST(ImportCache, StoresAndRevalidatesByContent) {
