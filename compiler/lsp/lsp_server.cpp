@@ -96,6 +96,7 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"and", K::Keyword, "keyword", "logical and"},
       {"or", K::Keyword, "keyword", "logical or"},
       {"not", K::Keyword, "keyword", "logical not"},
+      {"is", K::Keyword, "keyword", "x is null, x is not null: a null check"},
       {"true", K::Constant, "bool", ""},
       {"false", K::Constant, "bool", ""},
       {"null", K::Constant, "null", "The missing value of an optional `T?`."},

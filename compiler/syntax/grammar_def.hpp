@@ -122,6 +122,8 @@ SDL_RULE(label, xa::leaf, "a name")
 SDL_RULE(number, xa::leaf, "a number")
 SDL_RULE(string_lit, xa::leaf, "a string")
 SDL_RULE(word_literal, xa::leaf, "an expression")
+SDL_RULE(null_word, xa::leaf, "'null' after 'is'")
+SDL_RULE(cmp_tail, xa::op_tail, "a comparison")
 SDL_RULE(tuple_index, xa::leaf, "a tuple index")
 
 // Expressions, from the innermost.
@@ -228,9 +230,13 @@ const auto negation_def = (lit('-') >> !lit('>')) >> attr(Op::Neg) > unary_level
 const auto unary_level_def = negation | postfix_expr;
 const auto multiplicative_def = unary_level >> *(mul_op > unary_level);
 const auto additive_def = multiplicative >> *((add_op >> !lit('>')) > multiplicative);
-const auto no_chain_def = !cmp_op;
+const auto null_word_def = tagged[kw("null")[word_literal_t<xa::leaf_kind::null_lit, false>{"null"}]];
+// `x is null` and `x is not null` are `x == null` and `x != null` (SQL's
+// spelling); `is` is a word of this position only, not a reserved word.
+const auto cmp_tail_def = (cmp_op > additive) | (kw("is") >> ((kw("not") >> attr(Op::Ne)) | attr(Op::Eq)) > null_word);
+const auto no_chain_def = !(cmp_op | kw("is"));
 // Non-associative: `no_chain` stops a second comparison, so the loop runs at most once.
-const auto comparison_def = additive >> *(cmp_op > additive > no_chain);
+const auto comparison_def = additive >> *(cmp_tail > no_chain);
 const auto not_expr_def = kw("not") >> attr(Op::Not) > not_level;
 const auto not_level_def = not_expr | comparison;
 const auto and_level_def = not_level >> *((kw("and") >> attr(Op::And)) > not_level);
@@ -305,7 +311,7 @@ const auto expression_entry_def = x3::eps > expression > named(eoi, "end of inpu
 
 BOOST_SPIRIT_DEFINE(identifier, label, number, string_lit, word_literal, tuple_index, paren_expr, list_expr,
                     field_init, record_expr, primary, named_arg, star_arg, plain_arg, argument, call_suffix, member,
-                    dot_suffix, postfix_expr, negation, unary_level, multiplicative, additive, no_chain, comparison,
+                    dot_suffix, postfix_expr, negation, unary_level, multiplicative, additive, null_word, cmp_tail, no_chain, comparison,
                     not_expr, not_level, and_level, or_level, coalesce_level, if_expression, lambda_params,
                     lambda_expr, nopipe, pipe_stage, pipe_level, expression)
 BOOST_SPIRIT_DEFINE(type, type_core, named_type, list_type, tuple_type, record_type)

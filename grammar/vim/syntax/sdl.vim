@@ -15,7 +15,7 @@ syn iskeyword @,48-57,_
 
 syn keyword sdlDeclaration param config schema import source table stream sink
 syn keyword sdlConditional if then else
-syn keyword sdlLogical and or not
+syn keyword sdlLogical and or not is
 syn keyword sdlKeyword infer as on
 syn keyword sdlSinkClause mode trigger checkpoint
 syn keyword sdlTrigger every once available_now
