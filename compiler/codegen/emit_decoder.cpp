@@ -183,6 +183,15 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
   out += fmt::format("{}  header{} = h;\n", indent, source);
   for (const Leaf* l : used) out += fmt::format("{}  col_{} = h->column(\"{}\");\n", indent, l->var, l->path[0]);
   out += fmt::format("{}}}\n", indent);
+  // A record with more or fewer columns than the header (or the schema,
+  // without a header) is malformed, as in Spark's CSV reader: drop and fail
+  // reject it; permissive keeps it, missing columns as nulls, extra ones
+  // ignored.
+  if (!permissive)
+    out += fmt::format(
+        "{0}if (size_t want = header{1} ? header{1}->names.size() : {2}; {3}.size() != want)\n"
+        "{0}  throw rt::RecordError(\"wrong number of columns: \" + std::to_string({3}.size()) + \" (expected \" + std::to_string(want) + \")\");\n",
+        indent, source, src.element->fields.size(), cells);
   for (const Leaf* l : used) {
     std::string name = join(l->path, ".");
     TypeRef base = l->type->is(K::Optional) ? l->type->elements[0] : l->type;
