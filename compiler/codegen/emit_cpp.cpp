@@ -69,6 +69,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/event_time.hpp>\n"
       "#include <streamc/runtime/table.hpp>\n"
       "#include <streamc/runtime/batch_window.hpp>\n"
+      "#include <streamc/runtime/incremental_window.hpp>\n"
       "#include <streamc/runtime/session.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
@@ -316,7 +317,13 @@ void ProgramEmitter::emit_state() {
       }
       reg(fmt::format("seen{}", i), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
     }
-    if (n.op == Node::Op::BatchWindow) {
+    if (n.op == Node::Op::BatchWindow && n.inverse_fn) {
+      out_ += fmt::format("    auto win{} = std::make_shared<rt::IncrementalWindow<{}, {}>>({}, {});\n", i,
+                          types_.of(n.type->elements[0]), types_.of(n.type->elements[1]),
+                          n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
+      reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),
+          fmt::format("totals={} batches={}", sdl(n.type), n.window_size_us / prog_.batch_us));
+    } else if (n.op == Node::Op::BatchWindow) {
       out_ += fmt::format("    auto win{} = std::make_shared<rt::BatchWindow<{}>>({}, {});\n", i, types_.of(n.type),
                           n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
       reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),

@@ -346,10 +346,11 @@ int Checker::apply_join(int input, const Expr& op, Node n) {
 
 // DStream windows over batches: window(size, slide) makes the following
 // per-batch operators see the last `size` of data every `slide`;
-// count_by_window(size, slide) and reduce_by_key_and_window(f, size, slide
-// [, inverse]) are its shorthands, built here from window, count and
-// reduce_by_key. (With per-batch partial results kept for the window, a
-// slide recombines them; an inverse function is checked but not needed.)
+// count_by_window(size, slide) and reduce_by_key_and_window(f, size, slide)
+// are its shorthands, built here from window, count and reduce_by_key: the
+// window keeps each batch's partial results and a slide recombines them.
+// With an inverse, reduce_by_key_and_window(f, size, slide, inverse) is
+// incremental, as in Spark: the window node itself keeps running totals.
 int Checker::apply_batch_window(int input, const Expr& op, const std::string& name, Node n) {
   TypeRef in = result_.nodes[input].type;
   std::vector<const Expr*> args;
@@ -413,9 +414,14 @@ int Checker::apply_batch_window(int input, const Expr& op, const std::string& na
   w.range = op.range;
   w.window_size_us = size;
   w.window_slide_us = slide;
+  bool incremental = reduce && args.size() == 4;
+  if (incremental) {
+    w.fn = args[0];
+    w.inverse_fn = args[3];
+  }
   cur = add_node(std::move(w));
   batch_windows_.emplace_back(cur, op.range);
-  if (name == "window") return cur;
+  if (name == "window" || incremental) return cur;
   Node last = std::move(n);
   last.inputs = {cur};
   last.range = op.range;

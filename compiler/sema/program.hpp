@@ -75,6 +75,10 @@ struct Node {
   const ast::Expr* window_time = nullptr;
   int64_t window_size_us = 0;
   int64_t window_slide_us = 0;
+  // reduce_by_key_and_window(f, size, slide, inverse): the BatchWindow keeps
+  // running totals per key, combining entering batches with `fn` and taking
+  // leaving ones out with `inverse_fn` (rt::IncrementalWindow).
+  const ast::Expr* inverse_fn = nullptr;
   // Join with a table: the table (an index into sources), the key column on
   // each side, and whether unmatched rows are kept (left join).
   int table = -1;

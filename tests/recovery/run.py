@@ -45,7 +45,14 @@ stream counts = events
   |> aggregate(count() as n)
 sink counts -> files("out", format: json) mode append checkpoint "chk"
 """
-PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN}
+# A DStream window with an inverse function over the "agg" inputs read as
+# text: each batch's word counts, summed over the last 4 batches.
+DWIN = """source lines = files("in/*.json", format: text, max_files_per_batch: 1)
+stream words = lines |> map(l -> (substr(l, 10, 2), 1))
+stream counts = words |> reduce_by_key_and_window((a, b) -> a + b, 4s, 1s, (a, b) -> a - b)
+sink counts -> files("out", format: json) checkpoint "chk"
+"""
+PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN}
 
 
 def write_inputs(d: Path, kind: str, files=FILES, first=0):
@@ -55,7 +62,7 @@ def write_inputs(d: Path, kind: str, files=FILES, first=0):
         p = d / "in" / f"{i:03d}.json"
         lines = []
         for j in range(5):
-            if kind == "agg":
+            if kind in ("agg", "dwin"):
                 lines.append(f'{{"word":"w{rnd.randrange(7)}","n":{rnd.randrange(100)}}}')
             elif kind == "win":  # each file's events depend on its number only
                 one = random.Random(i * 100 + j)
@@ -105,6 +112,8 @@ def reference(name, kind, files=FILES):
     assert r.returncode == 0, r.stderr
     out = read_output(d)
     assert out.count("\n") > (FILES if kind != "win" else FILES // 2), out
+    if kind == "dwin":
+        assert '["w' in out, out
     return out
 
 
@@ -183,6 +192,10 @@ def test_windows_survive_every_failure_point():
     expected = reference("win", "win")
     assert '"window":{"start":' in expected, expected
     crash_at_points("win", "win", expected)
+
+
+def test_incremental_dstream_window_survives_every_failure_point():
+    crash_at_points("dwin", "dwin", reference("dwin", "dwin"))
 
 
 def test_windows_continue_across_a_restart():
