@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -159,6 +160,18 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
   auto lib_size = fs::file_size(tc.runtime_lib, ec);
   auto lib_time = fs::last_write_time(tc.runtime_lib, ec).time_since_epoch().count();
   key_text += "\n" + std::to_string(lib_size) + ":" + std::to_string(lib_time) + ":" + STREAMC_VERSION;
+  // The runtime's and stdlib's headers (under <include dir>/streamc) count by
+  // size and time, so an edited header of a build tree rebuilds programs.
+  for (const auto& inc : tc.include_dirs) {
+    std::vector<std::string> headers;
+    for (fs::recursive_directory_iterator it(fs::path(inc) / "streamc", ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec))
+        headers.push_back(it->path().string() + ":" + std::to_string(it->file_size(ec)) + ":" +
+                          std::to_string(it->last_write_time(ec).time_since_epoch().count()));
+    std::sort(headers.begin(), headers.end());
+    for (const auto& h : headers) key_text += "\n" + h;
+  }
+  ec.clear();
   for (const auto& arg : tc.user_args)  // --link'ed files count by content
     if (arg[0] != '-' && fs::is_regular_file(arg, ec)) key_text += "\n" + arg + ":" + hex(fnv1a(read_file(arg)));
   fs::path dir = fs::path(tc.cache_dir) / hex(fnv1a(key_text));
