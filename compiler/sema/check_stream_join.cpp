@@ -73,6 +73,11 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
     return -1;
   }
   if (const Expr* kind = named_arg(op, "kind")) {
+    if (kind->kind == ExprKind::Name && (kind->text == "right" || kind->text == "full")) {
+      not_supported(kind->range, kind->text == "right" ? "a right outer join of two streams (swap the sides for a left join)"
+                                                       : "a full outer join of two streams");
+      return -1;
+    }
     if (kind->kind != ExprKind::Name || (kind->text != "inner" && kind->text != "left")) {
       diags_.error(kind->range, "kind is inner or left for a join of two streams");
       return -1;
