@@ -231,10 +231,6 @@ int Checker::apply_record_operator(int input, const Expr& op, const std::string&
   return add_node(std::move(n));
 }
 
-// join(table, on: key [, kind: inner|left]): each row of the stream with
-// the table's rows whose key equals its key (a hash lookup per row, fused
-// into the loop). `on:` names a column both sides have, or is a function
-// (s, t) -> s.a == t.b.
 // The key columns of `on:` on each side: `key` (both sides' column) or
 // `(a, b) -> a.k == b.j` (either order of the comparison).
 bool Checker::join_keys(const Expr& on, std::string& left, std::string& right) {
@@ -270,6 +266,10 @@ bool Checker::join_keys(const Expr& on, std::string& left, std::string& right) {
   return false;
 }
 
+// join(table, on: key [, kind: inner|left]): each row of the stream with
+// the table's rows whose key equals its key (a hash lookup per row, fused
+// into the loop). `on:` names a column both sides have, or is a function
+// (s, t) -> s.a == t.b.
 int Checker::apply_join(int input, const Expr& op, Node n) {
   TypeRef in = result_.nodes[input].type;
   const Expr* other = nullptr;

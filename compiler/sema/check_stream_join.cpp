@@ -24,6 +24,40 @@ TypeRef field_type(const TypeRef& rec, const std::string& f) {
     if (rec->fields[i] == f) return rec->elements[i];
   return nullptr;
 }
+// The name the event-time column of watermark node `wm` has in the rows of
+// `node`, followed down from the watermark through operators that keep or
+// rename columns (select with `ts` or `ts as t`, filter, explode,
+// drop_duplicates, union, more watermarks); empty when an operator in
+// between makes new rows (map) or computes the column.
+std::string event_time_column(const std::vector<Node>& nodes, int node, int wm) {
+  const Node& n = nodes[node];
+  if (node == wm) {
+    const Expr& ts = *n.exprs[0];
+    return ts.kind == ExprKind::Name ? ts.text : "";
+  }
+  std::string found;
+  for (int in : n.inputs) {
+    if (std::find(nodes[in].watermarks.begin(), nodes[in].watermarks.end(), wm) == nodes[in].watermarks.end()) continue;
+    found = event_time_column(nodes, in, wm);
+    break;
+  }
+  if (found.empty()) return "";
+  switch (n.op) {
+    case Node::Op::Filter:
+    case Node::Op::Explode:
+    case Node::Op::DropDuplicates:
+    case Node::Op::Watermark:
+    case Node::Op::Union: return found;
+    case Node::Op::Select:
+      for (const Expr* e : n.exprs) {
+        if (e->kind == ExprKind::Star) return found;
+        const Expr& value = e->kind == ExprKind::Alias ? *e->children[0] : *e;
+        if (value.kind == ExprKind::Name && value.text == found) return e->kind == ExprKind::Alias ? e->text : found;
+      }
+      return "";
+    default: return "";
+  }
+}
 }  // namespace
 
 bool Checker::from_stream_join(int node) const {
@@ -100,14 +134,21 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
       return -1;
     }
     // The side's event-time column: the one its watermarks read, still in
-    // its rows at the join.
+    // its rows at the join (perhaps renamed by a select).
     std::string column;
     for (int w : sn.watermarks) {
-      const Expr& ts = *result_.nodes[w].exprs[0];
-      std::string name = ts.kind == ExprKind::Name ? ts.text : "";
-      if (name.empty() || (!column.empty() && name != column)) {
-        not_supported(where, std::string("a join whose ") + side +
-                                 " side's watermarks are not on one column of its rows (watermark(ts, delay) with a column name)");
+      std::string name = event_time_column(result_.nodes, node, w);
+      if (name.empty()) {
+        const Expr& ts = *result_.nodes[w].exprs[0];
+        diags_.error(where, "the " + std::string(side) + " stream's event-time column " +
+                                (ts.kind == ExprKind::Name ? q(ts.text) + " " : std::string()) +
+                                "(of its watermark) must reach the join, kept or renamed by select, to bound the "
+                                "time between matching rows");
+        return -1;
+      }
+      if (!column.empty() && name != column) {
+        not_supported(where, "a join whose " + std::string(side) + " side's watermarks are on different columns (" +
+                                 q(column) + ", " + q(name) + ")");
         return -1;
       }
       column = name;
@@ -115,7 +156,7 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
     TypeRef ct = field_type(result_.nodes[node].type, column);
     if (!ct || !ct->is(K::Timestamp)) {
       diags_.error(where, "the " + std::string(side) + " stream's event-time column " + q(column) +
-                              " (of its watermark) must reach the join, to bound the time between matching rows");
+                              " must be a timestamp at the join");
       return -1;
     }
     (node == input ? n.left_time : n.right_time) = column;
