@@ -58,6 +58,12 @@ std::string event_time_column(const std::vector<Node>& nodes, int node, int wm) 
     default: return "";
   }
 }
+
+bool after_batch_window(const std::vector<Node>& nodes, int node) {
+  if (nodes[node].op == Node::Op::BatchWindow) return true;
+  return std::any_of(nodes[node].inputs.begin(), nodes[node].inputs.end(),
+                     [&](int in) { return after_batch_window(nodes, in); });
+}
 }  // namespace
 
 bool Checker::from_stream_join(int node) const {
@@ -77,6 +83,13 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
   if (stateful(right)) {
     diags_.error(other.range, "a join cannot read a running aggregation: its result is a table that changes every "
                               "batch (as in Spark, only map, filter, select and explode may follow one)");
+    return -1;
+  }
+  if (after_batch_window(result_.nodes, input) || after_batch_window(result_.nodes, right)) {
+    // A DStream window hands the same rows to every slide: they would be
+    // buffered and matched again each time.
+    not_supported(after_batch_window(result_.nodes, input) ? op.range : other.range,
+                  "a join of two streams after a DStream window");
     return -1;
   }
   if (from_stream_join(input) || from_stream_join(right)) {
@@ -101,9 +114,13 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
                                 " stream (" + to_string(!kl ? lt : rt) + ")");
     return -1;
   }
-  if (!same_type(kl, kr) || !hashable(kl)) {
+  if (!same_type(kl, kr)) {
     diags_.error(on->range, "the join keys differ in type: " + to_string(kl) + " on the left, " + to_string(kr) +
                                 " on the right");
+    return -1;
+  }
+  if (!hashable(kl)) {
+    diags_.error(on->range, "cannot join on a key of type " + to_string(kl) + "; keys are scalars that are never null");
     return -1;
   }
   if (const Expr* kind = named_arg(op, "kind")) {
