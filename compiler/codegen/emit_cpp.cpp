@@ -71,6 +71,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/batch_window.hpp>\n"
       "#include <streamc/runtime/incremental_window.hpp>\n"
       "#include <streamc/runtime/session.hpp>\n"
+      "#include <streamc/runtime/join_buffer.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   out_ += function_includes(prog_) + "\n";
@@ -280,7 +281,7 @@ void ProgramEmitter::emit_table(int t) {
 // signature of what its state layout depends on, so a restart with keys or
 // aggregates the state cannot follow is an error naming the change.
 void ProgramEmitter::emit_state() {
-  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0;
+  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0, joins = 0;
   auto sdl = [](const TypeRef& t) { return sema::to_string(t); };
   auto reg = [&](const std::string& var, const std::string& name, const std::string& signature) {
     out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n", string_literal(name), var,
@@ -329,6 +330,7 @@ void ProgramEmitter::emit_state() {
       reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),
           fmt::format("element={} batches={}", sdl(n.type), n.window_size_us / prog_.batch_us));
     }
+    if (n.op == Node::Op::StreamJoin) emit_stream_join_state(static_cast<int>(i), joins++);
     if (n.op == Node::Op::Watermark) {
       out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
       out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
@@ -583,7 +585,7 @@ void ProgramEmitter::emit_batch_function() {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
     if (n.op == Node::Op::Watermark) all_watermarks.push_back(static_cast<int>(i));
-    if (n.op != Node::Op::Aggregate || n.watermarks.empty()) continue;
+    if ((n.op != Node::Op::Aggregate && n.op != Node::Op::StreamJoin) || n.watermarks.empty()) continue;
     std::string list;
     for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
     out_ += fmt::format("      const int64_t wm_now{} = std::min<int64_t>({{{}}});\n", i, list);
@@ -592,6 +594,12 @@ void ProgramEmitter::emit_batch_function() {
     if (!plan_.live[i] || !plan_.materialized[i]) continue;
     const Node& n = prog_.nodes[i];
     if (n.op == Node::Op::Source) continue;
+    if (n.op == Node::Op::StreamJoin) {
+      for (int side = 0; side < 2; ++side)
+        out_ += fmt::format("      std::vector<{}> jin{}_{}{{}};\n", types_.of(prog_.nodes[n.inputs[side]].type), i, side);
+      out_ += fmt::format("      std::vector<{}> v{}{{}};\n", types_.of(n.type), i);
+      continue;
+    }
     if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
     if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||

@@ -23,7 +23,8 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   out_ += "      {\n";
   std::string in = fresh("in");
   std::string fn = fresh("stage");
-  std::string tt = target_type(stage.target);
+  std::string tt = stage_target_type(stage);
+  stage_input_ = stage.input;
   bool generated = start.op == Node::Op::Source && prog_.sources[start.source].connector == sema::Connector::Generate;
   out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
   std::string size = generated ? fmt::format("static_cast<size_t>({}.count)", in) : in + ".size()";
@@ -65,7 +66,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   out_ += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
   out_ += "            }\n          }\n        };\n";
 
-  std::string tv = target_var(stage.target);
+  std::string tv = stage_target_var(stage);
   bool serial = target.op == Node::Op::Aggregate;
   for (int c : stage.chain)  // one set of seen keys, one watermark
     serial |= prog_.nodes[c].op == Node::Op::DropDuplicates || prog_.nodes[c].op == Node::Op::Watermark;
@@ -98,6 +99,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     // accumulators for every aggregate.
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     if (target.op == Node::Op::Aggregate) emit_aggregate_output(stage.target);
+    if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
     return;
   }
   out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
@@ -120,6 +122,8 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
       break;
   }
   out_ += "        }\n      }\n";
+  // Both sides' new rows are in: join them.
+  if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
 }
 
 int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string& out, std::string& indent) {
@@ -384,6 +388,11 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       out += fmt::format("{}auto& {} = target.upsert({});\n", ind, st, key);
       emit_accumulator_adds(t, cur, st, out, ind);
       if (t.window_key >= 0) out += indent + "}\n";
+      break;
+    }
+    case Node::Op::StreamJoin: {
+      const TypeRef& side = prog_.nodes[t.inputs[stage_input_]].type;
+      out += fmt::format("{}target.push_back({});\n", indent, expr_.convert(expr_.materialize(cur), cur.type, side));
       break;
     }
     default:

@@ -42,6 +42,14 @@ class ProgramEmitter {
   std::string dedup_key_type(const sema::Node& n);
   void emit_update_state(int node);
 
+  // emit_stream_join.cpp
+  // The per-batch container a stage fills: the target's, or for a join of
+  // two streams the new rows of the side it feeds.
+  std::string stage_target_type(const plan::Stage& stage);
+  std::string stage_target_var(const plan::Stage& stage) const;
+  void emit_stream_join_state(int node, int ordinal);
+  void emit_stream_join(int node);
+
   // emit_stage.cpp
   void emit_stage(const plan::Stage& stage, int number);
   // The chain of narrow operators from `cur`, then the target action; code
@@ -71,6 +79,7 @@ class ProgramEmitter {
   std::vector<int> agg_declared_;
   std::vector<sema::TypeRef> decoded_records_;  // records decoded whole (inside lists, optional)
   std::string generated_in_;  // the GeneratedRange variable of the stage being emitted
+  int stage_input_ = 0;       // which input of its target the stage being emitted feeds
   int counter_ = 0;
 };
 

@@ -50,9 +50,11 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
     // A narrow node that is materialized runs its own operator in the loop;
     // a wide one is the loop's terminal action. Union feeds one loop per input.
     std::vector<int> heads = is_narrow(nodes[i].op) ? std::vector<int>{static_cast<int>(i)} : nodes[i].inputs;
-    for (int head : heads) {
+    for (size_t h = 0; h < heads.size(); ++h) {
+      int head = heads[h];
       Stage stage;
       stage.target = static_cast<int>(i);
+      stage.input = static_cast<int>(h);
       int cur = head;
       std::vector<int> chain;
       if (cur == static_cast<int>(i)) {

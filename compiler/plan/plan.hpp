@@ -15,6 +15,7 @@ struct Stage {
   int start = -1;           // materialized node read by the loop
   std::vector<int> chain;   // narrow nodes applied inline, in order
   int target = -1;          // materialized node fed by the loop
+  int input = 0;            // which of the target's inputs the loop feeds (union, a join of two streams)
 };
 
 struct Plan {

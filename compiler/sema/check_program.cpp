@@ -70,6 +70,7 @@ const char* op_name(Node::Op op) {
     case Node::Op::Watermark: return "watermark";
     case Node::Op::Join: return "join";
     case Node::Op::BatchWindow: return "window";
+    case Node::Op::StreamJoin: return "join";
   }
   return "?";
 }
@@ -771,6 +772,12 @@ void Checker::check_sink(const Decl& d) {
           break;
         }
         if (c.word.name == "update" || c.word.name == "complete") {
+          if (s.node >= 0 && from_stream_join(s.node)) {
+            diags_.error(c.word.range, "output mode '" + c.word.name +
+                                           "' is not supported for a join of two streams, only append: as in Spark, "
+                                           "each joined row is written once, when it is produced, and never changes");
+            return;
+          }
           if (!agg && s.node >= 0) {
             diags_.error(c.word.range, "output mode '" + c.word.name +
                                            "' needs a running aggregation (group_by |> aggregate); this stream is per batch, "

@@ -231,6 +231,41 @@ int Checker::apply_record_operator(int input, const Expr& op, const std::string&
   return add_node(std::move(n));
 }
 
+// The key columns of `on:` on each side: `key` (both sides' column) or
+// `(a, b) -> a.k == b.j` (either order of the comparison).
+bool Checker::join_keys(const Expr& on, std::string& left, std::string& right) {
+  if (on.kind == ExprKind::Name) {
+    left = right = on.text;
+    return true;
+  }
+  if (on.kind == ExprKind::Lambda && on.params.size() == 2 && on.children[0]->kind == ExprKind::Binary &&
+      on.children[0]->op == ast::Op::Eq) {
+    const Expr& eq = *on.children[0];
+    auto side = [&](const Expr& e, std::string& param) -> std::string {
+      if (e.kind == ExprKind::Field && e.children[0]->kind == ExprKind::Name) {
+        param = e.children[0]->text;
+        return e.text;
+      }
+      return {};
+    };
+    std::string pa, pb;
+    std::string fa = side(*eq.children[0], pa), fb = side(*eq.children[1], pb);
+    if (pa == on.params[1].name && pb == on.params[0].name) {
+      std::swap(fa, fb);
+      std::swap(pa, pb);
+    }
+    if (fa.empty() || fb.empty() || pa != on.params[0].name || pb != on.params[1].name) {
+      not_supported(on.range, "a join condition other than (s, t) -> s.key == t.key");
+      return false;
+    }
+    left = fa;
+    right = fb;
+    return true;
+  }
+  diags_.error(on.range, "on: is a column both sides have, or (s, t) -> s.key == t.key");
+  return false;
+}
+
 // join(table, on: key [, kind: inner|left]): each row of the stream with
 // the table's rows whose key equals its key (a hash lookup per row, fused
 // into the loop). `on:` names a column both sides have, or is a function
@@ -254,10 +289,10 @@ int Checker::apply_join(int input, const Expr& op, Node n) {
   }
   auto it = other->kind == ExprKind::Name ? names_.find(other->text) : names_.end();
   if (it == names_.end() || it->second.kind != NameKind::Table) {
-    if (it != names_.end() && (it->second.kind == NameKind::Source || it->second.kind == NameKind::Stream))
-      not_supported(other->range, "a join of two streams");
-    else
-      diags_.error(other->range, "join needs a table declared earlier: table ads = files(…)");
+    if (other->kind == ExprKind::Pipe ||
+        (it != names_.end() && (it->second.kind == NameKind::Source || it->second.kind == NameKind::Stream)))
+      return apply_stream_join(input, op, *other, std::move(n));
+    diags_.error(other->range, "join needs a table or a stream declared earlier: table ads = files(…)");
     return -1;
   }
   if (it->second.index < 0) return -1;  // the table had errors
@@ -277,34 +312,7 @@ int Checker::apply_join(int input, const Expr& op, Node n) {
       if (rec->fields[i] == f) return rec->elements[i];
     return nullptr;
   };
-  if (on->kind == ExprKind::Name) {
-    n.stream_key = n.table_key = on->text;
-  } else if (on->kind == ExprKind::Lambda && on->params.size() == 2 && on->children[0]->kind == ExprKind::Binary &&
-             on->children[0]->op == ast::Op::Eq) {
-    const Expr& eq = *on->children[0];
-    auto side = [&](const Expr& e, std::string& param) -> std::string {
-      if (e.kind == ExprKind::Field && e.children[0]->kind == ExprKind::Name) {
-        param = e.children[0]->text;
-        return e.text;
-      }
-      return {};
-    };
-    std::string pa, pb;
-    std::string fa = side(*eq.children[0], pa), fb = side(*eq.children[1], pb);
-    if (pa == on->params[1].name && pb == on->params[0].name) {
-      std::swap(fa, fb);
-      std::swap(pa, pb);
-    }
-    if (fa.empty() || fb.empty() || pa != on->params[0].name || pb != on->params[1].name) {
-      not_supported(on->range, "a join condition other than (s, t) -> s.key == t.key");
-      return -1;
-    }
-    n.stream_key = fa;
-    n.table_key = fb;
-  } else {
-    diags_.error(on->range, "on: is a column both sides have, or (s, t) -> s.key == t.key");
-    return -1;
-  }
+  if (!join_keys(*on, n.stream_key, n.table_key)) return -1;
   TypeRef ks = field_type(in, n.stream_key), kt = field_type(tt, n.table_key);
   if (!ks || !kt) {
     diags_.error(on->range, "no column " + q(!ks ? n.stream_key : n.table_key) + " in " +
@@ -440,6 +448,11 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
   TypeRef in = result_.nodes[input].type;
   if (stateful(input)) {
     diags_.error(group_by.range, "multiple streaming aggregations are not supported: this stream already comes from one");
+    return -1;
+  }
+  if (from_stream_join(input)) {
+    not_supported(group_by.range, "a running aggregation of a join of two streams (Spark needs its chained-operator "
+                                  "watermark rules for it)");
     return -1;
   }
   if (!in->is(K::Record)) {

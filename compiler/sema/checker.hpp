@@ -58,6 +58,11 @@ class Checker {
   int apply_operator(int input, const ast::Expr& op);
   int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
   int apply_join(int input, const ast::Expr& op, Node n);
+  // A join of two streams (check_stream_join.cpp): `other` is the right side.
+  int apply_stream_join(int input, const ast::Expr& op, const ast::Expr& other, Node n);
+  bool join_keys(const ast::Expr& on, std::string& left, std::string& right);
+  // Whether a node's rows come from a join of two streams.
+  bool from_stream_join(int node) const;
   int apply_batch_window(int input, const ast::Expr& op, const std::string& name, Node n);
   std::vector<std::pair<int, SourceRange>> batch_windows_;  // checked against the batch interval at the end
   int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);

@@ -50,7 +50,7 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join, BatchWindow };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join, BatchWindow, StreamJoin };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
@@ -84,6 +84,12 @@ struct Node {
   int table = -1;
   std::string stream_key, table_key;
   bool left_join = false;
+  // StreamJoin (a join of two streams, inputs {left, right}): stream_key and
+  // table_key are the left and right key columns; a pair matches when the
+  // keys are equal and the event times (the columns the sides' watermarks
+  // read) are at most within_us apart.
+  std::string left_time, right_time;
+  int64_t within_us = 0;
   // The watermark operators upstream (through narrow operators and unions);
   // the node's watermark is the minimum of theirs.
   std::vector<int> watermarks;

@@ -52,10 +52,41 @@ stream words = lines |> map(l -> (substr(l, 10, 2), 1))
 stream counts = words |> reduce_by_key_and_window((a, b) -> a + b, 4s, 1s, (a, b) -> a - b)
 sink counts -> files("out", format: json) checkpoint "chk"
 """
-PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN}
+
+# Impressions and clicks a few minutes apart, one file of each per batch:
+# rows of either side wait in the join's state for rows of later batches.
+JOIN = """schema Imp { ad: string, imp_time: timestamp }
+schema Clk { ad: string, click_time: timestamp }
+source imps = files("imp/*.json", format: json, schema: Imp, max_files_per_batch: 1)
+source clks = files("clk/*.json", format: json, schema: Clk, max_files_per_batch: 1)
+stream joined = imps
+  |> watermark(imp_time, 2m)
+  |> join(clks |> watermark(click_time, 2m), on: ad, kind: left, within: 5m)
+sink joined -> files("out", format: json) checkpoint "chk"
+"""
+PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN, "join": JOIN}
+# State objects, each writing a file per batch: a join has two watermarks and two sides.
+STATES = {"agg": 1, "flat": 0, "win": 2, "dwin": 1, "join": 4}
+
+
+def write_join_inputs(d: Path, files, first):
+    rnd = random.Random(11 + first)
+    for side in ("imp", "clk"):
+        (d / side).mkdir(exist_ok=True)
+    for i in range(first, first + files):
+        base = 1_767_225_600 + 60 * i
+        imps = [f'{{"ad":"k{rnd.randrange(20)}","imp_time":{base + rnd.randrange(60)}}}' for _ in range(5)]
+        clks = [f'{{"ad":"k{rnd.randrange(20)}","click_time":{base - rnd.randrange(300)}}}' for _ in range(3)]
+        for side, lines in (("imp", imps), ("clk", clks)):
+            p = d / side / f"{i:03d}.json"
+            p.write_text("\n".join(lines) + "\n")
+            os.utime(p, (1_700_000_000 + i, 1_700_000_000 + i))
 
 
 def write_inputs(d: Path, kind: str, files=FILES, first=0):
+    if kind == "join":
+        write_join_inputs(d, files, first)
+        return
     (d / "in").mkdir(exist_ok=True)
     rnd = random.Random(7 + first)
     for i in range(first, first + files):
@@ -122,8 +153,10 @@ def crash_at_points(name, kind, expected):
     for point in POINTS if kind != "flat" else [p for p in POINTS if p != "mid-state-snapshot"]:
         d = setup(f"{name}_{point}", kind)
         crashes = 0
+        # Every state writes a file per batch: crash in the third batch of each run.
+        hits = 3 * STATES[kind] if point == "mid-state-snapshot" else 3
         for _ in range(4 * FILES):
-            r = run(d, fail=f"{point}:3")
+            r = run(d, fail=f"{point}:{hits}")
             if r.returncode == 0:
                 break
             assert r.returncode == -signal.SIGKILL, (point, r.returncode, r.stderr)
@@ -213,6 +246,45 @@ def test_windows_continue_across_a_restart():
     got = read_output(d)
     assert got.startswith(first) and len(got) > len(first), (first, got)
     assert got == expected, f"restarted windows differ:\n{got}\n---\n{expected}"
+
+
+def test_stream_join_survives_every_failure_point():
+    crash_at_points("join", "join", reference("join", "join"))
+
+
+def test_stream_join_restart_keeps_buffered_rows():
+    """An impression buffered before a restart meets its click after it; an
+    impression without a click is written with a null click once the
+    watermark passes it, also after a restart."""
+    d = harness.fresh_dir("recovery", "join_restart")
+    (d / "p.sdl").write_text(JOIN)
+    assert harness.compile_sdl(d / "p.sdl", d / "p", d).returncode == 0
+    batches = [
+        (['{"ad":"a","imp_time":"2026-11-24T12:00:00Z"}', '{"ad":"b","imp_time":"2026-11-24T12:01:00Z"}'],
+         ['{"ad":"z","click_time":"2026-11-24T12:00:00Z"}']),
+        (['{"ad":"c","imp_time":"2026-11-24T12:20:00Z"}'], ['{"ad":"a","click_time":"2026-11-24T12:04:00Z"}',
+                                                             '{"ad":"y","click_time":"2026-11-24T12:20:00Z"}']),
+    ]
+    for side in ("imp", "clk"):
+        (d / side).mkdir()
+    for i, batch in enumerate(batches):
+        for side, lines in (("imp", batch[0]), ("clk", batch[1])):
+            p = d / side / f"{i}.json"
+            p.write_text("\n".join(lines) + "\n")
+            os.utime(p, (1_700_000_000 + i, 1_700_000_000 + i))
+    r = run(d, cmd=["./p", "--max-batches", "1"])
+    assert r.returncode == 0, r.stderr
+    assert read_output(d) == "", read_output(d)
+    assert (d / "chk" / "state" / "stream_join#0.left").exists()
+    r = run(d)
+    assert r.returncode == 0, r.stderr
+    got = read_output(d).splitlines()
+    # Batch 1 matches a (buffered in batch 0) with its click; its watermark
+    # is 11:58, so nothing is evicted yet. The final no-data batch has the
+    # watermark 12:18 (12:20 - 2m on both sides): b (12:01 + 5m) is evicted
+    # without a match and written with a null click; c waits.
+    assert got == ['{"ad":"a","imp_time":"2026-11-24T12:00:00Z","click_time":"2026-11-24T12:04:00Z"}',
+                   '{"ad":"b","imp_time":"2026-11-24T12:01:00Z","click_time":null}'], got
 
 
 def test_random_kill_9():

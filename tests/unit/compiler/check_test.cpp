@@ -92,8 +92,47 @@ TEST(Check, UnionNeedsOneType) {
 
 TEST(Check, FutureConstructsAreLocatedNotSupported) {
   Checked c(std::string(kPrelude) + "stream x = lines |> join(lines, on: k)\nsink x -> console()\n");
-  EXPECT_EQ(c.first_error(), "a join of two streams is not supported yet");
+  EXPECT_EQ(c.first_error(), "a join of a stream with itself is not supported yet");
   EXPECT_EQ(c.first_error_at().line, 2u);
+}
+
+const char* kJoinPrelude =
+    "schema Imp { ad: string, imp_time: timestamp }\n"
+    "schema Clk { ad: string, click_time: timestamp, cost: float }\n"
+    "source imps = socket(\"h\", 1, format: json, schema: Imp)\n"
+    "source clks = socket(\"h\", 2, format: json, schema: Clk)\n"
+    "stream i = imps |> watermark(imp_time, 10m)\n"
+    "stream c = clks |> watermark(click_time, 5m)\n";
+
+TEST(Check, StreamJoinNodeAndType) {
+  Checked c(std::string(kJoinPrelude) + "stream j = i |> join(c, on: (a, b) -> b.ad == a.ad, kind: left, within: 1h)\n"
+                                        "sink j -> console()\n");
+  ASSERT_TRUE(c.ok) << c.first_error();
+  EXPECT_EQ(c.stream_type("j"), "{ad: string, imp_time: timestamp, click_time: timestamp?, cost: float?}");
+  const sema::Node& n = c.comp.checked->nodes.back();
+  EXPECT_EQ(n.op, sema::Node::Op::StreamJoin);
+  EXPECT_EQ(n.inputs.size(), 2u);
+  EXPECT_EQ(n.left_time, "imp_time");
+  EXPECT_EQ(n.right_time, "click_time");
+  EXPECT_EQ(n.within_us, 3'600'000'000);
+  EXPECT_TRUE(n.left_join);
+  EXPECT_EQ(n.watermarks.size(), 2u);  // the join's watermark is the minimum of both sides'
+  Checked inner(std::string(kJoinPrelude) + "stream j = i |> join(c, on: ad, within: 30s)\nsink j -> console()\n");
+  ASSERT_TRUE(inner.ok) << inner.first_error();
+  EXPECT_EQ(inner.stream_type("j"), "{ad: string, imp_time: timestamp, click_time: timestamp, cost: float}");
+}
+
+TEST(Check, StreamJoinRulesAreLocated) {
+  Checked no_within(std::string(kJoinPrelude) + "stream j = i |> join(c, on: ad)\nsink j -> console()\n");
+  EXPECT_NE(no_within.first_error().find("needs a time bound, e.g. within: 1h"), std::string::npos) << no_within.first_error();
+  EXPECT_EQ(no_within.first_error_at().line, 7u);
+  Checked no_wm(std::string(kJoinPrelude) + "stream j = i |> join(clks, on: ad, within: 1h)\nsink j -> console()\n");
+  EXPECT_NE(no_wm.first_error().find("the right stream has none"), std::string::npos) << no_wm.first_error();
+  Checked update(std::string(kJoinPrelude) + "stream j = i |> join(c, on: ad, within: 1h)\nsink j -> console() mode update\n");
+  EXPECT_NE(update.first_error().find("only append"), std::string::npos) << update.first_error();
+  Checked keys(std::string(kJoinPrelude) + "stream j = i |> join(c, on: (a, b) -> a.ad == b.cost, within: 1h)\n"
+                                           "sink j -> console()\n");
+  EXPECT_EQ(keys.first_error(), "the join keys differ in type: string on the left, float on the right");
 }
 
 TEST(Check, ParamsAndConfig) {

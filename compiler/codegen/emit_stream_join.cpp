@@ -1,0 +1,139 @@
+// A join of two streams (Spark's symmetric hash join). Each side's stage
+// collects the side's new rows of the batch; then, with the watermark W the
+// batch uses (the minimum of both sides'):
+//
+//   1. each new left row at or below W is late: dropped and counted; the
+//      others match the right rows buffered from earlier batches, then are
+//      buffered themselves;
+//   2. each new right row (late ones dropped) matches the left rows buffered
+//      so far, this batch's included, then is buffered;
+//   3. rows of either side whose event time is at or below W - within can
+//      match no future row (future rows are later than W): they are evicted,
+//      and a left join emits each evicted left row that never matched, with
+//      nulls on the right.
+//
+// So every matching pair is emitted exactly once, in the batch where its
+// later row arrives. Rows match when the keys are equal and the event times
+// differ by at most `within`.
+#include <fmt/format.h>
+
+#include "codegen/program_emitter.hpp"
+
+namespace streamc::codegen {
+
+using sema::Node;
+using sema::TypeRef;
+using K = sema::Type::Kind;
+
+std::string ProgramEmitter::stage_target_type(const plan::Stage& stage) {
+  const Node& t = prog_.nodes[stage.target];
+  if (t.op == Node::Op::StreamJoin) return fmt::format("std::vector<{}>", types_.of(prog_.nodes[t.inputs[stage.input]].type));
+  return target_type(stage.target);
+}
+
+std::string ProgramEmitter::stage_target_var(const plan::Stage& stage) const {
+  if (prog_.nodes[stage.target].op == Node::Op::StreamJoin) return fmt::format("jin{}_{}", stage.target, stage.input);
+  return target_var(stage.target);
+}
+
+namespace {
+TypeRef field_type(const TypeRef& rec, const std::string& f) {
+  for (size_t i = 0; i < rec->fields.size(); ++i)
+    if (rec->fields[i] == f) return rec->elements[i];
+  return nullptr;
+}
+}  // namespace
+
+// The two buffers, created once and registered for checkpoints as
+// "stream_join#N.left" and "stream_join#N.right".
+void ProgramEmitter::emit_stream_join_state(int node, int ordinal) {
+  const Node& n = prog_.nodes[node];
+  const char* sides[] = {"left", "right"};
+  const std::string* keys[] = {&n.stream_key, &n.table_key};
+  const std::string* times[] = {&n.left_time, &n.right_time};
+  for (int side = 0; side < 2; ++side) {
+    const TypeRef& row = prog_.nodes[n.inputs[side]].type;
+    TypeRef key = field_type(row, *keys[side]);
+    out_ += fmt::format("    auto join{}_{} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", node, side, types_.of(key),
+                        types_.of(row));
+    std::string sig = fmt::format("key={}:{} time={} row={} within={}us{}", *keys[side], sema::to_string(key),
+                                  *times[side], sema::to_string(row), n.within_us, n.left_join ? " kind=left" : "");
+    out_ += fmt::format("    eng.register_state(std::string(\"stream_join#{}.{}\"), join{}_{}, std::string({}));\n", ordinal,
+                        sides[side], node, side, string_literal(sig));
+  }
+}
+
+void ProgramEmitter::emit_stream_join(int node) {
+  const Node& n = prog_.nodes[node];
+  const TypeRef& lt = prog_.nodes[n.inputs[0]].type;
+  const TypeRef& rt = prog_.nodes[n.inputs[1]].type;
+  std::string out_type = types_.of(n.type);
+  // The output row from a left row `l` and a pointer `r` to a right row
+  // (null: the left join's row without a match).
+  std::string row = out_type + "{";
+  bool first = true;
+  for (const auto& f : lt->fields) {
+    row += (first ? "l." : ", l.") + member(f);
+    first = false;
+  }
+  for (size_t i = 0; i < rt->fields.size(); ++i) {
+    const std::string& f = rt->fields[i];
+    if (f == n.table_key && n.table_key == n.stream_key) continue;
+    if (!n.left_join) {
+      row += ", r->" + member(f);
+      continue;
+    }
+    std::string opt = types_.of(rt->elements[i]->is(K::Optional) ? rt->elements[i] : sema::types::optional(rt->elements[i]));
+    row += fmt::format(", r ? {0}(r->{1}) : {0}()", opt, member(f));
+  }
+  row += "}";
+  std::string wm = fmt::format("wm_now{}", node);
+  int64_t within = n.within_us;
+  auto l_time = fmt::format("l.{}.micros", member(n.left_time));
+  auto r_time = fmt::format("r->{}.micros", member(n.right_time));
+  out_ += fmt::format("      // join of two streams #{}: within {}us\n      {{\n", node, within);
+  // Output rows are copied into the batch arena: buffered rows' strings may
+  // move when the buffers compact after eviction, before the sinks write.
+  out_ += fmt::format("        auto emit = [&](const auto& l, const auto* r) {{\n");
+  out_ += fmt::format("          auto out = {};\n", row);
+  out_ += "          rt::own_in_place(out, arena);\n";
+  out_ += fmt::format("          v{}.push_back(std::move(out));\n        }};\n", node);
+  out_ += fmt::format("        auto near = [](int64_t a, int64_t b) {{ return (a > b ? a - b : b - a) <= int64_t{{{}}}; }};\n",
+                      within);
+  // 1. New left rows against the buffered right rows.
+  out_ += fmt::format("        for (const auto& l : jin{}_0) {{\n", node);
+  out_ += fmt::format("          const int64_t lt = {};\n", l_time);
+  out_ += fmt::format("          if ({0} != rt::kNoWatermark && lt <= {0}) {{ ++late_rows; continue; }}\n", wm);
+  out_ += "          bool matched = false;\n";
+  out_ += fmt::format("          join{0}_1->for_each_match(l.{1}, [&](uint32_t i, const auto& rrow, int64_t rt_) {{\n", node,
+                      member(n.stream_key));
+  out_ += "            if (!near(lt, rt_)) return;\n";
+  out_ += fmt::format("            matched = true;\n            join{}_1->mark_matched(i);\n", node);
+  out_ += "            emit(l, &rrow);\n          });\n";
+  out_ += fmt::format("          join{}_0->add(l.{}, l, lt, matched);\n        }}\n", node, member(n.stream_key));
+  // 2. New right rows against every buffered left row.
+  out_ += fmt::format("        for (const auto& rrow : jin{}_1) {{\n", node);
+  out_ += "          const auto* r = &rrow;\n";
+  out_ += fmt::format("          const int64_t rt_ = {};\n", r_time);
+  out_ += fmt::format("          if ({0} != rt::kNoWatermark && rt_ <= {0}) {{ ++late_rows; continue; }}\n", wm);
+  out_ += "          bool matched = false;\n";
+  out_ += fmt::format("          join{0}_0->for_each_match(r->{1}, [&](uint32_t i, const auto& l, int64_t lt) {{\n", node,
+                      member(n.table_key));
+  out_ += "            if (!near(lt, rt_)) return;\n";
+  out_ += fmt::format("            matched = true;\n            join{}_0->mark_matched(i);\n", node);
+  out_ += "            emit(l, r);\n          });\n";
+  out_ += fmt::format("          join{}_1->add(r->{}, rrow, rt_, matched);\n        }}\n", node, member(n.table_key));
+  // 3. Eviction by the watermark; a left join's unmatched left rows.
+  out_ += fmt::format("        if ({} != rt::kNoWatermark) {{\n", wm);
+  out_ += fmt::format("          const int64_t limit = {} - int64_t{{{}}};\n", wm, within);
+  if (n.left_join) {
+    out_ += fmt::format("          join{}_0->evict(limit, [&](const auto& l, bool matched) {{\n", node);
+    out_ += fmt::format("            if (!matched) emit(l, static_cast<const {}*>(nullptr));\n          }});\n", types_.of(rt));
+  } else {
+    out_ += fmt::format("          join{}_0->evict(limit, [](const auto&, bool) {{}});\n", node);
+  }
+  out_ += fmt::format("          join{}_1->evict(limit, [](const auto&, bool) {{}});\n", node);
+  out_ += "        }\n      }\n";
+}
+
+}  // namespace streamc::codegen
