@@ -106,10 +106,19 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
     ::close(fd);
     fail(err);
   }
-  // Sized from fstat and not zero-filled; a file that grew since is read
-  // on in chunks. kRecordPadding zeros follow the content (simdjson).
+  // A regular file is mapped: its pages are already in the page cache, so
+  // this neither copies nor touches fresh memory. Otherwise it is read into
+  // a buffer sized from fstat (not zero-filled); a file that grew since is
+  // read on in chunks. kRecordPadding zeros follow the content (simdjson).
+  std::shared_ptr<PaddedBuffer> buf;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) buf = PaddedBuffer::map_file(fd, static_cast<size_t>(st.st_size));
+  if (buf) {
+    ::close(fd);
+    take_buffer(path, std::move(buf), intake);
+    return true;
+  }
   size_t expected = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
-  auto buf = PaddedBuffer::with_capacity(expected);
+  buf = PaddedBuffer::with_capacity(expected);
   for (;;) {
     if (buf->size + kRecordPadding == buf->capacity) buf->reserve(buf->size * 2);
     ssize_t n = ::read(fd, buf->data.get() + buf->size, buf->capacity - kRecordPadding - buf->size);
@@ -125,10 +134,14 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
   ::close(fd);
   if (buf->size == 0) return true;
   buf->seal();
+  take_buffer(path, std::move(buf), intake);
+  return true;
+}
+
+void FilesSource::take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const {
   frame(path, buf->view(), intake);
   if (intake.origins) intake.origins->push_back({buf->data.get(), buf->data.get() + buf->size, path});
   intake.buffers.push_back(std::move(buf));
-  return true;
 }
 
 void FilesSource::frame(const std::string& path, std::string_view text, SourceIntake& intake) const {

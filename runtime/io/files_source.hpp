@@ -3,6 +3,7 @@
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -12,6 +13,8 @@
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {
+
+struct PaddedBuffer;
 
 class FilesSource final : public Source {
  public:
@@ -42,6 +45,8 @@ class FilesSource final : public Source {
   void take_new(SourceIntake& intake);
   // Appends one file's records; false when the file does not exist.
   bool read_file(const std::string& path, SourceIntake& intake) const;
+  // Frames one file's content and hands its buffer to the batch.
+  void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const;
   // Appends the records of one file's text per options_.format.
   void frame(const std::string& path, std::string_view text, SourceIntake& intake) const;
 
