@@ -174,6 +174,7 @@ struct SourceId {
 };
 
 class Engine;
+class AtomicFileWriter;  // io/atomic_file.hpp
 
 // ------------------------------------------------------------ one batch
 // What a batch function sees: the records each source contributed to this
@@ -310,6 +311,7 @@ class ConsoleSink : public Sink {
 class FilesSink : public Sink {
  public:
   FilesSink(std::string name, std::string dir, FilesSinkOptions options);
+  ~FilesSink() override;
   void start_exactly_once(const std::string& query_id) override;
   void begin_batch(int64_t batch_id) override;
   void commit(int64_t batch_id) override;
@@ -318,37 +320,49 @@ class FilesSink : public Sink {
   template <class Rows>
   void write(Batch& batch, const Rows& rows) {
     if (skip_batch_) return;  // already in the manifest: written before a crash
-    std::string out;
+    chunk_.clear();
     if (options_.format == FileFormat::Csv) {
       using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
       bool any = false;
       for (const auto& row : rows) {
-        if (!any && options_.csv_header) append_csv_header<Row>(out, options_.csv_delimiter);
+        if (!any && options_.csv_header) append_csv_header<Row>(chunk_, options_.csv_delimiter);
         any = true;
-        append_csv_row(out, row, options_.csv_delimiter);
+        append_csv_row(chunk_, row, options_.csv_delimiter);
         ++rows_;
+        if (chunk_.size() >= kChunkBytes) write_chunk(batch);
       }
-      write_part(batch, out);
+      finish_part(batch);
       return;
     }
     for (const auto& row : rows) {
       if (options_.format == FileFormat::Json)
-        append_json(out, row);
+        append_json(chunk_, row);
       else
-        append_text(out, row);
-      out.push_back('\n');
+        append_text(chunk_, row);
+      chunk_.push_back('\n');
       ++rows_;
+      if (chunk_.size() >= kChunkBytes) write_chunk(batch);
     }
-    write_part(batch, out);
+    finish_part(batch);
   }
 
  private:
-  void write_part(const Batch& batch, std::string_view content);
+  // A part is formatted into chunk_ and written a chunk at a time, so a
+  // large batch needs neither one large string nor its page faults.
+  static constexpr size_t kChunkBytes = 1 << 20;
+  void open_part(const Batch& batch);
+  // Writes chunk_ to the batch's part (under its temporary name) and empties it.
+  void write_chunk(const Batch& batch);
+  // Writes what is left and renames the part into place; no part when the
+  // batch wrote nothing.
+  void finish_part(const Batch& batch);
   std::string dir_;
   FilesSinkOptions options_;
   std::string query_id_;                // set: exactly once, with a manifest
   std::vector<int64_t> committed_;      // batches in the manifest, sorted
   bool skip_batch_ = false;
+  std::string chunk_;
+  std::unique_ptr<AtomicFileWriter> part_;  // the part being written
   std::vector<std::string> batch_parts_;  // part files of the current batch
 };
 
