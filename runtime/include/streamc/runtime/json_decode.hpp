@@ -3,8 +3,8 @@
 // walks each object once, field by field, and calls `read` only for the
 // fields the pipeline uses; everything else is skipped unparsed.
 //
-// Strings are copied into the batch arena: simdjson reuses its string buffer
-// for every document. A generated record type R provides
+// Strings are views into the record when they hold no escapes, else copied
+// into the batch arena: simdjson reuses its string buffer for every document. A generated record type R provides
 //   rt::json::Status decode_record(simdjson::ondemand::object, R&, rt::Arena&)
 // in its own namespace, found by argument-dependent lookup.
 #pragma once
@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -60,9 +61,21 @@ inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
   return is_null(v) ? Status::Null : Status::WrongType;
 }
 
+// A string without escapes is the same bytes in the record: the view points
+// there (the record lives as long as the batch arena). One with escapes is
+// unescaped by simdjson into its own buffer, which the next document
+// reuses, so it is copied into the arena.
 inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& arena) {
+  std::string_view raw = v.raw_json_token();  // "…" and any whitespace after it
   std::string_view s;
   if (v.get_string().get(s)) return is_null(v) ? Status::Null : Status::WrongType;
+  const size_t n = s.size();
+  // Unescaping only shortens a string, so a closing quote right after n
+  // bytes without a backslash means there was nothing to unescape.
+  if (raw.size() > n + 1 && raw[n + 1] == '"' && !std::memchr(raw.data() + 1, '\\', n)) {
+    out = raw.substr(1, n);
+    return Status::Ok;
+  }
   out = arena.copy(s);
   return Status::Ok;
 }
