@@ -50,6 +50,7 @@ void FilesSink::begin_batch(int64_t batch_id) {
   rows_ = 0;
   batch_parts_.clear();
   part_.reset();  // a part left by a failed write is removed
+  chunk_.clear();
   skip_batch_ = !query_id_.empty() && std::binary_search(committed_.begin(), committed_.end(), batch_id);
 }
 

@@ -319,31 +319,35 @@ class FilesSink : public Sink {
 
   template <class Rows>
   void write(Batch& batch, const Rows& rows) {
+    for (const auto& row : rows) add_row(batch, row);
+    end_rows(batch);
+  }
+
+  // The same part one row at a time, for a stage that writes its rows here
+  // as it makes them (FilesSinkRows) rather than collecting them first:
+  // add_row per row, then end_rows once.
+  template <class Row>
+  void add_row(const Batch& batch, const Row& row) {
     if (skip_batch_) return;  // already in the manifest: written before a crash
-    chunk_.clear();
-    if (options_.format == FileFormat::Csv) {
-      using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
-      bool any = false;
-      for (const auto& row : rows) {
-        if (!any && options_.csv_header) append_csv_header<Row>(chunk_, options_.csv_delimiter);
-        any = true;
+    switch (options_.format) {
+      case FileFormat::Csv:
+        if (options_.csv_header && !part_ && chunk_.empty()) append_csv_header<Row>(chunk_, options_.csv_delimiter);
         append_csv_row(chunk_, row, options_.csv_delimiter);
-        ++rows_;
-        if (chunk_.size() >= kChunkBytes) write_chunk(batch);
-      }
-      finish_part(batch);
-      return;
-    }
-    for (const auto& row : rows) {
-      if (options_.format == FileFormat::Json)
+        break;
+      case FileFormat::Json:
         append_json(chunk_, row);
-      else
+        chunk_.push_back('\n');
+        break;
+      case FileFormat::Text:
         append_text(chunk_, row);
-      chunk_.push_back('\n');
-      ++rows_;
-      if (chunk_.size() >= kChunkBytes) write_chunk(batch);
+        chunk_.push_back('\n');
+        break;
     }
-    finish_part(batch);
+    ++rows_;
+    if (chunk_.size() >= kChunkBytes) write_chunk(batch);
+  }
+  void end_rows(const Batch& batch) {
+    if (!skip_batch_) finish_part(batch);
   }
 
  private:
@@ -414,6 +418,16 @@ class TableConsoleSink : public Sink {
   void print_table(const Batch& batch, const std::vector<std::string>& columns,
                    const std::vector<std::vector<std::string>>& cells, bool more);
   TableConsoleOptions options_;
+};
+
+// The target of a stage whose rows go to one files sink and nowhere else:
+// each row is formatted into the sink's part as the stage makes it, so the
+// batch's rows are never held in a vector.
+template <class Row>
+struct FilesSinkRows {
+  FilesSink& sink;
+  const Batch& batch;
+  void push_back(const Row& row) { sink.add_row(batch, row); }
 };
 
 // ------------------------------------------------------------ state
