@@ -62,20 +62,22 @@ inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
 }
 
 // A string without escapes is the same bytes in the record: the view points
-// there (the record lives as long as the batch arena). One with escapes is
-// unescaped by simdjson into its own buffer, which the next document
-// reuses, so it is copied into the arena.
+// there (the record lives as long as the batch arena) and simdjson need not
+// unescape it. One with escapes is unescaped by simdjson into its own
+// buffer, which the next document reuses, so it is copied into the arena.
 inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& arena) {
   std::string_view raw = v.raw_json_token();  // "…" and any whitespace after it
+  if (raw.size() >= 2 && raw[0] == '"') {
+    const char* body = raw.data() + 1;
+    const auto* close = static_cast<const char*>(std::memchr(body, '"', raw.size() - 1));
+    simdjson::ondemand::raw_json_string unused;
+    if (close && !std::memchr(body, '\\', static_cast<size_t>(close - body)) && !v.get_raw_json_string().get(unused)) {
+      out = std::string_view(body, static_cast<size_t>(close - body));
+      return Status::Ok;
+    }
+  }
   std::string_view s;
   if (v.get_string().get(s)) return is_null(v) ? Status::Null : Status::WrongType;
-  const size_t n = s.size();
-  // Unescaping only shortens a string, so a closing quote right after n
-  // bytes without a backslash means there was nothing to unescape.
-  if (raw.size() > n + 1 && raw[n + 1] == '"' && !std::memchr(raw.data() + 1, '\\', n)) {
-    out = raw.substr(1, n);
-    return Status::Ok;
-  }
   out = arena.copy(s);
   return Status::Ok;
 }
