@@ -4,7 +4,7 @@
 // and counts views per (10 s window, campaign). Prints the counts as
 // "window_start_ms<TAB>campaign<TAB>views" lines.
 //
-// Build: g++ -std=c++20 -O2 -march=x86-64-v2 -DSIMDJSON_THREADS_ENABLED=1 ysb_baseline.cpp -o ysb_baseline \
+// Build: g++ -std=c++20 -O2 -march=x86-64-v2 -mpclmul -DSIMDJSON_THREADS_ENABLED=1 ysb_baseline.cpp -o ysb_baseline \
 //            -lsimdjson -labsl_hash -labsl_city -labsl_low_level_hash -labsl_raw_hash_set
 // Run:   ./ysb_baseline ads.csv events/*.json
 #include <absl/container/flat_hash_map.h>
