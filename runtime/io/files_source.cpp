@@ -71,6 +71,7 @@ bool FilesSource::poll(SourceIntake intake) {
   } else if (!intake.no_data) {
     take_new(intake);
   }
+  region_.reset();  // its mappings live as long as the batch's buffers
   if (mode_ == RunMode::Continuous) return false;
   return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
 }
@@ -91,7 +92,7 @@ void FilesSource::take_new(SourceIntake& intake) {
   }
 }
 
-bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const {
+bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   auto fail = [&](int err) {
     throw FatalError("source '" + name_ + "': cannot read '" + path + "': " + std::strerror(err));
   };
@@ -111,7 +112,7 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
   // a buffer sized from fstat (not zero-filled); a file that grew since is
   // read on in chunks. kRecordPadding zeros follow the content (simdjson).
   std::shared_ptr<PaddedBuffer> buf;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) buf = PaddedBuffer::map_file(fd, static_cast<size_t>(st.st_size));
+  if (S_ISREG(st.st_mode) && st.st_size > 0) buf = PaddedBuffer::map_file(fd, static_cast<size_t>(st.st_size), region_);
   if (buf) {
     ::close(fd);
     take_buffer(path, std::move(buf), intake);
