@@ -37,11 +37,13 @@ bool uses_json(const sema::CheckedProgram& p) {
 std::string emit_cpp(const plan::Plan& plan) { return ProgramEmitter(plan).run(); }
 
 std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program) {
-  // SSE4.2-level code (x86-64-v2, every x86-64 CPU since 2009) lets
-  // simdjson's On-Demand use its westmere kernel instead of the scalar one.
-  // Debian's libsimdjson is built with SIMDJSON_THREADS_ENABLED, which changes
-  // the parser's layout: the generated code must agree.
-  if (uses_json(program)) return {"-march=x86-64-v2", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
+  // SSE4.2 and carry-less multiplication (x86-64-v2 plus PCLMUL: every
+  // x86-64 CPU since 2010) let simdjson's On-Demand use its westmere kernel
+  // instead of the scalar one; simdjson checks for both (-march=x86-64-v2
+  // alone leaves it scalar). Debian's libsimdjson is built with
+  // SIMDJSON_THREADS_ENABLED, which changes the parser's layout: the
+  // generated code must agree.
+  if (uses_json(program)) return {"-march=x86-64-v2", "-mpclmul", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
   return {};
 }
 
@@ -441,6 +443,34 @@ std::string ProgramEmitter::target_var(int node) const {
   }
 }
 
+// A node whose only consumer is one files sink, outside any DStream window,
+// needs no vector of its rows: its stages write each row to the sink.
+int ProgramEmitter::direct_sink(int node) const {
+  const Node& n = prog_.nodes[node];
+  if (!plan_.live[node] || !plan_.materialized[node] || plan_.consumers[node] != 1) return -1;
+  switch (n.op) {
+    case Node::Op::Source:
+    case Node::Op::ReduceByKey:
+    case Node::Op::CountByValue:
+    case Node::Op::Reduce:
+    case Node::Op::Count:
+    case Node::Op::UpdateStateByKey:
+    case Node::Op::Aggregate:
+    case Node::Op::StreamJoin:
+    case Node::Op::BatchWindow: return -1;
+    default: break;
+  }
+  for (const auto& stage : plan_.stages)
+    if (stage.start == node) return -1;
+  for (int cur = node; cur >= 0;) {
+    if (prog_.nodes[cur].op == Node::Op::BatchWindow) return -1;
+    cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
+  }
+  for (size_t i = 0; i < prog_.sinks.size(); ++i)
+    if (prog_.sinks[i].node == node) return prog_.sinks[i].connector == sema::Connector::Files ? static_cast<int>(i) : -1;
+  return -1;
+}
+
 int ProgramEmitter::root_source(int node) const {
   const Node& n = prog_.nodes[node];
   if (n.op == Node::Op::Source) return n.source;
@@ -600,7 +630,9 @@ void ProgramEmitter::emit_batch_function() {
       out_ += fmt::format("      std::vector<{}> v{}{{}};\n", types_.of(n.type), i);
       continue;
     }
-    if (n.op != Node::Op::Aggregate)
+    if (int sink = direct_sink(static_cast<int>(i)); sink >= 0)
+      out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{sink{}, batch}};\n", types_.of(n.type), target_var(static_cast<int>(i)), sink);
+    else if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
     if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
         n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow)
@@ -636,6 +668,10 @@ void ProgramEmitter::emit_batch_function() {
     for (int cur = prog_.sinks[i].node; cur >= 0 && window < 0;) {
       if (prog_.nodes[cur].op == Node::Op::BatchWindow) window = cur;
       cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
+    }
+    if (direct_sink(prog_.sinks[i].node) == static_cast<int>(i)) {
+      out_ += fmt::format("      sink{}.end_rows(batch);\n", i);
+      continue;
     }
     out_ += fmt::format("      {}sink{}.write(batch, {});\n", window >= 0 ? fmt::format("if (active{}) ", window) : "", i,
                         container(prog_.sinks[i].node));

@@ -28,7 +28,11 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   bool generated = start.op == Node::Op::Source && prog_.sources[start.source].connector == sema::Connector::Generate;
   out_ += fmt::format("        const auto& {} = {};\n", in, container(stage.start));
   std::string size = generated ? fmt::format("static_cast<size_t>({}.count)", in) : in + ".size()";
-  out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn, tt);
+  // Rows for a files sink go straight to it (FilesSinkRows) when the stage
+  // runs serially, and through one vector per partition otherwise.
+  const bool direct = direct_sink(stage.target) >= 0;
+  out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn,
+                      direct ? std::string("auto") : tt);
   std::string elem = fresh("e");
   bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode && !generated;
   std::string body;
@@ -118,7 +122,10 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
       break;
     case Node::Op::Count: out_ += fmt::format("          for (auto local : locals) {} += local;\n", tv); break;
     default:
-      out_ += fmt::format("          for (auto& local : locals) {0}.insert({0}.end(), local.begin(), local.end());\n", tv);
+      if (direct)
+        out_ += fmt::format("          for (auto& local : locals)\n            for (const auto& row : local) {}.push_back(row);\n", tv);
+      else
+        out_ += fmt::format("          for (auto& local : locals) {0}.insert({0}.end(), local.begin(), local.end());\n", tv);
       break;
   }
   out_ += "        }\n      }\n";

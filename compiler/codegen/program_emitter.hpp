@@ -41,6 +41,9 @@ class ProgramEmitter {
   std::string accumulator_type(const sema::Node::Aggregate& agg);
   std::string dedup_key_type(const sema::Node& n);
   void emit_update_state(int node);
+  // The files sink a node's rows go to as a stage makes them (FilesSinkRows),
+  // or -1 when they are collected in a vector first.
+  int direct_sink(int node) const;
 
   // emit_stream_join.cpp
   // The per-batch container a stage fills: the target's, or for a join of

@@ -27,42 +27,77 @@ int make_dirs(const std::string& dir) {
 
 void write_file_atomically(const std::string& dir, const std::string& name, std::string_view content,
                            const std::string& who, const char* probe) {
-  std::string final_path = dir + "/" + name;
-  std::string temp_path = dir + "/." + name + ".tmp";
-  auto fail = [&](const std::string& path, int err) {
-    throw FatalError(who + ": cannot write '" + path + "': " + std::strerror(err));
-  };
-  int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) fail(temp_path, errno);
-  const char* p = content.data();
-  size_t left = content.size();
-  const size_t half_left = content.size() - content.size() / 2;
+  AtomicFileWriter file(dir, name, who, probe);
+  file.finish(content);
+}
+
+AtomicFileWriter::AtomicFileWriter(std::string dir, std::string name, std::string who, const char* probe)
+    : dir_(std::move(dir)),
+      final_path_(dir_ + "/" + name),
+      temp_path_(dir_ + "/." + name + ".tmp"),
+      who_(std::move(who)),
+      probe_(probe) {}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ < 0) return;
+  ::close(fd_);
+  ::unlink(temp_path_.c_str());
+}
+
+void AtomicFileWriter::fail(const std::string& path, int err) {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  ::unlink(temp_path_.c_str());
+  throw FatalError(who_ + ": cannot write '" + path + "': " + std::strerror(err));
+}
+
+void AtomicFileWriter::open() {
+  if (fd_ >= 0) return;
+  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) throw FatalError(who_ + ": cannot write '" + temp_path_ + "': " + std::strerror(errno));
+}
+
+void AtomicFileWriter::write_all(std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
   while (left > 0) {
-    size_t chunk = probe && left > half_left ? left - half_left : left;
-    ssize_t n = ::write(fd, p, chunk);
+    ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(temp_path.c_str());
-      fail(temp_path, err);
+      fail(temp_path_, errno);
     }
     p += n;
     left -= static_cast<size_t>(n);
-    if (probe && left == half_left) failure_point(probe);
   }
-  int err = ::fsync(fd) != 0 ? errno : 0;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err != 0) {
-    ::unlink(temp_path.c_str());
-    fail(temp_path, err);
+}
+
+void AtomicFileWriter::write(std::string_view bytes) {
+  open();
+  write_all(bytes);
+  if (probe_ && !probed_) {
+    probed_ = true;
+    failure_point(probe_);
   }
-  if (::rename(temp_path.c_str(), final_path.c_str()) != 0) {
-    err = errno;
-    ::unlink(temp_path.c_str());
-    fail(final_path, err);
+}
+
+void AtomicFileWriter::finish(std::string_view last) {
+  open();
+  if (probe_ && !probed_ && !last.empty()) {
+    size_t half = last.size() / 2;
+    write_all(last.substr(0, half));
+    probed_ = true;
+    failure_point(probe_);
+    last.remove_prefix(half);
   }
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  write_all(last);
+  int err = ::fsync(fd_) != 0 ? errno : 0;
+  if (::close(fd_) != 0 && err == 0) err = errno;
+  fd_ = -1;
+  if (err != 0) fail(temp_path_, err);
+  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) fail(final_path_, errno);
+  int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);

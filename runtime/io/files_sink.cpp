@@ -8,6 +8,9 @@
 // batch's parts; a batch already in the manifest writes nothing when it is
 // re-run. The entry is written before the checkpoint's commit log, so a
 // batch is either in the manifest (its parts are final) or re-run.
+//
+// A part is written a chunk at a time while the batch's rows are formatted
+// (FilesSink::write), still under the temporary name until it is complete.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -46,16 +49,34 @@ void FilesSink::start_exactly_once(const std::string& query_id) {
 void FilesSink::begin_batch(int64_t batch_id) {
   rows_ = 0;
   batch_parts_.clear();
+  part_.reset();  // a part left by a failed write is removed
+  chunk_.clear();
   skip_batch_ = !query_id_.empty() && std::binary_search(committed_.begin(), committed_.end(), batch_id);
 }
 
-void FilesSink::write_part(const Batch& batch, std::string_view content) {
-  if (content.empty()) return;
+FilesSink::~FilesSink() = default;
+
+void FilesSink::open_part(const Batch& batch) {
   const char* ext = options_.format == FileFormat::Json ? "json" : options_.format == FileFormat::Csv ? "csv" : "txt";
   char base[48];
   std::snprintf(base, sizeof base, "part-%05lld.%s", static_cast<long long>(batch.id()), ext);
-  write_file_atomically(dir_, base, content, "sink '" + name_ + "'", "mid-sink-write");
+  part_ = std::make_unique<AtomicFileWriter>(dir_, base, "sink '" + name_ + "'", "mid-sink-write");
   batch_parts_.push_back(base);
+}
+
+void FilesSink::write_chunk(const Batch& batch) {
+  if (!part_) open_part(batch);
+  part_->write(chunk_);
+  chunk_.clear();
+}
+
+void FilesSink::finish_part(const Batch& batch) {
+  if (!part_ && chunk_.empty()) return;  // nothing in this batch: no part
+  if (!part_) open_part(batch);
+  std::unique_ptr<AtomicFileWriter> part = std::move(part_);
+  part->finish(chunk_);
+  chunk_.clear();
+  if (chunk_.capacity() > 4 * kChunkBytes) chunk_ = std::string();  // after an unusually large row
 }
 
 void FilesSink::commit(int64_t batch_id) {

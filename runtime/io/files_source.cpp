@@ -71,6 +71,7 @@ bool FilesSource::poll(SourceIntake intake) {
   } else if (!intake.no_data) {
     take_new(intake);
   }
+  region_.reset();  // its mappings live as long as the batch's buffers
   if (mode_ == RunMode::Continuous) return false;
   return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
 }
@@ -91,7 +92,7 @@ void FilesSource::take_new(SourceIntake& intake) {
   }
 }
 
-bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const {
+bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   auto fail = [&](int err) {
     throw FatalError("source '" + name_ + "': cannot read '" + path + "': " + std::strerror(err));
   };
@@ -106,10 +107,19 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
     ::close(fd);
     fail(err);
   }
-  // Sized from fstat and not zero-filled; a file that grew since is read
-  // on in chunks. kRecordPadding zeros follow the content (simdjson).
+  // A regular file is mapped: its pages are already in the page cache, so
+  // this neither copies nor touches fresh memory. Otherwise it is read into
+  // a buffer sized from fstat (not zero-filled); a file that grew since is
+  // read on in chunks. kRecordPadding zeros follow the content (simdjson).
+  std::shared_ptr<PaddedBuffer> buf;
+  if (S_ISREG(st.st_mode) && st.st_size > 0) buf = PaddedBuffer::map_file(fd, static_cast<size_t>(st.st_size), region_);
+  if (buf) {
+    ::close(fd);
+    take_buffer(path, std::move(buf), intake);
+    return true;
+  }
   size_t expected = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
-  auto buf = PaddedBuffer::with_capacity(expected);
+  buf = PaddedBuffer::with_capacity(expected);
   for (;;) {
     if (buf->size + kRecordPadding == buf->capacity) buf->reserve(buf->size * 2);
     ssize_t n = ::read(fd, buf->data.get() + buf->size, buf->capacity - kRecordPadding - buf->size);
@@ -125,10 +135,14 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) const
   ::close(fd);
   if (buf->size == 0) return true;
   buf->seal();
+  take_buffer(path, std::move(buf), intake);
+  return true;
+}
+
+void FilesSource::take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const {
   frame(path, buf->view(), intake);
   if (intake.origins) intake.origins->push_back({buf->data.get(), buf->data.get() + buf->size, path});
   intake.buffers.push_back(std::move(buf));
-  return true;
 }
 
 void FilesSource::frame(const std::string& path, std::string_view text, SourceIntake& intake) const {

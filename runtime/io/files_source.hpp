@@ -3,6 +3,7 @@
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -12,6 +13,9 @@
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {
+
+struct PaddedBuffer;
+class MappingRegion;
 
 class FilesSource final : public Source {
  public:
@@ -41,7 +45,9 @@ class FilesSource final : public Source {
   // Takes the next new files (up to max_files_per_batch).
   void take_new(SourceIntake& intake);
   // Appends one file's records; false when the file does not exist.
-  bool read_file(const std::string& path, SourceIntake& intake) const;
+  bool read_file(const std::string& path, SourceIntake& intake);
+  // Frames one file's content and hands its buffer to the batch.
+  void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const;
   // Appends the records of one file's text per options_.format.
   void frame(const std::string& path, std::string_view text, SourceIntake& intake) const;
 
@@ -54,6 +60,8 @@ class FilesSource final : public Source {
   std::optional<std::vector<std::string>> replay_;
   // Bounded modes: the files that were there at start; nothing else is taken.
   std::unordered_set<std::string> at_start_;
+  // Where this poll maps small files (PaddedBuffer::map_file).
+  std::shared_ptr<MappingRegion> region_;
 };
 
 }  // namespace streamc::rt

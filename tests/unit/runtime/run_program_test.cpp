@@ -256,6 +256,41 @@ TEST(RunProgram, FilesSinkWritesOnePartPerNonEmptyBatch) {
   EXPECT_EQ(files, 2);  // no temporary files left
 }
 
+// A part larger than the sink's chunk is written in pieces; the part is
+// the same as if written at once, and rows added one at a time (add_row,
+// end_rows) make the same part as write().
+TEST(RunProgram, FilesSinkWritesLargePartsInChunks) {
+  TestClock clock;
+  TestDir dir;
+  dir.write("in/1.txt", "x\n", 100);
+  ProgramSpec spec;
+  spec.name = "big";
+  std::string expected;
+  std::vector<std::tuple<int64_t, std::string>> rows;
+  for (int64_t i = 0; i < 60'000; ++i) {
+    rows.emplace_back(i, std::string(40, static_cast<char>('a' + i % 26)));
+    expected += "[" + std::to_string(i) + ",\"" + std::get<1>(rows.back()) + "\"]\n";
+  }
+  ASSERT_GT(expected.size(), size_t{2} << 20);
+  auto r = run({"--once"}, spec, [&](Engine& eng) {
+    auto lines = eng.add_files_source("lines", dir / "in/*.txt", {});
+    auto& whole = eng.add_files_sink("whole", dir / "out/whole", {.format = FileFormat::Json});
+    auto& each = eng.add_files_sink("each", dir / "out/each", {.format = FileFormat::Json});
+    eng.set_batch_function([=, &whole, &each, &rows](Batch& b) {
+      (void)b.records(lines);
+      whole.write(b, rows);
+      for (const auto& row : rows) each.add_row(b, row);
+      each.end_rows(b);
+    });
+  });
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(dir.read("out/whole/part-00000.json"), expected);
+  EXPECT_EQ(dir.read("out/each/part-00000.json"), expected);
+  int files = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir / "out/whole")) ++files;
+  EXPECT_EQ(files, 1);  // no temporary file left
+}
+
 TEST(RunProgram, FilesSinkThatCannotCreateItsDirectoryIsFatal) {
   TestDir dir;
   dir.write("file", "x");

@@ -174,6 +174,7 @@ struct SourceId {
 };
 
 class Engine;
+class AtomicFileWriter;  // io/atomic_file.hpp
 
 // ------------------------------------------------------------ one batch
 // What a batch function sees: the records each source contributed to this
@@ -310,6 +311,7 @@ class ConsoleSink : public Sink {
 class FilesSink : public Sink {
  public:
   FilesSink(std::string name, std::string dir, FilesSinkOptions options);
+  ~FilesSink() override;
   void start_exactly_once(const std::string& query_id) override;
   void begin_batch(int64_t batch_id) override;
   void commit(int64_t batch_id) override;
@@ -317,38 +319,54 @@ class FilesSink : public Sink {
 
   template <class Rows>
   void write(Batch& batch, const Rows& rows) {
+    for (const auto& row : rows) add_row(batch, row);
+    end_rows(batch);
+  }
+
+  // The same part one row at a time, for a stage that writes its rows here
+  // as it makes them (FilesSinkRows) rather than collecting them first:
+  // add_row per row, then end_rows once.
+  template <class Row>
+  void add_row(const Batch& batch, const Row& row) {
     if (skip_batch_) return;  // already in the manifest: written before a crash
-    std::string out;
-    if (options_.format == FileFormat::Csv) {
-      using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
-      bool any = false;
-      for (const auto& row : rows) {
-        if (!any && options_.csv_header) append_csv_header<Row>(out, options_.csv_delimiter);
-        any = true;
-        append_csv_row(out, row, options_.csv_delimiter);
-        ++rows_;
-      }
-      write_part(batch, out);
-      return;
+    switch (options_.format) {
+      case FileFormat::Csv:
+        if (options_.csv_header && !part_ && chunk_.empty()) append_csv_header<Row>(chunk_, options_.csv_delimiter);
+        append_csv_row(chunk_, row, options_.csv_delimiter);
+        break;
+      case FileFormat::Json:
+        append_json(chunk_, row);
+        chunk_.push_back('\n');
+        break;
+      case FileFormat::Text:
+        append_text(chunk_, row);
+        chunk_.push_back('\n');
+        break;
     }
-    for (const auto& row : rows) {
-      if (options_.format == FileFormat::Json)
-        append_json(out, row);
-      else
-        append_text(out, row);
-      out.push_back('\n');
-      ++rows_;
-    }
-    write_part(batch, out);
+    ++rows_;
+    if (chunk_.size() >= kChunkBytes) write_chunk(batch);
+  }
+  void end_rows(const Batch& batch) {
+    if (!skip_batch_) finish_part(batch);
   }
 
  private:
-  void write_part(const Batch& batch, std::string_view content);
+  // A part is formatted into chunk_ and written a chunk at a time, so a
+  // large batch needs neither one large string nor its page faults.
+  static constexpr size_t kChunkBytes = 1 << 20;
+  void open_part(const Batch& batch);
+  // Writes chunk_ to the batch's part (under its temporary name) and empties it.
+  void write_chunk(const Batch& batch);
+  // Writes what is left and renames the part into place; no part when the
+  // batch wrote nothing.
+  void finish_part(const Batch& batch);
   std::string dir_;
   FilesSinkOptions options_;
   std::string query_id_;                // set: exactly once, with a manifest
   std::vector<int64_t> committed_;      // batches in the manifest, sorted
   bool skip_batch_ = false;
+  std::string chunk_;
+  std::unique_ptr<AtomicFileWriter> part_;  // the part being written
   std::vector<std::string> batch_parts_;  // part files of the current batch
 };
 
@@ -400,6 +418,16 @@ class TableConsoleSink : public Sink {
   void print_table(const Batch& batch, const std::vector<std::string>& columns,
                    const std::vector<std::vector<std::string>>& cells, bool more);
   TableConsoleOptions options_;
+};
+
+// The target of a stage whose rows go to one files sink and nowhere else:
+// each row is formatted into the sink's part as the stage makes it, so the
+// batch's rows are never held in a vector.
+template <class Row>
+struct FilesSinkRows {
+  FilesSink& sink;
+  const Batch& batch;
+  void push_back(const Row& row) { sink.add_row(batch, row); }
 };
 
 // ------------------------------------------------------------ state

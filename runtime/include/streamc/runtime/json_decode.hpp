@@ -3,8 +3,8 @@
 // walks each object once, field by field, and calls `read` only for the
 // fields the pipeline uses; everything else is skipped unparsed.
 //
-// Strings are copied into the batch arena: simdjson reuses its string buffer
-// for every document. A generated record type R provides
+// Strings are views into the record when they hold no escapes, else copied
+// into the batch arena: simdjson reuses its string buffer for every document. A generated record type R provides
 //   rt::json::Status decode_record(simdjson::ondemand::object, R&, rt::Arena&)
 // in its own namespace, found by argument-dependent lookup.
 #pragma once
@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -60,7 +61,21 @@ inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
   return is_null(v) ? Status::Null : Status::WrongType;
 }
 
+// A string without escapes is the same bytes in the record: the view points
+// there (the record lives as long as the batch arena) and simdjson need not
+// unescape it. One with escapes is unescaped by simdjson into its own
+// buffer, which the next document reuses, so it is copied into the arena.
 inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& arena) {
+  std::string_view raw = v.raw_json_token();  // "…" and any whitespace after it
+  if (raw.size() >= 2 && raw[0] == '"') {
+    const char* body = raw.data() + 1;
+    const auto* close = static_cast<const char*>(std::memchr(body, '"', raw.size() - 1));
+    simdjson::ondemand::raw_json_string unused;
+    if (close && !std::memchr(body, '\\', static_cast<size_t>(close - body)) && !v.get_raw_json_string().get(unused)) {
+      out = std::string_view(body, static_cast<size_t>(close - body));
+      return Status::Ok;
+    }
+  }
   std::string_view s;
   if (v.get_string().get(s)) return is_null(v) ? Status::Null : Status::WrongType;
   out = arena.copy(s);
