@@ -1,5 +1,6 @@
 #include "checkpoint/checkpoint_writer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace streamc::rt {
@@ -70,6 +71,25 @@ std::string BufferPool::take() {
   free_.pop_back();
   out.clear();
   return out;
+}
+
+void BufferPool::prepare(size_t bytes) {
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& b : free_)
+      if (b.capacity() >= bytes) return;
+  }
+  std::string buffer;
+  buffer.resize(bytes);  // zero-filled: every page faulted in here
+  buffer.clear();
+  std::lock_guard lock(mu_);
+  if (free_.size() < keep_) {
+    free_.push_back(std::move(buffer));
+    return;
+  }
+  auto smallest = std::min_element(free_.begin(), free_.end(),
+                                   [](const auto& a, const auto& b) { return a.capacity() < b.capacity(); });
+  if (smallest != free_.end() && smallest->capacity() < bytes) *smallest = std::move(buffer);
 }
 
 void BufferPool::give(std::string buffer) {

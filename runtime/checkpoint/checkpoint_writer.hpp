@@ -63,6 +63,10 @@ class BufferPool {
   explicit BufferPool(size_t keep) : keep_(keep) {}
   std::string take();  // empty, with the capacity of a returned buffer if any
   void give(std::string buffer);
+  // Makes sure a pooled buffer holds `bytes` with its pages touched: run on
+  // a writer thread before a large file (a snapshot) is encoded, so the
+  // page faults of a first snapshot are not the loop's.
+  void prepare(size_t bytes);
 
  private:
   std::mutex mu_;

@@ -244,6 +244,13 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     for (const auto& st : engine_.states()) {
       std::string delta = delta_buffers_.take();
       Checkpoint::encode_state(*st.state, false, delta);
+      // The next version is a snapshot: its buffer is made ready meanwhile,
+      // sized from this delta's bytes per changed row.
+      if ((version + 1) % o.snapshot_every == 0 && st.state->rows_updated() > 0) {
+        const auto per_row = static_cast<double>(delta.size()) / static_cast<double>(st.state->rows_updated());
+        const auto guess = static_cast<size_t>(per_row * static_cast<double>(st.state->rows()) * 1.25) + 65536;
+        snapshot_writer_->submit([pool = &snapshot_buffers_, guess] { pool->prepare(guess); });
+      }
       log_writer_->submit([ck = checkpoint_.get(), name = st.name, version, bytes = std::move(delta),
                            pool = &delta_buffers_]() mutable {
         ck->write_state(name, version, bytes, false);

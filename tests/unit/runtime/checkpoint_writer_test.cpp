@@ -89,6 +89,14 @@ TEST(BufferPool, HandsBackCapacityEmpty) {
   EXPECT_TRUE(again.empty());
   EXPECT_GE(again.capacity(), cap);
   EXPECT_EQ(pool.take().capacity(), std::string().capacity());
+  pool.give(std::string(100, 'z'));
+  pool.prepare(1 << 16);  // replaces the smaller buffer
+  EXPECT_GE(pool.take().capacity(), size_t{1} << 16);
+  pool.prepare(1 << 10);
+  pool.prepare(1 << 8);  // the pooled one is big enough
+  std::string ready = pool.take();
+  EXPECT_TRUE(ready.empty());
+  EXPECT_GE(ready.capacity(), size_t{1} << 10);
 }
 
 TEST(StateWriter, ChunkedBytesAreExactOnceFinished) {
