@@ -236,7 +236,7 @@ void Checkpoint::encode_state(PersistentState& state, bool snapshot, std::string
 void Checkpoint::write_state(const std::string& op, int64_t version, std::string& bytes, bool snapshot) const {
   seal_checkpoint_file(bytes);
   write_sealed_checkpoint_file(state_dir(op), std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), bytes,
-                               "mid-state-snapshot");
+                               snapshot ? "mid-background-snapshot" : "mid-state-snapshot");
 }
 
 void Checkpoint::restore_state(const std::string& op, int64_t version, PersistentState& state) {

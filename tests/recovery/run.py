@@ -359,6 +359,22 @@ def test_truncating_any_checkpoint_file():
     assert named > FILES, named
 
 
+def test_killed_mid_background_snapshot():
+    """A kill half way through a snapshot (written in the background, beside
+    the delta of its version): restarts go on from the older snapshot and
+    the deltas, and the output equals an uninterrupted run's."""
+    for kind in ("agg", "win"):
+        expected = reference(f"bgsnap_{kind}", kind)
+        d = setup(f"bgsnap_{kind}_killed", kind)
+        for n in (1, 2):
+            r = run(d, fail=f"mid-background-snapshot:{n}")
+            assert r.returncode == -signal.SIGKILL, (kind, n, r.returncode, r.stderr)
+            assert list((d / "chk" / "state").rglob(".*.snapshot.tmp")), kind
+        r = run(d)
+        assert r.returncode == 0, r.stderr
+        assert read_output(d) == expected, kind
+
+
 def test_changed_plan():
     d = finished("changed_plan")
     changed = AGG.replace("group_by(word)", "group_by(n)")
