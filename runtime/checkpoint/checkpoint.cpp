@@ -226,14 +226,17 @@ void Checkpoint::write_commit(int64_t batch) {
   pending_.reset();
 }
 
-void Checkpoint::save_state(const std::string& op, int64_t version, PersistentState& state, bool snapshot) {
-  const std::string dir = state_dir(op);
-  if (version <= 1) ensure_dir(dir);
-  std::string payload;
-  StateWriter w(payload);
+void Checkpoint::encode_state(PersistentState& state, bool snapshot, std::string& bytes) {
+  bytes.clear();
+  bytes.append(checkpoint_file_header(snapshot ? "snapshot" : "delta"));
+  StateWriter w(bytes);
   state.save(w, snapshot);
-  write_checkpoint_file(dir, std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), snapshot ? "snapshot" : "delta",
-                        payload, "mid-state-snapshot");
+}
+
+void Checkpoint::write_state(const std::string& op, int64_t version, std::string& bytes, bool snapshot) const {
+  seal_checkpoint_file(bytes);
+  write_sealed_checkpoint_file(state_dir(op), std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), bytes,
+                               snapshot ? "mid-background-snapshot" : "mid-state-snapshot");
 }
 
 void Checkpoint::restore_state(const std::string& op, int64_t version, PersistentState& state) {

@@ -6,11 +6,13 @@
 //   sources/<name>/<batch>             the files a files source took in the batch
 //   commits/<batch>                    written after every sink committed
 //   state/<op>/0/<version>.delta       what changed in the batch (version = batch + 1)
-//   state/<op>/0/<version>.snapshot    everything, every K versions
+//   state/<op>/0/<version>.snapshot    everything, every K versions (beside that
+//                                      version's delta; written in the background)
 //
 // Every file is a checkpoint file (checkpoint_file.hpp): written to a temp
 // name, fsynced, renamed; checksummed; rejected with an error naming it when
-// damaged. The batch loop (core/batch_loop.cpp) drives the protocol.
+// damaged. The batch loop (core/batch_loop.cpp) drives the protocol; the
+// writes themselves run on background threads (checkpoint_writer.hpp).
 #pragma once
 
 #include <cstdint>
@@ -56,8 +58,16 @@ class Checkpoint {
   void write_commit(int64_t batch);
 
   // State version v is the state after batch v - 1 (version 0: empty).
-  void save_state(const std::string& op, int64_t version, PersistentState& state, bool snapshot);
-  // Newest snapshot at or below `version`, then the deltas after it. Files
+  // encode_state fills `bytes` (cleared first; its capacity is reused) with
+  // the unsealed file of a delta (what changed since the last encode) or a
+  // snapshot, on the loop's thread. write_state seals those bytes (checksum
+  // trailer) and writes the file; it touches no member, so it runs on a
+  // writer thread. At a snapshot version the loop writes the delta too, so
+  // the snapshot may land later without the commit waiting for it.
+  static void encode_state(PersistentState& state, bool snapshot, std::string& bytes);
+  void write_state(const std::string& op, int64_t version, std::string& bytes, bool snapshot) const;
+  // Newest snapshot at or below `version` (else version 0), then the deltas
+  // after it. Files
   // of later versions (a batch that never committed) are removed.
   void restore_state(const std::string& op, int64_t version, PersistentState& state);
   // After the commit of `batch`: drops offsets and commits older than 100

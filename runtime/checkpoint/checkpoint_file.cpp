@@ -39,14 +39,20 @@ bool parse_hex(std::string_view s, uint64_t& out) {
 
 }  // namespace
 
+std::string checkpoint_file_header(std::string_view kind) { return header_of(kind); }
+
+void seal_checkpoint_file(std::string& bytes) {
+  char trailer[kCheckpointTrailerSize + 1];
+  std::snprintf(trailer, sizeof trailer, "#streamc xxh3=%016" PRIx64 " size=%016" PRIx64 "\n",
+                static_cast<uint64_t>(XXH3_64bits(bytes.data(), bytes.size())), static_cast<uint64_t>(bytes.size()));
+  bytes.append(trailer, kCheckpointTrailerSize);
+}
+
 std::string encode_checkpoint_file(std::string_view kind, std::string_view payload) {
   std::string out = header_of(kind);
   out.reserve(out.size() + payload.size() + kCheckpointTrailerSize);
   out.append(payload);
-  char trailer[kCheckpointTrailerSize + 1];
-  std::snprintf(trailer, sizeof trailer, "#streamc xxh3=%016" PRIx64 " size=%016" PRIx64 "\n",
-                static_cast<uint64_t>(XXH3_64bits(out.data(), out.size())), static_cast<uint64_t>(out.size()));
-  out.append(trailer, kCheckpointTrailerSize);
+  seal_checkpoint_file(out);
   return out;
 }
 
@@ -74,6 +80,11 @@ std::string decode_checkpoint_file(std::string_view bytes, std::string_view kind
 void write_checkpoint_file(const std::string& dir, const std::string& name, std::string_view kind,
                            std::string_view payload, const char* probe) {
   write_file_atomically(dir, name, encode_checkpoint_file(kind, payload), "checkpoint", probe);
+}
+
+void write_sealed_checkpoint_file(const std::string& dir, const std::string& name, std::string_view bytes,
+                                  const char* probe) {
+  write_file_atomically(dir, name, bytes, "checkpoint", probe);
 }
 
 std::string read_checkpoint_file(const std::string& path, std::string_view kind) {

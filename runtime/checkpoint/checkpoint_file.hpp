@@ -26,6 +26,11 @@ inline constexpr size_t kCheckpointTrailerSize = 53;
 // The bytes of a checkpoint file of `kind` holding `payload`.
 std::string encode_checkpoint_file(std::string_view kind, std::string_view payload);
 
+// The same bytes built in place, without copying a large payload: start
+// with the header, append the payload, then seal (appends the trailer).
+std::string checkpoint_file_header(std::string_view kind);
+void seal_checkpoint_file(std::string& bytes);
+
 // The payload of a checkpoint file's bytes, or throws FatalError
 // "checkpoint file 'PATH' is damaged: REASON" (wrong kind, truncated,
 // checksum mismatch).
@@ -35,6 +40,10 @@ std::string decode_checkpoint_file(std::string_view bytes, std::string_view kind
 // names a failure point reached when half the bytes are written.
 void write_checkpoint_file(const std::string& dir, const std::string& name, std::string_view kind,
                            std::string_view payload, const char* probe = nullptr);
+
+// Writes sealed bytes (seal_checkpoint_file) to dir/name atomically.
+void write_sealed_checkpoint_file(const std::string& dir, const std::string& name, std::string_view bytes,
+                                  const char* probe = nullptr);
 
 // Reads and checks a checkpoint file; FatalError naming it when it is
 // missing, unreadable or damaged.

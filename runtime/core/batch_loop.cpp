@@ -107,10 +107,21 @@ void BatchLoop::recover() {
   }
   replay_ = pending;
   next_id_ = last + 1;
+  for (const auto& sink : engine_.sinks()) offsets_before_batch_ = offsets_before_batch_ || sink->writes_during_batch();
+  offsets_before_batch_ = offsets_before_batch_ || engine_.writes_rejected_records();
+  log_writer_ = std::make_unique<CheckpointWriter>();
+  snapshot_writer_ = std::make_unique<CheckpointWriter>();
   for (const auto& sink : engine_.sinks()) sink->start_exactly_once(checkpoint_->query_id());
 }
 
 void BatchLoop::run() {
+  run_batches();
+  // Whatever stopped the loop, the last batch's commit must be durable.
+  if (log_writer_) log_writer_->drain();
+  if (snapshot_writer_) snapshot_writer_->drain();
+}
+
+void BatchLoop::run_batches() {
   const RunOptions& o = engine_.options();
   const RunMode mode = o.mode;
   const int64_t interval = o.batch_us;
@@ -204,15 +215,24 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     exhausted = exhausted && done;
   }
   int64_t polled = steady_us();
+  CheckpointWriter::Ticket offsets_logged = 0;
   if (checkpoint_ && !replaying) {
     LoggedBatch logged{id, time.micros, no_data, {}};
+    std::vector<std::pair<std::string, std::vector<std::string>>> source_logs;
     for (const auto& s : sources) {
-      if (s->kind() == "files") checkpoint_->write_source_log(s->name(), id, s->last_log());
+      if (s->kind() == "files") source_logs.emplace_back(s->name(), s->last_log());
       logged.offsets.push_back(s->last_offset());
     }
-    checkpoint_->write_offsets(logged);
-    failure_point("after-offsets");
+    offsets_logged = log_writer_->submit(
+        [ck = checkpoint_.get(), logged = std::move(logged), source_logs = std::move(source_logs)] {
+          for (const auto& [name, log] : source_logs) ck->write_source_log(name, logged.batch, log);
+          ck->write_offsets(logged);
+          failure_point("after-offsets");
+        });
   }
+  // Files written during the batch must be those of a logged batch (a
+  // re-run rewrites them); other batches compute while the offsets land.
+  if (offsets_logged && offsets_before_batch_) log_writer_->wait(offsets_logged);
   int64_t logged_at = steady_us();
   for (const auto& sink : engine_.sinks()) sink->begin_batch(id);
   if (const auto& fn = engine_.batch_function()) fn(batch_);
@@ -221,16 +241,48 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   if (checkpoint_) {
     const int64_t version = id + 1;
     const bool snapshot = version % o.snapshot_every == 0;
-    for (const auto& st : engine_.states()) checkpoint_->save_state(st.name, version, *st.state, snapshot);
+    for (const auto& st : engine_.states()) {
+      std::string delta = delta_buffers_.take();
+      Checkpoint::encode_state(*st.state, false, delta);
+      // The next version is a snapshot: its buffer is made ready meanwhile,
+      // sized from this delta's bytes per changed row.
+      if ((version + 1) % o.snapshot_every == 0 && st.state->rows_updated() > 0) {
+        const auto per_row = static_cast<double>(delta.size()) / static_cast<double>(st.state->rows_updated());
+        const auto guess = static_cast<size_t>(per_row * static_cast<double>(st.state->rows()) * 1.25) + 65536;
+        snapshot_writer_->submit([pool = &snapshot_buffers_, guess] { pool->prepare(guess); });
+      }
+      log_writer_->submit([ck = checkpoint_.get(), name = st.name, version, bytes = std::move(delta),
+                           pool = &delta_buffers_]() mutable {
+        ck->write_state(name, version, bytes, false);
+        pool->give(std::move(bytes));
+      });
+      if (snapshot) {
+        // One snapshot in flight at a time: a slow disk holds the loop
+        // here rather than piling up copies of the whole state.
+        snapshot_writer_->drain();
+        std::string all = snapshot_buffers_.take();
+        Checkpoint::encode_state(*st.state, true, all);
+        snapshot_writer_->submit([ck = checkpoint_.get(), name = st.name, version, bytes = std::move(all),
+                                  pool = &snapshot_buffers_]() mutable {
+          ck->write_state(name, version, bytes, true);
+          pool->give(std::move(bytes));
+        });
+      }
+    }
   }
   int64_t state_saved = steady_us();
+  // A sink commits only output of logged offsets: a crash then re-runs
+  // the same batch, which the sink recognises.
+  if (offsets_logged) log_writer_->wait(offsets_logged);
   for (const auto& sink : engine_.sinks()) sink->commit(id);
   if (checkpoint_) {
-    failure_point("before-commit");
-    checkpoint_->write_commit(id);
     std::vector<std::string> ops;
     for (const auto& st : engine_.states()) ops.push_back(st.name);
-    checkpoint_->clean(id, ops);
+    log_writer_->submit([ck = checkpoint_.get(), id, ops = std::move(ops)] {
+      failure_point("before-commit");
+      ck->write_commit(id);
+      ck->clean(id, ops);
+    });
   }
   int64_t committed = steady_us();
   if (progress_) {

@@ -12,8 +12,20 @@
 // With a checkpoint (checkpoint/checkpoint.hpp) each batch is: poll the
 // sources (or, on restart, re-deliver the logged offsets of a batch that
 // never committed), log the offsets, run the batch function, save the state
-// (a delta, or a snapshot every --snapshot-every versions), commit every
-// sink, write the commit log.
+// (a delta, and every --snapshot-every versions a snapshot too), commit
+// every sink, write the commit log.
+//
+// The files are written by a background writer (checkpoint_writer.hpp) in
+// that order, each durable before the next is written, while the loop goes
+// on: the offsets are written while the batch computes, the state delta and
+// the commit while the next batch computes. The loop waits only before its
+// sinks commit, until the batch's offsets (and so everything before them)
+// are durable; the next batch's offsets follow its commit. A program that
+// writes files during the batch (a files sink's parts, rejected records)
+// waits for the offsets before the batch runs instead, as Spark allows
+// asynchronous offsets only with sinks that write nothing before commit. Snapshots go to
+// a second writer that nothing waits for: a version's delta is always
+// written, so a snapshot is only a shortcut for restarts.
 #pragma once
 
 #include <atomic>
@@ -23,6 +35,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_writer.hpp"
 #include "core/clock.hpp"
 #include "core/program_engine.hpp"
 #include "core/progress.hpp"
@@ -39,6 +52,8 @@ class BatchLoop {
   int64_t batches_run() const { return next_id_; }
 
  private:
+  // run() without the final wait for the checkpoint writers.
+  void run_batches();
   // Runs one batch at `time`; returns true when every source is exhausted.
   bool run_batch(Timestamp time, bool no_data = false);
   // With a checkpoint, before the sources start: check the plan, restore
@@ -60,6 +75,12 @@ class BatchLoop {
   int64_t next_id_ = 0;
   int64_t run_batches_ = 0;  // batches of this run (--max-batches)
   std::unique_ptr<Checkpoint> checkpoint_;
+  bool offsets_before_batch_ = false;  // something writes files during the batch
+  // Buffers of encoded state files, reused batch after batch.
+  BufferPool delta_buffers_{4}, snapshot_buffers_{1};
+  // After checkpoint_ and the pools: their tasks use them, so they finish first.
+  std::unique_ptr<CheckpointWriter> log_writer_;       // offsets, source logs, deltas, commits
+  std::unique_ptr<CheckpointWriter> snapshot_writer_;  // snapshots
   std::optional<LoggedBatch> replay_;
   std::vector<std::vector<std::string>> replay_logs_;  // per source
   std::string run_id_;

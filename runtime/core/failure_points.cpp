@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -10,23 +11,23 @@
 namespace streamc::rt {
 namespace {
 
+// Points are reached on the checkpoint writer threads too, hence the atomic.
 struct Target {
+  Target() {
+    const char* env = std::getenv("STREAMC_FAIL_AT");
+    if (!env || !*env) return;
+    std::string spec = env;
+    size_t colon = spec.find(':');
+    point = spec.substr(0, colon);
+    long n = colon == std::string::npos ? 1 : std::strtol(spec.c_str() + colon + 1, nullptr, 10);
+    remaining = n < 1 ? 1 : n;
+  }
   std::string point;
-  long remaining = 0;  // reached this many more times: kill
+  std::atomic<long> remaining = 0;  // reached this many more times: kill
 };
 
 Target& target() {
-  static Target t = [] {
-    Target t;
-    const char* env = std::getenv("STREAMC_FAIL_AT");
-    if (!env || !*env) return t;
-    std::string spec = env;
-    size_t colon = spec.find(':');
-    t.point = spec.substr(0, colon);
-    t.remaining = colon == std::string::npos ? 1 : std::strtol(spec.c_str() + colon + 1, nullptr, 10);
-    if (t.remaining < 1) t.remaining = 1;
-    return t;
-  }();
+  static Target t;
   return t;
 }
 

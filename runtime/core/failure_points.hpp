@@ -5,7 +5,10 @@
 //   after-offsets       offsets/<batch> is durable, the batch has not run
 //   mid-sink-write      half of a files sink's part file is written (temp name)
 //   before-commit       every sink committed, commits/<batch> not written
-//   mid-state-snapshot  half of a state file (delta or snapshot) is written
+//   mid-state-snapshot  half of a state file on the commit path (a delta; at a
+//                       snapshot version too) is written
+//   mid-background-snapshot  half of a snapshot is written (by the snapshot
+//                       writer, which the commit does not wait for)
 #pragma once
 
 #include <string_view>

@@ -54,6 +54,12 @@ class ProgramEngine final : public Engine {
   // Rejected records per source: in the current batch, and in total.
   const std::vector<int64_t>& rejected_in_batch() const { return rejected_batch_; }
   const std::vector<int64_t>& rejected_total() const { return rejected_total_; }
+  // Whether a source writes its rejected records to files (errors_path).
+  bool writes_rejected_records() const {
+    for (const auto& o : source_options_)
+      if (!o.errors_path.empty()) return true;
+    return false;
+  }
   void start_batch_counts() { start_batch(batch_id_); }
   // Around each batch: zero the per-batch counts; then write the rejected
   // records of the batch to each errors_path (part-<batch:05>.json).

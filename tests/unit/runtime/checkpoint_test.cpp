@@ -107,8 +107,10 @@ TEST(StateCheckpoint, SnapshotPlusDeltasRebuildTheTableInOrder) {
   std::vector<std::pair<bool, std::string>> files;
   auto save = [&](bool snapshot) {
     std::string payload;
-    StateWriter w(payload);
-    saver.save(w, snapshot);
+    {
+      StateWriter w(payload);  // payload is whole once the writer is gone
+      saver.save(w, snapshot);
+    }
     files.emplace_back(snapshot, payload);
   };
   auto touch = [&](std::string word, int64_t n) {
@@ -153,6 +155,7 @@ TEST(StateCheckpoint, TruncatedStateIsAFormatError) {
   std::string payload;
   StateWriter w(payload);
   t->save_snapshot(w);
+  w.finish();
   for (size_t cut = 0; cut < payload.size(); ++cut) {
     Table u;
     StateReader r(std::string_view(payload).substr(0, cut));
@@ -167,10 +170,12 @@ TEST(StateCheckpoint, SeenSetAndWatermark) {
   std::string snap, delta;
   StateWriter ws(snap);
   s->save_snapshot(ws);
+  ws.finish();
   s->insert("b");
   s->insert("a");
   StateWriter wd(delta);
   s->save_delta(wd);
+  wd.finish();
   SeenSet<std::string_view> u;
   StateReader rs(snap), rd(delta);
   u.load_snapshot(rs);
@@ -185,6 +190,7 @@ TEST(StateCheckpoint, SeenSetAndWatermark) {
   std::string b;
   StateWriter w(b);
   wm.save_snapshot(w);
+  w.finish();
   WatermarkState v;
   StateReader r(b);
   v.load_snapshot(r);

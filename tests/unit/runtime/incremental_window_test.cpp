@@ -67,6 +67,7 @@ TEST(IncrementalWindow, SnapshotRestoresSlotsAndTotals) {
   std::string payload;
   StateWriter out(payload);
   w.save_snapshot(out);
+  out.finish();  // payload holds exactly the written bytes from here
 
   Window back(3, 1);
   StateReader in(payload);

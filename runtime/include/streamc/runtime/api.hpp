@@ -256,6 +256,11 @@ class Sink {
   // After the batch function: make this batch's output visible for good
   // (the files sink's manifest entry). Called before the commit log entry.
   virtual void commit(int64_t /*batch_id*/) {}
+  // Whether the sink writes files while the batch runs (before commit).
+  // With a checkpoint such a batch runs only once its offsets are durable,
+  // so a batch re-run after a crash is the same batch and rewrites the
+  // same files (core/batch_loop.hpp).
+  virtual bool writes_during_batch() const { return false; }
   int64_t rows_in_batch() const { return rows_; }
   // "FilesSink[out/counts]" for the progress report.
   virtual std::string description() const { return name_; }
@@ -315,6 +320,7 @@ class FilesSink : public Sink {
   void start_exactly_once(const std::string& query_id) override;
   void begin_batch(int64_t batch_id) override;
   void commit(int64_t batch_id) override;
+  bool writes_during_batch() const override { return true; }
   std::string description() const override { return "FilesSink[" + dir_ + "]"; }
 
   template <class Rows>

@@ -13,6 +13,7 @@
 // and the accumulator structs of aggregations (for_each_member).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -36,32 +37,59 @@ class StateFormatError : public std::runtime_error {
 
 class StateWriter {
  public:
-  explicit StateWriter(std::string& out) : out_(out) {}
-  void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  // Appends to `out`. The writer works in chunks past the end of what it
+  // wrote: `out` holds exactly the written bytes once the writer is
+  // destroyed (or after finish()), not before.
+  explicit StateWriter(std::string& out) : out_(out), end_(out.size()) {}
+  ~StateWriter() { finish(); }
+  StateWriter(const StateWriter&) = delete;
+  StateWriter& operator=(const StateWriter&) = delete;
+
+  void u8(uint8_t v) {
+    *room(1) = static_cast<char>(v);
+    end_ += 1;
+  }
   void u64(uint64_t v) {
-    char b[10];
+    char* p = room(10);
     size_t n = 0;
     while (v >= 0x80) {
-      b[n++] = static_cast<char>(v | 0x80);
+      p[n++] = static_cast<char>(v | 0x80);
       v >>= 7;
     }
-    b[n++] = static_cast<char>(v);
-    out_.append(b, n);
+    p[n++] = static_cast<char>(v);
+    end_ += n;
   }
   void i64(int64_t v) { u64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void f64(double v) {
-    char b[8];
-    std::memcpy(b, &v, 8);
-    out_.append(b, 8);
+    std::memcpy(room(8), &v, 8);
+    end_ += 8;
   }
   void bytes(std::string_view s) {
     u64(s.size());
-    out_.append(s);
+    raw(s);
   }
-  std::string& buffer() { return out_; }
+  // Bytes as they are (already encoded elsewhere).
+  void raw(std::string_view s) {
+    if (s.empty()) return;
+    std::memcpy(room(s.size()), s.data(), s.size());
+    end_ += s.size();
+  }
+  // Trims `out` to the bytes written and returns it.
+  std::string& finish() {
+    out_.resize(end_);
+    return out_;
+  }
 
  private:
+  // Writing through a pointer into a chunk the string already holds costs
+  // a store per byte; an append per value would cost a library call.
+  char* room(size_t n) {
+    if (out_.size() - end_ < n) out_.resize(end_ + std::max<size_t>(n, kChunk));
+    return out_.data() + end_;
+  }
+  static constexpr size_t kChunk = 1024;
   std::string& out_;
+  size_t end_;
 };
 
 class StateReader {

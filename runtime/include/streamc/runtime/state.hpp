@@ -89,6 +89,7 @@ class StateTable {
       StateWriter w(erased_);
       save_value(w, e.key);
       ++erased_count_;
+      dirty_erased_ += e.dirty;
     }
     index_.erase(it);
     e.live = false;
@@ -148,18 +149,25 @@ class StateTable {
 
   void save_delta(StateWriter& w) {
     w.u64(erased_count_);
-    w.buffer().append(erased_);
-    std::sort(dirty_.begin(), dirty_.end());
-    uint64_t live = 0;
-    for (uint32_t i : dirty_) live += entries_[i].live;
-    w.u64(live);
-    for (uint32_t i : dirty_) {
-      const Entry& e = entries_[i];
-      if (!e.live) continue;
-      save_value(w, e.key);
-      save_value(w, e.state);
+    w.raw(erased_);
+    w.u64(dirty_.size() - dirty_erased_);
+    // The changed entries in first-seen order: when they are many, one
+    // pass over the flags (sequential, no sort); else the sorted list.
+    auto put = [&](Entry& e) {
+      if (e.live) {
+        save_value(w, e.key);
+        save_value(w, e.state);
+      }
+      e.dirty = false;
+    };
+    if (dirty_.size() * 8 >= entries_.size()) {
+      for (Entry& e : entries_)
+        if (e.dirty) put(e);
+    } else {
+      if (!std::is_sorted(dirty_.begin(), dirty_.end())) std::sort(dirty_.begin(), dirty_.end());
+      for (uint32_t i : dirty_) put(entries_[i]);
     }
-    clear_changes();
+    forget_changes();
   }
 
   void load_snapshot(StateReader& r) {
@@ -227,7 +235,12 @@ class StateTable {
 
   void clear_changes() {
     for (uint32_t i : dirty_) entries_[i].dirty = false;
+    forget_changes();
+  }
+  // The lists only (the dirty flags are already clear).
+  void forget_changes() {
     dirty_.clear();
+    dirty_erased_ = 0;
     erased_.clear();
     erased_count_ = 0;
   }
@@ -246,6 +259,7 @@ class StateTable {
     entries_ = std::move(kept);
     if (tracking_) {
       dirty_.clear();
+      dirty_erased_ = 0;  // erased entries are gone from the table now
       for (uint32_t i = 0; i < entries_.size(); ++i)
         if (entries_[i].dirty) dirty_.push_back(i);
     }
@@ -262,6 +276,7 @@ class StateTable {
   size_t last_updated_ = 0;
   bool tracking_ = false;
   std::vector<uint32_t> dirty_;  // entries upserted since the last save
+  size_t dirty_erased_ = 0;      // of those, erased since (still listed, not live)
   std::string erased_;           // keys erased since the last save, encoded
   uint64_t erased_count_ = 0;
 };
