@@ -205,12 +205,50 @@ std::vector<std::string> Checkpoint::read_source_log(const std::string& source, 
   return lines_of(read_checkpoint_file(path, "source-log"));
 }
 
+std::vector<std::string> Checkpoint::read_source_history(const std::string& source, int64_t last) const {
+  const std::string dir = dir_ + "/sources/" + source;
+  // The newest compact file at or below `last` (a newer one belongs to a
+  // batch whose offsets never landed), then the batches after it.
+  int64_t base = -1;
+  for (int64_t c : numbered_files(dir, ".compact"))
+    if (c <= last) base = c;
+  std::vector<std::string> out;
+  if (base >= 0) out = lines_of(read_checkpoint_file(dir + "/" + std::to_string(base) + ".compact", "source-log"));
+  for (int64_t b = base + 1; b <= last; ++b)
+    for (auto& f : read_source_log(source, b)) out.push_back(std::move(f));
+  return out;
+}
+
 void Checkpoint::write_source_log(const std::string& source, int64_t batch, const std::vector<std::string>& log) {
   const std::string dir = dir_ + "/sources/" + source;
   ensure_dir(dir);
   std::string text;
   for (const auto& l : log) text += l + "\n";
   write_checkpoint_file(dir, std::to_string(batch), "source-log", text);
+  if ((batch + 1) % kCompactEvery != 0) return;
+  // Spark's compactible file log: every kCompactEvery batches one file holds
+  // every file taken so far (the previous compact file plus the batches
+  // since), so a restart reads a few files, not one per batch. What the
+  // previous compact file covers is removed; that file and the batches after
+  // it stay, for a restart whose last batch is older than this one.
+  const int64_t previous = batch - kCompactEvery;
+  const std::string previous_path = dir + "/" + std::to_string(previous) + ".compact";
+  std::vector<std::string> all;
+  int64_t from = 0;  // a checkpoint without compact files has every batch's log
+  if (previous >= 0 && path_exists(previous_path)) {
+    all = lines_of(read_checkpoint_file(previous_path, "source-log"));
+    from = previous + 1;
+  }
+  for (int64_t b = from; b < batch; ++b)
+    for (auto& f : read_source_log(source, b)) all.push_back(std::move(f));
+  all.insert(all.end(), log.begin(), log.end());
+  text.clear();
+  for (const auto& l : all) text += l + "\n";
+  write_checkpoint_file(dir, std::to_string(batch) + ".compact", "source-log", text);
+  for (int64_t b : numbered_files(dir))
+    if (b <= previous) ::unlink((dir + "/" + std::to_string(b)).c_str());
+  for (int64_t c : numbered_files(dir, ".compact"))
+    if (c < previous) ::unlink((dir + "/" + std::to_string(c) + ".compact").c_str());
 }
 
 void Checkpoint::write_offsets(const LoggedBatch& b) {

@@ -4,6 +4,8 @@
 //   offsets/<batch>                    written before the batch runs: its time and
 //                                      every source's offset (one line each)
 //   sources/<name>/<batch>             the files a files source took in the batch
+//   sources/<name>/<batch>.compact     every file it took up to that batch (every
+//                                      kCompactEvery batches; older logs removed)
 //   commits/<batch>                    written after every sink committed
 //   state/<op>/0/<version>.delta       what changed in the batch (version = batch + 1)
 //   state/<op>/0/<version>.snapshot    everything, every K versions (beside that
@@ -52,6 +54,10 @@ class Checkpoint {
   const std::optional<LoggedBatch>& pending() const { return pending_; }
   LoggedBatch read_offsets(int64_t batch) const;
   std::vector<std::string> read_source_log(const std::string& source, int64_t batch) const;
+  // Every file the source took in batches 0..last: the newest compact file
+  // at or below `last`, then the batch logs after it.
+  std::vector<std::string> read_source_history(const std::string& source, int64_t last) const;
+  static constexpr int64_t kCompactEvery = 10;
 
   void write_source_log(const std::string& source, int64_t batch, const std::vector<std::string>& log);
   void write_offsets(const LoggedBatch& b);

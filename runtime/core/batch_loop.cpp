@@ -99,8 +99,7 @@ void BatchLoop::recover() {
   for (size_t i = 0; i < sources.size(); ++i) {
     std::vector<std::string> logs;
     if (sources[i]->kind() == "files") {
-      for (int64_t b = 0; b <= last; ++b)
-        for (auto& f : checkpoint_->read_source_log(sources[i]->name(), b)) logs.push_back(std::move(f));
+      logs = checkpoint_->read_source_history(sources[i]->name(), last);
       if (pending) replay_logs_[i] = checkpoint_->read_source_log(sources[i]->name(), pending->batch);
     }
     sources[i]->restore(last_offsets[i], logs);

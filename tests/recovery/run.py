@@ -306,7 +306,13 @@ def test_damaged_checkpoint_files_are_named():
     state = chk / "state" / "aggregate#0" / "0"
     version = last + 1
     assert version % SNAPSHOT_EVERY != 0, version
-    victims = ["chk/metadata", f"chk/offsets/{last}", f"chk/commits/{last}", "chk/sources/words/3",
+    # The files source's log: the newest compact file a restart reads and a
+    # batch log after it (older batch logs were compacted away).
+    compacts = [int(p.name.split(".")[0]) for p in (chk / "sources" / "words").glob("*.compact")]
+    newest = max(c for c in compacts if c <= last)
+    assert last > newest and not (chk / "sources" / "words" / "3").exists(), (last, newest)
+    victims = ["chk/metadata", f"chk/offsets/{last}", f"chk/commits/{last}", f"chk/sources/words/{newest}.compact",
+               f"chk/sources/words/{last}",
                f"chk/state/aggregate#0/0/{version}.delta",
                f"chk/state/aggregate#0/0/{version // SNAPSHOT_EVERY * SNAPSHOT_EVERY}.snapshot", f"out/_streamc/{last}"]
     assert (state / f"{version}.delta").exists()

@@ -237,6 +237,37 @@ TEST(Checkpoint, OffsetsCommitsAndPending) {
   EXPECT_NE(error_of([&] { other.open({{"lines", "socket"}}, {}); }).find("belongs to another plan"), std::string::npos);
 }
 
+TEST(Checkpoint, SourceLogsAreCompacted) {
+  TestDir dir;
+  Checkpoint c(dir / "chk");
+  c.open({{"words", "files"}}, {});
+  const int64_t k = Checkpoint::kCompactEvery;
+  std::vector<std::string> taken;
+  std::vector<std::vector<std::string>> upto;  // upto[b]: every file taken in batches 0..b
+  for (int64_t b = 0; b < 2 * k + 5; ++b) {
+    std::vector<std::string> log;
+    for (int64_t f = 0; f < b % 3; ++f) log.push_back("in/" + std::to_string(b) + "-" + std::to_string(f) + ".json");
+    c.write_source_log("words", b, log);
+    taken.insert(taken.end(), log.begin(), log.end());
+    upto.push_back(taken);
+  }
+  // Compact files at k-1 and 2k-1; the batch logs the older one covers are gone.
+  const std::string logs = dir / "chk/sources/words";
+  EXPECT_EQ(numbered_files(logs, ".compact"), (std::vector<int64_t>{k - 1, 2 * k - 1}));
+  std::vector<int64_t> left = numbered_files(logs);
+  ASSERT_FALSE(left.empty());
+  EXPECT_EQ(left.front(), k);
+  EXPECT_EQ(left.back(), 2 * k + 4);
+  // A restart after any batch still held sees exactly the files taken up to it.
+  for (int64_t last = k - 1; last < 2 * k + 5; ++last) EXPECT_EQ(c.read_source_history("words", last), upto[last]) << last;
+  // A damaged compact file is named.
+  {
+    std::ofstream(logs + "/" + std::to_string(2 * k - 1) + ".compact", std::ios::trunc) << "x";
+  }
+  EXPECT_NE(error_of([&] { c.read_source_history("words", 2 * k + 2); }).find(std::to_string(2 * k - 1) + ".compact"),
+            std::string::npos);
+}
+
 TEST(OutputManifest, ReadsOnlyCommittedParts) {
   TestDir dir;
   dir.write("out/part-00000.json", "{\"a\":1}\n");
