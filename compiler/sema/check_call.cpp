@@ -15,8 +15,6 @@ using K = Type::Kind;
 
 namespace {
 
-std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
-
 // For functions of the user's headers, messages name the C++ declaration.
 std::string declared(const Function& f) {
   if (f.builtin) return {};

@@ -39,10 +39,6 @@ void Checker::not_supported(SourceRange r, const std::string& what) {
   diags_.error(r, what + " is not supported yet");
 }
 
-namespace {
-std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
-}  // namespace
-
 TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
   switch (e.kind) {
     case ExprKind::IntLit: return record(e, types::integer());

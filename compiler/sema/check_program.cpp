@@ -14,7 +14,6 @@ using ast::ExprKind;
 using K = Type::Kind;
 
 namespace {
-std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // `checkpoint "dir"` (a sink clause or the config key): one directory per
 // program, recorded for the runtime (ProgramSpec::checkpoint).

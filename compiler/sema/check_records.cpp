@@ -14,7 +14,6 @@ using ast::ExprKind;
 using K = Type::Kind;
 
 namespace {
-std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 // The column name an unaliased select expression gets: a bare field keeps
 // its name, `r.a.b` is `b`.

@@ -17,7 +17,6 @@ using ast::ExprKind;
 using K = Type::Kind;
 
 namespace {
-std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 TypeRef field_type(const TypeRef& rec, const std::string& f) {
   for (size_t i = 0; i < rec->fields.size(); ++i)

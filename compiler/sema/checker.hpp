@@ -4,12 +4,16 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sema/builtins.hpp"
 #include "sema/check.hpp"
 
 namespace streamc::sema {
+
+// A name as messages quote it: 'word'.
+inline std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 class Checker {
  public:
