@@ -59,41 +59,38 @@ std::string read_whole(const std::string& path) {
   return text.str();
 }
 
-// Every function the program calls or hands batches to, each once.
+// Every function the program calls or hands batches to, each once, in an
+// order that does not depend on the hash map of calls (the generated code,
+// and so the build cache key, must be the same for the same program).
 std::vector<sema::FunctionRef> called_functions(const sema::CheckedProgram& program) {
-  std::vector<sema::FunctionRef> out;
+  std::vector<sema::FunctionRef> calls;
   std::set<const sema::Function*> seen;
-  auto add = [&](const sema::FunctionRef& f) {
-    if (f && seen.insert(f.get()).second) out.push_back(f);
-  };
-  for (const auto& [expr, f] : program.calls) add(f);
-  for (const auto& s : program.sinks) add(s.foreach);
-  return out;
-}
-
-void add_function(const sema::FunctionRef& f, std::vector<std::string>& headers, std::set<std::string>& seen) {
-  if (f && seen.insert(f->header).second) headers.push_back(f->header);
-}
-
-std::vector<std::string> headers_of(const sema::CheckedProgram& program) {
-  std::vector<std::string> headers;
-  std::set<std::string> seen;
-  // Calls are kept in a hash map: visit the functions in a stable order.
-  std::vector<sema::FunctionRef> called;
-  for (const auto& [expr, f] : program.calls) called.push_back(f);
-  std::sort(called.begin(), called.end(), [](const auto& a, const auto& b) {
-    return std::tie(a->builtin, a->header) > std::tie(b->builtin, b->header);
+  for (const auto& [expr, f] : program.calls)
+    if (f && seen.insert(f.get()).second) calls.push_back(f);
+  std::sort(calls.begin(), calls.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->builtin, a->header, a->declared_at, a->name) > std::tie(b->builtin, b->header, b->declared_at, b->name);
   });
-  for (const auto& f : called) add_function(f, headers, seen);
-  for (const auto& s : program.sinks) add_function(s.foreach, headers, seen);
-  return headers;
+  for (const auto& s : program.sinks)
+    if (s.foreach && seen.insert(s.foreach.get()).second) calls.push_back(s.foreach);
+  return calls;
+}
+
+// One called function per header (its header and what that includes are
+// the same for every function of the header), headers in a stable order.
+std::vector<sema::FunctionRef> one_per_header(const sema::CheckedProgram& program) {
+  std::vector<sema::FunctionRef> out;
+  std::set<std::string> seen;
+  for (const auto& f : called_functions(program))
+    if (seen.insert(f->header).second) out.push_back(f);
+  return out;
 }
 
 }  // namespace
 
 std::string function_includes(const sema::CheckedProgram& program) {
   std::string out = "#include <streamc/udf_glue.hpp>\n";
-  for (const auto& h : headers_of(program)) {
+  for (const auto& f : one_per_header(program)) {
+    const std::string& h = f->header;
     if (h == "streamc/stdlib/strings.hpp") continue;  // always included
     if (h.front() != '/') {
       out += "#include <" + h + ">\n";
@@ -103,9 +100,7 @@ std::string function_includes(const sema::CheckedProgram& program) {
     // includes, goes into the generated code, so that the build cache (keyed
     // by the code) notices an edited function body wherever it is.
     std::string contents = read_whole(h);
-    for (const auto& f : called_functions(program))
-      if (f->header == h)
-        for (const auto& inc : f->includes) contents += "\n" + inc + "\n" + read_whole(inc);
+    for (const auto& inc : f->includes) contents += "\n" + inc + "\n" + read_whole(inc);
     out += "#include \"" + h + "\"  // content " + import::content_hash(contents) + "\n";
   }
   return out;
@@ -147,14 +142,9 @@ std::string function_structs(const sema::CheckedProgram& program, CppTypes& type
 std::vector<std::string> function_link_args(const sema::CheckedProgram& program) {
   std::vector<std::string> out;
   std::set<std::string> seen;
-  std::vector<sema::FunctionRef> fs;
-  for (const auto& [expr, f] : program.calls) fs.push_back(f);
-  for (const auto& s : program.sinks) fs.push_back(s.foreach);
-  std::set<std::string> headers;
-  for (const auto& f : fs)
-    if (f && headers.insert(f->header).second)
-      for (const auto& l : f->link)
-        if (seen.insert(l).second) out.push_back(l);
+  for (const auto& f : one_per_header(program))
+    for (const auto& l : f->link)
+      if (seen.insert(l).second) out.push_back(l);
   std::sort(out.begin(), out.end());
   return out;
 }
