@@ -641,11 +641,18 @@ void ProgramEmitter::emit_batch_function() {
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
-    if (n.op == Node::Op::ReduceByKey || n.op == Node::Op::Reduce) {
-      TypeRef v = n.op == Node::Op::ReduceByKey ? n.type->elements[1] : n.type;
+    // reduce_by_key_and_window with an inverse: its window combines entering
+    // partials with `combine` and takes leaving ones out with `inverse`.
+    const bool incremental = n.op == Node::Op::BatchWindow && n.inverse_fn;
+    if (n.op == Node::Op::ReduceByKey || n.op == Node::Op::Reduce || incremental) {
+      TypeRef v = n.op == Node::Op::Reduce ? n.type : n.type->elements[1];
       std::string t = types_.of(v);
-      out_ += fmt::format("      auto combine{} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", i, t, t, t,
-                          expr_.apply_code(*n.fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
+      auto lambda = [&](const char* name, const ast::Expr& fn) {
+        out_ += fmt::format("      auto {}{} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", name, i, t, t, t,
+                            expr_.apply_code(fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
+      };
+      lambda("combine", *n.fn);
+      if (incremental) lambda("inverse", *n.inverse_fn);
     } else if (n.op == Node::Op::CountByValue) {
       out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
     } else if (n.op == Node::Op::UpdateStateByKey) {

@@ -76,20 +76,10 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     serial |= prog_.nodes[c].op == Node::Op::DropDuplicates || prog_.nodes[c].op == Node::Op::Watermark;
   if (target.op == Node::Op::BatchWindow) {
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
-    if (target.inverse_fn) {
-      // reduce_by_key_and_window with an inverse: entering partials are
-      // combined in, leaving ones taken out.
-      TypeRef v = target.type->elements[1];
-      std::string t = types_.of(v);
-      auto lambda = [&](const ast::Expr& fn) {
-        return fmt::format("[&](const {0} a, const {0} b) -> {0} {{ return {1}; }}", t,
-                           expr_.apply_code(fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
-      };
-      out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0}, {1}, {2});\n", stage.target,
-                          lambda(*target.fn), lambda(*target.inverse_fn));
-    } else {
+    if (target.inverse_fn)  // reduce_by_key_and_window with an inverse (combine/inverse: emit_cpp.cpp)
+      out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0}, combine{0}, inverse{0});\n", stage.target);
+    else
       out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0});\n", stage.target);
-    }
     out_ += fmt::format("      if (active{0}) win{0}->for_each([&](const auto& e) {{ v{0}.push_back(e); }});\n", stage.target);
     return;
   }
