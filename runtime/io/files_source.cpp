@@ -71,7 +71,7 @@ bool FilesSource::poll(SourceIntake intake) {
   } else if (!intake.no_data) {
     take_new(intake);
   }
-  region_.reset();  // its mappings live as long as the batch's buffers
+  region_.reset();  // the batch's buffers keep it until they are released
   if (mode_ == RunMode::Continuous) return false;
   return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
 }
@@ -107,34 +107,17 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
     ::close(fd);
     fail(err);
   }
-  // A regular file is mapped: its pages are already in the page cache, so
-  // this neither copies nor touches fresh memory. Otherwise it is read into
-  // a buffer sized from fstat (not zero-filled); a file that grew since is
-  // read on in chunks. kRecordPadding zeros follow the content (simdjson).
-  std::shared_ptr<PaddedBuffer> buf;
-  if (S_ISREG(st.st_mode) && st.st_size > 0) buf = PaddedBuffer::map_file(fd, static_cast<size_t>(st.st_size), region_);
-  if (buf) {
-    ::close(fd);
-    take_buffer(path, std::move(buf), intake);
-    return true;
-  }
-  size_t expected = static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1;
-  buf = PaddedBuffer::with_capacity(expected);
-  for (;;) {
-    if (buf->size + kRecordPadding == buf->capacity) buf->reserve(buf->size * 2);
-    ssize_t n = ::read(fd, buf->data.get() + buf->size, buf->capacity - kRecordPadding - buf->size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      fail(err);
-    }
-    if (n == 0) break;
-    buf->size += static_cast<size_t>(n);
-  }
+  // A regular file is read into the poll's ReadRegion (memory reused from
+  // batch to batch); anything else (a pipe, /proc) into a buffer of its own.
+  // Either way it is read to its end, and kRecordPadding zeros follow.
+  std::shared_ptr<PaddedBuffer> buf =
+      S_ISREG(st.st_mode)
+          ? PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region_)
+          : PaddedBuffer::read_rest(fd, PaddedBuffer::with_capacity(static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1));
+  int err = errno;
   ::close(fd);
+  if (!buf) fail(err);
   if (buf->size == 0) return true;
-  buf->seal();
   take_buffer(path, std::move(buf), intake);
   return true;
 }

@@ -15,7 +15,7 @@
 namespace streamc::rt {
 
 struct PaddedBuffer;
-class MappingRegion;
+class ReadRegion;
 
 class FilesSource final : public Source {
  public:
@@ -60,8 +60,8 @@ class FilesSource final : public Source {
   std::optional<std::vector<std::string>> replay_;
   // Bounded modes: the files that were there at start; nothing else is taken.
   std::unordered_set<std::string> at_start_;
-  // Where this poll maps small files (PaddedBuffer::map_file).
-  std::shared_ptr<MappingRegion> region_;
+  // Where this poll reads files (PaddedBuffer::read_file).
+  std::shared_ptr<ReadRegion> region_;
 };
 
 }  // namespace streamc::rt

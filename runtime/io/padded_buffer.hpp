@@ -1,65 +1,125 @@
 // Input bytes that records point into, followed by kRecordPadding readable
 // bytes (zeros) so simdjson On-Demand may read past the end of any record.
-// The bytes are either allocated and filled by the source, or a file mapped
-// read-only (map_file), which costs neither a copy nor fresh memory.
+// The bytes are either allocated and filled by the source, or a file read
+// into a ReadRegion (read_file) next to the other files of its batch.
 #pragma once
 
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <vector>
 
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {
 
-// Frees a PaddedBuffer's bytes: delete[] when allocated, munmap when mapped,
-// nothing when they belong to a MappingRegion (PaddedBuffer::owner).
+// Frees a PaddedBuffer's bytes: delete[] when allocated, nothing when they
+// belong to a ReadRegion (PaddedBuffer::owner).
 struct PaddedRelease {
-  size_t mapped = 0;  // bytes mapped; 0 when allocated
   bool borrowed = false;
   void operator()(char* p) const {
-    if (borrowed) return;
-    if (mapped)
-      ::munmap(p, mapped);
-    else
-      delete[] p;
+    if (!borrowed) delete[] p;
   }
 };
 
-// A reserved range of addresses (zero pages, nothing allocated) that files
-// are mapped into one after another, so that the many small files of a
-// batch are unmapped by one munmap when the batch ends: every munmap
-// flushes the TLB, which costs more than the mapping.
-class MappingRegion {
+// Memory that a files source reads files into, one after another, each
+// followed by kRecordPadding zeros: a reserved range of anonymous memory
+// (nothing is allocated until touched) that asks the kernel for transparent
+// huge pages. Reading into it costs less than mapping the files: touching a
+// freshly mapped 4 KiB page costs more than copying it on a virtual machine,
+// and a huge page is one fault for 512 of them. The buffers of a batch
+// borrow from the region; once the last one is released the region returns
+// to a small process-wide pool, so that the next batch reads into memory
+// that is already there (beyond kKeepWarm bytes it is given back to the
+// system first, so that an idle program stays small).
+class ReadRegion {
  public:
   static constexpr size_t kReserve = size_t{1} << 30;
+  static constexpr size_t kKeepWarm = size_t{64} << 20;
+  static constexpr size_t kHugePage = size_t{2} << 20;
 
-  MappingRegion() {
-    void* base = ::mmap(nullptr, kReserve, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    base_ = base == MAP_FAILED ? nullptr : static_cast<char*>(base);
-  }
-  MappingRegion(const MappingRegion&) = delete;
-  MappingRegion& operator=(const MappingRegion&) = delete;
-  ~MappingRegion() {
-    if (base_) ::munmap(base_, kReserve);
+  // A region of at least `reserve` bytes: a pooled one when `reserve` is the
+  // default, else a new one. nullptr when the address space is exhausted.
+  static std::shared_ptr<ReadRegion> take(size_t reserve = kReserve) {
+    ReadRegion* r = nullptr;
+    if (reserve == kReserve) {
+      std::lock_guard<std::mutex> lock(pool_mutex());
+      auto& pool = free_regions();
+      if (!pool.empty()) {
+        r = pool.back();
+        pool.pop_back();
+      }
+    }
+    if (!r) {
+      r = new ReadRegion(reserve);
+      if (!r->base_) {
+        delete r;
+        return nullptr;
+      }
+    }
+    return std::shared_ptr<ReadRegion>(r, [](ReadRegion* done) { give_back(done); });
   }
 
-  // Maps the `file_span` bytes of `fd` at the next free place, leaving
-  // `span` bytes to it (the zero pages after the file are the padding).
-  // nullptr when it does not fit or cannot be mapped.
-  char* map(int fd, size_t file_span, size_t span) {
-    if (!base_ || span > kReserve - used_) return nullptr;
-    void* at = ::mmap(base_ + used_, file_span, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0);
-    if (at == MAP_FAILED) return nullptr;
-    used_ += span;
-    return static_cast<char*>(at);
+  ReadRegion(const ReadRegion&) = delete;
+  ReadRegion& operator=(const ReadRegion&) = delete;
+
+  char* next() const { return base_ + used_; }
+  // Bytes of input that fit at next(), leaving room for the padding.
+  size_t room() const { return reserve_ - used_ > kRecordPadding ? reserve_ - used_ - kRecordPadding : 0; }
+  // `n` bytes were written at next(): zero the padding after them and move
+  // on (64-byte aligned, for simdjson's loads).
+  void commit(size_t n) {
+    std::memset(base_ + used_ + n, 0, kRecordPadding);
+    used_ = std::min(reserve_, (used_ + n + kRecordPadding + 63) / 64 * 64);
   }
 
  private:
+  explicit ReadRegion(size_t reserve) {
+    reserve_ = (reserve + kHugePage - 1) / kHugePage * kHugePage;
+    // One huge page more than needed, to start at a huge-page boundary.
+    void* at = ::mmap(nullptr, reserve_ + kHugePage, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (at == MAP_FAILED) return;
+    mapped_ = static_cast<char*>(at);
+    base_ = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(mapped_) + kHugePage - 1) / kHugePage * kHugePage);
+    ::madvise(base_, reserve_, MADV_HUGEPAGE);  // a hint: without THP the region still works
+  }
+  ~ReadRegion() {
+    if (mapped_) ::munmap(mapped_, reserve_ + kHugePage);
+  }
+
+  static std::mutex& pool_mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::vector<ReadRegion*>& free_regions() {
+    static std::vector<ReadRegion*> pool;
+    return pool;
+  }
+  static void give_back(ReadRegion* r) {
+    if (r->reserve_ == kReserve) {
+      if (r->used_ > kKeepWarm) ::madvise(r->base_ + kKeepWarm, r->used_ - kKeepWarm, MADV_DONTNEED);
+      r->used_ = 0;
+      std::lock_guard<std::mutex> lock(pool_mutex());
+      auto& pool = free_regions();
+      if (pool.size() < 2) {
+        pool.push_back(r);
+        return;
+      }
+    }
+    delete r;
+  }
+
+  char* mapped_ = nullptr;
   char* base_ = nullptr;
+  size_t reserve_ = 0;
   size_t used_ = 0;
 };
 
@@ -69,7 +129,7 @@ struct PaddedBuffer {
   std::unique_ptr<char[], Release> data;
   size_t size = 0;      // bytes of input
   size_t capacity = 0;  // readable; always >= size + kRecordPadding
-  std::shared_ptr<MappingRegion> owner;  // holds `data` when it is borrowed
+  std::shared_ptr<ReadRegion> owner;  // holds `data` when it is borrowed
 
   std::string_view view() const { return {data.get(), size}; }
 
@@ -80,50 +140,66 @@ struct PaddedBuffer {
     b->data = std::unique_ptr<char[], Release>(new char[b->capacity], Release{});
     return b;
   }
-  // The first `size` bytes of the open file `fd`, mapped read-only; the rest
-  // of the last page is zeros (mmap's rule) and a zero page follows when
-  // that is shorter than the padding. A file of up to 1/16 of a region goes
-  // into `region` when there is room (a new region is made when it is null
-  // or full), a larger one is mapped on its own. nullptr when the file
-  // cannot be mapped (a pipe, /proc): read it instead. The file must not
-  // shrink while the buffer lives (reading a page past its end would be
-  // SIGBUS), the rule for files sources anyway: a file is complete when it
-  // appears.
-  static std::shared_ptr<PaddedBuffer> map_file(int fd, size_t size, std::shared_ptr<MappingRegion>& region) {
-    if (size == 0) return nullptr;
-    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-    const size_t file_span = (size + page - 1) / page * page;
-    const size_t total = (size + kRecordPadding + page - 1) / page * page;
-    if (total <= MappingRegion::kReserve / 16) {
-      char* at = region ? region->map(fd, file_span, total) : nullptr;
-      if (!at) {
-        region = std::make_shared<MappingRegion>();
-        at = region->map(fd, file_span, total);
+  // The content of the open file `fd` (`size` bytes by fstat, but read
+  // until the end: a file that grew since is read whole), read into
+  // `region` when it fits there (a new region is taken when it is null or
+  // full; a file of more than 1/16 of a region gets a region of its own),
+  // else into an allocated buffer. nullptr with errno set when reading fails.
+  static std::shared_ptr<PaddedBuffer> read_file(int fd, size_t size, std::shared_ptr<ReadRegion>& region) {
+    std::shared_ptr<ReadRegion> own;
+    ReadRegion* into = nullptr;
+    size_t want = size + size / 8 + 4096;  // some room for a file that grows
+    if (want <= ReadRegion::kReserve / 16) {
+      if (!region || region->room() < want) region = ReadRegion::take();
+      into = region.get();
+    } else {
+      own = ReadRegion::take(want + kRecordPadding);
+      into = own.get();
+    }
+    if (into) {
+      char* at = into->next();
+      size_t got = 0, room = into->room();
+      for (;;) {
+        ssize_t n = ::read(fd, at + got, room - got);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return nullptr;
+        }
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+        if (got == room) break;
       }
-      if (at) {
+      if (got < room) {
+        into->commit(got);
+        if (got == 0) return std::make_shared<PaddedBuffer>();
         auto b = std::make_shared<PaddedBuffer>();
-        b->data = std::unique_ptr<char[], Release>(at, Release{0, true});
-        b->size = size;
-        b->capacity = total;
-        b->owner = region;
+        b->data = std::unique_ptr<char[], Release>(at, Release{true});
+        b->size = got;
+        b->capacity = got + kRecordPadding;
+        b->owner = own ? std::move(own) : region;
         return b;
       }
+      // Grew past the room: go on in an allocated buffer.
+      auto b = with_capacity(got * 2);
+      std::memcpy(b->data.get(), at, got);
+      b->size = got;
+      return read_rest(fd, std::move(b));
     }
-    void* base = nullptr;
-    if (total > file_span) {
-      // Reserve zero pages for the whole span, then map the file over the start.
-      base = ::mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      if (base == MAP_FAILED) return nullptr;
+    return read_rest(fd, with_capacity(size + 1));
+  }
+  // Reads `fd` to its end after the `b->size` bytes `b` holds, growing it.
+  static std::shared_ptr<PaddedBuffer> read_rest(int fd, std::shared_ptr<PaddedBuffer> b) {
+    for (;;) {
+      if (b->size + kRecordPadding == b->capacity) b->reserve(b->size * 2);
+      ssize_t n = ::read(fd, b->data.get() + b->size, b->capacity - kRecordPadding - b->size);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return nullptr;
+      }
+      if (n == 0) break;
+      b->size += static_cast<size_t>(n);
     }
-    void* at = ::mmap(base, file_span, PROT_READ, MAP_PRIVATE | MAP_POPULATE | (base ? MAP_FIXED : 0), fd, 0);
-    if (at == MAP_FAILED) {
-      if (base) ::munmap(base, total);
-      return nullptr;
-    }
-    auto b = std::make_shared<PaddedBuffer>();
-    b->data = std::unique_ptr<char[], Release>(static_cast<char*>(at), Release{total});
-    b->size = size;
-    b->capacity = total;
+    b->seal();
     return b;
   }
   // Grows the room for input to at least `n` bytes, keeping the content.
