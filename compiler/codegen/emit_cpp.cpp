@@ -254,7 +254,7 @@ void ProgramEmitter::emit_table(int t) {
   Value row = source_row(t);
   std::string make_row = expr_.materialize(row);  // every column is read
   std::string prologue;
-  std::string decoder = emit_decoder(t, "rec", "i", "          ", prologue);
+  std::string decoder = emit_decoder(t, "records", "rec", "i", "nullptr", "          ", prologue);
   for (std::string line; !prologue.empty();) {  // the decoder's prologue is indented for a stage
     size_t nl = prologue.find('\n');
     line = prologue.substr(0, nl);

@@ -73,8 +73,9 @@ Value ProgramEmitter::source_row(int source) {
   return build_row(prog_.sources[source].element, path, source);
 }
 
-std::string ProgramEmitter::emit_decoder(int source, const std::string& record, const std::string& index,
-                                         const std::string& indent, std::string& prologue) {
+std::string ProgramEmitter::emit_decoder(int source, const std::string& records, const std::string& record,
+                                         const std::string& index, const std::string& batch, const std::string& indent,
+                                         std::string& prologue) {
   const sema::SourceInfo& src = prog_.sources[source];
   std::vector<Leaf> all;
   std::vector<std::string> path;
@@ -119,11 +120,16 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
     }
     for (const Leaf* l : used)
       if (!l->type->is(K::Optional)) out += fmt::format("{}bool s_{} = false;\n", indent, l->var);
-    out += fmt::format("{}simdjson::ondemand::document doc;\n", indent);
-    out += fmt::format(
-        "{0}if (auto err = rt::json::thread_parser().iterate({1}.data(), {1}.size(), {1}.size() + simdjson::SIMDJSON_PADDING).get(doc))\n"
-        "{0}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n",
-        indent, record);
+    // The document comes from rt::json::Documents, which may call the
+    // decoding lambda twice for one record (see there): it starts afresh.
+    std::string docs = fmt::format("docs{}", source);
+    prologue += fmt::format("          rt::json::Documents {}({}, {});\n", docs, batch, records);
+    out += fmt::format("{}{}.decode({}, [&](simdjson::ondemand::document_reference doc) {{\n", indent, docs, index);
+    std::string body = indent + "  ";
+    for (const Leaf* l : used) {
+      out += fmt::format("{}{} = {{}};\n", body, l->var);
+      if (!l->type->is(K::Optional)) out += fmt::format("{}s_{} = false;\n", body, l->var);
+    }
     int counter = 0;
     std::function<void(const PathTree&, const std::string&, const std::string&, const std::string&)> walk =
         [&](const PathTree& node, const std::string& value, const std::string& where, const std::string& ind) {
@@ -154,15 +160,16 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& record, 
           out += fmt::format("{}}}\n", ind);
         };
     if (!used.empty()) {
-      out += fmt::format("{}{{\n", indent);
-      out += fmt::format("{}  simdjson::ondemand::value root;\n", indent);
-      out += fmt::format("{}  if (auto err = doc.get_value().get(root))\n{}    throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", indent, indent);
-      walk(tree, "root", "the record", indent + "  ");
-      out += fmt::format("{}}}\n", indent);
+      out += fmt::format("{}simdjson::ondemand::value root;\n", body);
+      out += fmt::format("{}if (auto err = doc.get_value().get(root))\n{}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", body, body);
+      walk(tree, "root", "the record", body);
+    } else {
+      out += fmt::format("{}(void)doc;\n", body);
     }
     for (const Leaf* l : used)
       if (!l->type->is(K::Optional))
-        out += fmt::format("{}if (!s_{}) throw rt::RecordError(\"missing field {}\");\n", indent, l->var, join(l->path, "."));
+        out += fmt::format("{}if (!s_{}) throw rt::RecordError(\"missing field {}\");\n", body, l->var, join(l->path, "."));
+    out += fmt::format("{}}});\n", indent);
     return out;
   }
 

@@ -47,7 +47,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   }
   std::string prologue;
   std::string decoder =
-      decoded ? emit_decoder(prog_.nodes[stage.chain[0]].source, elem, "i", "              ", prologue) : "";
+      decoded ? emit_decoder(prog_.nodes[stage.chain[0]].source, in, elem, "i", "&batch", "              ", prologue) : "";
 
   out_ += prologue;
   out_ += "          for (size_t i = begin; i < end; ++i) {\n";

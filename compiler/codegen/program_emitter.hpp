@@ -65,10 +65,12 @@ class ProgramEmitter {
   // emit_decoder.cpp
   // The virtual row of a source's record: one decoder output per leaf field.
   Value source_row(int source);
-  // Declarations and decoding of the used leaves of `source` from `record`.
-  // `prologue` receives code for before the loop (per-file CSV column maps).
-  std::string emit_decoder(int source, const std::string& record, const std::string& index, const std::string& indent,
-                           std::string& prologue);
+  // Declarations and decoding of the used leaves of `source` from `record`,
+  // element `index` of the vector `records` (`batch`: a pointer to the
+  // rt::Batch they came from, or nullptr). `prologue` receives code for
+  // before the loop (per-file CSV column maps, the JSON document stream).
+  std::string emit_decoder(int source, const std::string& records, const std::string& record, const std::string& index,
+                           const std::string& batch, const std::string& indent, std::string& prologue);
   void emit_record_decoders();
 
   std::string fresh(const char* prefix);

@@ -21,6 +21,20 @@ const CsvHeader* Batch::csv_header(SourceId source, size_t record_index) const {
   return std::prev(it)->header.get();
 }
 
+std::string_view Batch::input_of(const char* at, size_t& hint) const {
+  const size_t n = origins_.size();
+  const size_t from = hint < n ? hint : 0;
+  for (size_t k = 0; k < n; ++k) {
+    size_t i = from + k < n ? from + k : from + k - n;
+    const RecordOrigin& o = origins_[i];
+    if (at >= o.begin && at < o.end) {
+      hint = i;
+      return {o.begin, static_cast<size_t>(o.end - o.begin)};
+    }
+  }
+  return {};
+}
+
 GeneratedRange Batch::generated(SourceId source) const {
   if (source.index < 0 || static_cast<size_t>(source.index) >= generated_.size()) return {};
   return generated_[static_cast<size_t>(source.index)];

@@ -208,6 +208,13 @@ class Batch {
   // record are the rest of its input and then zeros, not whitespace.
   const std::vector<std::string_view>& records(SourceId source) const;
 
+  // The input buffer that the record starting at `at` lies in, from its
+  // start to its end (kRecordPadding readable bytes follow it): the whole
+  // file it was read from. Empty for records not read from files. `hint`
+  // (start with 0) remembers where the last one was found, so that records
+  // asked for in order are found in constant time.
+  std::string_view input_of(const char* at, size_t& hint) const;
+
   // For a CSV files source with a header: the header of the file that record
   // `record_index` (an index into records(source)) came from; nullptr when
   // the source has no header. See CsvHeader for caching by id.

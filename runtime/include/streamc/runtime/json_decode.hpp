@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "streamc/runtime/api.hpp"
 #include "streamc/runtime/arena.hpp"
 #include "streamc/runtime/parse.hpp"
 #include "streamc/runtime/values.hpp"
@@ -32,6 +33,151 @@ inline simdjson::ondemand::parser& thread_parser() {
   thread_local simdjson::ondemand::parser parser;
   return parser;
 }
+
+// The JSON records of one source in a batch, each parsed into a document
+// for a generated decoder, in order (record i after record i - 1).
+//
+// Records that lie side by side in one input buffer (the lines of a JSON
+// Lines file) are parsed as one stream of documents (simdjson's
+// iterate_many), which finds the structure of a megabyte at a time instead
+// of starting over for every line. The framing stays the records': a
+// document is used for record i only when it starts where record i starts
+// and the next document starts where record i + 1 does (or, for the last
+// record of the buffer, nothing follows it), so that it cannot reach past
+// its line. Anything else (a line that is not one complete value, a
+// document that runs into the next line, bad UTF-8 in the window, a
+// document larger than the window) sends the records of the next window
+// one by one through their own parse, as a record that is not in a file
+// always is, with the same results and messages.
+class Documents {
+ public:
+  static constexpr size_t kWindow = simdjson::ondemand::DEFAULT_BATCH_SIZE;
+
+  // `batch` null: every record is parsed on its own.
+  Documents(const Batch* batch, const std::vector<std::string_view>& records) : batch_(batch), records_(records) {}
+  Documents(const Documents&) = delete;
+  Documents& operator=(const Documents&) = delete;
+  ~Documents() {
+    if (streaming_) in_use() = false;
+  }
+
+  // Calls `decode(simdjson::ondemand::document_reference)` with record i's
+  // document; `decode` reports a bad record by throwing RecordError, and
+  // may be called a second time for the same record (it must start from
+  // scratch). Throws RecordError when record i is not JSON.
+  template <class F>
+  void decode(size_t i, F&& decode) {
+    if (from_stream(i)) {
+      bool bad = false;
+      try {
+        decode(doc_);
+      } catch (const RecordError&) {
+        if (confirm(i)) {
+          ++streamed_;
+          throw;
+        }
+        bad = true;
+      }
+      if (!bad && confirm(i)) {
+        ++streamed_;
+        return;
+      }
+    }
+    std::string_view r = records_[i];
+    simdjson::ondemand::document doc;
+    if (auto err = thread_parser().iterate(r.data(), r.size(), r.size() + simdjson::SIMDJSON_PADDING).get(doc))
+      throw RecordError(std::string("malformed JSON: ") + simdjson::error_message(err));
+    decode(simdjson::ondemand::document_reference(doc));
+  }
+
+  // How many records were decoded from the stream.
+  size_t streamed() const { return streamed_; }
+
+ private:
+  // One stream parser per thread; a second Documents alive on the same
+  // thread parses its records one by one.
+  static simdjson::ondemand::parser& stream_parser() {
+    thread_local simdjson::ondemand::parser parser = [] {
+      simdjson::ondemand::parser p;
+#ifdef SIMDJSON_THREADS_ENABLED
+      p.threaded = false;  // one thread per core: no stage-1 worker
+#endif
+      return p;
+    }();
+    return parser;
+  }
+  static bool& in_use() {
+    thread_local bool used = false;
+    return used;
+  }
+
+  // Record i's document from the stream, starting one at record i when
+  // needed; false when record i is to be parsed on its own.
+  bool from_stream(size_t i) {
+    if (active_ && i == next_) return true;
+    active_ = false;
+    if (!batch_) return false;
+    const char* at = records_[i].data();
+    std::string_view input = batch_->input_of(at, hint_);
+    if (input.empty()) return false;
+    if (input.data() == alone_in_ && at < alone_until_) return false;
+    if (!streaming_) {
+      if (in_use()) return false;
+      in_use() = streaming_ = true;
+    }
+    input_end_ = input.data() + input.size();
+    auto& parser = stream_parser();
+    if (parser.iterate_many(at, static_cast<size_t>(input_end_ - at), kWindow).get(stream_)) return alone_from(i);
+    it_ = stream_.begin();
+    base_ = at;
+    if (!(it_ != stream_.end()) || it_.current_index() != 0 || (*it_).get(doc_)) return alone_from(i);
+    active_ = true;
+    next_ = i;
+    return true;
+  }
+
+  // After record i's document: true when it was exactly record i (the next
+  // document starts at record i + 1, or nothing follows), with the stream
+  // then at record i + 1's document.
+  bool confirm(size_t i) {
+    ++it_;
+    const char* end = records_[i].data() + records_[i].size();
+    const bool more = i + 1 < records_.size() && records_[i + 1].data() >= end && records_[i + 1].data() < input_end_;
+    bool ok;
+    if (more)
+      ok = it_ != stream_.end() && !it_.error() && base_ + it_.current_index() == records_[i + 1].data() &&
+           !(*it_).get(doc_);
+    else
+      ok = !(it_ != stream_.end());
+    if (!ok) return alone_from(i);
+    next_ = i + 1;
+    active_ = more;
+    return true;
+  }
+
+  // Records from i up to a window past its end are parsed on their own.
+  bool alone_from(size_t i) {
+    active_ = false;
+    alone_in_ = batch_->input_of(records_[i].data(), hint_).data();
+    alone_until_ = records_[i].data() + records_[i].size() + kWindow;
+    return false;
+  }
+
+  const Batch* batch_;
+  const std::vector<std::string_view>& records_;
+  size_t hint_ = 0;
+  size_t streamed_ = 0;
+  bool streaming_ = false;  // holds the thread's stream parser
+  bool active_ = false;     // it_ is at record next_'s document
+  size_t next_ = 0;
+  simdjson::ondemand::document_stream stream_;
+  simdjson::ondemand::document_stream::iterator it_;
+  simdjson::ondemand::document_reference doc_;
+  const char* base_ = nullptr;       // where the stream starts
+  const char* input_end_ = nullptr;  // the end of the stream's input buffer
+  const char* alone_in_ = nullptr;   // records in this buffer before alone_until_ are parsed alone
+  const char* alone_until_ = nullptr;
+};
 
 inline bool is_null(simdjson::ondemand::value& v) {
   bool null = false;
