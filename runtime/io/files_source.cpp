@@ -108,51 +108,51 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
     fail(err);
   }
   // A regular file is read into the poll's ReadRegion (memory reused from
-  // batch to batch); anything else (a pipe, /proc) into a buffer of its own.
-  // Either way it is read to its end, and kRecordPadding zeros follow.
-  std::shared_ptr<PaddedBuffer> buf =
-      S_ISREG(st.st_mode)
-          ? PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region_)
-          : PaddedBuffer::read_rest(fd, PaddedBuffer::with_capacity(static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1));
+  // batch to batch) and framed piece by piece as it is read; anything else
+  // (a pipe, /proc) into a buffer of its own. Either way it is read to its
+  // end, and kRecordPadding zeros follow.
+  const size_t first = intake.records.size();
+  FileFramer framer(options_.format, options_.multiline, options_.csv_delimiter);
+  const char* framing = nullptr;  // where the pieces framed so far are
+  std::shared_ptr<PaddedBuffer> buf;
+  if (S_ISREG(st.st_mode)) {
+    buf = PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region_, [&](std::string_view so_far) {
+      framing = so_far.data();
+      framer.more(so_far, intake.records);
+    });
+  } else {
+    buf = PaddedBuffer::read_rest(fd, PaddedBuffer::with_capacity(static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1));
+  }
   int err = errno;
   ::close(fd);
   if (!buf) fail(err);
+  if (framing && framing != buf->data.get()) {  // moved to a bigger buffer: frame it all again
+    intake.records.resize(first);
+    framer = FileFramer(options_.format, options_.multiline, options_.csv_delimiter);
+  }
   if (buf->size == 0) return true;
-  take_buffer(path, std::move(buf), intake);
+  framer.finish(buf->view(), intake.records);
+  take_buffer(path, std::move(buf), first, intake);
   return true;
 }
 
-void FilesSource::take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const {
-  frame(path, buf->view(), intake);
+void FilesSource::take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first,
+                              SourceIntake& intake) const {
+  if (options_.format == SourceFormat::Csv && options_.csv_header && intake.records.size() > first) {
+    // The file's first record is its header.
+    static std::atomic<uint64_t> next_header_id{1};
+    auto header = std::make_shared<CsvHeader>();
+    header->id = next_header_id.fetch_add(1);
+    header->file = path;
+    Arena scratch;
+    std::vector<std::string_view> names;
+    split_csv(intake.records[first], options_.csv_delimiter, names, scratch);
+    for (std::string_view n : names) header->names.emplace_back(n);
+    intake.records.erase(intake.records.begin() + static_cast<std::ptrdiff_t>(first));
+    if (intake.csv_segments) intake.csv_segments->push_back({first, std::move(header)});
+  }
   if (intake.origins) intake.origins->push_back({buf->data.get(), buf->data.get() + buf->size, path});
   intake.buffers.push_back(std::move(buf));
-}
-
-void FilesSource::frame(const std::string& path, std::string_view text, SourceIntake& intake) const {
-  switch (options_.format) {
-    case SourceFormat::Text:
-      split_lines(text, intake.records);
-      return;
-    case SourceFormat::Json:
-      frame_json_file(text, options_.multiline, intake.records);
-      return;
-    case SourceFormat::Csv:
-      break;
-  }
-  text = strip_bom(text);
-  size_t first = intake.records.size();
-  frame_csv(text, options_.csv_delimiter, intake.records);
-  if (!options_.csv_header || intake.records.size() == first) return;
-  static std::atomic<uint64_t> next_header_id{1};
-  auto header = std::make_shared<CsvHeader>();
-  header->id = next_header_id.fetch_add(1);
-  header->file = path;
-  Arena scratch;
-  std::vector<std::string_view> names;
-  split_csv(intake.records[first], options_.csv_delimiter, names, scratch);
-  for (std::string_view n : names) header->names.emplace_back(n);
-  intake.records.erase(intake.records.begin() + static_cast<std::ptrdiff_t>(first));
-  if (intake.csv_segments) intake.csv_segments->push_back({first, std::move(header)});
 }
 
 }  // namespace streamc::rt

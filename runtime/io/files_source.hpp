@@ -46,10 +46,9 @@ class FilesSource final : public Source {
   void take_new(SourceIntake& intake);
   // Appends one file's records; false when the file does not exist.
   bool read_file(const std::string& path, SourceIntake& intake);
-  // Frames one file's content and hands its buffer to the batch.
-  void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, SourceIntake& intake) const;
-  // Appends the records of one file's text per options_.format.
-  void frame(const std::string& path, std::string_view text, SourceIntake& intake) const;
+  // Hands one file's buffer, whose records were framed from index `first`
+  // on, to the batch (a CSV file's first record becomes its header).
+  void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first, SourceIntake& intake) const;
 
   std::string pattern_;
   SourceOptions options_;

@@ -149,4 +149,61 @@ size_t frame_csv(std::string_view text, char delim, std::vector<std::string_view
   return text.size();
 }
 
+void FileFramer::step(std::string_view text, std::vector<std::string_view>& out, bool final) {
+  if (!started_) {
+    if (format_ != SourceFormat::Text) {
+      if (!final && text.size() < 3) return;  // a byte order mark may be coming
+      done_ = text.size() - strip_bom(text).size();
+    }
+    started_ = true;
+  }
+  std::string_view rest = text.substr(done_);
+  // The complete lines of `rest`: up to its last newline, or all when final.
+  auto complete = [&] {
+    if (final) return rest.size();
+    size_t nl = rest.rfind('\n');
+    return nl == std::string_view::npos ? 0 : nl + 1;
+  };
+  switch (format_) {
+    case SourceFormat::Text: {
+      size_t upto = complete();
+      split_lines(rest.substr(0, upto), out);
+      done_ += upto;
+      return;
+    }
+    case SourceFormat::Json: {
+      if (multiline_ < 0) {
+        // The first non-blank line decides, once it is all there.
+        std::string_view lines = rest;
+        while (multiline_ < 0) {
+          size_t nl = lines.find('\n');
+          if (nl == std::string_view::npos && !final) return;
+          std::string_view line = lines.substr(0, nl);
+          if (!is_blank(line))
+            multiline_ = is_complete_json_line(line) ? 0 : 1;
+          else if (nl == std::string_view::npos)
+            multiline_ = 1;
+          else
+            lines.remove_prefix(nl + 1);
+        }
+      }
+      if (multiline_ == 1) {
+        if (!final) return;
+        std::string_view doc = trim(rest);
+        if (!doc.empty()) out.push_back(doc);
+        done_ = text.size();
+        return;
+      }
+      size_t upto = complete();
+      frame_json_lines(rest.substr(0, upto), out);
+      done_ += upto;
+      return;
+    }
+    case SourceFormat::Csv:
+      done_ += frame_csv(rest, delimiter_, out, final);
+      return;
+  }
+}
+
 }  // namespace streamc::rt
+

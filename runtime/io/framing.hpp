@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "streamc/runtime/api.hpp"
+
 namespace streamc::rt {
 
 // The text without a leading UTF-8 byte order mark.
@@ -31,5 +33,29 @@ void frame_json_file(std::string_view text, int multiline, std::vector<std::stri
 // record whose quoted field is still open at the end of `text` (the caller
 // keeps that tail for when more input arrives).
 size_t frame_csv(std::string_view text, char delim, std::vector<std::string_view>& out, bool final = true);
+
+// One file's records framed per its format while the file is read, a piece
+// at a time, so that each piece is framed while it is still in the cache:
+// `more` gets all of the file read so far (the same start every time) and
+// frames what is complete, `finish` gets the whole file and frames the
+// rest. The records are those of framing the whole file at once: lines for
+// text (split_lines), frame_json_file for JSON, frame_csv for CSV (a UTF-8
+// byte order mark dropped first for both).
+class FileFramer {
+ public:
+  FileFramer(SourceFormat format, int multiline, char delimiter)
+      : format_(format), multiline_(multiline), delimiter_(delimiter) {}
+  void more(std::string_view so_far, std::vector<std::string_view>& out) { step(so_far, out, false); }
+  void finish(std::string_view text, std::vector<std::string_view>& out) { step(text, out, true); }
+
+ private:
+  void step(std::string_view text, std::vector<std::string_view>& out, bool final);
+
+  SourceFormat format_;
+  int multiline_;
+  char delimiter_;
+  bool started_ = false;
+  size_t done_ = 0;  // bytes framed
+};
 
 }  // namespace streamc::rt

@@ -145,7 +145,14 @@ struct PaddedBuffer {
   // `region` when it fits there (a new region is taken when it is null or
   // full; a file of more than 1/16 of a region gets a region of its own),
   // else into an allocated buffer. nullptr with errno set when reading fails.
-  static std::shared_ptr<PaddedBuffer> read_file(int fd, size_t size, std::shared_ptr<ReadRegion>& region) {
+  // While the file is read into a region, a piece of kPiece bytes at a time,
+  // `on_read(std::string_view)` gets all of it read so far after each piece
+  // (to frame it while it is in the cache); the final buffer may start
+  // elsewhere (a file that grew past its room).
+  static constexpr size_t kPiece = size_t{256} << 10;
+  template <class OnRead>
+  static std::shared_ptr<PaddedBuffer> read_file(int fd, size_t size, std::shared_ptr<ReadRegion>& region,
+                                                 OnRead&& on_read) {
     std::shared_ptr<ReadRegion> own;
     ReadRegion* into = nullptr;
     size_t want = size + size / 8 + 4096;  // some room for a file that grows
@@ -160,7 +167,7 @@ struct PaddedBuffer {
       char* at = into->next();
       size_t got = 0, room = into->room();
       for (;;) {
-        ssize_t n = ::read(fd, at + got, room - got);
+        ssize_t n = ::read(fd, at + got, std::min(room - got, kPiece));
         if (n < 0) {
           if (errno == EINTR) continue;
           return nullptr;
@@ -168,6 +175,7 @@ struct PaddedBuffer {
         if (n == 0) break;
         got += static_cast<size_t>(n);
         if (got == room) break;
+        on_read(std::string_view(at, got));
       }
       if (got < room) {
         into->commit(got);

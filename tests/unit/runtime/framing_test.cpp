@@ -9,6 +9,7 @@
 #include "io/files_source.hpp"
 #include "io/padded_buffer.hpp"
 #include "io/socket_source.hpp"
+#include "io/split_lines.hpp"
 #include "test_dir.hpp"
 #include "test_server.hpp"
 
@@ -23,6 +24,53 @@ Records json_file(std::string_view text, int multiline = -1) {
   Records r;
   frame_json_file(text, multiline, r);
   return r;
+}
+
+// A file framed as it is read, in pieces of every size, gives the records of
+// framing it whole.
+Records whole(SourceFormat format, int multiline, std::string_view text) {
+  Records r;
+  switch (format) {
+    case SourceFormat::Text: split_lines(text, r); break;
+    case SourceFormat::Json: frame_json_file(text, multiline, r); break;
+    case SourceFormat::Csv: frame_csv(strip_bom(text), ',', r); break;
+  }
+  return r;
+}
+
+TEST(FileFramer, InPiecesEqualsWhole) {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::vector<std::string> texts = {
+      "",
+      "a\nbb\r\n\nccc",
+      "a\nbb\n",
+      bom + "x\ny\n",
+      "{\"a\":1}\n\n  \n{\"a\":2}\r\n{\"a\":3}",
+      "\n\n  {\"a\":1}\n{\"b\":2}\n",
+      bom + "{\"a\":1}\n",
+      "{\n  \"a\": [1,\n 2]\n}\n",
+      "\n\n{\n\"a\":1}\n\n",
+      "   \n \t ",
+      "42\n43\n",
+      "h1,h2\n1,\"two\nlines\"\n3,\"x\"\"y\"\n\n5,6",
+      bom + "a,b\r\n1,2\r\n",
+  };
+  for (SourceFormat format : {SourceFormat::Text, SourceFormat::Json, SourceFormat::Csv}) {
+    for (int multiline : {-1, 0, 1}) {
+      if (format != SourceFormat::Json && multiline != -1) continue;
+      for (const auto& text : texts) {
+        Records want = whole(format, multiline, text);
+        for (size_t piece = 1; piece <= text.size() + 1; ++piece) {
+          FileFramer framer(format, multiline, ',');
+          Records got;
+          for (size_t n = piece; n < text.size(); n += piece) framer.more(std::string_view(text).substr(0, n), got);
+          framer.finish(text, got);
+          EXPECT_EQ(got, want) << "format " << static_cast<int>(format) << " multiline " << multiline << " piece "
+                               << piece << " text " << ::testing::PrintToString(text);
+        }
+      }
+    }
+  }
 }
 
 TEST(JsonFraming, CompleteFirstLineMeansJsonLines) {
