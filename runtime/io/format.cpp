@@ -235,7 +235,59 @@ void append_duration(std::string& out, Duration d) {
   }
 }
 
+namespace {
+
+// The length of the start of `s` that a JSON string holds as it is: printable
+// ASCII other than '"' and '\\', and well-formed multi-byte UTF-8 (RFC 3629).
+size_t json_clean_prefix(std::string_view s) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = b;
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') break;
+      ++p;
+      continue;
+    }
+    size_t need;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      break;
+    }
+    if (static_cast<size_t>(end - p) <= need) break;
+    bool ok = p[1] >= lo && p[1] <= hi;
+    for (size_t k = 2; ok && k <= need; ++k) ok = p[k] >= 0x80 && p[k] <= 0xBF;
+    if (!ok) break;
+    p += need + 1;
+  }
+  return static_cast<size_t>(p - b);
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
+  // The common case: nothing to escape or replace, copied whole.
+  size_t clean = json_clean_prefix(s);
+  if (clean == s.size()) {
+    size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* d = out.data() + at;
+    d[0] = '"';
+    if (!s.empty()) std::memcpy(d + 1, s.data(), s.size());
+    d[s.size() + 1] = '"';
+    return;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   out.reserve(out.size() + s.size() + 2);

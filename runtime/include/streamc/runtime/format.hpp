@@ -146,6 +146,25 @@ void append(std::string& out, const T& v) {
       append<S>(out, x);
     }
     out.push_back(']');
+  } else if constexpr (S == Style::Json && Record<T> && requires { T::field_names; }) {
+    // The keys, quoted and escaped, each after its comma, made once.
+    static const std::vector<std::string> keys = [] {
+      std::vector<std::string> k;
+      for (std::string_view name : T::field_names) {
+        std::string key = k.empty() ? "" : ",";
+        append_json_string(key, name);
+        key.push_back(':');
+        k.push_back(std::move(key));
+      }
+      return k;
+    }();
+    out.push_back('{');
+    size_t i = 0;
+    v.for_each_field([&out, &i](std::string_view, const auto& x) {
+      out.append(keys[i++]);
+      append<S>(out, x);
+    });
+    out.push_back('}');
   } else if constexpr (Record<T>) {
     out.push_back('{');
     bool first = true;
