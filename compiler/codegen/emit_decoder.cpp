@@ -247,15 +247,32 @@ void ProgramEmitter::emit_record_decoders() {
     out_ += fmt::format("rt::json::Status decode_record(simdjson::ondemand::object o, {}& r, rt::Arena& arena) {{\n", name);
     for (size_t i = 0; i < t->fields.size(); ++i)
       if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  bool s{} = false;\n", i);
+    // Keys are matched in the order the object's previous key suggests (the
+    // schema's order, or the data's when it is the same from record to
+    // record), then against all of them.
+    const size_t n = t->fields.size();
+    out_ += "  size_t expect = 0;\n";
     out_ += "  for (auto fr : o) {\n    simdjson::ondemand::field f;\n";
     out_ += "    if (std::move(fr).get(f)) return rt::json::Status::WrongType;\n";
-    for (size_t i = 0; i < t->fields.size(); ++i) {
-      out_ += fmt::format("    {}if (f.key() == \"{}\") {{\n", i ? "} else " : "", t->fields[i]);
-      out_ += fmt::format("      auto s = rt::json::read(f.value(), r.{}, arena);\n", member(t->fields[i]));
-      out_ += "      if (s != rt::json::Status::Ok) return s;\n";
-      if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("      s{} = true;\n", i);
+    if (n > 0) {
+      out_ += "    const simdjson::ondemand::raw_json_string key = f.key();\n    size_t k = " + std::to_string(n) + ";\n";
+      out_ += "    switch (expect) {\n";
+      for (size_t i = 0; i < n; ++i)
+        out_ += fmt::format("      case {0}: if (key == {1}) k = {0}; break;\n", i, string_literal(t->fields[i]));
+      out_ += "    }\n";
+      out_ += fmt::format("    if (k == {}) {{\n", n);
+      for (size_t i = 0; i < n; ++i)
+        out_ += fmt::format("      {}if (key == {}) k = {};\n", i ? "else " : "", string_literal(t->fields[i]), i);
+      out_ += "    }\n    switch (k) {\n";
+      for (size_t i = 0; i < n; ++i) {
+        out_ += fmt::format("      case {}: {{\n", i);
+        out_ += fmt::format("        auto s = rt::json::read(f.value(), r.{}, arena);\n", member(t->fields[i]));
+        out_ += "        if (s != rt::json::Status::Ok) return s;\n";
+        if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("        s{} = true;\n", i);
+        out_ += "        break;\n      }\n";
+      }
+      out_ += "      default: continue;\n    }\n    expect = k + 1;\n";
     }
-    if (!t->fields.empty()) out_ += "    }\n";
     out_ += "  }\n";
     for (size_t i = 0; i < t->fields.size(); ++i)
       if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  if (!s{}) return rt::json::Status::Null;\n", i);

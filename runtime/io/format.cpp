@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace streamc::rt {
@@ -92,6 +93,55 @@ void append_date_time(std::string& out, const Civil& c, char sep) {
 
 }  // namespace
 
+namespace {
+
+// std::to_chars(v)'s text, faster, for the doubles data mostly holds: a
+// decimal of up to 9 places between 0.1 and 2^50 (12.5, 127.023496, 3); else
+// nullptr. The shortest decimal that reads back as v is m / 10^k for the
+// smallest k where m = round(|v| * 10^k) divides back to |v| exactly (IEEE
+// division is correctly rounded, as reading a decimal is); below 2^50 at
+// most one k-place decimal reads back as v, and no shorter one can drop
+// digits of the integer part. to_chars writes such a number in fixed
+// notation (scientific is never shorter), except an integer with trailing
+// zeros (100000 is 1e+05), which is left to it.
+char* short_decimal(double v, char* buf) {
+  static constexpr double kPow10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+  constexpr double kLimit = 1125899906842624.0;  // 2^50
+  const double a = std::fabs(v);
+  if (!(a >= 0.1 && a < kLimit)) return nullptr;
+  for (int k = 0; k < 10; ++k) {
+    const double scaled = a * kPow10[k];
+    if (scaled >= kLimit) return nullptr;
+    const double m = std::nearbyint(scaled);
+    if (m / kPow10[k] != a) continue;
+    const auto digits = static_cast<uint64_t>(m);
+    if (k == 0 && digits % 10 == 0) return nullptr;
+    char tmp[24];
+    char* end = std::to_chars(tmp, tmp + sizeof tmp, digits).ptr;
+    const auto len = static_cast<int>(end - tmp);
+    char* p = buf;
+    if (v < 0) *p++ = '-';
+    if (len <= k) {  // 0.1 <= a < 1: as many digits as places
+      *p++ = '0';
+      *p++ = '.';
+      for (int z = len; z < k; ++z) *p++ = '0';
+      std::memcpy(p, tmp, static_cast<size_t>(len));
+      return p + len;
+    }
+    std::memcpy(p, tmp, static_cast<size_t>(len - k));
+    p += len - k;
+    if (k > 0) {
+      *p++ = '.';
+      std::memcpy(p, tmp + len - k, static_cast<size_t>(k));
+      p += k;
+    }
+    return p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void append_float_pprint(std::string& out, double v) {
   if (std::isnan(v)) {
     out.append("NaN");
@@ -102,8 +152,9 @@ void append_float_pprint(std::string& out, double v) {
     return;
   }
   char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip
-  std::string_view s(buf, static_cast<size_t>(res.ptr - buf));
+  char* end = short_decimal(v, buf);
+  if (!end) end = std::to_chars(buf, buf + sizeof buf, v).ptr;  // shortest round-trip
+  std::string_view s(buf, static_cast<size_t>(end - buf));
   out.append(s);
   if (s.find_first_of(".e") == std::string_view::npos) out.append(".0");
 }

@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace streamc::rt {
 namespace {
@@ -70,6 +75,44 @@ TEST(Format, FloatsAreShortestAndLookLikeFloats) {
   EXPECT_EQ(js(std::nan("")), "null");
   EXPECT_EQ(js(INFINITY), "null");
   EXPECT_EQ(tx(3.0), "3.0");
+}
+
+// The text of a double is std::to_chars's shortest round-trip text (plus
+// ".0" when that looks like an integer) for every kind of value: decimals
+// of every length and size, their neighbours one ulp away, integers, and
+// random bit patterns.
+TEST(Format, FloatsAreExactlyToCharsText) {
+  auto expected = [](double v) {
+    char buf[32];
+    std::string s(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+    if (s.find_first_of(".e") == std::string::npos) s += ".0";
+    return s;
+  };
+  std::mt19937_64 rng(7);
+  std::vector<double> values = {0.1, 0.18, 0.999999999, 1, 3, 10, 100000, 123456789, 1e15, 1125899906842623.0,
+                                1125899906842624.0, 0.09999999999999999, 2.5, 127.023496, 37.567769, 202003.672,
+                                4503599627370495.5, 0.30000000000000004, -0.0, 0.0, 5e-324, 1.7976931348623157e308};
+  for (int i = 0; i < 200000; ++i) {
+    // A decimal of 0-12 places and 1-16 digits, as data holds them.
+    uint64_t digits = rng() % 10000000000000000ull >> (rng() % 50);
+    int places = static_cast<int>(rng() % 13);
+    double v = static_cast<double>(digits);
+    for (int p = 0; p < places; ++p) v /= 10;
+    values.push_back(v);
+    values.push_back(std::nextafter(v, 0.0));
+    values.push_back(std::nextafter(v, 1e300));
+    double bits;
+    uint64_t r = rng();
+    std::memcpy(&bits, &r, sizeof bits);
+    if (std::isfinite(bits)) values.push_back(bits);
+  }
+  for (double v : values) {
+    for (double x : {v, -v}) {
+      std::string got;
+      append_float_pprint(got, x);
+      ASSERT_EQ(got, expected(x)) << "for " << std::hexfloat << x;
+    }
+  }
 }
 
 TEST(Format, Strings) {
