@@ -212,13 +212,18 @@ inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
 // unescape it. One with escapes is unescaped by simdjson into its own
 // buffer, which the next document reuses, so it is copied into the arena.
 inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& arena) {
-  std::string_view raw = v.raw_json_token();  // "…" and any whitespace after it
-  if (raw.size() >= 2 && raw[0] == '"') {
+  // The token runs from the opening quote to the next structural character:
+  // the closing quote is its last character but whitespace.
+  std::string_view raw = v.raw_json_token();
+  size_t n = raw.size();
+  while (n > 0 && (raw[n - 1] == ' ' || raw[n - 1] == '\n' || raw[n - 1] == '\r' || raw[n - 1] == '\t')) --n;
+  if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
     const char* body = raw.data() + 1;
-    const auto* close = static_cast<const char*>(std::memchr(body, '"', raw.size() - 1));
+    const size_t len = n - 2;
+    const bool escaped = std::memchr(body, '\\', len) != nullptr;
     simdjson::ondemand::raw_json_string unused;
-    if (close && !std::memchr(body, '\\', static_cast<size_t>(close - body)) && !v.get_raw_json_string().get(unused)) {
-      out = std::string_view(body, static_cast<size_t>(close - body));
+    if (!escaped && !v.get_raw_json_string().get(unused)) {
+      out = std::string_view(body, len);
       return Status::Ok;
     }
   }
@@ -230,17 +235,17 @@ inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& ar
 
 // Timestamps: ISO-8601 strings, or epoch seconds / milliseconds as numbers.
 inline Status read(simdjson::ondemand::value v, Timestamp& out, Arena&) {
+  int64_t i;
+  if (!v.get_int64().get(i)) {
+    out = timestamp_from_epoch_int(i);
+    return Status::Ok;
+  }
   if (is_null(v)) return Status::Null;
   std::string_view s;
   if (!v.get_string().get(s)) {
     auto t = parse_timestamp(s);
     if (!t) return Status::WrongType;
     out = *t;
-    return Status::Ok;
-  }
-  int64_t i;
-  if (!v.get_int64().get(i)) {
-    out = timestamp_from_epoch_int(i);
     return Status::Ok;
   }
   double d;
