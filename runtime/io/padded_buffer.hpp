@@ -42,7 +42,7 @@ struct PaddedRelease {
 class ReadRegion {
  public:
   static constexpr size_t kReserve = size_t{1} << 30;
-  static constexpr size_t kKeepWarm = size_t{64} << 20;
+  static constexpr size_t kKeepWarm = size_t{16} << 20;
   static constexpr size_t kHugePage = size_t{2} << 20;
 
   // A region of at least `reserve` bytes: a pooled one when `reserve` is the
