@@ -140,8 +140,8 @@ struct PaddedBuffer {
     b->data = std::unique_ptr<char[], Release>(new char[b->capacity], Release{});
     return b;
   }
-  // The content of the open file `fd` (`size` bytes by fstat, but read
-  // until the end: a file that grew since is read whole), read into
+  // The content of the open file `fd` (the `size` bytes fstat saw; to its
+  // end when that is 0, as for files in /proc), read into
   // `region` when it fits there (a new region is taken when it is null or
   // full; a file of more than 1/16 of a region gets a region of its own),
   // else into an allocated buffer. nullptr with errno set when reading fails.
@@ -155,7 +155,7 @@ struct PaddedBuffer {
                                                  OnRead&& on_read) {
     std::shared_ptr<ReadRegion> own;
     ReadRegion* into = nullptr;
-    size_t want = size + size / 8 + 4096;  // some room for a file that grows
+    size_t want = size + 1;  // room for more than fstat saw tells a full read from a cut one
     if (want <= ReadRegion::kReserve / 16) {
       if (!region || region->room() < want) region = ReadRegion::take();
       into = region.get();
@@ -175,6 +175,7 @@ struct PaddedBuffer {
         if (n == 0) break;
         got += static_cast<size_t>(n);
         if (got == room) break;
+        if (got == size) break;  // all that fstat saw: a file is complete when it appears
         on_read(std::string_view(at, got));
       }
       if (got < room) {
