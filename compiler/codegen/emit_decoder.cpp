@@ -86,7 +86,16 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
 
   bool permissive = src.on_error == sema::OnError::Permissive;
   std::string out;
-  for (const Leaf* l : used) out += fmt::format("{}{} {}{{}};\n", indent, types_.of(l->type), l->var);
+  // A JSON decoder resets its leaves per record (below), so they are
+  // declared once before the loop: a list keeps its capacity from record to
+  // record. A CSV decoder leaves a column it does not find untouched, so
+  // its leaves start afresh for every record.
+  for (const Leaf* l : used) {
+    if (src.format == sema::DataFormat::Json)
+      prologue += fmt::format("          {} {}{{}};\n", types_.of(l->type), l->var);
+    else
+      out += fmt::format("{}{} {}{{}};\n", indent, types_.of(l->type), l->var);
+  }
   // Records inside decoded values (a list of records) are decoded whole.
   std::function<void(const TypeRef&)> note_records = [&](const TypeRef& t) {
     if (t->is(K::Record)) {
@@ -127,7 +136,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
     out += fmt::format("{}{}.decode({}, [&](simdjson::ondemand::document_reference doc) {{\n", indent, docs, index);
     std::string body = indent + "  ";
     for (const Leaf* l : used) {
-      out += fmt::format("{}{} = {{}};\n", body, l->var);
+      out += fmt::format("{}rt::json::reset({});\n", body, l->var);
       if (!l->type->is(K::Optional)) out += fmt::format("{}s_{} = false;\n", body, l->var);
     }
     int counter = 0;

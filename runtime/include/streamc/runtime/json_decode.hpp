@@ -179,6 +179,17 @@ class Documents {
   const char* alone_until_ = nullptr;
 };
 
+// A decoded value back to its default before the next record: a list is
+// emptied but keeps its capacity.
+template <class T>
+void reset(T& v) {
+  v = T{};
+}
+template <class T>
+void reset(std::vector<T>& v) {
+  v.clear();
+}
+
 inline bool is_null(simdjson::ondemand::value& v) {
   bool null = false;
   return !v.is_null().get(null) && null;
