@@ -23,7 +23,8 @@ FilesSource::FilesSource(std::string name, std::string pattern, SourceOptions op
 void FilesSource::start(RunMode mode) {
   mode_ = mode;
   if (mode == RunMode::Continuous) return;
-  for (auto& c : list_new()) at_start_.insert(std::move(c.path));
+  listed_at_start_ = list_new();
+  for (const auto& c : listed_at_start_) at_start_.insert(c.path);
 }
 
 std::vector<FilesSource::Candidate> FilesSource::list_new() const {
@@ -77,9 +78,15 @@ bool FilesSource::poll(SourceIntake intake) {
 }
 
 void FilesSource::take_new(SourceIntake& intake) {
-  std::vector<Candidate> files = list_new();
-  if (mode_ != RunMode::Continuous)
-    std::erase_if(files, [this](const Candidate& c) { return !at_start_.count(c.path); });
+  // A bounded run takes the files listed at start, in that order (listing
+  // and stat-ing thousands of files again costs more than reading them).
+  std::vector<Candidate> files;
+  if (mode_ == RunMode::Continuous) {
+    files = list_new();
+  } else {
+    for (const auto& c : listed_at_start_)
+      if (!taken_.count(c.path)) files.push_back(c);
+  }
   // --once takes everything in one batch, as Spark's Trigger.Once does.
   size_t limit = files.size();
   if (mode_ != RunMode::Once && options_.max_files_per_batch > 0)

@@ -57,8 +57,10 @@ class FilesSource final : public Source {
   std::vector<std::string> taken_order_;
   std::vector<std::string> last_taken_;  // by the last poll
   std::optional<std::vector<std::string>> replay_;
-  // Bounded modes: the files that were there at start; nothing else is taken.
+  // Bounded modes: the files that were there at start, in the order they
+  // are taken; nothing else is taken.
   std::unordered_set<std::string> at_start_;
+  std::vector<Candidate> listed_at_start_;
   // Where this poll reads files (PaddedBuffer::read_file).
   std::shared_ptr<ReadRegion> region_;
 };
