@@ -156,6 +156,7 @@ TEST(JsonDocuments, BadLinesGetTheirOwnParseAndTheSameResult) {
   expect_same_around("{\"a\":\n\n\n");              // never closed
   expect_same_around("\n  \r\n\t");                   // blank lines
   expect_same_around("{\"a\":6}\r");                  // CRLF
+  expect_same_around("  \t{\"a\":6}  ");                // whitespace around the value
   expect_same_around("42");                            // not an object
   expect_same_around("\"a string\"");
   expect_same_around("{\"a\":\"\xff\xfe\"}", true);        // bad UTF-8
@@ -167,6 +168,12 @@ TEST(JsonDocuments, BadLinesGetTheirOwnParseAndTheSameResult) {
   // Everything at once, and a file without a newline at its end.
   expect_same({"{\"a\":1}\n{\"a\":\"unclosed}\n{\"a\":2}\n{\"a\":3} {\"b\":4}\n{\"a\":\n5}\n\n  \r\n{\"a\":6}\r\n42\n"
                "{\"a\":\"\xff\xfe\"}\n{\"a\":7,}\n[1,2\n{\"a\":8}\n\"a string\"\n{\"a\":9}"});
+}
+
+TEST(JsonDocuments, IndentedLinesStillComeFromTheStream) {
+  std::string file;
+  for (int i = 0; i < 100; ++i) file += std::string(static_cast<size_t>(i % 3), ' ') + "{\"a\":" + std::to_string(i) + "}\n";
+  EXPECT_EQ(expect_same({file}), 100u);
 }
 
 TEST(JsonDocuments, RecordsOfSeveralFilesAndARecordLargerThanTheWindow) {

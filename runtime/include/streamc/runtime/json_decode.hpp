@@ -41,8 +41,8 @@ inline simdjson::ondemand::parser& thread_parser() {
 // Lines file) are parsed as one stream of documents (simdjson's
 // iterate_many), which finds the structure of a megabyte at a time instead
 // of starting over for every line. The framing stays the records': a
-// document is used for record i only when it starts where record i starts
-// and the next document starts where record i + 1 does (or, for the last
+// document is used for record i only when it starts where record i's value
+// starts and the next document starts where record i + 1's does (or, for the last
 // record of the buffer, nothing follows it), so that it cannot reach past
 // its line. Anything else (a line that is not one complete value, a
 // document that runs into the next line, bad UTF-8 in the window, a
@@ -130,7 +130,8 @@ class Documents {
     if (parser.iterate_many(at, static_cast<size_t>(input_end_ - at), kWindow).get(stream_)) return alone_from(i);
     it_ = stream_.begin();
     base_ = at;
-    if (!(it_ != stream_.end()) || it_.current_index() != 0 || (*it_).get(doc_)) return alone_from(i);
+    if (!(it_ != stream_.end()) || base_ + it_.current_index() != value_start(records_[i]) || (*it_).get(doc_))
+      return alone_from(i);
     active_ = true;
     next_ = i;
     return true;
@@ -145,7 +146,7 @@ class Documents {
     const bool more = i + 1 < records_.size() && records_[i + 1].data() >= end && records_[i + 1].data() < input_end_;
     bool ok;
     if (more)
-      ok = it_ != stream_.end() && !it_.error() && base_ + it_.current_index() == records_[i + 1].data() &&
+      ok = it_ != stream_.end() && !it_.error() && base_ + it_.current_index() == value_start(records_[i + 1]) &&
            !(*it_).get(doc_);
     else
       ok = !(it_ != stream_.end());
@@ -153,6 +154,13 @@ class Documents {
     next_ = i + 1;
     active_ = more;
     return true;
+  }
+
+  // Where a record's value starts: after any whitespace it begins with.
+  static const char* value_start(std::string_view r) {
+    size_t k = 0;
+    while (k < r.size() && (r[k] == ' ' || r[k] == '\t' || r[k] == '\r' || r[k] == '\n')) ++k;
+    return r.data() + k;
   }
 
   // Records from i up to a window past its end are parsed on their own.
