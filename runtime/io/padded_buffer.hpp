@@ -95,13 +95,15 @@ class ReadRegion {
     if (mapped_) ::munmap(mapped_, reserve_ + kHugePage);
   }
 
+  // Never destroyed: a buffer released during static destruction (a table's,
+  // say) still finds them.
   static std::mutex& pool_mutex() {
-    static std::mutex m;
-    return m;
+    static auto* m = new std::mutex;
+    return *m;
   }
   static std::vector<ReadRegion*>& free_regions() {
-    static std::vector<ReadRegion*> pool;
-    return pool;
+    static auto* pool = new std::vector<ReadRegion*>;
+    return *pool;
   }
   static void give_back(ReadRegion* r) {
     if (r->reserve_ == kReserve) {
