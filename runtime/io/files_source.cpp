@@ -114,10 +114,10 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
     ::close(fd);
     fail(err);
   }
-  // A regular file is read into the poll's ReadRegion (memory reused from
-  // batch to batch) and framed piece by piece as it is read; anything else
-  // (a pipe, /proc) into a buffer of its own. Either way it is read to its
-  // end, and kRecordPadding zeros follow.
+  // A regular file (the size fstat saw) is read into the poll's ReadRegion
+  // (memory reused from batch to batch) and framed piece by piece as it is
+  // read; anything else (a pipe) to its end into a buffer of its own.
+  // kRecordPadding zeros follow either.
   const size_t first = intake.records.size();
   FileFramer framer(options_.format, options_.multiline, options_.csv_delimiter);
   const char* framing = nullptr;  // where the pieces framed so far are
