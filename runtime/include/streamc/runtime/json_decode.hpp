@@ -141,6 +141,9 @@ class Documents {
   // document starts at record i + 1, or nothing follows), with the stream
   // then at record i + 1's document.
   bool confirm(size_t i) {
+    // simdjson gives up on a malformed document where the error was, and
+    // the stream would go on from there: nothing after it can be trusted.
+    if (!static_cast<simdjson::ondemand::document&>(doc_).is_alive()) return alone_from(i);
     ++it_;
     const char* end = records_[i].data() + records_[i].size();
     const bool more = i + 1 < records_.size() && records_[i + 1].data() >= end && records_[i + 1].data() < input_end_;
