@@ -288,8 +288,36 @@ void append_duration(std::string& out, Duration d) {
 
 namespace {
 
+// A multi-byte UTF-8 sequence at p (RFC 3629): sets `need` to the
+// continuation bytes its lead byte asks for (0 when *p cannot lead one) and
+// returns how many of them follow, well-formed, before `end`; the sequence
+// is well-formed when the two are equal and `need` is not 0.
+size_t utf8_continuations(const unsigned char* p, const unsigned char* end, size_t& need) {
+  const unsigned char c = *p;
+  unsigned char lo = 0x80, hi = 0xBF;
+  need = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  }
+  size_t got = 0;
+  for (const unsigned char* q = p + 1; got < need && q < end && *q >= lo && *q <= hi; ++q) {
+    ++got;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return got;
+}
+
 // The length of the start of `s` that a JSON string holds as it is: printable
-// ASCII other than '"' and '\\', and well-formed multi-byte UTF-8 (RFC 3629).
+// ASCII other than '"' and '\\', and well-formed multi-byte UTF-8.
 size_t json_clean_prefix(std::string_view s) {
   const auto* b = reinterpret_cast<const unsigned char*>(s.data());
   const auto* p = b;
@@ -302,24 +330,7 @@ size_t json_clean_prefix(std::string_view s) {
       continue;
     }
     size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      break;
-    }
-    if (static_cast<size_t>(end - p) <= need) break;
-    bool ok = p[1] >= lo && p[1] <= hi;
-    for (size_t k = 2; ok && k <= need; ++k) ok = p[k] >= 0x80 && p[k] <= 0xBF;
-    if (!ok) break;
+    if (utf8_continuations(p, end, need) != need || need == 0) break;
     p += need + 1;
   }
   return static_cast<size_t>(p - b);
@@ -343,14 +354,12 @@ void append_json_string(std::string& out, std::string_view s) {
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
+  out.append(s.data(), clean);
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + clean;
+  const auto* end = reinterpret_cast<const unsigned char*>(s.data()) + s.size();
   while (p < end) {
-    // Copy the run of bytes that need nothing.
-    const auto* run = p;
-    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') ++p;
-    out.append(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
-    if (p == end) break;
+    // p is at a byte to escape or an ill-formed sequence; after it comes the
+    // next run of bytes that need nothing.
     unsigned char c = *p;
     if (c < 0x80) {
       switch (c) {
@@ -367,40 +376,16 @@ void append_json_string(std::string& out, std::string_view s) {
           out.push_back(kHex[c & 15]);
       }
       ++p;
-      continue;
-    }
-    // A multi-byte UTF-8 sequence (RFC 3629): check it; an ill-formed one
-    // becomes U+FFFD, skipping its maximal valid prefix (Unicode's advice).
-    size_t need;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
     } else {
+      // An ill-formed UTF-8 sequence becomes U+FFFD, skipping its maximal
+      // valid prefix (Unicode's advice).
+      size_t need;
+      p += 1 + utf8_continuations(p, end, need);
       out.append(kReplacement);
-      ++p;
-      continue;
     }
-    size_t got = 0;
-    const auto* q = p + 1;
-    while (got < need && q < end && *q >= lo && *q <= hi) {
-      ++got;
-      ++q;
-      lo = 0x80;
-      hi = 0xBF;
-    }
-    if (got == need)
-      out.append(reinterpret_cast<const char*>(p), need + 1);
-    else
-      out.append(kReplacement);
-    p = q;
+    const size_t run = json_clean_prefix(std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(end - p)));
+    out.append(reinterpret_cast<const char*>(p), run);
+    p += run;
   }
   out.push_back('"');
 }
