@@ -21,7 +21,7 @@ const CsvHeader* Batch::csv_header(SourceId source, size_t record_index) const {
   return std::prev(it)->header.get();
 }
 
-std::string_view Batch::input_of(const char* at, size_t& hint) const {
+const RecordOrigin* Batch::origin_of(const char* at, size_t& hint) const {
   const size_t n = origins_.size();
   const size_t from = hint < n ? hint : 0;
   for (size_t k = 0; k < n; ++k) {
@@ -29,10 +29,15 @@ std::string_view Batch::input_of(const char* at, size_t& hint) const {
     const RecordOrigin& o = origins_[i];
     if (at >= o.begin && at < o.end) {
       hint = i;
-      return {o.begin, static_cast<size_t>(o.end - o.begin)};
+      return &o;
     }
   }
-  return {};
+  return nullptr;
+}
+
+std::string_view Batch::input_of(const char* at, size_t& hint) const {
+  const RecordOrigin* o = origin_of(at, hint);
+  return o ? std::string_view(o->begin, static_cast<size_t>(o->end - o->begin)) : std::string_view();
 }
 
 GeneratedRange Batch::generated(SourceId source) const {
@@ -44,23 +49,24 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
   if (!engine_) return;
   // Name the file and line of a record read from a file.
   const char* at = record.data();
-  for (const RecordOrigin& o : origins_) {
-    if (at < o.begin || at >= o.end) continue;
-    const char* from = o.begin;
-    int64_t line = 1;
-    if (last_origin_ == &o && last_at_ <= at) {
-      from = last_at_;
-      line = last_line_;
-    }
-    for (const char* p = from; p < at; ++p) line += *p == '\n';
-    last_origin_ = &o;
-    last_at_ = at;
-    last_line_ = line;
-    std::string where = std::string(reason) + " (in " + o.file + ", line " + std::to_string(line) + ")";
-    engine_->count_rejected(source, record, where);
+  size_t hint = last_origin_ ? static_cast<size_t>(last_origin_ - origins_.data()) : 0;
+  const RecordOrigin* o = origin_of(at, hint);
+  if (!o) {
+    engine_->count_rejected(source, record, reason);
     return;
   }
-  engine_->count_rejected(source, record, reason);
+  const char* from = o->begin;
+  int64_t line = 1;
+  if (last_origin_ == o && last_at_ <= at) {
+    from = last_at_;
+    line = last_line_;
+  }
+  for (const char* p = from; p < at; ++p) line += *p == '\n';
+  last_origin_ = o;
+  last_at_ = at;
+  last_line_ = line;
+  std::string where = std::string(reason) + " (in " + o->file + ", line " + std::to_string(line) + ")";
+  engine_->count_rejected(source, record, where);
 }
 
 }  // namespace streamc::rt

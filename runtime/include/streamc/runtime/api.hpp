@@ -240,6 +240,9 @@ class Batch {
   std::vector<std::vector<std::string_view>> records_;  // per source
   std::vector<std::vector<CsvSegment>> csv_segments_;   // per source, by first record
   std::vector<RecordOrigin> origins_;                   // the files records were read from
+  // The origin holding `at` (nullptr: none), searched from origins_[hint]
+  // on; `hint` becomes its index.
+  const RecordOrigin* origin_of(const char* at, size_t& hint) const;
   // Where the last rejected record was found, so that line numbers are
   // counted on from there rather than from the start of the file.
   const RecordOrigin* last_origin_ = nullptr;
