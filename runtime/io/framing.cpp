@@ -77,28 +77,7 @@ void frame_json_lines(std::string_view text, std::vector<std::string_view>& out)
 }
 
 void frame_json_file(std::string_view text, int multiline, std::vector<std::string_view>& out) {
-  text = strip_bom(text);
-  if (multiline < 0) {
-    // The first non-blank line decides.
-    std::string_view rest = text;
-    multiline = 1;
-    while (!rest.empty()) {
-      size_t nl = rest.find('\n');
-      std::string_view line = rest.substr(0, nl);
-      if (!is_blank(line)) {
-        multiline = is_complete_json_line(line) ? 0 : 1;
-        break;
-      }
-      if (nl == std::string_view::npos) break;
-      rest.remove_prefix(nl + 1);
-    }
-  }
-  if (multiline == 0) {
-    frame_json_lines(text, out);
-  } else {
-    std::string_view doc = trim(text);
-    if (!doc.empty()) out.push_back(doc);
-  }
+  FileFramer(SourceFormat::Json, multiline, ',').finish(text, out);
 }
 
 size_t frame_csv(std::string_view text, char delim, std::vector<std::string_view>& out, bool final) {

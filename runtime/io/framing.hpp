@@ -39,7 +39,8 @@ size_t frame_csv(std::string_view text, char delim, std::vector<std::string_view
 // `more` gets all of the file read so far (the same start every time) and
 // frames what is complete, `finish` gets the whole file and frames the
 // rest. The records are those of framing the whole file at once: lines for
-// text (split_lines), frame_json_file for JSON, frame_csv for CSV (a UTF-8
+// text (split_lines), JSON by the rule frame_json_file states (which is
+// this, in one piece), frame_csv for CSV (a UTF-8
 // byte order mark dropped first for both).
 class FileFramer {
  public:
