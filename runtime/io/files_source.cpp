@@ -13,7 +13,6 @@
 
 #include "io/framing.hpp"
 #include "io/padded_buffer.hpp"
-#include "io/split_lines.hpp"
 
 namespace streamc::rt {
 
