@@ -23,7 +23,6 @@ void FilesSource::start(RunMode mode) {
   mode_ = mode;
   if (mode == RunMode::Continuous) return;
   listed_at_start_ = list_new();
-  for (const auto& c : listed_at_start_) at_start_.insert(c.path);
 }
 
 std::vector<FilesSource::Candidate> FilesSource::list_new() const {
@@ -73,7 +72,8 @@ bool FilesSource::poll(SourceIntake intake) {
   }
   region_.reset();  // the batch's buffers keep it until they are released
   if (mode_ == RunMode::Continuous) return false;
-  return std::all_of(at_start_.begin(), at_start_.end(), [this](const std::string& p) { return taken_.count(p) > 0; });
+  return std::all_of(listed_at_start_.begin(), listed_at_start_.end(),
+                     [this](const Candidate& c) { return taken_.count(c.path) > 0; });
 }
 
 void FilesSource::take_new(SourceIntake& intake) {

@@ -59,7 +59,6 @@ class FilesSource final : public Source {
   std::optional<std::vector<std::string>> replay_;
   // Bounded modes: the files that were there at start, in the order they
   // are taken; nothing else is taken.
-  std::unordered_set<std::string> at_start_;
   std::vector<Candidate> listed_at_start_;
   // Where this poll reads files (PaddedBuffer::read_file).
   std::shared_ptr<ReadRegion> region_;
