@@ -16,6 +16,15 @@ packages=(
   libgtest-dev libgmock-dev googletest
   # golden tests, demo and bench: line servers, baselines, corpus generator
   python3 netcat-openbsd mawk jq
+  # v2 connectors: Kafka (librdkafka, its mock cluster is the test broker; kcat
+  # is a real client) and PostgreSQL (libpq; a real server the tests start)
+  librdkafka-dev kafkacat libpq-dev postgresql
+  # compressed input (gzip, zstd)
+  zlib1g-dev libzstd-dev
+  # --ui: HTTP server and Prometheus metrics; `streamc graph`; page tests
+  libcpp-httplib-dev prometheus-cpp-dev graphviz chromium tmux
+  # fuzzing and sanitizer builds (clang's libFuzzer/ASan/UBSan runtimes)
+  libclang-rt-14-dev
 )
 
 # Editor support (grammar/vscode): node and npm run the grammar tests and build
