@@ -77,10 +77,21 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
+// Written to a name of this process's own, then renamed: two streamc runs
+// building the same program at once (tests run in parallel) never let the
+// compiler of one read the other's half-written file.
 bool write_file(const fs::path& p, std::string_view data) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  return static_cast<bool>(out);
+  fs::path tmp = fs::path(p).concat(".tmp." + std::to_string(getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  fs::rename(tmp, p, ec);
+  if (!ec) return true;
+  fs::remove(tmp, ec);
+  return false;
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 """Diagnostics suite: every tests/diagnostics/*.sdl is a broken program whose
 `streamc check` output must equal the .expected file beside it, exactly (the
 file:line:col, the message, the source line and the caret), with exit
-status 1. `run.py --update` rewrites the .expected files (review the diff)."""
+status 1. `run.py --update` rewrites the .expected files (review the diff);
+`run.py NAME…` runs those cases only, `run.py --list` names every case."""
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,13 @@ HERE = Path(__file__).resolve().parent
 
 def main():
     update = "--update" in sys.argv
+    names = [a for a in sys.argv[1:] if not a.startswith("--")]
+    cases = sorted(p for p in HERE.glob("*.sdl") if not names or p.stem in names)
+    if "--list" in sys.argv:
+        print("\n".join(p.stem for p in cases))
+        return 0
     passed = failed = 0
-    for sdl in sorted(HERE.glob("*.sdl")):
+    for sdl in cases:
         r = subprocess.run([harness.STREAMC, "check", sdl.name], cwd=HERE, env=harness.env(),
                            capture_output=True, text=True, timeout=60)
         expected = sdl.with_suffix(".expected")

@@ -417,7 +417,10 @@ def test_stream_join_matches_a_reference():
 
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
-    only = sys.argv[1:]
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        print("\n".join(n for n, _ in tests))
+        return 0
     passed = failed = 0
     for name, fn in tests:
         if only and name not in only:

@@ -16,7 +16,8 @@
   expected/stderr    stderr lines that must appear (each line a substring)
 
 The case is compiled with the real streamc, run with a test clock, and
-diffed. `run.py --update [CASE…]` rewrites expected/stdout from a run.
+diffed. `run.py --update [CASE…]` rewrites expected/stdout from a run;
+`run.py CASE…` runs those cases only, `run.py --list` names every case.
 """
 import difflib
 import os
@@ -116,6 +117,9 @@ def main():
     update = "--update" in sys.argv
     names = [a for a in sys.argv[1:] if not a.startswith("--")]
     cases = sorted(p for p in HERE.iterdir() if (p / "case.sdl").exists() and (not names or p.name in names))
+    if "--list" in sys.argv:
+        print("\n".join(p.name for p in cases))
+        return 0
     passed = failed = 0
     for case in cases:
         problems = run_case(case, update)

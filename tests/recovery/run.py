@@ -417,8 +417,11 @@ def test_restart_continues_batch_ids_and_state():
 
 
 def main():
-    names = sys.argv[1:]
+    names = [a for a in sys.argv[1:] if not a.startswith("--")]
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and (not names or n in names)]
+    if "--list" in sys.argv:
+        print("\n".join(n for n, _ in tests))
+        return 0
     failed = 0
     for name, fn in tests:
         t = time.time()
@@ -429,7 +432,7 @@ def main():
             failed += 1
             print(f"FAIL {name}\n  {e}")
     print(f"recovery: {len(tests) - failed} passed, {failed} failed")
-    return 1 if failed else 0
+    return 1 if failed or not tests else 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -167,8 +168,12 @@ TEST(SocketSource, StopsPromptlyWhileConnected) {
   auto src = std::make_unique<SocketSource>("lines", "127.0.0.1", server.port(), SourceOptions{}, notices.settings());
   src->start(RunMode::Continuous);
   ASSERT_TRUE(server.accept_client());
-  src.reset();  // joins the receiver thread; must not hang on recv
-  SUCCEED();
+  // Destroying the source joins its receiver thread, which is blocked in
+  // recv on an idle connection: it must return and close the connection.
+  auto destroyed = std::async(std::launch::async, [&] { src.reset(); });
+  ASSERT_EQ(destroyed.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "destroying a connected source hung";
+  EXPECT_TRUE(server.peer_closed());
 }
 
 TEST(SocketSource, PortOutOfRange) {

@@ -50,6 +50,18 @@ class TestServer {
       s.remove_prefix(static_cast<size_t>(n));
     }
   }
+  // Waits (up to 2 s) for the source to close its end: true once a read
+  // finds the end of the stream.
+  bool peer_closed() {
+    pollfd p{client_fd_, POLLIN, 0};
+    char byte;
+    while (::poll(&p, 1, 2000) == 1) {
+      ssize_t n = ::recv(client_fd_, &byte, 1, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;
+    }
+    return false;
+  }
   void close_client() {
     if (client_fd_ >= 0) ::close(client_fd_);
     client_fd_ = -1;
