@@ -43,8 +43,14 @@ std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program)
   // alone leaves it scalar). Debian's libsimdjson is built with
   // SIMDJSON_THREADS_ENABLED, which changes the parser's layout: the
   // generated code must agree.
-  if (uses_json(program)) return {"-march=x86-64-v2", "-mpclmul", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
-  return {};
+  std::vector<std::string> args;
+  if (uses_json(program)) args = {"-march=x86-64-v2", "-mpclmul", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
+  // libpq is linked dynamically, like simdjson. Its callers are in the
+  // runtime library, which comes later on the command line: without
+  // --no-as-needed the linker would drop it as unused by then.
+  if (uses_postgres(program))
+    args.insert(args.end(), {"-Wl,--push-state,--no-as-needed", "-lpq", "-Wl,--pop-state"});
+  return args;
 }
 
 std::string ProgramEmitter::fresh(const char* prefix) { return fmt::format("{}{}", prefix, counter_++); }
@@ -76,6 +82,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/join_buffer.hpp>\n"
       "#include <streamc/stdlib/strings.hpp>\n";
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
+  if (uses_postgres(prog_)) out_ += "#include <streamc/runtime/postgres.hpp>\n";
   out_ += function_includes(prog_) + "\n";
   out_ += "#include <array>\n#include <memory>\n#include <mutex>\n\n";
   out_ += "namespace {\nnamespace rt = streamc::rt;\n\n";
@@ -218,6 +225,7 @@ void ProgramEmitter::emit_sinks() {
         break;
       }
       case sema::Connector::Foreach: out_ += emit_foreach_sink(s, i); break;
+      case sema::Connector::Postgres: out_ += emit_postgres_sink(s, i); break;
       default: break;
     }
   }
@@ -244,8 +252,11 @@ void ProgramEmitter::emit_table(int t) {
   }
   out_ += "    };\n";
   out_ += fmt::format("    auto table{0} = std::make_shared<Table{0}>();\n", t);
-  out_ += fmt::format("    table{0}->input = rt::read_table(std::string({1}), std::string({2}), so{0});\n", t,
-                      string_literal(s.name), startup(*s.args[0]));
+  if (s.connector == sema::Connector::Postgres)
+    out_ += fmt::format("    table{}->input = {};\n", t, read_postgres_table(t));
+  else
+    out_ += fmt::format("    table{0}->input = rt::read_table(std::string({1}), std::string({2}), so{0});\n", t,
+                        string_literal(s.name), startup(*s.args[0]));
   out_ += "    {\n";
   out_ += fmt::format("      const rt::TableInput& table_input = table{}->input;\n", t);
   out_ += fmt::format("      rt::Arena& arena = table{}->arena;\n", t);

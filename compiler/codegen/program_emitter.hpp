@@ -13,6 +13,9 @@
 
 namespace streamc::codegen {
 
+// Whether the program reads or writes PostgreSQL (emit_postgres.cpp).
+bool uses_postgres(const sema::CheckedProgram& program);
+
 class ProgramEmitter {
  public:
   explicit ProgramEmitter(const plan::Plan& plan) : plan_(plan), prog_(*plan.program), expr_(prog_, types_) {}
@@ -44,6 +47,10 @@ class ProgramEmitter {
   // The files sink a node's rows go to as a stage makes them (FilesSinkRows),
   // or -1 when they are collected in a vector first.
   int direct_sink(int node) const;
+
+  // emit_postgres.cpp: registers sink<i>; the call that reads table <t>
+  std::string emit_postgres_sink(const sema::SinkInfo& sink, size_t i);
+  std::string read_postgres_table(int t);
 
   // emit_stream_join.cpp
   // The per-batch container a stage fills: the target's, or for a join of

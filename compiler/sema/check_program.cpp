@@ -326,8 +326,14 @@ void Checker::check_source(const Decl& d) {
   } else if (conn == "kafka") {
     not_supported(call->children[0]->range, "the " + conn + " source");
     return;
+  } else if (conn == "postgres" && d.kind == ast::DeclKind::Table) {
+    if (!check_postgres_table(*call, s)) return;
+    s.is_table = true;
+    names_[d.name.name].index = static_cast<int>(result_.sources.size());
+    result_.sources.push_back(std::move(s));
+    return;
   } else if (conn == "console" || conn == "postgres") {
-    diags_.error(call->children[0]->range, q(conn) + " is a sink connector; sources are socket, files, kafka and generate");
+    diags_.error(call->children[0]->range, q(conn) + " is a sink connector" + (conn == "postgres" ? " (or a table: table t = postgres(conn, query: …, schema: S))" : "") + "; sources are socket, files, kafka and generate");
     return;
   } else {
     std::string near = closest_name(conn, {"socket", "files", "kafka", "generate"});
@@ -736,7 +742,9 @@ void Checker::check_sink(const Decl& d) {
     ok = format_option(*call, s.format, {"text", "json", "csv"});
   } else if (conn == "foreach") {
     if (!check_foreach_sink(*call, s)) return;
-  } else if (conn == "kafka" || conn == "postgres" || conn == "socket") {
+  } else if (conn == "postgres") {
+    if (!check_postgres_sink(*call, s)) return;
+  } else if (conn == "kafka" || conn == "socket") {
     not_supported(call->children[0]->range, "the " + conn + " sink");
     return;
   } else if (conn == "generate") {
@@ -804,6 +812,10 @@ void Checker::check_sink(const Decl& d) {
   }
   if (s.node < 0) return;  // the stream had errors, already reported
   s.stateful = stateful(s.node);
+  if (s.connector == Connector::Postgres && s.mode == OutputMode::Update && s.key.empty()) {
+    diags_.error(call->range, "mode update upserts rows on a key: postgres(…, table: …, key: (column, …))");
+    return;
+  }
   if (s.stateful && !seen[0]) {
     diags_.error(d.range, "this sink reads a running aggregation: say how its result table is written, with "
                           "mode update (changed rows each batch) or mode complete (the whole table each batch)");

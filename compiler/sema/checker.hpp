@@ -89,6 +89,9 @@ class Checker {
   TypeRef check_format(const ast::Expr& e, Scope& scope);
   std::vector<FunctionRef> overloads(std::string_view name) const;  // imported ones, else built-in ones
   bool check_foreach_sink(const ast::Expr& call, SinkInfo& sink);
+  // ---- postgres(…) sinks and tables (check_postgres.cpp)
+  bool check_postgres_sink(const ast::Expr& call, SinkInfo& sink);
+  bool check_postgres_table(const ast::Expr& call, SourceInfo& source);
   TypeRef check_binary(const ast::Expr& e, Scope& scope);
   TypeRef resolve_type(const ast::TypeExpr& t);
   TypeRef record(const ast::Expr& e, TypeRef t) {

@@ -21,7 +21,7 @@ struct ParamInfo {
   SourceRange range;
 };
 
-enum class Connector { Socket, Files, Console, Foreach, Generate };
+enum class Connector { Socket, Files, Console, Foreach, Generate, Postgres };
 enum class DataFormat { Text, Json, Csv };
 enum class OutputMode { Append, Update, Complete };
 enum class OnError { Permissive, Drop, Fail };
@@ -45,6 +45,7 @@ struct SourceInfo {
   const ast::Expr* errors_path = nullptr;
   TypeRef element;                 // string for text; the schema's record type otherwise
   bool is_table = false;           // `table NAME = files(…)`: read once at start-up, for joins
+  const ast::Expr* query = nullptr;  // `table NAME = postgres(conn, query: "select …", schema: S)`; args[0] is conn
   SourceRange range;
 };
 
@@ -108,6 +109,11 @@ struct SinkInfo {
   const ast::Expr* path = nullptr;      // files
   DataFormat format = DataFormat::Json;  // files
   FunctionRef foreach;                   // foreach: the imported function each batch is handed to
+  // postgres(conn, table: "t", key: (cols…)): conn and table are start-up
+  // expressions; key holds the table's column names (a window key is two).
+  const ast::Expr* conn = nullptr;
+  const ast::Expr* table = nullptr;
+  std::vector<std::string> key;
   OutputMode mode = OutputMode::Append;
   bool stateful = false;                 // reads a running aggregation (update/complete)
   SourceRange range;

@@ -80,6 +80,12 @@ FilesSink& ProgramEngine::add_files_sink(std::string name, std::string dir, File
   return ref;
 }
 
+Sink& ProgramEngine::add_sink(std::unique_ptr<Sink> sink) {
+  Sink& ref = *sink;
+  sinks_.push_back(std::move(sink));
+  return ref;
+}
+
 void ProgramEngine::add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) {
   for (const auto& s : states_)
     if (s.name == name) throw FatalError("two stateful operators named '" + name + "'");

@@ -33,6 +33,7 @@ class ProgramEngine final : public Engine {
   ConsoleSink& add_console_sink(std::string name, ConsoleOptions options) override;
   FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) override;
   TableConsoleSink& add_table_console_sink(std::string name, TableConsoleOptions options) override;
+  Sink& add_sink(std::unique_ptr<Sink> sink) override;
   void set_batch_function(std::function<void(Batch&)> fn) override { batch_fn_ = std::move(fn); }
   void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) override;
   void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;

@@ -528,6 +528,9 @@ class Engine {
   virtual ConsoleSink& add_console_sink(std::string name, ConsoleOptions options) = 0;
   virtual FilesSink& add_files_sink(std::string name, std::string dir, FilesSinkOptions options) = 0;
   virtual TableConsoleSink& add_table_console_sink(std::string name, TableConsoleOptions options) = 0;
+  // Any other sink (postgres.hpp's add_postgres_sink): the engine owns it
+  // and drives it like the others.
+  virtual Sink& add_sink(std::unique_ptr<Sink> sink) = 0;
 
   // The fused pipeline: called once per micro-batch.
   virtual void set_batch_function(std::function<void(Batch&)> fn) = 0;

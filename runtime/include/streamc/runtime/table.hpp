@@ -22,6 +22,7 @@ class TableInput {
 
  private:
   friend TableInput read_table(const std::string& name, const std::string& glob, const SourceOptions& options);
+  friend struct TableInputBuilder;  // postgres tables (io/postgres_table.cpp)
   std::vector<std::string_view> records_;
   std::vector<std::shared_ptr<const void>> buffers_;
   std::vector<CsvSegment> csv_segments_;

@@ -1,0 +1,193 @@
+// PostgreSQL: the sink `postgres(conn, table: "t", key: (…))` and static
+// tables `table t = postgres(conn, query: "select …", schema: S)`.
+// Generated code includes this header only when the program uses postgres
+// (and then links -lpq); the libpq side lives in io/postgres_*.cpp.
+//
+// The sink formats each batch's rows as COPY text while the batch runs and
+// writes them when the batch commits, in one transaction:
+//
+//   BEGIN
+//   claim: streamc_commits(query_id, table_name) := batch, only if newer
+//          (nothing claimed: a replay of a committed batch; ROLLBACK)
+//   append:   COPY t (cols) FROM STDIN
+//   update:   COPY into a temporary table, INSERT … ON CONFLICT (key) DO UPDATE
+//   complete: DELETE FROM t, COPY t (cols) FROM STDIN
+//   COMMIT
+//
+// so a batch's rows are in the table exactly once, or not at all. A lost
+// connection is retried with backoff; lost during COMMIT, the claim read
+// after reconnecting says whether the batch landed. Without a checkpoint
+// there is no query id and no claim (each run starts at batch 0).
+//
+// How values go in (COPY text format; the compiler names the columns and
+// their types, see compiler/codegen/emit_postgres.cpp):
+//
+//   int bigint, float double precision (NaN, Infinity), string text,
+//   bool boolean, timestamp timestamptz, duration interval, null \N,
+//   lists, tuples, records jsonb (their JSON text), a window
+//   {start, end} two timestamptz columns <name>_start, <name>_end.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "streamc/runtime/api.hpp"
+#include "streamc/runtime/table.hpp"
+
+namespace streamc::rt {
+
+enum class PostgresMode { Append, Update, Complete };
+
+// One column of the sink's table, as the compiler derives it from the row type.
+struct PostgresColumn {
+  std::string name;      // "country", "window_start"
+  std::string sql_type;  // what a new table gets: "bigint", "text", "timestamptz", …
+  bool nullable = false;
+  std::string sdl_type;  // for messages: "int", "string?", "{start: timestamp, …}.start"
+};
+
+struct PostgresSinkOptions {
+  std::string conninfo;  // libpq connection string or URI (may hold a password: never printed)
+  std::string table;     // "t" or "schema.t"
+  std::vector<std::string> key;
+  PostgresMode mode = PostgresMode::Append;
+  std::vector<PostgresColumn> columns;
+};
+
+// ---- COPY text format (one field; defined in io/postgres_copy.cpp where not a template)
+void append_copy_text(std::string& out, std::string_view s);  // \\ \t \n \r escaped
+void append_copy_float(std::string& out, double v);           // shortest round trip; NaN, Infinity
+void append_copy_duration(std::string& out, Duration d);      // "<n> microseconds"
+
+namespace copy_detail {
+
+// A window {start: timestamp, end: timestamp} (generated struct members f_start, f_end).
+template <class T>
+concept Window = requires(const T& w) {
+  T::field_names;
+  requires T::field_names.size() == 2;
+  requires T::field_names[0] == std::string_view("start") && T::field_names[1] == std::string_view("end");
+  requires std::is_same_v<std::remove_cvref_t<decltype(w.f_start)>, Timestamp>;
+  requires std::is_same_v<std::remove_cvref_t<decltype(w.f_end)>, Timestamp>;
+};
+
+template <class T>
+void append_field(std::string& out, const T& v) {
+  using namespace format_detail;
+  if constexpr (std::is_same_v<T, bool>) {
+    out.push_back(v ? 't' : 'f');
+  } else if constexpr (std::is_integral_v<T>) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, res.ptr);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    append_copy_float(out, static_cast<double>(v));
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    append_copy_text(out, std::string_view(v));
+  } else if constexpr (std::is_same_v<T, Timestamp>) {
+    append_timestamp_iso(out, v);
+  } else if constexpr (std::is_same_v<T, Duration>) {
+    append_copy_duration(out, v);
+  } else if constexpr (std::is_same_v<T, std::nullopt_t>) {
+    out.append("\\N");
+  } else if constexpr (IsOptional<T>::value) {
+    if (v) {
+      append_field(out, *v);
+    } else if constexpr (Window<typename T::value_type>) {
+      out.append("\\N\t\\N");
+    } else {
+      out.append("\\N");
+    }
+  } else if constexpr (Window<T>) {
+    append_timestamp_iso(out, v.f_start);
+    out.push_back('\t');
+    append_timestamp_iso(out, v.f_end);
+  } else {
+    std::string json;  // lists, tuples, records: jsonb
+    append_json(json, v);
+    append_copy_text(out, json);
+  }
+}
+
+}  // namespace copy_detail
+
+// One row as a COPY text line: its columns (column_names' order) separated
+// by tabs, then a newline.
+template <class Row>
+void append_copy_row(std::string& out, const Row& row) {
+  bool first = true;
+  for_each_column(row, [&](const auto& x) {
+    if (!first) out.push_back('\t');
+    first = false;
+    copy_detail::append_field(out, x);
+  });
+  out.push_back('\n');
+}
+
+class PostgresConnection;  // io/postgres_connection.hpp
+struct PgError;
+
+class PostgresSink : public Sink {
+ public:
+  // Connects (retrying while the server is down), then creates the table
+  // from options.columns or checks the existing one: a missing column, an
+  // incompatible type or (update mode) no unique index on the key is a
+  // FatalError naming the table, the column and both types.
+  PostgresSink(std::string name, PostgresSinkOptions options);
+  ~PostgresSink() override;
+
+  void start_exactly_once(const std::string& query_id) override { query_id_ = query_id; }
+  void begin_batch(int64_t batch_id) override;
+  // Writes the batch's rows in one transaction (see the top of this file);
+  // returns once they are committed, or throws FatalError for a row the
+  // table refuses (naming the row, the column and the server's message).
+  void commit(int64_t batch_id) override;
+  std::string description() const override;
+
+  template <class Rows>
+  void write(Batch&, const Rows& rows) {
+    for (const auto& row : rows) {
+      append_copy_row(copy_, row);
+      ++rows_;
+    }
+  }
+
+  // The redacted connection string: every keyword but password.
+  const std::string& where() const { return where_; }
+
+ private:
+  enum class Outcome { Committed, Skipped, Retry };
+  Outcome try_commit(int64_t batch_id);
+  void prepare_table();
+  [[noreturn]] void row_failed(int64_t batch_id, const PgError& e) const;
+
+  PostgresSinkOptions options_;
+  std::string where_;
+  std::string qualified_;  // the table as quoted SQL: "public"."t"
+  std::vector<std::string> table_columns_;  // the table's names for options_.columns, in order
+  std::string query_id_;
+  std::string copy_;       // this batch's rows, COPY text format
+  std::unique_ptr<PostgresConnection> conn_;
+};
+
+// Registers a PostgresSink on the engine (Engine::add_sink).
+PostgresSink& add_postgres_sink(Engine& engine, std::string name, PostgresSinkOptions options);
+
+// A static table read from PostgreSQL at start: runs `query`, checks its
+// columns against the schema's (`columns`, by name: a missing column or
+// one whose type cannot be read as the schema's stops the program naming
+// both) and hands the rows to the generated JSON decoder as JSON lines.
+struct PostgresTableColumn {
+  std::string name;
+  std::string sdl_type;  // int, float, string, bool, timestamp (optional: nullable)
+  bool nullable = false;
+};
+TableInput read_postgres_table(const std::string& name, const std::string& conninfo, const std::string& query,
+                               const std::string& schema, const std::vector<PostgresTableColumn>& columns);
+
+}  // namespace streamc::rt
