@@ -1,0 +1,1 @@
+select * from totals order by country;

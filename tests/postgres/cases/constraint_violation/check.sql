@@ -1,0 +1,1 @@
+select * from sales order by 1;

@@ -1,0 +1,1 @@
+create table sales (country text primary key, qty bigint); insert into sales values ('de', 1);

@@ -1,0 +1,1 @@
+create table totals (country text, units bigint);

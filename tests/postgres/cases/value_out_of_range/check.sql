@@ -1,0 +1,1 @@
+select count(*) from sales; select count(*) from streamc_commits;

@@ -1,0 +1,1 @@
+create table sales (country text, qty smallint);
