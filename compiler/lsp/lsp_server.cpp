@@ -47,7 +47,7 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"files", K::Module, "connector", "`files(\"dir/*.json\", format: text|json|csv, schema: S)`: new files matching the glob; as a sink, part files plus a commit manifest."},
       {"console", K::Module, "connector", "`console(rows: 10)`: prints each batch (sink only)."},
       {"kafka", K::Module, "connector", "`kafka(topic, brokers: \"h:p\", group: \"g\", format: …, schema: S)`: consumer-group member or producer."},
-      {"postgres", K::Module, "connector", "`postgres(url, table: \"t\", key: (…))`: upserts per batch, exactly once (sink only)."},
+      {"postgres", K::Module, "connector", "`postgres(conn, table: \"t\", key: (…))`: a sink, exactly once per batch (append: COPY, update: upsert on key, complete: replace); `table t = postgres(conn, query: \"select …\", schema: S)`: a static table."},
       {"generate", K::Module, "connector", "`generate(rate: 1000, …)`: synthetic rows for tests and benchmarks (source only)."},
       // aggregates
       {"sum", K::Function, "aggregate", "`sum(x)` inside `aggregate`."},

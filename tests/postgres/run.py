@@ -429,6 +429,22 @@ def test_password_is_never_printed():
             assert secret.encode() not in f.read_bytes(), f
 
 
+def test_example_postgres_totals():
+    """examples/postgres_totals.sdl as the README runs it, twice: the second
+    run (same checkpoint, nothing new) changes nothing."""
+    d = harness.fresh_dir("postgres", "example")
+    shutil.copy(harness.SOURCE_DIR / "examples" / "postgres_totals.sdl", d / "totals.sdl")
+    shutil.copytree(harness.SOURCE_DIR / "examples" / "events", d / "events")
+    assert harness.compile_sdl(d / "totals.sdl", d / "totals", d).returncode == 0
+    conninfo = database("example")
+    for _ in range(2):
+        r = subprocess.run(["./totals", "--pg", conninfo, "--available-now"], cwd=d, env=env(), capture_output=True,
+                           text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        got = psql(conninfo, "select * from country_totals order by country; select count(*) from events;")
+        assert got == "de|2|5\nfr|1|5\npt|2|3\n5\n", got
+
+
 # ---------------------------------------------------------------- main
 
 def names():
