@@ -23,6 +23,7 @@ void FilesSource::start(RunMode mode) {
   mode_ = mode;
   if (mode == RunMode::Continuous) return;
   listed_at_start_ = list_new();
+  files_pending_ = static_cast<int64_t>(listed_at_start_.size());
 }
 
 std::vector<FilesSource::Candidate> FilesSource::list_new() const {
@@ -49,6 +50,7 @@ std::vector<FilesSource::Candidate> FilesSource::list_new() const {
 void FilesSource::restore(std::string_view, const std::vector<std::string>& logs) {
   for (const auto& path : logs)
     if (taken_.insert(path).second) taken_order_.push_back(path);
+  files_done_ = static_cast<int64_t>(taken_order_.size());
 }
 
 void FilesSource::replay(std::string_view, const std::vector<std::string>& log) { replay_ = log; }
@@ -66,6 +68,7 @@ bool FilesSource::poll(SourceIntake intake) {
                                                            "' is gone");
       if (taken_.insert(path).second) taken_order_.push_back(path);
       last_taken_.push_back(path);
+      files_done_ = static_cast<int64_t>(taken_order_.size());
     }
   } else if (!intake.no_data) {
     take_new(intake);
@@ -90,11 +93,15 @@ void FilesSource::take_new(SourceIntake& intake) {
   size_t limit = files.size();
   if (mode_ != RunMode::Once && options_.max_files_per_batch > 0)
     limit = std::min(limit, static_cast<size_t>(options_.max_files_per_batch));
+  files_pending_ = static_cast<int64_t>(files.size());
   for (size_t i = 0; i < limit; ++i) {
-    if (!read_file(files[i].path, intake)) continue;  // deleted between listing and reading
+    const bool read = read_file(files[i].path, intake);
+    files_pending_ = static_cast<int64_t>(files.size() - i - 1);
+    if (!read) continue;  // deleted between listing and reading
     taken_.insert(files[i].path);
     taken_order_.push_back(files[i].path);
     last_taken_.push_back(files[i].path);
+    files_done_ = static_cast<int64_t>(taken_order_.size());
   }
 }
 

@@ -3,6 +3,7 @@
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ class FilesSource final : public Source {
   void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
   void replay(std::string_view offset, const std::vector<std::string>& log) override;
   int64_t position() const override { return static_cast<int64_t>(taken_order_.size()); }
+  std::optional<SourceBacklog> backlog() const override {
+    return SourceBacklog{files_done_.load(std::memory_order_relaxed), files_pending_.load(std::memory_order_relaxed),
+                         "files"};
+  }
 
  private:
   struct Candidate {
@@ -60,6 +65,9 @@ class FilesSource final : public Source {
   // Bounded modes: the files that were there at start, in the order they
   // are taken; nothing else is taken.
   std::vector<Candidate> listed_at_start_;
+  // For backlog(), read by other threads: files taken; files seen waiting
+  // by the last listing and not taken since.
+  std::atomic<int64_t> files_done_{0}, files_pending_{0};
   // Where this poll reads files (PaddedBuffer::read_file).
   std::shared_ptr<ReadRegion> region_;
 };

@@ -70,6 +70,7 @@ bool SocketSource::poll(SourceIntake intake) {
     text.swap(ready_);
     ended = ended_;
   }
+  bytes_taken_.fetch_add(static_cast<int64_t>(text.size()), std::memory_order_relaxed);
   if (!text.empty() || !carry_.empty()) {
     // One copy into a padded buffer (simdjson may read past each record).
     auto buf = PaddedBuffer::copy_of(carry_, text);
@@ -92,6 +93,11 @@ bool SocketSource::poll(SourceIntake intake) {
   }
   received_ += static_cast<int64_t>(intake.records.size() - before);
   return mode_ != RunMode::Continuous && ended && carry_.empty();
+}
+
+std::optional<SourceBacklog> SocketSource::backlog() const {
+  std::lock_guard lock(mu_);
+  return SourceBacklog{bytes_taken_.load(std::memory_order_relaxed), static_cast<int64_t>(ready_.size()), "bytes"};
 }
 
 bool SocketSource::complete() const {

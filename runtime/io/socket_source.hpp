@@ -51,6 +51,8 @@ class SocketSource final : public Source {
   std::string last_offset() const override { return std::to_string(received_); }
   bool replayable() const override { return false; }
   int64_t position() const override { return received_; }
+  // Bytes polled so far, and received but not yet polled.
+  std::optional<SourceBacklog> backlog() const override;
 
  private:
   enum class State { Initial, Connected, Failing, Closed };
@@ -80,6 +82,7 @@ class SocketSource final : public Source {
   std::string partial_;           // receiver thread only: an unfinished line
 
   int64_t received_ = 0;  // records delivered by this run's polls
+  std::atomic<int64_t> bytes_taken_{0};  // by this run's polls (backlog())
   std::string carry_;  // poll only: the start of a CSV record still inside quotes
 
   mutable std::mutex mu_;

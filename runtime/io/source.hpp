@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,17 @@
 #include "streamc/runtime/api.hpp"  // RunMode (sources bounded in a mode report when they are done)
 
 namespace streamc::rt {
+
+// How far a source has got: `done` units taken so far and `pending` units
+// known to be waiting (files listed but not taken, bytes received but not
+// polled, Kafka offsets behind the end). For metrics (streamc_source_lag)
+// and the terminal progress line, which reads it from another thread while
+// the loop polls: implementations read atomics or take their own lock.
+struct SourceBacklog {
+  int64_t done = 0;
+  int64_t pending = 0;
+  const char* unit = "";  // "files", "bytes", "offsets"
+};
 
 // Where one poll puts its records and the buffers those records point into
 // (each with kRecordPadding readable bytes after its end: PaddedBuffer),
@@ -73,6 +85,9 @@ class Source {
   virtual bool replayable() const { return true; }
   // For the progress report: files taken, rows generated, lines received.
   virtual int64_t position() const { return 0; }
+  // Metrics and the terminal line: what is done and pending (SourceBacklog);
+  // nothing for a source that cannot tell.
+  virtual std::optional<SourceBacklog> backlog() const { return std::nullopt; }
 
  protected:
   explicit Source(std::string name) : name_(std::move(name)) {}
