@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -219,12 +220,29 @@ std::vector<std::string> Checkpoint::read_source_history(const std::string& sour
   return out;
 }
 
+namespace {
+
+int64_t monotonic_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void Checkpoint::write_file(const std::string& dir, const std::string& name, std::string_view kind,
+                            std::string_view payload) const {
+  const int64_t start = monotonic_us();
+  write_checkpoint_file(dir, name, kind, payload);
+  write_us_.fetch_add(monotonic_us() - start, std::memory_order_relaxed);
+  written_bytes_.fetch_add(static_cast<int64_t>(payload.size()), std::memory_order_relaxed);
+}
+
 void Checkpoint::write_source_log(const std::string& source, int64_t batch, const std::vector<std::string>& log) {
   const std::string dir = dir_ + "/sources/" + source;
   ensure_dir(dir);
   std::string text;
   for (const auto& l : log) text += l + "\n";
-  write_checkpoint_file(dir, std::to_string(batch), "source-log", text);
+  write_file(dir, std::to_string(batch), "source-log", text);
   if ((batch + 1) % kCompactEvery != 0) return;
   // Spark's compactible file log: every kCompactEvery batches one file holds
   // every file taken so far (the previous compact file plus the batches
@@ -244,7 +262,7 @@ void Checkpoint::write_source_log(const std::string& source, int64_t batch, cons
   all.insert(all.end(), log.begin(), log.end());
   text.clear();
   for (const auto& l : all) text += l + "\n";
-  write_checkpoint_file(dir, std::to_string(batch) + ".compact", "source-log", text);
+  write_file(dir, std::to_string(batch) + ".compact", "source-log", text);
   for (int64_t b : numbered_files(dir))
     if (b <= previous) ::unlink((dir + "/" + std::to_string(b)).c_str());
   for (int64_t c : numbered_files(dir, ".compact"))
@@ -255,11 +273,11 @@ void Checkpoint::write_offsets(const LoggedBatch& b) {
   std::string text = "batch " + std::to_string(b.batch) + "\ntime " + std::to_string(b.time_us) + "\ndata " +
                      (b.no_data ? "none" : "new") + "\n";
   for (const auto& o : b.offsets) text += "source " + o + "\n";
-  write_checkpoint_file(dir_ + "/offsets", std::to_string(b.batch), "offsets", text);
+  write_file(dir_ + "/offsets", std::to_string(b.batch), "offsets", text);
 }
 
 void Checkpoint::write_commit(int64_t batch) {
-  write_checkpoint_file(dir_ + "/commits", std::to_string(batch), "commit", "batch " + std::to_string(batch) + "\n");
+  write_file(dir_ + "/commits", std::to_string(batch), "commit", "batch " + std::to_string(batch) + "\n");
   last_committed_ = batch;
   pending_.reset();
 }
@@ -272,9 +290,12 @@ void Checkpoint::encode_state(PersistentState& state, bool snapshot, std::string
 }
 
 void Checkpoint::write_state(const std::string& op, int64_t version, std::string& bytes, bool snapshot) const {
+  const int64_t start = monotonic_us();
   seal_checkpoint_file(bytes);
   write_sealed_checkpoint_file(state_dir(op), std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), bytes,
                                snapshot ? "mid-background-snapshot" : "mid-state-snapshot");
+  write_us_.fetch_add(monotonic_us() - start, std::memory_order_relaxed);
+  written_bytes_.fetch_add(static_cast<int64_t>(bytes.size()), std::memory_order_relaxed);
 }
 
 void Checkpoint::restore_state(const std::string& op, int64_t version, PersistentState& state) {

@@ -17,6 +17,7 @@
 // writes themselves run on background threads (checkpoint_writer.hpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ class Checkpoint {
   const std::string& dir() const { return dir_; }
 
   int64_t last_committed() const { return last_committed_; }  // -1: none
+  // Bytes and microseconds spent writing checkpoint files so far (on any
+  // thread), for metrics.
+  int64_t written_bytes() const { return written_bytes_.load(std::memory_order_relaxed); }
+  int64_t write_us() const { return write_us_.load(std::memory_order_relaxed); }
   // The last logged batch when it has no commit: it is re-run.
   const std::optional<LoggedBatch>& pending() const { return pending_; }
   LoggedBatch read_offsets(int64_t batch) const;
@@ -81,6 +86,10 @@ class Checkpoint {
   void clean(int64_t batch, const std::vector<std::string>& ops);
 
  private:
+  // Writes one file through write_checkpoint_file, counting its bytes and time.
+  void write_file(const std::string& dir, const std::string& name, std::string_view kind,
+                  std::string_view payload) const;
+  mutable std::atomic<int64_t> written_bytes_{0}, write_us_{0};
   std::string state_dir(const std::string& op) const { return dir_ + "/state/" + op + "/0"; }
   std::string dir_;
   std::string query_id_;

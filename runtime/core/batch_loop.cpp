@@ -28,7 +28,56 @@ std::string random_id() {
 
 BatchLoop::BatchLoop(ProgramEngine& engine, Clock clock, const std::atomic<int>& stop)
     : engine_(engine), clock_(clock), stop_(stop), run_id_(random_id()) {
-  if (!engine.options().progress.empty()) progress_ = std::make_unique<ProgressWriter>(engine.options().progress);
+  if (!engine.options().progress.empty()) {
+    progress_ = std::make_unique<ProgressWriter>(engine.options().progress);
+    observers_.push_back(progress_.get());
+  }
+}
+
+BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTimes& t,
+                                     const std::vector<int64_t>& start_offsets) {
+  const auto& sources = engine_.sources();
+  BatchProgress p;
+  p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
+  p.run_id = run_id_;
+  p.name = engine_.program_name();
+  p.batch_id = id;
+  p.time = time;
+  p.duration_us = t.committed - t.started;
+  p.since_previous_us = previous_start_us_ ? t.started - previous_start_us_ : 0;
+  p.get_batch_us = t.polled - t.started;
+  p.wal_commit_us = t.logged - t.polled;
+  p.add_batch_us = t.added - t.logged;
+  p.state_commit_us = t.state_saved - t.added;
+  p.commit_offsets_us = t.committed - t.state_saved;
+  if (batch_.has_watermark()) p.watermark = batch_.watermark();
+  for (size_t i = 0; i < sources.size(); ++i) {
+    SourceProgress& s = p.sources.emplace_back();
+    s.name = sources[i]->name();
+    s.input_rows =
+        static_cast<int64_t>(BatchAccess::records(batch_, i).size()) + BatchAccess::generated(batch_, i).count;
+    s.rejected_rows = engine_.rejected_in_batch()[i];
+    s.description = sources[i]->kind() + " " + sources[i]->name();
+    s.start_offset = start_offsets[i];
+    s.end_offset = sources[i]->position();
+    s.backlog = sources[i]->backlog();
+    s.rejected_by_reason.assign(engine_.rejected_reasons_in_batch()[i].begin(),
+                                engine_.rejected_reasons_in_batch()[i].end());
+  }
+  bool late_given = false;
+  for (const auto& st : engine_.states()) {
+    if (st.name.rfind("watermark", 0) == 0) continue;
+    p.states.push_back({st.name, st.state->rows(), st.state->rows_updated(), st.state->bytes(),
+                        late_given ? 0 : batch_.late_rows()});
+    late_given = true;
+  }
+  for (const auto& sink : engine_.sinks())
+    p.sinks.push_back({sink->name(), sink->description(), sink->rows_in_batch()});
+  if (checkpoint_) {
+    p.checkpoint_bytes = checkpoint_->written_bytes();
+    p.checkpoint_write_us = checkpoint_->write_us();
+  }
+  return p;
 }
 
 BatchLoop::~BatchLoop() = default;
@@ -284,36 +333,9 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     });
   }
   int64_t committed = steady_us();
-  if (progress_) {
-    BatchProgress p;
-    p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
-    p.run_id = run_id_;
-    p.name = engine_.program_name();
-    p.batch_id = id;
-    p.time = time;
-    p.duration_us = committed - started;
-    p.since_previous_us = previous_start_us_ ? started - previous_start_us_ : 0;
-    p.get_batch_us = polled - started;
-    p.wal_commit_us = logged_at - polled;
-    p.add_batch_us = added - logged_at;
-    p.state_commit_us = state_saved - added;
-    p.commit_offsets_us = committed - state_saved;
-    if (batch_.has_watermark()) p.watermark = batch_.watermark();
-    for (size_t i = 0; i < sources.size(); ++i)
-      p.sources.push_back({sources[i]->name(),
-                           static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
-                               BatchAccess::generated(batch_, i).count,
-                           engine_.rejected_in_batch()[i], sources[i]->kind() + " " + sources[i]->name(),
-                           start_offsets[i], sources[i]->position()});
-    bool late_given = false;
-    for (const auto& st : engine_.states()) {
-      if (st.name.rfind("watermark", 0) == 0) continue;
-      p.states.push_back({st.name, st.state->rows(), st.state->rows_updated(), st.state->bytes(),
-                          late_given ? 0 : batch_.late_rows()});
-      late_given = true;
-    }
-    for (const auto& sink : engine_.sinks()) p.sinks.push_back({sink->description(), sink->rows_in_batch()});
-    progress_->write(p);
+  if (!observers_.empty()) {
+    const BatchProgress p = progress_of(id, time, {started, polled, logged_at, added, state_saved, committed}, start_offsets);
+    for (ProgressObserver* o : observers_) o->batch_done(p);
   }
   for (const auto& st : engine_.states()) st.state->after_batch();
   if (batch_.has_watermark()) last_watermark_ = batch_.watermark().micros;

@@ -50,6 +50,9 @@ class BatchLoop {
   // Runs until the mode's end, --max-batches, or `stop`. Throws FatalError.
   void run();
   int64_t batches_run() const { return next_id_; }
+  // Told about every batch after --progress (the UI server, the terminal
+  // line); must outlive the loop.
+  void add_observer(ProgressObserver& o) { observers_.push_back(&o); }
 
  private:
   // run() without the final wait for the checkpoint writers.
@@ -59,6 +62,12 @@ class BatchLoop {
   // With a checkpoint, before the sources start: check the plan, restore
   // the state and the sources' positions, find the batch to re-run.
   void recover();
+  struct PhaseTimes {
+    int64_t started, polled, logged, added, state_saved, committed;  // steady clock, µs
+  };
+  // The progress record of the batch that just ran.
+  BatchProgress progress_of(int64_t id, Timestamp time, const PhaseTimes& t,
+                            const std::vector<int64_t>& start_offsets);
   bool limit_reached() const;
   bool watermark_moved() const;
   Timestamp manual_time() const;
@@ -71,6 +80,7 @@ class BatchLoop {
   Clock clock_;
   const std::atomic<int>& stop_;
   std::unique_ptr<ProgressWriter> progress_;
+  std::vector<ProgressObserver*> observers_;
   Batch batch_;
   int64_t next_id_ = 0;
   int64_t run_batches_ = 0;  // batches of this run (--max-batches)

@@ -8,6 +8,20 @@
 
 namespace streamc::rt {
 
+std::string_view rejection_reason(std::string_view reason) {
+  // The texts come from the decoders (codegen/emit_decoder.cpp), checked
+  // arithmetic (values.hpp) and parsing (parse.cpp); first match wins.
+  static constexpr std::pair<std::string_view, std::string_view> kinds[] = {
+      {"malformed JSON", "malformed_json"},     {"is not a JSON object", "malformed_json"},
+      {"malformed CSV", "malformed_csv"},       {"wrong number of columns", "wrong_column_count"},
+      {"missing field", "missing_field"},       {"integer overflow", "integer_overflow"},
+      {"division by zero", "division_by_zero"}, {"out of range", "out_of_range"},
+      {"field ", "wrong_type"},                 {"wrong type", "wrong_type"}};
+  for (const auto& [text, kind] : kinds)
+    if (reason.find(text) != std::string_view::npos) return kind;
+  return "other";
+}
+
 ProgramEngine::ProgramEngine(RunOptions options, SocketSettings socket_settings)
     : options_(std::move(options)), socket_settings_(std::move(socket_settings)) {}
 
@@ -43,6 +57,7 @@ SourceId ProgramEngine::add_source(std::unique_ptr<Source> source, SourceOptions
   source_options_.push_back(options);
   rejected_batch_.push_back(0);
   rejected_total_.push_back(0);
+  reasons_batch_.emplace_back();
   return SourceId{static_cast<int>(sources_.size() - 1)};
 }
 
@@ -106,6 +121,7 @@ void ProgramEngine::count_rejected(SourceId source, std::string_view record, std
   std::lock_guard lock(reject_mu_);
   ++rejected_batch_[i];
   ++rejected_total_[i];
+  ++reasons_batch_[i][rejection_reason(reason)];
   if (!o.errors_path.empty()) {
     std::string& out = error_lines_[o.errors_path];
     out += "{\"source\":";
@@ -124,6 +140,7 @@ void ProgramEngine::start_batch(int64_t batch_id) {
   std::lock_guard lock(reject_mu_);
   batch_id_ = batch_id;
   for (auto& n : rejected_batch_) n = 0;
+  for (auto& r : reasons_batch_) r.clear();
   for (auto& [path, lines] : error_lines_) lines.clear();
 }
 

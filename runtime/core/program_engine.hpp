@@ -16,6 +16,12 @@
 
 namespace streamc::rt {
 
+// The kind of a rejection's reason, a metric label from a short fixed list:
+// "malformed_json", "malformed_csv", "wrong_column_count", "missing_field",
+// "wrong_type", "integer_overflow", "division_by_zero", "out_of_range",
+// "other".
+std::string_view rejection_reason(std::string_view reason);
+
 class ProgramEngine final : public Engine {
  public:
   explicit ProgramEngine(RunOptions options, SocketSettings socket_settings = {});
@@ -55,6 +61,9 @@ class ProgramEngine final : public Engine {
   // Rejected records per source: in the current batch, and in total.
   const std::vector<int64_t>& rejected_in_batch() const { return rejected_batch_; }
   const std::vector<int64_t>& rejected_total() const { return rejected_total_; }
+  // This batch's rejected records per source by kind of reason
+  // (rejection_reason: "malformed_json", "wrong_type", …), for metrics.
+  const std::vector<std::map<std::string_view, int64_t>>& rejected_reasons_in_batch() const { return reasons_batch_; }
   // Whether a source writes its rejected records to files (errors_path).
   bool writes_rejected_records() const {
     for (const auto& o : source_options_)
@@ -85,6 +94,7 @@ class ProgramEngine final : public Engine {
   std::mutex reject_mu_;  // rejects may come from worker threads
   std::vector<int64_t> rejected_batch_;
   std::vector<int64_t> rejected_total_;
+  std::vector<std::map<std::string_view, int64_t>> reasons_batch_;
   int64_t batch_id_ = 0;
   std::map<std::string, std::string> error_lines_;  // errors_path -> this batch's JSON lines
 };

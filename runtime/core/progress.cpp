@@ -137,7 +137,7 @@ ProgressWriter::~ProgressWriter() {
   if (owned_) std::fclose(file_);
 }
 
-void ProgressWriter::write(const BatchProgress& p) {
+void ProgressWriter::batch_done(const BatchProgress& p) {
   std::string line = progress_json(p);
   line += '\n';
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0)

@@ -21,8 +21,11 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "io/source.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
@@ -34,6 +37,9 @@ struct SourceProgress {
   std::string description;  // "FilesSource[lines]"
   int64_t start_offset = 0;
   int64_t end_offset = 0;
+  // Not in the JSON line; for metrics (ui/metrics.hpp).
+  std::optional<SourceBacklog> backlog;
+  std::vector<std::pair<std::string_view, int64_t>> rejected_by_reason;  // rejection_reason kinds
 };
 
 struct StateProgress {
@@ -45,6 +51,7 @@ struct StateProgress {
 };
 
 struct SinkProgress {
+  std::string name;
   std::string description;
   int64_t output_rows = 0;
 };
@@ -60,11 +67,22 @@ struct BatchProgress {
   std::vector<SourceProgress> sources;
   std::vector<StateProgress> states;
   std::vector<SinkProgress> sinks;
+  // Totals of this run, for metrics: checkpoint files written.
+  int64_t checkpoint_bytes = 0, checkpoint_write_us = 0;
+};
+
+// Whatever follows the batches: the --progress writer, the --ui server, the
+// terminal line. Called on the loop's thread after each batch; must not
+// block it.
+class ProgressObserver {
+ public:
+  virtual ~ProgressObserver() = default;
+  virtual void batch_done(const BatchProgress& p) = 0;
 };
 
 std::string progress_json(const BatchProgress& p);
 
-class ProgressWriter {
+class ProgressWriter final : public ProgressObserver {
  public:
   // "-" is stdout. Throws FatalError when the file cannot be opened.
   explicit ProgressWriter(const std::string& target);
@@ -72,7 +90,7 @@ class ProgressWriter {
   ProgressWriter(const ProgressWriter&) = delete;
   ProgressWriter& operator=(const ProgressWriter&) = delete;
 
-  void write(const BatchProgress& p);
+  void batch_done(const BatchProgress& p) override;
 
  private:
   std::string target_;
