@@ -121,6 +121,7 @@ void ProgramEmitter::emit_main() {
   out_ += fmt::format("  spec.batch_us = {};\n", prog_.batch_us);
   out_ += fmt::format("  spec.threads = {};\n", prog_.threads);
   if (!prog_.checkpoint.empty()) out_ += fmt::format("  spec.checkpoint = {};\n", string_literal(prog_.checkpoint));
+  if (!prog_.ui.empty()) out_ += fmt::format("  spec.ui = {};\n", string_literal(prog_.ui));
   for (size_t i = 0; i < prog_.nodes.size(); ++i)
     if (plan_.live[i] && prog_.nodes[i].op == Node::Op::Watermark) {
       out_ += "  spec.has_watermark = true;\n";

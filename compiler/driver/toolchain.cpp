@@ -46,30 +46,6 @@ std::string hex(uint64_t v) {
   return s;
 }
 
-// Runs argv with stdout+stderr to `log_path`; returns the exit status.
-int run(const std::vector<std::string>& argv, const std::string& log_path) {
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-      close(fd);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
@@ -95,6 +71,29 @@ bool write_file(const fs::path& p, std::string_view data) {
 }
 
 }  // namespace
+
+int run_command(const std::vector<std::string>& argv, const std::string& log_path) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+      close(fd);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
   const char* cxx = std::getenv("CXX");
@@ -155,6 +154,10 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
                           "absl_throw_delegate", "absl_base", "absl_spinlock_wait", "absl_raw_logging_internal",
                           "absl_log_severity"})
     cmd.push_back(std::string("-l:lib") + lib + ".a");
+  // --ui: Debian ships cpp-httplib and prometheus-cpp as shared libraries
+  // only; the binary needs libcpp-httplib0.11 and libprometheus-cpp-core1.0.
+  cmd.push_back("-lcpp-httplib");
+  cmd.push_back("-lprometheus-cpp-core");
   cmd.push_back("-static-libstdc++");
   cmd.push_back("-static-libgcc");
   cmd.push_back("-pthread");
@@ -216,7 +219,7 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
     return BuildResult::IoError;
   }
   fs::path tmp_binary = dir / ("program.tmp." + std::to_string(getpid()));
-  int status = run(compile_command(tc, source.string(), tmp_binary.string()), logf.string());
+  int status = run_command(compile_command(tc, source.string(), tmp_binary.string()), logf.string());
   if (status != 0) {
     kept = source.string();
     log = logf.string();

@@ -23,6 +23,10 @@ struct Toolchain {
 bool find_toolchain(const char* argv0, Toolchain& out, std::string& error);
 
 // The full compiler command line for `cpp_file` -> `binary`.
+// Runs argv with stdout and stderr to `log_path`; returns the exit status
+// (127: it could not be started).
+int run_command(const std::vector<std::string>& argv, const std::string& log_path);
+
 std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary);
 
 enum class BuildResult { Built, Cached, CompilerFailed, IoError };

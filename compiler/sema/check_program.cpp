@@ -34,6 +34,32 @@ void set_checkpoint(Diagnostics& diags, CheckedProgram& result, const Expr& valu
   result.checkpoint = value.text;
 }
 
+// config { ui: 4040 } or { ui: "0.0.0.0:4040" }: the binary's default --ui.
+void set_ui(Diagnostics& diags, CheckedProgram& result, const Expr& value) {
+  const char* usage = "ui takes a port or \"HOST:PORT\": ui: 4040 or ui: \"0.0.0.0:4040\"";
+  std::string port_text;
+  if (value.kind == ExprKind::IntLit) {
+    port_text = std::to_string(value.int_value);
+  } else if (value.kind == ExprKind::StringLit) {
+    size_t colon = value.text.rfind(':');
+    if (colon == 0) {
+      diags.error(value.range, usage);
+      return;
+    }
+    port_text = colon == std::string::npos ? value.text : value.text.substr(colon + 1);
+  } else {
+    diags.error(value.range, usage);
+    return;
+  }
+  const bool digits = !port_text.empty() && port_text.size() <= 5 &&
+                      port_text.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoi(port_text) < 1 || std::stoi(port_text) > 65535) {
+    diags.error(value.range, "the ui port must be from 1 to 65535");
+    return;
+  }
+  result.ui = value.kind == ExprKind::IntLit ? port_text : value.text;
+}
+
 const char* decl_word(DeclKind k) {
   switch (k) {
     case DeclKind::Param: return "param";
@@ -195,10 +221,12 @@ void Checker::check_config(const Decl& d) {
       }
     } else if (key == "checkpoint") {
       set_checkpoint(diags_, result_, *entry.value);
+    } else if (key == "ui") {
+      set_ui(diags_, result_, *entry.value);
     } else {
-      std::string near = closest_name(key, {"batch", "threads", "checkpoint"});
+      std::string near = closest_name(key, {"batch", "threads", "checkpoint", "ui"});
       diags_.error(entry.name.range, "unknown config key " + q(key) +
-                                         (near.empty() ? "; the keys are batch, threads and checkpoint" : "; did you mean " + q(near) + "?"));
+                                         (near.empty() ? "; the keys are batch, threads, checkpoint and ui" : "; did you mean " + q(near) + "?"));
     }
   }
 }

@@ -140,6 +140,7 @@ struct CheckedProgram {
   int64_t threads = 1;
   RunMode run_mode = RunMode::Continuous;  // from `trigger once` / `trigger available_now`
   std::string checkpoint;                  // `checkpoint "dir"` (sink clause or config): one per program
+  std::string ui;                          // config { ui: 4040 | "HOST:PORT" }: the binary's default --ui
   std::vector<SourceInfo> sources;
   std::vector<Node> nodes;
   std::vector<SinkInfo> sinks;

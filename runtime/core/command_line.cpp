@@ -87,6 +87,23 @@ const char* param_kind_name(ParamKind kind) {
   return "?";
 }
 
+std::string parse_ui_address(std::string_view text, std::string& host, int& port) {
+  std::string_view port_text = text;
+  std::string_view host_text = "127.0.0.1";
+  if (size_t colon = text.rfind(':'); colon != std::string_view::npos) {
+    host_text = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+    if (host_text.size() > 1 && host_text.front() == '[' && host_text.back() == ']')  // [::1]:4040
+      host_text = host_text.substr(1, host_text.size() - 2);
+    if (host_text.empty()) return "expected [HOST:]PORT, e.g. 4040 or 127.0.0.1:4040";
+  }
+  auto n = flag_int(port_text);
+  if (!n || *n < 1 || *n > 65535) return "expected [HOST:]PORT with a port from 1 to 65535, e.g. 4040 or 127.0.0.1:4040";
+  host = std::string(host_text);
+  port = static_cast<int>(*n);
+  return {};
+}
+
 CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
   CommandLine cl;
   RunOptions& o = cl.options;
@@ -99,6 +116,9 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
   o.threads = spec.threads;
   o.checkpoint = spec.checkpoint;
   o.has_watermark = spec.has_watermark;
+  if (!spec.ui.empty())
+    if (std::string why = parse_ui_address(spec.ui, o.ui_host, o.ui_port); !why.empty())
+      return error("config ui '" + spec.ui + "': " + why);
   // Parameters by their normalized name (--max-rows and --max_rows both work).
   std::map<std::string, std::string, std::less<>> param_names;
   for (const ParamSpec& p : spec.params) {
@@ -155,6 +175,11 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
       if (!v) return no_value();
       if (v->empty()) return error(flag + " needs a non-empty value");
       (key == "checkpoint" ? o.checkpoint : o.progress) = std::string(*v);
+    } else if (key == "ui") {
+      auto v = take_value();
+      if (!v) return no_value();
+      if (std::string why = parse_ui_address(*v, o.ui_host, o.ui_port); !why.empty())
+        return error("invalid value for --ui: '" + std::string(*v) + "' (" + why + ")");
     } else if (auto it = param_names.find(key); it != param_names.end()) {
       ParamValue& pv = o.params[it->second];
       std::optional<std::string_view> v;
@@ -204,6 +229,8 @@ std::string usage(const ProgramSpec& spec) {
   row("--max-batches N", "stop after N batches");
   row("--snapshot-every N", "with a checkpoint: a full state snapshot every N batches, deltas between (default: 10)");
   row("--progress FILE|-", "write one JSON progress line per batch (- for stdout)");
+  row("--ui [HOST:]PORT", "serve /metrics, /progress, /healthz and a live page (host default: 127.0.0.1)" +
+                              (spec.ui.empty() ? std::string() : " (default: " + spec.ui + ")"));
   row("--help", "show this help and exit");
   return out;
 }

@@ -1,6 +1,6 @@
 // The compiled binary's flags: one per `param`, plus --batch, --threads,
 // --checkpoint, --once, --available-now, --max-batches, --snapshot-every,
-// --progress, --help.
+// --progress, --ui, --help.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,10 @@ struct RunOptions {
   int64_t snapshot_every = 10;  // checkpoint: a state snapshot every N versions
   bool has_watermark = false;   // from ProgramSpec: a final no-data batch in bounded modes
   std::string progress;     // "" = none, "-" = stdout
+  // --ui [HOST:]PORT (or config { ui: … }): the HTTP server's address;
+  // ui_port 0 = no server. Without a host, 127.0.0.1 only.
+  std::string ui_host = "127.0.0.1";
+  int ui_port = 0;
 };
 
 struct CommandLine {
@@ -40,6 +44,9 @@ struct CommandLine {
 };
 
 CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec);
+
+// "4040" or "HOST:4040" into host and port; the complaint when it is neither.
+std::string parse_ui_address(std::string_view text, std::string& host, int& port);
 
 // The --help text.
 std::string usage(const ProgramSpec& spec);

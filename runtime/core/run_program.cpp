@@ -1,12 +1,17 @@
 // run_program: the main() of every compiled pipeline.
 #include <csignal>
+#include <memory>
+#include <optional>
 #include <cstdio>
 #include <string>
 
 #include "core/batch_loop.hpp"
 #include "core/command_line.hpp"
 #include "core/program_engine.hpp"
+#include "core/terminal_progress.hpp"
 #include "streamc/runtime/api.hpp"
+#include "streamc/runtime/format.hpp"
+#include "ui/ui_server.hpp"
 
 namespace streamc::rt {
 namespace {
@@ -53,6 +58,25 @@ std::string program_name(int argc, char** argv, const ProgramSpec& spec) {
   return "streamc-program";
 }
 
+// The page's header shows the parameters as they were given.
+UiInfo ui_info(const std::string& prog, const RunOptions& o) {
+  UiInfo info;
+  info.program = prog;
+  info.start_time_us = Clock::now_us();
+  for (const auto& [name, v] : o.params) {
+    std::string text;
+    switch (v.kind) {
+      case ParamKind::Int: text = std::to_string(v.i); break;
+      case ParamKind::Float: append_json(text, v.f); break;
+      case ParamKind::Bool: text = v.b ? "true" : "false"; break;
+      case ParamKind::String: text = v.s; break;
+      case ParamKind::Duration: append_duration(text, v.d); break;
+    }
+    info.params.emplace_back(name, std::move(text));
+  }
+  return info;
+}
+
 }  // namespace
 
 int run_program(int argc, char** argv, const ProgramSpec& spec, const std::function<void(Engine&)>& build) {
@@ -86,17 +110,27 @@ int run_program(int argc, char** argv, const ProgramSpec& spec, const std::funct
   ProgramEngine engine(std::move(cl.options));
   engine.set_program_name(prog);
   int status = 0;
+  std::unique_ptr<UiServer> ui;
+  std::string failure;
   try {
     build(engine);
+    const RunOptions& o = engine.options();
+    if (o.ui_port) ui = std::make_unique<UiServer>(o.ui_host, o.ui_port, ui_info(prog, o));
     BatchLoop loop(engine, clock, g_stop_signal);
+    if (ui) loop.add_observer(*ui);
+    // Declared after the loop: erased before an error is printed.
+    std::optional<TerminalProgress> line;
+    if (TerminalProgress::wanted(o.mode)) loop.add_observer(line.emplace(engine.sources()));
     loop.run();
   } catch (const FatalError& e) {
-    status = fail(e.what(), 1);
+    failure = e.what();
   } catch (const RecordError& e) {
-    status = fail(std::string("record error outside a record: ") + e.what(), 1);
+    failure = std::string("record error outside a record: ") + e.what();
   } catch (const std::exception& e) {
-    status = fail(e.what(), 1);
+    failure = e.what();
   }
+  if (!failure.empty()) status = fail(failure, 1);
+  if (ui) ui->loop_ended(failure);
   std::fflush(stdout);
   engine.print_rejected_summary(stderr);
   return status;

@@ -80,6 +80,7 @@ struct ProgramSpec {
   int64_t batch_us = 1'000'000;     // config { batch: … }, overridden by --batch
   int64_t threads = 1;              // config { threads: … }, overridden by --threads
   std::string checkpoint;           // config { checkpoint: … }, overridden by --checkpoint
+  std::string ui;                   // config { ui: … }: "[HOST:]PORT", overridden by --ui
   RunMode run_mode = RunMode::Continuous;  // `trigger once|available_now`; --once / --available-now override
   // The program has a watermark: under --once / --available-now one last
   // batch without data runs after the input is exhausted (as Spark's
