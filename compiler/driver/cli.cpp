@@ -22,6 +22,7 @@ const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [-
        streamc check FILE.sdl [-I DIR] [--diagnostics-format=text|json]
        streamc lsp
        streamc read DIR
+       streamc graph FILE.sdl [-o OUTPUT] [--format dot|svg]
        streamc --list-functions | --help | --version
 
 Compiles an SDL pipeline into one native binary (default output: the file's
@@ -47,6 +48,10 @@ options:
 `streamc read DIR` prints the committed rows of a files sink's output
 directory as JSON lines: only parts its manifest (DIR/_streamc) names, the
 latest batch's alone in complete mode.
+
+`streamc graph FILE.sdl -o FILE.svg` draws the checked plan (sources, fused
+stages with the operators each runs, state, sinks, types on the edges) with
+Graphviz's dot; `--format dot` (or an OUTPUT ending in .dot) writes the DOT.
 
 exit status: 0 success, 1 errors in the program, 2 bad usage, 3 internal error
 )";
@@ -199,6 +204,7 @@ void report(const Diagnostics& diags, bool json) {
 }  // namespace
 
 int run_lsp_main();  // lsp/lsp_main.cpp
+int run_graph(int argc, char** argv);  // driver/graph_command.cpp
 
 // `streamc read DIR`: what a files sink committed, as JSON lines.
 int run_read(int argc, char** argv) {
@@ -215,6 +221,7 @@ int run_read(int argc, char** argv) {
 
 int run_cli(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "read") return run_read(argc, argv);
+  if (argc >= 2 && std::string_view(argv[1]) == "graph") return run_graph(argc, argv);
   Args a;
   int status = -1;
   if (!parse_args(argc, argv, a, status)) return status;
