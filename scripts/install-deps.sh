@@ -34,6 +34,26 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
 
+# promtool (`promtool check metrics` tests /metrics) comes with Debian's
+# prometheus package, whose server we neither want installed nor running: the
+# package is downloaded and unpacked into a tools directory instead. Tests
+# look for it at $STREAMC_TOOLS/prometheus/usr/bin/promtool.
+STREAMC_TOOLS="${STREAMC_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/streamc-tools}"
+fetch_promtool() {
+  local dest="$STREAMC_TOOLS/prometheus"
+  [ -x "$dest/usr/bin/promtool" ] && return 0
+  echo "install-deps: unpacking promtool (Debian package prometheus) into $dest"
+  local tmp
+  tmp="$(mktemp -d)"
+  (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) || {
+    ${SUDO:-} apt-get update -qq && (cd "$tmp" && apt-get download prometheus >/dev/null)
+  }
+  mkdir -p "$dest"
+  dpkg-deb -x "$tmp"/prometheus_*.deb "$dest"
+  rm -rf "$tmp"
+  [ -x "$dest/usr/bin/promtool" ]
+}
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -41,14 +61,16 @@ for p in "${packages[@]}"; do
   fi
 done
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  fetch_promtool
   exit 0
 fi
 
 echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fetch_promtool
