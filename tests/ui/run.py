@@ -3,7 +3,7 @@
 `streamc graph`, as a user sees them: real HTTP on 127.0.0.1 against compiled
 examples, promtool on /metrics, the page in headless Chromium, the progress
 line under a pseudo-terminal (`script`). Each test_* function is one case
-(ctest: ui/<name>)."""
+(ctest: ui/test_<name>)."""
 import json
 import os
 import re
@@ -316,7 +316,10 @@ def test_graph_every_example():
 
 def main():
     tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
-    only = sys.argv[1:]
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        print("\n".join(n for n, _ in tests))
+        return 0
     passed = failed = 0
     for name, fn in tests:
         if only and name not in only:
