@@ -22,6 +22,15 @@ def env():
     return e
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def fresh_dir(*parts):
     d = WORK.joinpath(*parts)
     shutil.rmtree(d, ignore_errors=True)

@@ -34,14 +34,6 @@ def promtool():
     return str(path)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def get(port, path, timeout=10):
     """(status, content type, body) of GET http://127.0.0.1:port/path."""
     try:
@@ -127,7 +119,7 @@ def wordcount_running(work, port, extra=()):
 
 def test_endpoints():
     work = harness.fresh_dir("ui", "endpoints")
-    port = free_port()
+    port = harness.free_port()
     with wordcount_running(work, port) as run:
         status, ctype, body = wait_for("/healthz", lambda: get(port, "/healthz"))
         assert (status, ctype, body) == (200, "text/plain; charset=utf-8", "ok\n"), (status, ctype, body)
@@ -180,7 +172,7 @@ def test_rejected_records_by_reason():
     (work / "in" / "a.json").write_text('{"word": "a", "n": 1}\n{"word": "b", "n": "x"}\nnot json\n{"word": "c"}\n'
                                         '{"word": "d", "n": 3}\n')
     sdl = work / "rejects.sdl"
-    port = free_port()
+    port = harness.free_port()
     sdl.write_text(f"""schema W {{ word: string, n: int }}
 config {{ batch: 100ms, ui: {port} }}
 source words = files("in/*.json", format: json, schema: W, on_error: drop)
@@ -216,7 +208,7 @@ def chromium(url, *args):
 
 def test_page_in_chromium():
     work = harness.fresh_dir("ui", "page")
-    port = free_port()
+    port = harness.free_port()
     with wordcount_running(work, port):
         wait_for("a few batches", lambda: len(json.loads(get(port, "/progress")[2])) >= 3)
         r = chromium(f"http://127.0.0.1:{port}/", "--dump-dom")
