@@ -3,7 +3,8 @@
 // virtual row whose leaves are decoder outputs; after the stage's chain has
 // been generated, only the leaves it read are declared and decoded. A JSON
 // object is walked once, field by field: used fields are read, the rest are
-// skipped without being parsed.
+// only checked to be JSON (rt::json::valid), so a record that is not valid
+// JSON anywhere is malformed whichever fields the pipeline reads.
 #include <fmt/format.h>
 
 #include <functional>
@@ -111,11 +112,15 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
   };
   for (const Leaf* l : used) note_records(l->type);
 
-  // What a bad leaf does: an optional field under permissive becomes null;
-  // anything else rejects the record (the source's on_error decides).
+  // What a bad leaf does: an optional field under permissive becomes null
+  // (unless it is not JSON at all); anything else rejects the record (the
+  // source's on_error decides).
   auto on_bad = [&](const Leaf& l, const std::string& status, const std::string& ind) {
     std::string name = join(l.path, ".");
-    if (l.type->is(K::Optional) && permissive) return fmt::format("{}if ({} != rt::json::Status::Ok) {}.reset();\n", ind, status, l.var);
+    if (l.type->is(K::Optional) && permissive)
+      return fmt::format("{0}if ({1} == rt::json::Status::Malformed) throw rt::RecordError(\"field {2} is malformed JSON\");\n"
+                         "{0}if ({1} != rt::json::Status::Ok) {3}.reset();\n",
+                         ind, status, name, l.var);
     return fmt::format("{0}if ({1} != rt::json::Status::Ok) throw rt::RecordError(std::string(\"field {2} \") + rt::json::describe({1}));\n",
                        ind, status, name);
   };
@@ -165,16 +170,20 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
               walk(child, fld + ".value()", where == "the record" ? name : where + "." + name, inner);
             }
           }
-          if (!first) out += fmt::format("{}  }}\n", ind);
+          // Fields the pipeline does not read are checked, not skipped.
+          std::string check = fmt::format("if (!rt::json::valid_key({0}) || !rt::json::valid({0}.value())) throw rt::RecordError(\"malformed JSON in {1}\");\n",
+                                          fld, where);
+          if (first)
+            out += fmt::format("{}  {}", ind, check);
+          else
+            out += fmt::format("{0}  }} else {{\n{0}    {1}{0}  }}\n", ind, check);
           out += fmt::format("{}}}\n", ind);
         };
-    if (!used.empty()) {
-      out += fmt::format("{}simdjson::ondemand::value root;\n", body);
-      out += fmt::format("{}if (auto err = doc.get_value().get(root))\n{}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", body, body);
-      walk(tree, "root", "the record", body);
-    } else {
-      out += fmt::format("{}(void)doc;\n", body);
-    }
+    // The whole record is walked even when no field is read: it must be a
+    // JSON object, valid throughout.
+    out += fmt::format("{}simdjson::ondemand::value root;\n", body);
+    out += fmt::format("{}if (auto err = doc.get_value().get(root))\n{}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", body, body);
+    walk(tree, "root", "the record", body);
     for (const Leaf* l : used)
       if (!l->type->is(K::Optional))
         out += fmt::format("{}if (!s_{}) throw rt::RecordError(\"missing field {}\");\n", body, l->var, join(l->path, "."));
@@ -260,9 +269,14 @@ void ProgramEmitter::emit_record_decoders() {
     // schema's order, or the data's when it is the same from record to
     // record), then against all of them.
     const size_t n = t->fields.size();
-    out_ += "  size_t expect = 0;\n";
+    // After a field that fails, the rest of the object is only checked to
+    // be JSON (a caller under permissive may keep the record).
+    out_ += "  size_t expect = 0;\n  rt::json::Status bad = rt::json::Status::Ok;\n";
     out_ += "  for (auto fr : o) {\n    simdjson::ondemand::field f;\n";
-    out_ += "    if (std::move(fr).get(f)) return rt::json::Status::WrongType;\n";
+    out_ += "    if (std::move(fr).get(f)) return rt::json::Status::Malformed;\n";
+    out_ += "    if (bad != rt::json::Status::Ok) {\n";
+    out_ += "      if (!rt::json::valid_key(f) || !rt::json::valid(f.value())) return rt::json::Status::Malformed;\n";
+    out_ += "      continue;\n    }\n";
     if (n > 0) {
       out_ += "    const simdjson::ondemand::raw_json_string key = f.key();\n    size_t k = " + std::to_string(n) + ";\n";
       out_ += "    switch (expect) {\n";
@@ -276,13 +290,18 @@ void ProgramEmitter::emit_record_decoders() {
       for (size_t i = 0; i < n; ++i) {
         out_ += fmt::format("      case {}: {{\n", i);
         out_ += fmt::format("        auto s = rt::json::read(f.value(), r.{}, arena);\n", member(t->fields[i]));
-        out_ += "        if (s != rt::json::Status::Ok) return s;\n";
+        out_ += "        if (s == rt::json::Status::Malformed) return s;\n";
+        out_ += "        if (s != rt::json::Status::Ok) {\n          bad = s;\n          continue;\n        }\n";
         if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("        s{} = true;\n", i);
         out_ += "        break;\n      }\n";
       }
-      out_ += "      default: continue;\n    }\n    expect = k + 1;\n";
+      out_ += "      default:\n";
+      out_ += "        if (!rt::json::valid_key(f) || !rt::json::valid(f.value())) return rt::json::Status::Malformed;\n";
+      out_ += "        continue;\n    }\n    expect = k + 1;\n";
+    } else {
+      out_ += "    if (!rt::json::valid_key(f) || !rt::json::valid(f.value())) return rt::json::Status::Malformed;\n";
     }
-    out_ += "  }\n";
+    out_ += "  }\n  if (bad != rt::json::Status::Ok) return bad;\n";
     for (size_t i = 0; i < t->fields.size(); ++i)
       if (!t->elements[i]->is(K::Optional)) out_ += fmt::format("  if (!s{}) return rt::json::Status::Null;\n", i);
     out_ += "  return rt::json::Status::Ok;\n}\n\n";

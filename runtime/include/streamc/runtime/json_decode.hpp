@@ -1,7 +1,8 @@
 // Reading simdjson On-Demand values into the C++ types of SDL values, for
 // the decoders streamc generates per (format, schema). The generated code
-// walks each object once, field by field, and calls `read` only for the
-// fields the pipeline uses; everything else is skipped unparsed.
+// walks each object once, field by field, and calls `read` for the fields
+// the pipeline uses; everything else is checked to be JSON (json_validate.hpp)
+// in the same walk, so a record is kept only when all of it is valid.
 //
 // Strings are views into the record when they hold no escapes, else copied
 // into the batch arena: simdjson reuses its string buffer for every document. A generated record type R provides
@@ -19,14 +20,23 @@
 
 #include "streamc/runtime/api.hpp"
 #include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/json_validate.hpp"
 #include "streamc/runtime/parse.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt::json {
 
-enum class Status { Ok, Null, WrongType };
+// Malformed: the value is not JSON (`01`, `[1 true]`, `"\x"`), so the
+// whole record is, whatever the source's on_error does with a wrong type.
+enum class Status { Ok, Null, WrongType, Malformed };
 
-inline const char* describe(Status s) { return s == Status::Null ? "is null" : "has the wrong type"; }
+inline const char* describe(Status s) {
+  switch (s) {
+    case Status::Null: return "is null";
+    case Status::Malformed: return "is malformed JSON";
+    default: return "has the wrong type";
+  }
+}
 
 // One parser per thread: a parser owns buffers sized to the largest document.
 inline simdjson::ondemand::parser& thread_parser() {
@@ -88,6 +98,9 @@ class Documents {
     if (auto err = thread_parser().iterate(r.data(), r.size(), r.size() + simdjson::SIMDJSON_PADDING).get(doc))
       throw RecordError(std::string("malformed JSON: ") + simdjson::error_message(err));
     decode(simdjson::ondemand::document_reference(doc));
+    // The decoder walked the whole value; anything after it is not JSON.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+      throw RecordError("malformed JSON: more after the value");
   }
 
   // How many records were decoded from the stream.
@@ -206,27 +219,33 @@ inline bool is_null(simdjson::ondemand::value& v) {
   return !v.is_null().get(null) && null;
 }
 
+// A value that is not what the schema asks for: of another type, or not
+// JSON at all (left unconsumed by the failed reads, so checked now).
+inline Status mismatch(simdjson::ondemand::value& v) { return valid(v) ? Status::WrongType : Status::Malformed; }
+
 // Each reader tries the expected type first and looks for null only when
 // that fails (a failed get leaves the value unconsumed).
 inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
   if (!v.get_int64().get(out)) return Status::Ok;
   if (is_null(v)) return Status::Null;
   double d;
-  if (!v.get_double().get(d) && d == static_cast<double>(static_cast<int64_t>(d))) {
+  // 1.0 is the int 1; a double outside int64's range is not an int (and
+  // converting it would be undefined).
+  if (!v.get_double().get(d) && d >= -0x1p63 && d < 0x1p63 && d == static_cast<double>(static_cast<int64_t>(d))) {
     out = static_cast<int64_t>(d);
     return Status::Ok;
   }
-  return Status::WrongType;
+  return mismatch(v);
 }
 
 inline Status read(simdjson::ondemand::value v, double& out, Arena&) {
   if (!v.get_double().get(out)) return Status::Ok;
-  return is_null(v) ? Status::Null : Status::WrongType;
+  return is_null(v) ? Status::Null : mismatch(v);
 }
 
 inline Status read(simdjson::ondemand::value v, bool& out, Arena&) {
   if (!v.get_bool().get(out)) return Status::Ok;
-  return is_null(v) ? Status::Null : Status::WrongType;
+  return is_null(v) ? Status::Null : mismatch(v);
 }
 
 // A string without escapes is the same bytes in the record: the view points
@@ -250,7 +269,7 @@ inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& ar
     }
   }
   std::string_view s;
-  if (v.get_string().get(s)) return is_null(v) ? Status::Null : Status::WrongType;
+  if (v.get_string().get(s)) return is_null(v) ? Status::Null : mismatch(v);
   out = arena.copy(s);
   return Status::Ok;
 }
@@ -275,7 +294,7 @@ inline Status read(simdjson::ondemand::value v, Timestamp& out, Arena&) {
     out = timestamp_from_epoch_number(d);
     return Status::Ok;
   }
-  return Status::WrongType;
+  return mismatch(v);
 }
 
 // Declared before the definitions below so that they find one another.
@@ -303,17 +322,27 @@ template <class T>
 Status read(simdjson::ondemand::value v, std::vector<T>& out, Arena& arena) {
   if (is_null(v)) return Status::Null;
   simdjson::ondemand::array array;
-  if (v.get_array().get(array)) return Status::WrongType;
+  if (v.get_array().get(array)) return mismatch(v);
   out.clear();
+  // After a bad element the rest is only checked to be JSON: a caller that
+  // keeps the record (an optional list under permissive) keeps valid JSON.
+  Status result = Status::Ok;
   for (auto element : array) {
     simdjson::ondemand::value ev;
-    if (std::move(element).get(ev)) return Status::WrongType;
+    if (std::move(element).get(ev)) return Status::Malformed;
+    if (result != Status::Ok) {
+      if (!valid(ev)) return Status::Malformed;
+      continue;
+    }
     T item{};
     Status s = read(ev, item, arena);
-    if (s != Status::Ok) return s;
-    out.push_back(std::move(item));
+    if (s == Status::Malformed) return s;
+    if (s == Status::Ok)
+      out.push_back(std::move(item));
+    else
+      result = s;
   }
-  return Status::Ok;
+  return result;
 }
 
 // Records: the generated decode_record, found by ADL.
@@ -322,7 +351,7 @@ auto read(simdjson::ondemand::value v, R& out, Arena& arena)
     -> decltype(decode_record(std::declval<simdjson::ondemand::object>(), out, arena)) {
   if (is_null(v)) return Status::Null;
   simdjson::ondemand::object object;
-  if (v.get_object().get(object)) return Status::WrongType;
+  if (v.get_object().get(object)) return mismatch(v);
   return decode_record(object, out, arena);
 }
 
