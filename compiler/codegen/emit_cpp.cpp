@@ -160,6 +160,10 @@ void ProgramEmitter::emit_sources() {
     out_ += fmt::format("    so{}.on_error = {};\n", i, on_error);
     if (s.max_files_per_batch)
       out_ += fmt::format("    so{}.max_files_per_batch = {};\n", i, startup(*s.max_files_per_batch));
+    if (s.max_record_bytes)
+      out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, startup(*s.max_record_bytes));
+    else if (prog_.max_record_bytes > 0)
+      out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, prog_.max_record_bytes);
     if (s.format == sema::DataFormat::Json) {
       out_ += fmt::format("    so{}.format = rt::SourceFormat::Json;\n", i);
       out_ += fmt::format("    so{}.multiline = {};\n", i, s.multiline);

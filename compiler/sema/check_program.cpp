@@ -223,10 +223,13 @@ void Checker::check_config(const Decl& d) {
       set_checkpoint(diags_, result_, *entry.value);
     } else if (key == "ui") {
       set_ui(diags_, result_, *entry.value);
+    } else if (key == "max_record_bytes") {
+      if (constant_int(*entry.value, "max_record_bytes", result_.max_record_bytes) && result_.max_record_bytes < 1)
+        diags_.error(entry.value->range, "max_record_bytes must be at least 1");
     } else {
-      std::string near = closest_name(key, {"batch", "threads", "checkpoint", "ui"});
+      std::string near = closest_name(key, {"batch", "threads", "checkpoint", "ui", "max_record_bytes"});
       diags_.error(entry.name.range, "unknown config key " + q(key) +
-                                         (near.empty() ? "; the keys are batch, threads, checkpoint and ui" : "; did you mean " + q(near) + "?"));
+                                         (near.empty() ? "; the keys are batch, threads, checkpoint, ui and max_record_bytes" : "; did you mean " + q(near) + "?"));
     }
   }
 }
@@ -297,7 +300,7 @@ void Checker::check_source(const Decl& d) {
   std::string what = "source " + q(conn);
   if (conn == "socket") {
     s.connector = Connector::Socket;
-    if (!named_args(*call, {"format", "schema", "on_error", "delimiter", "errors"}, 2, what)) return;
+    if (!named_args(*call, {"format", "schema", "on_error", "delimiter", "errors", "max_record_bytes"}, 2, what)) return;
     std::vector<const Expr*> pos;
     for (const auto& a : call->args)
       if (a.name.name.empty()) pos.push_back(a.value.get());
@@ -310,7 +313,7 @@ void Checker::check_source(const Decl& d) {
     s.args = pos;
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline", "errors"}, 1, what)) return;
+    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline", "errors", "max_record_bytes"}, 1, what)) return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a path or glob: files(\"in/*.txt\", format: text)");
       return;
@@ -371,6 +374,10 @@ void Checker::check_source(const Decl& d) {
   }
   if (!format_option(*call, s.format, {"text", "json", "csv"})) return;
   if (!source_record_options(*call, s)) return;
+  if (const Expr* m = named_arg(*call, "max_record_bytes")) {
+    if (check_startup_expr(*m, types::integer(), "max_record_bytes")->is_error()) return;
+    s.max_record_bytes = m;
+  }
   if (const Expr* oe = named_arg(*call, "on_error")) {
     if (oe->kind == ExprKind::Name && oe->text == "permissive") s.on_error = OnError::Permissive;
     else if (oe->kind == ExprKind::Name && oe->text == "drop") s.on_error = OnError::Drop;

@@ -34,6 +34,7 @@ struct SourceInfo {
   DataFormat format = DataFormat::Text;
   OnError on_error = OnError::Permissive;
   const ast::Expr* max_files_per_batch = nullptr;
+  const ast::Expr* max_record_bytes = nullptr;  // socket, files: else the config's, else the runtime's 16 MiB
   // generate(rate: N, rows_per_batch: N, total_rows: N)
   const ast::Expr* rate = nullptr;
   const ast::Expr* rows_per_batch = nullptr;
@@ -138,6 +139,7 @@ struct CheckedProgram {
   std::vector<ParamInfo> params;
   int64_t batch_us = 1'000'000;
   int64_t threads = 1;
+  int64_t max_record_bytes = 0;  // config { max_record_bytes: N }; 0: the runtime's default
   RunMode run_mode = RunMode::Continuous;  // from `trigger once` / `trigger available_now`
   std::string checkpoint;                  // `checkpoint "dir"` (sink clause or config): one per program
   std::string ui;                          // config { ui: 4040 | "HOST:PORT" }: the binary's default --ui

@@ -249,12 +249,14 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   engine_.start_batch(id);
   bool exhausted = true;
   std::vector<int64_t> start_offsets(sources.size());
+  std::vector<std::vector<OversizedRecord>> oversized(sources.size());
   for (size_t i = 0; i < sources.size(); ++i) {
     start_offsets[i] = sources[i]->position();
     SourceIntake intake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)};
     intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
     intake.origins = &BatchAccess::origins(batch_);
     intake.generated = &BatchAccess::generated(batch_, i);
+    intake.oversized = &oversized[i];
     intake.batch_id = id;
     intake.time = time;
     intake.interval_us = o.batch_us;
@@ -283,6 +285,10 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   if (offsets_logged && offsets_before_batch_) log_writer_->wait(offsets_logged);
   int64_t logged_at = steady_us();
   for (const auto& sink : engine_.sinks()) sink->begin_batch(id);
+  // Records the sources skipped for their size go where any bad record goes.
+  for (size_t i = 0; i < sources.size(); ++i)
+    for (const OversizedRecord& r : oversized[i])
+      engine_.count_rejected(SourceId{static_cast<int>(i)}, r.head, r.reason);
   if (const auto& fn = engine_.batch_function()) fn(batch_);
   engine_.finish_batch();
   int64_t added = steady_us();

@@ -48,6 +48,9 @@ Duration ProgramEngine::param_duration(std::string_view name) const { return par
 SourceId ProgramEngine::add_source(std::unique_ptr<Source> source, SourceOptions options) {
   for (const auto& s : sources_)
     if (s->name() == source->name()) throw FatalError("two sources named '" + source->name() + "'");
+  if (options.max_record_bytes < 1)
+    throw FatalError("source '" + source->name() + "': max_record_bytes must be at least 1, not " +
+                     std::to_string(options.max_record_bytes));
   while (options.errors_path.size() > 1 && options.errors_path.back() == '/') options.errors_path.pop_back();
   if (!options.errors_path.empty())
     if (int err = make_dirs(options.errors_path))

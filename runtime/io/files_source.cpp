@@ -145,8 +145,30 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   }
   if (buf->size == 0) return true;
   framer.finish(buf->view(), intake.records);
+  const std::string_view text = buf->view();
   take_buffer(path, std::move(buf), first, intake);
+  drop_oversized(path, text, first, intake);
   return true;
+}
+
+void FilesSource::drop_oversized(const std::string& path, std::string_view text, size_t first,
+                                 SourceIntake& intake) const {
+  const auto limit = static_cast<size_t>(options_.max_record_bytes);
+  auto& records = intake.records;
+  size_t keep = first;
+  int64_t line = 1;
+  const char* counted = text.data();
+  for (size_t i = first; i < records.size(); ++i) {
+    if (records[i].size() <= limit) {
+      records[keep++] = records[i];
+      continue;
+    }
+    for (; counted < records[i].data(); ++counted) line += *counted == '\n';
+    if (intake.oversized)
+      intake.oversized->push_back(oversized_record(static_cast<int64_t>(records[i].size()), options_.max_record_bytes,
+                                                   "(in " + path + ", line " + std::to_string(line) + ")", records[i]));
+  }
+  records.resize(keep);
 }
 
 void FilesSource::take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first,

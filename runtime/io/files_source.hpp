@@ -54,6 +54,11 @@ class FilesSource final : public Source {
   // Hands one file's buffer, whose records were framed from index `first`
   // on, to the batch (a CSV file's first record becomes its header).
   void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first, SourceIntake& intake) const;
+  // Takes the records from index `first` on that are longer than
+  // max_record_bytes out of the batch, to be rejected with their file and
+  // line. (The file itself is read whole: its memory is the batch's, which
+  // max_files_per_batch bounds.)
+  void drop_oversized(const std::string& path, std::string_view text, size_t first, SourceIntake& intake) const;
 
   std::string pattern_;
   SourceOptions options_;

@@ -69,6 +69,9 @@ bool SocketSource::poll(SourceIntake intake) {
     if (!failure_.empty()) throw FatalError(failure_);
     text.swap(ready_);
     ended = ended_;
+    if (intake.oversized)
+      for (auto& r : oversized_) intake.oversized->push_back(std::move(r));
+    oversized_.clear();
   }
   bytes_taken_.fetch_add(static_cast<int64_t>(text.size()), std::memory_order_relaxed);
   if (!text.empty() || !carry_.empty()) {
@@ -86,6 +89,15 @@ bool SocketSource::poll(SourceIntake intake) {
         // A quoted field may span lines that have not all arrived yet.
         size_t framed = frame_csv(buf->view(), options_.csv_delimiter, intake.records, ended);
         carry_.assign(buf->view().substr(framed));
+        // A quote that never closes would hold every line after it.
+        if (static_cast<int64_t>(carry_.size()) > options_.max_record_bytes) {
+          if (intake.oversized)
+            intake.oversized->push_back(oversized_record(static_cast<int64_t>(carry_.size()), options_.max_record_bytes,
+                                                         "(a quoted CSV field still open) from " + host_ + ":" +
+                                                             std::to_string(port_),
+                                                         carry_));
+          carry_.clear();
+        }
         break;
       }
     }
@@ -162,6 +174,7 @@ void SocketSource::receive_loop() {
       continue;
     }
     set_state(State::Connected);
+    line_ = 0;
     backoff = settings_.backoff_initial_ms;
     connected_ = true;
     read_connection(fd);
@@ -240,26 +253,48 @@ void SocketSource::read_connection(int fd) {
     deliver(std::string_view(chunk.get(), static_cast<size_t>(n)));
   }
   // A partial last line at connection drop is still a line.
-  if (!partial_.empty()) {
-    std::lock_guard lock(mu_);
-    ready_.append(partial_);
-    ready_.push_back('\n');
-    partial_.clear();
-  }
+  if (!partial_.empty() || skipped_ > 0) deliver("\n");
 }
 
+// Lines longer than max_record_bytes are not kept: from the byte that
+// passes the limit on, the rest of the line is counted and dropped as it
+// arrives, and the line is reported (OversizedRecord) when it ends.
 void SocketSource::deliver(std::string_view text) {
-  size_t last_nl = text.rfind('\n');
-  if (last_nl == std::string_view::npos) {
-    partial_.append(text);
-    return;
+  const auto limit = static_cast<size_t>(options_.max_record_bytes);
+  std::string lines;  // complete lines of this piece, each with its '\n'
+  std::vector<OversizedRecord> over;
+  while (!text.empty()) {
+    const char* nl = static_cast<const char*>(std::memchr(text.data(), '\n', text.size()));
+    const size_t len = nl ? static_cast<size_t>(nl - text.data()) : text.size();
+    std::string_view piece = text.substr(0, len);
+    if (skipped_ > 0) {
+      skipped_ += piece.size();
+    } else if (partial_.size() + piece.size() > limit) {
+      skipped_ = partial_.size() + piece.size();
+      skipped_head_ = partial_.substr(0, 256);
+      skipped_head_.append(piece.substr(0, 256 - skipped_head_.size()));
+      std::string().swap(partial_);  // give its memory back
+    } else if (!nl || !partial_.empty()) {
+      partial_.append(piece);
+    }
+    if (!nl) break;
+    ++line_;
+    if (skipped_ > 0) {
+      over.push_back(oversized_record(static_cast<int64_t>(skipped_), options_.max_record_bytes,
+                                      "(line " + std::to_string(line_) + " from " + host_ + ":" + std::to_string(port_) + ")",
+                                      skipped_head_));
+      skipped_ = 0;
+    } else {
+      lines.append(partial_.empty() ? piece : std::string_view(partial_));
+      lines.push_back('\n');
+      partial_.clear();
+    }
+    text.remove_prefix(len + 1);
   }
-  {
-    std::lock_guard lock(mu_);
-    ready_.append(partial_);
-    ready_.append(text.substr(0, last_nl + 1));
-  }
-  partial_.assign(text.substr(last_nl + 1));
+  if (lines.empty() && over.empty()) return;
+  std::lock_guard lock(mu_);
+  ready_.append(lines);
+  for (auto& r : over) oversized_.push_back(std::move(r));
 }
 
 }  // namespace streamc::rt

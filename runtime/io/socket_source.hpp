@@ -2,7 +2,9 @@
 // socketTextStream (format json: one record per non-blank line; csv: one per
 // line, but a quoted field may span lines; no header). A receiver thread connects (retrying with backoff),
 // splits the stream into lines and appends them to a buffer that the next
-// batch takes whole.
+// batch takes whole. A line longer than max_record_bytes is skipped as it
+// arrives and rejected by the next batch (on_error), so one peer's endless
+// line costs no memory.
 //
 // Continuous mode: a refused or dropped connection is retried forever
 // (100 ms doubling to 5 s), with one notice on stderr per state change.
@@ -16,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "io/source.hpp"
 #include "streamc/runtime/api.hpp"
@@ -80,6 +83,9 @@ class SocketSource final : public Source {
   State state_ = State::Initial;  // receiver thread only
   std::string last_error_;        // receiver thread only
   std::string partial_;           // receiver thread only: an unfinished line
+  size_t skipped_ = 0;            // receiver thread only: bytes of a line over the limit, so far
+  std::string skipped_head_;      // receiver thread only: that line's first bytes
+  int64_t line_ = 0;              // receiver thread only: lines of this connection so far
 
   int64_t received_ = 0;  // records delivered by this run's polls
   std::atomic<int64_t> bytes_taken_{0};  // by this run's polls (backlog())
@@ -87,6 +93,7 @@ class SocketSource final : public Source {
 
   mutable std::mutex mu_;
   std::string ready_;  // complete lines, each ending in '\n'
+  std::vector<OversizedRecord> oversized_;  // lines skipped for their size
   bool ended_ = false;
   std::string failure_;
 };

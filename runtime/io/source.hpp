@@ -24,6 +24,21 @@ struct SourceBacklog {
   const char* unit = "";  // "files", "bytes", "offsets"
 };
 
+// A record longer than SourceOptions::max_record_bytes, which the source
+// skipped instead of delivering: the batch rejects it under on_error.
+struct OversizedRecord {
+  std::string reason;  // its size, the limit and where it was
+  std::string head;    // its first bytes, for the message and the errors file
+};
+
+// `where`: "in FILE, line N", "line N from HOST:PORT".
+inline OversizedRecord oversized_record(int64_t bytes, int64_t limit, const std::string& where, std::string_view head) {
+  constexpr size_t kHead = 200;
+  return {"record of " + std::to_string(bytes) + " bytes is longer than max_record_bytes (" + std::to_string(limit) +
+              ") " + where + "; skipped",
+          std::string(head.substr(0, kHead)) + (head.size() > kHead ? "..." : "")};
+}
+
 // Where one poll puts its records and the buffers those records point into
 // (each with kRecordPadding readable bytes after its end: PaddedBuffer),
 // plus what some sources need to know of the batch.
@@ -33,6 +48,7 @@ struct SourceIntake {
   std::vector<CsvSegment>* csv_segments = nullptr;  // CSV files with a header
   std::vector<RecordOrigin>* origins = nullptr;     // files: which file each buffer holds
   GeneratedRange* generated = nullptr;              // generate sources
+  std::vector<OversizedRecord>* oversized = nullptr;  // records over the size limit, rejected by the batch
   int64_t batch_id = 0;
   Timestamp time{};
   int64_t interval_us = 1'000'000;

@@ -91,6 +91,9 @@ struct ProgramSpec {
 // ------------------------------------------------------------ options
 enum class OnError { Permissive, Drop, Fail };
 
+// SourceOptions::max_record_bytes unless the program says otherwise.
+inline constexpr int64_t kDefaultMaxRecordBytes = 16 << 20;
+
 // How a source frames its input into records:
 //   Text  one record per line (files and sockets).
 //   Json  sockets: one record per non-blank line. Files: per file, JSON Lines
@@ -117,6 +120,11 @@ struct SourceOptions {
   // <errors_path>/part-<batch:05>.json (one file per batch with rejections,
   // written atomically like the files sink).
   std::string errors_path;
+  // The longest record taken (a line, a CSV record, a whole-file JSON
+  // document): a longer one is rejected under on_error, naming its size and
+  // where it was, and its bytes are skipped as they arrive (a socket never
+  // holds more than this of one line), so one peer cannot exhaust memory.
+  int64_t max_record_bytes = kDefaultMaxRecordBytes;
 };
 
 struct ConsoleOptions {
