@@ -7,9 +7,15 @@
 // and counts views per (10 s window, campaign). Prints the counts as
 // "window_start_ms<TAB>campaign<TAB>views" lines.
 //
+// --validate: also checks that every event is valid JSON throughout, as
+// streamc does (issue 13): the fields the query does not read are walked
+// with On-Demand (arrays and objects iterated, numbers parsed, strings
+// unescaped, true/false/null read) instead of skipped, and each line must
+// be exactly one document; an invalid event is not counted.
+//
 // Build: g++ -std=c++20 -O2 -march=x86-64-v2 -mpclmul -DSIMDJSON_THREADS_ENABLED=1 ysb_baseline.cpp -o ysb_baseline \
 //            -lsimdjson -labsl_hash -labsl_city -labsl_low_level_hash -labsl_raw_hash_set
-// Run:   ./ysb_baseline ads.csv events/*.json
+// Run:   ./ysb_baseline [--validate] ads.csv events/*.json
 #include <absl/container/flat_hash_map.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -61,9 +67,58 @@ struct MappedFile {
   }
 };
 
+// True when `v` is valid JSON throughout (walked, not skipped).
+bool valid(simdjson::ondemand::value v) {
+  simdjson::ondemand::json_type t;
+  if (v.type().get(t)) return false;
+  switch (t) {
+    case simdjson::ondemand::json_type::object: {
+      simdjson::ondemand::object o;
+      if (v.get_object().get(o)) return false;
+      for (auto field : o) {
+        simdjson::ondemand::field f;
+        std::string_view key;
+        if (std::move(field).get(f) || f.unescaped_key().get(key) || !valid(f.value())) return false;
+      }
+      return true;
+    }
+    case simdjson::ondemand::json_type::array: {
+      simdjson::ondemand::array a;
+      if (v.get_array().get(a)) return false;
+      for (auto element : a) {
+        simdjson::ondemand::value e;
+        if (std::move(element).get(e) || !valid(e)) return false;
+      }
+      return true;
+    }
+    case simdjson::ondemand::json_type::string: {
+      std::string_view s;
+      return !v.get_string().get(s);
+    }
+    case simdjson::ondemand::json_type::number: {
+      simdjson::ondemand::number n;
+      return !v.get_number().get(n);
+    }
+    case simdjson::ondemand::json_type::boolean: {
+      bool b;
+      return !v.get_bool().get(b);
+    }
+    case simdjson::ondemand::json_type::null: {
+      bool null = false;
+      return !v.is_null().get(null) && null;
+    }
+  }
+  return false;
+}
+
 int main(int argc, char** argv) {
+  bool validate = argc > 1 && std::string_view(argv[1]) == "--validate";
+  if (validate) {
+    ++argv;
+    --argc;
+  }
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s ads.csv EVENTS.json...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--validate] ads.csv EVENTS.json...\n", argv[0]);
     return 2;
   }
   std::ifstream ads(argv[1]);
@@ -104,18 +159,25 @@ int main(int argc, char** argv) {
       int64_t time = 0;
       simdjson::ondemand::object obj;
       if (doc.get_object().get(obj)) continue;
+      bool bad = false;
       for (auto field : obj) {
         simdjson::ondemand::field fl;
-        if (std::move(field).get(fl)) break;
+        if (std::move(field).get(fl)) {
+          bad = true;
+          break;
+        }
         if (fl.key() == "event_type") {
           if (fl.value().get_string().get(event_type)) event_type = {};
         } else if (fl.key() == "ad_id") {
           if (fl.value().get_string().get(ad_id)) ad_id = {};
         } else if (fl.key() == "event_time") {
           if (fl.value().get_int64().get(time)) time = 0;
+        } else if (validate && !valid(fl.value())) {
+          bad = true;
+          break;
         }
       }
-      if (event_type != "view") continue;
+      if (bad || event_type != "view") continue;
       auto it = campaign_of.find(absl::string_view(ad_id.data(), ad_id.size()));
       if (it == campaign_of.end()) continue;
       ++counts[Key{time / 10000 * 10000, it->second}];

@@ -86,15 +86,19 @@ def main():
 
     t_sc = best(cmd, before=clean)
     t_base = best([str(base), str(data / "ads.csv"), *map(str, events)])
+    t_valid = best([str(base), "--validate", str(data / "ads.csv"), *map(str, events)])
     gen_cmd = [str(gen), "--rows", str(args.events), "--ads_path", str(gen_ads), "--output", str(work / "out-gen"), "--once"]
     t_gen = best(gen_cmd, before=lambda: shutil.rmtree(work / "out-gen", ignore_errors=True))
     n = args.events
     print(f"\nYSB over {n:,} events ({mb:.0f} MB of JSON lines), one thread, best of {RUNS} runs")
     print(f"{'':40}{'seconds':>9}{'M events/s':>12}")
     print(f"{'streamc, JSON files':40}{t_sc:9.3f}{n / t_sc / 1e6:12.2f}")
-    print(f"{'hand-written C++ (simdjson + hash maps)':40}{t_base:9.3f}{n / t_base / 1e6:12.2f}")
+    print(f"{'hand-written C++, validating (yardstick)':40}{t_valid:9.3f}{n / t_valid / 1e6:12.2f}")
+    print(f"{'hand-written C++, reads 3 fields only':40}{t_base:9.3f}{n / t_base / 1e6:12.2f}")
     print(f"{'streamc, generate source (no decoding)':40}{t_gen:9.3f}{n / t_gen / 1e6:12.2f}")
-    print(f"\nstreamc at {t_base / t_sc:.2f}x the hand-written loop; Spark reported ~1.6 M events/s per core, target 5 M")
+    print(f"\nstreamc at {t_valid / t_sc:.2f}x the validating hand-written loop (target 0.9x), {t_base / t_sc:.2f}x the one "
+          f"that skips what it does not read; validation costs the loop {t_valid / t_base - 1:.0%}. "
+          f"Spark reported ~1.6 M events/s per core")
 
 
 if __name__ == "__main__":
