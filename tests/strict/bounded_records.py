@@ -150,14 +150,18 @@ sink ids -> files("out", format: json)
     assert "rs: 2 records rejected" in r.stderr, r.stderr
 
 
-def main():
-    tests = {n: f for n, f in globals().items() if n.startswith("test_") and callable(f)}
-    names = sys.argv[1:] or sorted(tests)
+def tests():
+    return {n: f for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)}
+
+
+def main(names=None):
+    tests_by_name = tests()
+    names = names or sys.argv[1:] or list(tests_by_name)
     failed = 0
     for name in names:
         t0 = time.time()
         try:
-            tests[name]()
+            tests_by_name[name]()
             print(f"ok   {name} ({time.time() - t0:.1f}s)")
         except Exception as e:  # noqa: BLE001
             failed += 1

@@ -137,8 +137,8 @@ def check_embedding(name, all_cases):
     return problems
 
 
-def main():
-    names = sys.argv[1:] or list(EMBEDDINGS)
+def main(names=None):
+    names = names or sys.argv[1:] or list(EMBEDDINGS)
     all_cases = cases()
     assert sum(1 for c in all_cases if c[0] == "y") == 95 and sum(1 for c in all_cases if c[0] == "n") == 188, \
         "JSONTestSuite data incomplete"
