@@ -6,7 +6,7 @@ JOBS    ?= 2
 PREFIX  ?= /usr/local
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test bench install clean
+.PHONY: all deps build demo test bench install clean fuzz
 
 all: build
 
@@ -29,11 +29,25 @@ test: build
 bench: build
 	@bash bench/run.sh $(BUILD)
 
+# The code built with ASan and UBSan by clang, with libFuzzer's coverage, in
+# $(SAN_BUILD): `make fuzz` runs every libFuzzer target in fuzz/ for
+# FUZZ_SECONDS each (fuzz/run.sh).
+SAN_BUILD ?= build-sanitize
+FUZZ_SECONDS ?= 60
+
+$(SAN_BUILD)/build.ninja:
+	@bash scripts/install-deps.sh
+	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTREAMC_SANITIZE=ON $(CMAKE_FLAGS)
+
+fuzz: deps $(SAN_BUILD)/build.ninja
+	cmake --build $(SAN_BUILD) -j $(JOBS) --target fuzz_targets
+	bash fuzz/run.sh $(SAN_BUILD) $(FUZZ_SECONDS)
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)
 
 # Editor support: the VS Code extension (grammar/vscode) packaged with vsce
 # into $(BUILD)/streamc-sdl.vsix; `code --install-extension` installs it.
