@@ -51,7 +51,9 @@ TEST(JsonValidate, ValuesAreWalkedWhole) {
     EXPECT_TRUE(field_valid(ok)) << ok;
   for (const char* bad : {R"({"x": [1 true]})", R"({"x": [1,]})", R"({"x": [01]})", R"({"x": {"a" 1}})",
                           R"({"x": {"a": tru}})", R"({"x": "\x"})", R"({"x": {"\q": 1}})", R"({"x": [1.]})",
-                          R"({"x": [-]})", R"({"x": {"a": 1,}})", R"({"x": [nul]})"})
+                          R"({"x": [-]})", R"({"x": {"a": 1,}})", R"({"x": [nul]})",
+                          // a string then ':' (On-Demand would step over it as a key; found by fuzzing)
+                          R"({"x": "z": 0]})", R"({"x": {"a": "z": 0]}})"})
     EXPECT_FALSE(field_valid(bad)) << bad;
 }
 

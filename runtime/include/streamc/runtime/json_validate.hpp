@@ -75,10 +75,15 @@ inline bool valid_literal_token(std::string_view token, std::string_view literal
 
 // A string token (from its opening quote): stage 1 has checked its UTF-8
 // and control characters; escapes are checked by unescaping, only when
-// there is a backslash. The string is consumed only in that case.
+// there is a backslash. The string is consumed either way: On-Demand steps
+// over an unconsumed string followed by ':' as if it were a key, so
+// `{"a": "z": 0]}` would pass (found by fuzz/json_decode_fuzz.cpp).
 inline bool valid_string(simdjson::ondemand::value& v) {
   std::string_view token = v.raw_json_token();
-  if (!std::memchr(token.data(), '\\', token.size())) return true;
+  if (!std::memchr(token.data(), '\\', token.size())) {
+    simdjson::ondemand::raw_json_string raw;
+    return !v.get_raw_json_string().get(raw);
+  }
   std::string_view s;
   return !v.get_string().get(s);
 }
@@ -94,8 +99,8 @@ inline bool valid_key(simdjson::ondemand::field& f) {
   return !f.unescaped_key().get(s);
 }
 
-// True when `v` (and everything in it) is JSON; a container is consumed,
-// a scalar is left for On-Demand to step over.
+// True when `v` (and everything in it) is JSON; a container or a string is
+// consumed, a number or literal is left for On-Demand to step over.
 inline bool valid(simdjson::ondemand::value v, int depth = 0) {
   using simdjson::ondemand::json_type;
   json_type t;
