@@ -52,7 +52,7 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
   size_t hint = last_origin_ ? static_cast<size_t>(last_origin_ - origins_.data()) : 0;
   const RecordOrigin* o = origin_of(at, hint);
   if (!o) {
-    engine_->count_rejected(source, record, reason);
+    engine_->count_rejected(source, record, reason, {});
     return;
   }
   const char* from = o->begin;
@@ -65,8 +65,8 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
   last_origin_ = o;
   last_at_ = at;
   last_line_ = line;
-  std::string where = std::string(reason) + " (in " + o->file + ", line " + std::to_string(line) + ")";
-  engine_->count_rejected(source, record, where);
+  std::string where = "in " + o->file + ", line " + std::to_string(line);
+  engine_->count_rejected(source, record, reason, where);
 }
 
 }  // namespace streamc::rt

@@ -155,12 +155,12 @@ void BatchLoop::run_batches() {
   // Files alone under --available-now run back to back; anything live is
   // paced at the interval.
   const bool paced = mode == RunMode::Continuous || has_live_source();
-  const bool live = has_live_source();
   int64_t trigger = Clock::now_us();
-  for (;;) {
+  for (bool first = true;; first = false) {
     Timestamp time;
     if (clock_.is_manual()) {
-      if (run_batches_ > 0 && live) wait_for_live_news();
+      // Real time still paces a continuous run; a live source's news ends the wait early.
+      if (!first && paced) wait_for_live_news();
       time = manual_time();
     } else {
       time = Timestamp{paced ? trigger : Clock::now_us()};
@@ -183,6 +183,31 @@ void BatchLoop::run_batches() {
       }
     }
   }
+}
+
+// The parts of a progress record every batch has, idle or not: what each
+// source read (nothing, when idle) and what keeps it from reading, the sinks.
+BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const std::vector<int64_t>& start_offsets,
+                                     int64_t started, bool idle) {
+  const auto& sources = engine_.sources();
+  BatchProgress p;
+  p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
+  p.run_id = run_id_;
+  p.name = engine_.program_name();
+  p.batch_id = id;
+  p.time = time;
+  p.since_previous_us = previous_start_us_ ? started - previous_start_us_ : 0;
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const auto& reasons = engine_.rejected_reasons_in_batch()[i];
+    int64_t rows = idle ? 0
+                        : static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
+                              BatchAccess::generated(batch_, i).count;
+    p.sources.push_back({sources[i]->name(), rows, idle ? 0 : engine_.rejected_in_batch()[i],
+                         sources[i]->kind() + " " + sources[i]->name(), start_offsets[i], sources[i]->position(),
+                         idle ? ReasonList{} : ReasonList{reasons.begin(), reasons.end()}, sources[i]->problem()});
+  }
+  for (const auto& sink : engine_.sinks()) p.sinks.push_back({sink->description(), idle ? 0 : sink->rows_in_batch()});
+  return p;
 }
 
 bool BatchLoop::run_batch(Timestamp time, bool no_data) {
@@ -212,6 +237,29 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     intake.no_data = no_data;
     bool done = sources[i]->poll(intake);
     exhausted = exhausted && done;
+  }
+  // Structured Streaming: a trigger that found nothing new runs no batch
+  // (the id is not used), unless the watermark moved: then it is Spark's
+  // no-data batch, which lets stateful operators emit and evict.
+  if (o.batches_only_with_data && !no_data && !replaying) {
+    bool news = false;
+    for (size_t i = 0; i < sources.size(); ++i)
+      news = news || !BatchAccess::records(batch_, i).empty() || BatchAccess::generated(batch_, i).count > 0 ||
+             sources[i]->position() != start_offsets[i];
+    if (!news) {
+      if (!watermark_moved()) {
+        // Spark reports an idle trigger now and then
+        // (spark.sql.streaming.noDataProgressEventInterval, 10 s): the first
+        // one of a run, then every 10 s without a batch.
+        if (progress_ && (last_progress_us_ == 0 || steady_us() - last_progress_us_ >= 10'000'000)) {
+          progress_->write(progress_of(id, time, start_offsets, started, true));
+          last_progress_us_ = steady_us();
+        }
+        BatchAccess::end(batch_);
+        return exhausted;
+      }
+      no_data = true;
+    }
   }
   int64_t polled = steady_us();
   CheckpointWriter::Ticket offsets_logged = 0;
@@ -274,37 +322,32 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   // the same batch, which the sink recognises.
   if (offsets_logged) log_writer_->wait(offsets_logged);
   for (const auto& sink : engine_.sinks()) sink->commit(id);
+  // What each source took, for it to clean up once the commit is durable.
+  std::vector<std::pair<const Source*, std::vector<std::string>>> taken;
+  for (const auto& s : sources)
+    if (auto log = s->last_log(); !log.empty()) taken.emplace_back(s.get(), std::move(log));
   if (checkpoint_) {
     std::vector<std::string> ops;
     for (const auto& st : engine_.states()) ops.push_back(st.name);
-    log_writer_->submit([ck = checkpoint_.get(), id, ops = std::move(ops)] {
+    log_writer_->submit([ck = checkpoint_.get(), id, ops = std::move(ops), taken = std::move(taken)] {
       failure_point("before-commit");
       ck->write_commit(id);
       ck->clean(id, ops);
+      for (const auto& [source, log] : taken) source->clean(log);
     });
+  } else {
+    for (const auto& [source, log] : taken) source->clean(log);
   }
   int64_t committed = steady_us();
   if (progress_) {
-    BatchProgress p;
-    p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
-    p.run_id = run_id_;
-    p.name = engine_.program_name();
-    p.batch_id = id;
-    p.time = time;
+    BatchProgress p = progress_of(id, time, start_offsets, started, false);
     p.duration_us = committed - started;
-    p.since_previous_us = previous_start_us_ ? started - previous_start_us_ : 0;
     p.get_batch_us = polled - started;
     p.wal_commit_us = logged_at - polled;
     p.add_batch_us = added - logged_at;
     p.state_commit_us = state_saved - added;
     p.commit_offsets_us = committed - state_saved;
     if (batch_.has_watermark()) p.watermark = batch_.watermark();
-    for (size_t i = 0; i < sources.size(); ++i)
-      p.sources.push_back({sources[i]->name(),
-                           static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
-                               BatchAccess::generated(batch_, i).count,
-                           engine_.rejected_in_batch()[i], sources[i]->kind() + " " + sources[i]->name(),
-                           start_offsets[i], sources[i]->position()});
     bool late_given = false;
     for (const auto& st : engine_.states()) {
       if (st.name.rfind("watermark", 0) == 0) continue;
@@ -312,8 +355,8 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
                           late_given ? 0 : batch_.late_rows()});
       late_given = true;
     }
-    for (const auto& sink : engine_.sinks()) p.sinks.push_back({sink->description(), sink->rows_in_batch()});
     progress_->write(p);
+    last_progress_us_ = steady_us();
   }
   for (const auto& st : engine_.states()) st.state->after_batch();
   if (batch_.has_watermark()) last_watermark_ = batch_.watermark().micros;

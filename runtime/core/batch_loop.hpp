@@ -56,6 +56,10 @@ class BatchLoop {
   void run_batches();
   // Runs one batch at `time`; returns true when every source is exhausted.
   bool run_batch(Timestamp time, bool no_data = false);
+  // The progress record's sources and sinks; `idle`: a trigger that ran no
+  // batch (nothing read, nothing written).
+  BatchProgress progress_of(int64_t id, Timestamp time, const std::vector<int64_t>& start_offsets, int64_t started,
+                            bool idle);
   // With a checkpoint, before the sources start: check the plan, restore
   // the state and the sources' positions, find the batch to re-run.
   void recover();
@@ -85,6 +89,7 @@ class BatchLoop {
   std::vector<std::vector<std::string>> replay_logs_;  // per source
   std::string run_id_;
   int64_t previous_start_us_ = 0;
+  int64_t last_progress_us_ = 0;  // steady clock, when the last progress record was written
   std::optional<int64_t> last_watermark_;  // the watermark the last batch used
 };
 

@@ -99,6 +99,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
   o.threads = spec.threads;
   o.checkpoint = spec.checkpoint;
   o.has_watermark = spec.has_watermark;
+  o.batches_only_with_data = spec.batches_only_with_data;
   // Parameters by their normalized name (--max-rows and --max_rows both work).
   std::map<std::string, std::string, std::less<>> param_names;
   for (const ParamSpec& p : spec.params) {

@@ -9,9 +9,14 @@
 //    "stateOperators":[{"operatorName":…,"numRowsTotal":…,"numRowsUpdated":…,
 //                       "memoryUsedBytes":…,"numRowsDroppedByWatermark":…}],
 //    "sources":[{"name":…,"description":…,"startOffset":…,"endOffset":…,
-//                "numInputRows":…,"numRejectedRows":…,"inputRowsPerSecond":x,
+//                "numInputRows":…,"numRejectedRows":…,
+//                "rejectedByReason":{"missing field name":2,…},   (batches with any)
+//                "problem":"directory 'x' does not exist",        (while there is one)
+//                "inputRowsPerSecond":x,
 //                "processedRowsPerSecond":x}],
-//    "sink":{"description":…,"numOutputRows":…}}
+//    "sink":{"description":…,"numOutputRows":…},          (all sinks: names joined, rows summed)
+//    "sinks":[{"description":…,"numOutputRows":…},…]}     (one per sink, as Spark's queries)
+// Durations are milliseconds with a fraction (microseconds).
 //
 // id is the checkpoint's query id (stable across restarts; without a
 // checkpoint, the run id); runId is new every run.
@@ -21,6 +26,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "streamc/runtime/values.hpp"
@@ -34,7 +40,10 @@ struct SourceProgress {
   std::string description;  // "FilesSource[lines]"
   int64_t start_offset = 0;
   int64_t end_offset = 0;
+  std::vector<std::pair<std::string, int64_t>> rejected_by_reason;  // "missing field name" -> 2
+  std::string problem;  // what keeps the source from reading ("directory 'x' does not exist"), or empty
 };
+using ReasonList = std::vector<std::pair<std::string, int64_t>>;
 
 struct StateProgress {
   std::string name;

@@ -1,6 +1,12 @@
 // files("dir/*.txt"): every file matching the glob is taken once, new files
 // in modification-time order (then name), records framed per SourceFormat
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
+// A path that is a directory reads the files in it (Spark's
+// readStream.json(dir)); `**` in the pattern matches any number of
+// directories (Spark's recursiveFileLookup). Files whose names start with
+// `.` or `_` are skipped in both, as Spark skips hidden and metadata files.
+// A directory that does not exist is said at start on stderr and in every
+// progress record (problem()) while it is missing; files may still come.
 #pragma once
 
 #include <memory>
@@ -35,6 +41,8 @@ class FilesSource final : public Source {
   void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
   void replay(std::string_view offset, const std::vector<std::string>& log) override;
   int64_t position() const override { return static_cast<int64_t>(taken_order_.size()); }
+  std::string problem() const override;
+  void clean(const std::vector<std::string>& log) const override;
 
  private:
   struct Candidate {
@@ -51,6 +59,10 @@ class FilesSource final : public Source {
   void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first, SourceIntake& intake) const;
 
   std::string pattern_;
+  // Where listing starts: the pattern's leading components without
+  // wildcards ("in" for "in/**/*.json"); `recursive_` when it holds "**" or
+  // names a directory.
+  std::string base_dir_;
   SourceOptions options_;
   RunMode mode_ = RunMode::Continuous;
   std::unordered_set<std::string> taken_;
