@@ -276,24 +276,41 @@ def check_ticks(conninfo):
 
 
 def test_server_restarted_mid_run():
+    """A continuous run (batches every 100 ms, so 1,500 rows take about
+    three seconds) meets the server going away and coming back mid-run; it
+    retries, loses and doubles nothing, and stops cleanly on SIGTERM."""
     d, conninfo = generated_run("server_restart")
     pg = server()
-    p = subprocess.Popen(["./p", "--available-now", "--batch", "100ms", "--pg", conninfo], cwd=d, env=env(),
+    p = subprocess.Popen(["./p", "--batch", "100ms", "--pg", conninfo], cwd=d, env=env(),
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def rows():
+        try:  # the table appears when the binary starts
+            return int(psql(conninfo, "select count(*) from ticks"))
+        except AssertionError:
+            return 0
+
     try:
         deadline = time.time() + 60
-        while time.time() < deadline:  # some batches are in
-            try:  # the table appears when the binary starts
-                n = int(psql(conninfo, "select count(*) from ticks"))
-            except AssertionError:
-                n = 0
-            if n >= 200 or p.poll() is not None:
-                break
+        while time.time() < deadline and p.poll() is None and rows() < 200:  # some batches are in
             time.sleep(0.05)
-        pg.restart(down_seconds=1.5)
-        _, err = p.communicate(timeout=120)
+        # Freeze the binary while the server goes down, so that it meets a
+        # lost server mid-run however fast or slow this machine is.
+        p.send_signal(signal.SIGSTOP)
+        n = rows()
+        assert 0 < n < 1500, f"the run was not mid-way when the server went down: {n} rows"
+        pg.stop()
+        p.send_signal(signal.SIGCONT)
+        time.sleep(1.5)
+        pg.start()
+        deadline = time.time() + 120
+        while time.time() < deadline and p.poll() is None and rows() < 1500:
+            time.sleep(0.1)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
     finally:
         if p.poll() is None:
+            p.send_signal(signal.SIGCONT)
             p.kill()
             p.wait()
     assert p.returncode == 0, err
