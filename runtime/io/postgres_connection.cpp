@@ -11,7 +11,6 @@ namespace {
 
 constexpr int64_t kBackoffInitialMs = 100;
 constexpr int64_t kBackoffMaxMs = 5000;
-constexpr size_t kCopyMessage = 1 << 20;
 
 std::string trimmed(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -148,16 +147,14 @@ PgResult PostgresConnection::exec(const std::string& sql, const std::vector<std:
   throw error_of(r.get(), PQerrorMessage(conn_));
 }
 
-void PostgresConnection::copy_in(const std::string& sql, const std::string& data) {
+void PostgresConnection::copy_in(const std::string& sql, const std::vector<std::string>& chunks, size_t n) {
   if (!connected()) throw PgError("not connected", true);
   {
     PgResult r(PQexec(conn_, sql.c_str()));
     if (!r.get() || PQresultStatus(r.get()) != PGRES_COPY_IN) throw error_of(r.get(), PQerrorMessage(conn_));
   }
-  for (size_t at = 0; at < data.size(); at += kCopyMessage) {
-    size_t n = std::min(kCopyMessage, data.size() - at);
-    if (PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) != 1) break;  // the result says why
-  }
+  for (size_t i = 0; i < n; ++i)
+    if (PQputCopyData(conn_, chunks[i].data(), static_cast<int>(chunks[i].size())) != 1) break;  // the result says why
   PQputCopyEnd(conn_, nullptr);
   PgResult last;
   while (PGresult* r = PQgetResult(conn_)) {

@@ -67,8 +67,8 @@ class PostgresConnection {
 
   // Runs one statement (with text parameters); throws PgError.
   PgResult exec(const std::string& sql, const std::vector<std::string>& params = {});
-  // COPY … FROM STDIN with `data` (COPY text format), in 1 MiB messages.
-  void copy_in(const std::string& sql, const std::string& data);
+  // COPY … FROM STDIN with the data in chunks[0, n), one CopyData message each.
+  void copy_in(const std::string& sql, const std::vector<std::string>& chunks, size_t n);
 
   // A status line on stderr ("postgres sink 't' (host=…): …"), for retries.
   void status(const std::string& line) const;

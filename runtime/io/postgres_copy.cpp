@@ -1,6 +1,8 @@
-// COPY text format for the postgres sink's fields (streamc/runtime/postgres.hpp).
+// COPY text and binary formats for the postgres sink's rows (streamc/runtime/postgres.hpp).
+#include <bit>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "streamc/runtime/postgres.hpp"
 
@@ -36,6 +38,90 @@ void append_copy_duration(std::string& out, Duration d) {
   auto res = std::to_chars(buf, buf + sizeof buf, d.micros);
   out.append(buf, res.ptr);
   out.append(" microseconds");
+}
+
+void append_copy_binary_header(std::string& out) {
+  out.append("PGCOPY\n\377\r\n\0", 11);
+  out.append(8, '\0');  // flags (no OIDs), header extension length
+}
+
+void append_copy_binary_trailer(std::string& out) { out.append("\377\377", 2); }
+
+int64_t postgres_timestamp(Timestamp t) {
+  constexpr int64_t kEpoch2000 = 946'684'800'000'000;  // 2000-01-01 in microseconds since 1970
+  int64_t v;
+  // INT64_MIN and INT64_MAX are -infinity and infinity to the server; a
+  // time that far (or farther) out is not a timestamptz: out of range.
+  if (__builtin_sub_overflow(t.micros, kEpoch2000, &v) || v == std::numeric_limits<int64_t>::min())
+    return std::numeric_limits<int64_t>::min() + 1;
+  return v;
+}
+
+namespace {
+
+// Reads a binary COPY stream (for messages: a malformed one ends the read).
+struct BinaryReader {
+  std::string_view in;
+  bool ok = true;
+  uint64_t be(size_t bytes) {
+    if (in.size() < bytes) {
+      ok = false;
+      return 0;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(in[i]);
+    in.remove_prefix(bytes);
+    return v;
+  }
+};
+
+// One field's bytes in COPY text (as append_copy_row writes that value).
+void append_binary_as_text(std::string& out, std::string_view v, const std::string& sql_type) {
+  BinaryReader r{v};
+  if (sql_type == "bigint") {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(r.be(8)));
+    out.append(buf, res.ptr);
+  } else if (sql_type == "double precision") {
+    append_copy_float(out, std::bit_cast<double>(r.be(8)));
+  } else if (sql_type == "boolean") {
+    out.push_back(r.be(1) ? 't' : 'f');
+  } else if (sql_type == "timestamptz") {
+    append_timestamp_iso(out, Timestamp{static_cast<int64_t>(r.be(8) + 946'684'800'000'000)});  // wraps, never UB
+  } else if (sql_type == "interval") {
+    append_copy_duration(out, Duration{static_cast<int64_t>(r.be(8))});
+  } else if (sql_type == "jsonb") {
+    append_copy_text(out, v.substr(std::min<size_t>(1, v.size())));
+  } else {
+    append_copy_text(out, v);
+  }
+}
+
+}  // namespace
+
+std::string copy_binary_row_as_text(std::string_view stream, long row, const std::vector<std::string>& sql_types) {
+  BinaryReader r{stream};
+  r.be(11 + 4);
+  r.be(static_cast<size_t>(r.be(4)));  // the header extension
+  for (long at = 1; r.ok; ++at) {
+    const auto fields = static_cast<int16_t>(r.be(2));
+    if (!r.ok || fields < 0) break;
+    std::string line;
+    for (int16_t f = 0; f < fields && r.ok; ++f) {
+      const auto len = static_cast<int32_t>(r.be(4));
+      if (at == row && f > 0) line.push_back('\t');
+      if (len < 0) {
+        if (at == row) line.append("\\N");
+        continue;
+      }
+      if (r.in.size() < static_cast<size_t>(len)) return "";
+      if (at == row) append_binary_as_text(line, r.in.substr(0, static_cast<size_t>(len)),
+                                           static_cast<size_t>(f) < sql_types.size() ? sql_types[f] : "text");
+      r.in.remove_prefix(static_cast<size_t>(len));
+    }
+    if (at == row) return r.ok ? line : "";
+  }
+  return "";
 }
 
 }  // namespace streamc::rt

@@ -45,6 +45,17 @@ const std::vector<std::string>& accepted_types(const std::string& sql_type) {
   return none;
 }
 
+// The existing column types that read our binary encoding of `sql_type`
+// exactly as they read its text (otherwise the batch goes as text).
+bool binary_compatible(const std::string& sql_type, const std::string& theirs) {
+  if (sql_type == "text") return theirs == "text" || theirs == "character varying";
+  if (sql_type == "timestamptz") return theirs == "timestamp with time zone" || theirs == "timestamp without time zone";
+  if (sql_type == "double precision" || sql_type == "bigint" || sql_type == "boolean" || sql_type == "interval" ||
+      sql_type == "jsonb")
+    return theirs == sql_type;
+  return false;
+}
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -70,7 +81,24 @@ std::string PostgresSink::description() const { return "PostgresSink[" + options
 
 void PostgresSink::begin_batch(int64_t) {
   rows_ = 0;
-  copy_.clear();
+  used_ = 0;
+}
+
+std::string& PostgresSink::next_chunk() {
+  if (used_ == chunks_.size()) {
+    chunks_.emplace_back();
+    chunks_.back().reserve(kCopyChunk + kCopyChunk / 4);
+  }
+  std::string& c = chunks_[used_++];
+  c.clear();
+  if (binary_ && used_ == 1) append_copy_binary_header(c);
+  return c;
+}
+
+std::string PostgresSink::joined() const {
+  std::string all;
+  for (size_t i = 0; i < used_; ++i) all += chunks_[i];
+  return all;
 }
 
 // Checks the table against the columns, or creates it; also the commit
@@ -98,6 +126,7 @@ void PostgresSink::prepare_table() {
         }
         conn_->exec(sql + ")");
         for (const auto& c : options_.columns) table_columns_.push_back(c.name);
+        binary_ = true;
         return;
       }
       const std::string oid(found.value(0, 0));
@@ -107,6 +136,7 @@ void PostgresSink::prepare_table() {
           "ORDER BY attnum",
           {oid});
       table_columns_.clear();
+      binary_ = true;
       std::vector<bool> used(static_cast<size_t>(cols.rows()), false);
       for (const auto& c : options_.columns) {
         int at = -1;
@@ -124,6 +154,7 @@ void PostgresSink::prepare_table() {
           throw FatalError(prefix + ": column " + c.name + " is " + std::string(cols.value(at, 1)) + ", but the rows' " +
                            c.name + " is " + c.sdl_type + " (" + c.sql_type + " in postgres)");
         table_columns_.emplace_back(cols.value(at, 0));
+        binary_ = binary_ && binary_compatible(c.sql_type, theirs);
       }
       for (int r = 0; r < cols.rows(); ++r)
         if (!used[static_cast<size_t>(r)] && cols.value(r, 2) == "t" && cols.value(r, 3) == "f")
@@ -160,9 +191,11 @@ void PostgresSink::prepare_table() {
 
 void PostgresSink::commit(int64_t batch_id) {
   // An empty batch changes nothing (but complete mode: an empty result).
-  if (copy_.empty() && options_.mode != PostgresMode::Complete) return;
+  if (used_ == 0 && options_.mode != PostgresMode::Complete) return;
+  if (binary_ && used_ > 0) append_copy_binary_trailer(chunks_[used_ - 1]);
   while (try_commit(batch_id) == Outcome::Retry) {
   }
+  chunks_.resize(used_);  // what a batch this size needs stays allocated for the next
 }
 
 PostgresSink::Outcome PostgresSink::try_commit(int64_t batch_id) {
@@ -171,6 +204,10 @@ PostgresSink::Outcome PostgresSink::try_commit(int64_t batch_id) {
   try {
     std::string cols;
     for (const auto& c : table_columns_) cols += (cols.empty() ? "" : ", ") + quote_ident(c);
+    const std::string format = binary_ ? ") FROM STDIN WITH (FORMAT binary)" : ") FROM STDIN";
+    auto copy = [&](const std::string& into) {
+      if (used_ > 0) conn_->copy_in("COPY " + into + " (" + cols + format, chunks_, used_);
+    };
     conn_->exec("BEGIN");
     if (!query_id_.empty()) {
       // First, so that a second writer of this batch (a zombie, a replay
@@ -184,17 +221,17 @@ PostgresSink::Outcome PostgresSink::try_commit(int64_t batch_id) {
     failure_point("postgres-after-claim");
     switch (options_.mode) {
       case PostgresMode::Append:
-        conn_->copy_in("COPY " + qualified_ + " (" + cols + ") FROM STDIN", copy_);
+        copy(qualified_);
         break;
       case PostgresMode::Complete:
         conn_->exec("DELETE FROM " + qualified_);
-        conn_->copy_in("COPY " + qualified_ + " (" + cols + ") FROM STDIN", copy_);
+        copy(qualified_);
         break;
       case PostgresMode::Update: {
         conn_->exec("CREATE TEMP TABLE IF NOT EXISTS streamc_upsert AS SELECT " + cols + " FROM " + qualified_ +
                     " WITH NO DATA");
         conn_->exec("TRUNCATE pg_temp.streamc_upsert");
-        conn_->copy_in("COPY pg_temp.streamc_upsert (" + cols + ") FROM STDIN", copy_);
+        copy("pg_temp.streamc_upsert");
         std::string conflict, set;
         for (const auto& k : options_.key) conflict += (conflict.empty() ? "" : ", ") + quote_ident(k);
         for (const auto& c : table_columns_) {
@@ -247,13 +284,22 @@ void PostgresSink::row_failed(int64_t batch_id, const PgError& e) const {
       column = e.context.substr(col_at + 9, end == std::string::npos ? std::string::npos : end - col_at - 9);
     }
     // The line'th row of the batch, one field per column.
+    std::string copy = joined();
+    long in_copy = line;  // the row's line in `copy`
+    if (binary_) {        // that row alone, as COPY text
+      std::vector<std::string> types;
+      for (const auto& c : options_.columns) types.push_back(c.sql_type);
+      copy = copy_binary_row_as_text(copy, line, types);
+      in_copy = 1;
+      if (!copy.empty()) copy.push_back('\n');
+    }
     size_t start = 0;
-    for (long l = 1; l < line && start != std::string::npos; ++l) {
-      start = copy_.find('\n', start);
+    for (long l = 1; l < in_copy && start != std::string::npos; ++l) {
+      start = copy.find('\n', start);
       if (start != std::string::npos) ++start;
     }
-    if (line >= 1 && start != std::string::npos && start < copy_.size()) {
-      std::string_view row(copy_.data() + start, copy_.find('\n', start) - start);
+    if (line >= 1 && start != std::string::npos && start < copy.size()) {
+      std::string_view row(copy.data() + start, copy.find('\n', start) - start);
       std::string shown;
       size_t c = 0;
       while (c < table_columns_.size()) {

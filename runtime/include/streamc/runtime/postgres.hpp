@@ -19,15 +19,30 @@
 // after reconnecting says whether the batch landed. Without a checkpoint
 // there is no query id and no claim (each run starts at batch 0).
 //
-// How values go in (COPY text format; the compiler names the columns and
-// their types, see compiler/codegen/emit_postgres.cpp):
+// How values go in (the compiler names the columns and their types, see
+// compiler/codegen/emit_postgres.cpp):
 //
 //   int bigint, float double precision (NaN, Infinity), string text,
 //   bool boolean, timestamp timestamptz, duration interval, null \N,
 //   lists, tuples, records jsonb (their JSON text), a window
 //   {start, end} two timestamptz columns <name>_start, <name>_end.
+//
+// In COPY's binary format when every column of the table has exactly such
+// a type (the server then reads each value as it is instead of parsing its
+// text: about 40% less of its time per row), in COPY text format otherwise
+// (an existing table with, say, an integer or numeric column: the server
+// converts the text). Binary, each row is a field count, then each field's
+// length (-1: null) and bytes, big-endian: int8 and float8 8 bytes,
+// boolean 1, text its UTF-8 bytes, timestamptz microseconds since
+// 2000-01-01 UTC (8), interval microseconds, days, months (8, 4, 4), jsonb
+// a version byte 1 then the JSON text.
+//
+// The rows are formatted as the batch writes them, into chunks of about
+// 256 KiB (reused from batch to batch: no buffer regrown, no row copied
+// twice), and sent at commit one COPY message per chunk.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -63,6 +78,20 @@ struct PostgresSinkOptions {
 void append_copy_text(std::string& out, std::string_view s);  // \\ \t \n \r escaped
 void append_copy_float(std::string& out, double v);           // shortest round trip; NaN, Infinity
 void append_copy_duration(std::string& out, Duration d);      // "<n> microseconds"
+
+// ---- COPY binary format: the stream's header and trailer (around the rows)
+void append_copy_binary_header(std::string& out);   // PGCOPY\n\377\r\n\0, flags 0, no extension
+void append_copy_binary_trailer(std::string& out);  // a field count of -1
+// Microseconds since 2000-01-01 UTC, as timestamptz holds them. A time
+// before 4713 BC cannot be a timestamptz anyway: one that would not fit in
+// 64 bits (or land on -infinity's value) becomes an out-of-range value the
+// server refuses, never a different time.
+int64_t postgres_timestamp(Timestamp t);
+// The `row`'th row (1-based, as the server's "COPY t, line N" counts) of a
+// binary COPY stream (header included), as a COPY text line without its
+// newline, for messages; `sql_types` says how to read each field (the
+// columns' sql_type). Empty when the stream has no such row.
+std::string copy_binary_row_as_text(std::string_view stream, long row, const std::vector<std::string>& sql_types);
 
 namespace copy_detail {
 
@@ -129,6 +158,83 @@ void append_copy_row(std::string& out, const Row& row) {
   out.push_back('\n');
 }
 
+namespace copy_detail {
+
+inline void put_be(std::string& out, uint64_t v, size_t bytes) {
+  char b[8];
+  for (size_t i = 0; i < bytes; ++i) b[i] = static_cast<char>(v >> (8 * (bytes - 1 - i)));
+  out.append(b, bytes);
+}
+
+// A fixed-size field: its length, then `bytes` bytes of v (big-endian).
+inline void put_fixed(std::string& out, uint64_t v, size_t bytes) {
+  char b[12] = {0, 0, 0, static_cast<char>(bytes)};
+  for (size_t i = 0; i < bytes; ++i) b[4 + i] = static_cast<char>(v >> (8 * (bytes - 1 - i)));
+  out.append(b, 4 + bytes);
+}
+
+// Writes the 4-byte length of the field that starts after `at` (where a
+// placeholder was put) once its bytes are appended.
+inline void patch_length(std::string& out, size_t at) {
+  const auto n = static_cast<uint32_t>(out.size() - at - 4);
+  for (size_t i = 0; i < 4; ++i) out[at + i] = static_cast<char>(n >> (8 * (3 - i)));
+}
+
+// One value in binary; returns how many columns it filled (a window: 2).
+template <class T>
+int append_binary_field(std::string& out, const T& v) {
+  using namespace format_detail;
+  if constexpr (std::is_same_v<T, bool>) {
+    put_fixed(out, v ? 1 : 0, 1);
+  } else if constexpr (std::is_integral_v<T>) {
+    put_fixed(out, static_cast<uint64_t>(static_cast<int64_t>(v)), 8);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    put_fixed(out, std::bit_cast<uint64_t>(static_cast<double>(v)), 8);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    std::string_view s(v);
+    put_be(out, static_cast<uint32_t>(s.size()), 4);
+    out.append(s);
+  } else if constexpr (std::is_same_v<T, Timestamp>) {
+    put_fixed(out, static_cast<uint64_t>(postgres_timestamp(v)), 8);
+  } else if constexpr (std::is_same_v<T, Duration>) {
+    put_be(out, 16, 4);
+    put_be(out, static_cast<uint64_t>(v.micros), 8);  // microseconds; days and months 0, as "<n> microseconds" reads
+    put_be(out, 0, 8);
+  } else if constexpr (std::is_same_v<T, std::nullopt_t>) {
+    put_be(out, 0xffffffffu, 4);
+  } else if constexpr (IsOptional<T>::value) {
+    if (v) return append_binary_field(out, *v);
+    put_be(out, 0xffffffffu, 4);
+    if constexpr (Window<typename T::value_type>) {
+      put_be(out, 0xffffffffu, 4);
+      return 2;
+    }
+  } else if constexpr (Window<T>) {
+    put_fixed(out, static_cast<uint64_t>(postgres_timestamp(v.f_start)), 8);
+    put_fixed(out, static_cast<uint64_t>(postgres_timestamp(v.f_end)), 8);
+    return 2;
+  } else {
+    const size_t at = out.size();  // lists, tuples, records: jsonb, version 1, then the JSON text
+    out.append("\0\0\0\0\1", 5);
+    append_json(out, v);
+    patch_length(out, at);
+  }
+  return 1;
+}
+
+}  // namespace copy_detail
+
+// One row in COPY's binary format: the number of fields, then each field.
+template <class Row>
+void append_copy_row_binary(std::string& out, const Row& row) {
+  const size_t at = out.size();
+  out.append(2, '\0');
+  int fields = 0;
+  for_each_column(row, [&](const auto& x) { fields += copy_detail::append_binary_field(out, x); });
+  out[at] = static_cast<char>(fields >> 8);
+  out[at + 1] = static_cast<char>(fields);
+}
+
 class PostgresConnection;  // io/postgres_connection.hpp
 struct PgError;
 
@@ -151,9 +257,16 @@ class PostgresSink : public Sink {
 
   template <class Rows>
   void write(Batch&, const Rows& rows) {
-    for (const auto& row : rows) {
-      append_copy_row(copy_, row);
-      ++rows_;
+    if (binary_) {
+      for (const auto& row : rows) {
+        append_copy_row_binary(chunk(), row);
+        ++rows_;
+      }
+    } else {
+      for (const auto& row : rows) {
+        append_copy_row(chunk(), row);
+        ++rows_;
+      }
     }
   }
 
@@ -170,8 +283,20 @@ class PostgresSink : public Sink {
   std::string where_;
   std::string qualified_;  // the table as quoted SQL: "public"."t"
   std::vector<std::string> table_columns_;  // the table's names for options_.columns, in order
+  // The chunk the next row goes in: the last one until it holds
+  // kCopyChunk bytes (a row is never split between two).
+  std::string& chunk() {
+    if (used_ == 0 || chunks_[used_ - 1].size() >= kCopyChunk) return next_chunk();
+    return chunks_[used_ - 1];
+  }
+  std::string& next_chunk();
+  std::string joined() const;  // this batch's chunks as one string (for messages)
+
+  static constexpr size_t kCopyChunk = 256 * 1024;
   std::string query_id_;
-  std::string copy_;       // this batch's rows, COPY text format
+  bool binary_ = false;             // COPY's binary format (every column's type is exactly ours)
+  std::vector<std::string> chunks_;  // this batch's rows in COPY format: chunks_[0, used_)
+  size_t used_ = 0;
   std::unique_ptr<PostgresConnection> conn_;
 };
 
