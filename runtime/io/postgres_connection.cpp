@@ -147,14 +147,17 @@ PgResult PostgresConnection::exec(const std::string& sql, const std::vector<std:
   throw error_of(r.get(), PQerrorMessage(conn_));
 }
 
-void PostgresConnection::copy_in(const std::string& sql, const std::vector<std::string>& chunks, size_t n) {
+void PostgresConnection::copy_start(const std::string& sql) {
   if (!connected()) throw PgError("not connected", true);
-  {
-    PgResult r(PQexec(conn_, sql.c_str()));
-    if (!r.get() || PQresultStatus(r.get()) != PGRES_COPY_IN) throw error_of(r.get(), PQerrorMessage(conn_));
-  }
-  for (size_t i = 0; i < n; ++i)
-    if (PQputCopyData(conn_, chunks[i].data(), static_cast<int>(chunks[i].size())) != 1) break;  // the result says why
+  PgResult r(PQexec(conn_, sql.c_str()));
+  if (!r.get() || PQresultStatus(r.get()) != PGRES_COPY_IN) throw error_of(r.get(), PQerrorMessage(conn_));
+}
+
+bool PostgresConnection::copy_put(std::string_view data) {
+  return PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) == 1;
+}
+
+void PostgresConnection::copy_end() {
   PQputCopyEnd(conn_, nullptr);
   PgResult last;
   while (PGresult* r = PQgetResult(conn_)) {

@@ -67,8 +67,12 @@ class PostgresConnection {
 
   // Runs one statement (with text parameters); throws PgError.
   PgResult exec(const std::string& sql, const std::vector<std::string>& params = {});
-  // COPY … FROM STDIN with the data in chunks[0, n), one CopyData message each.
-  void copy_in(const std::string& sql, const std::vector<std::string>& chunks, size_t n);
+  // COPY … FROM STDIN in three steps: start it, send data (one CopyData
+  // message per call; false when the COPY has failed: copy_end says why),
+  // end it (throws the server's error for a refused row).
+  void copy_start(const std::string& sql);
+  bool copy_put(std::string_view data);
+  void copy_end();
 
   // A status line on stderr ("postgres sink 't' (host=…): …"), for retries.
   void status(const std::string& line) const;

@@ -73,18 +73,23 @@ PostgresSink::PostgresSink(std::string name, PostgresSinkOptions options)
   conn_ = std::make_unique<PostgresConnection>(options_.conninfo, "postgres sink '" + name_ + "'");
   where_ = conn_->where();
   prepare_table();
+  for (const auto& c : table_columns_) cols_ += (cols_.empty() ? "" : ", ") + quote_ident(c);
 }
 
 PostgresSink::~PostgresSink() = default;
 
 std::string PostgresSink::description() const { return "PostgresSink[" + options_.table + " at " + where_ + "]"; }
 
-void PostgresSink::begin_batch(int64_t) {
+void PostgresSink::begin_batch(int64_t batch_id) {
   rows_ = 0;
   used_ = 0;
+  batch_ = batch_id;
+  if (stream_ != Stream::None) conn_->drop();  // a batch that never committed (not after a clean one)
+  stream_ = Stream::None;
 }
 
 std::string& PostgresSink::next_chunk() {
+  if (used_ > 0) stream_full_chunks();
   if (used_ == chunks_.size()) {
     chunks_.emplace_back();
     chunks_.back().reserve(kCopyChunk + kCopyChunk / 4);
@@ -198,52 +203,93 @@ void PostgresSink::commit(int64_t batch_id) {
   chunks_.resize(used_);  // what a batch this size needs stays allocated for the next
 }
 
+// While the batch runs: the transaction started with the first full chunk,
+// each further full chunk sent as the next one starts. Anything failing is
+// left to commit(), which starts over from a new connection: a lost one
+// retries, a refused row is named there.
+void PostgresSink::stream_full_chunks() {
+  try {
+    if (stream_ == Stream::None) {
+      conn_->connect();
+      if (open(batch_) == Outcome::Skipped) return;
+    }
+    if (stream_ == Stream::Open) send(used_);
+  } catch (const PgError&) {
+    conn_->drop();
+    stream_ = Stream::None;
+  }
+}
+
+PostgresSink::Outcome PostgresSink::open(int64_t batch_id) {
+  stream_ = Stream::None;
+  copying_ = false;
+  sent_ = 0;
+  conn_->exec("BEGIN");
+  if (!query_id_.empty()) {
+    // First, so that a second writer of this batch (a zombie, a replay
+    // racing the first attempt) waits on the row lock, then sees it taken.
+    PgResult claim = conn_->exec(kClaimSql, {query_id_, options_.table, std::to_string(batch_id)});
+    if (claim.affected() == "0") {
+      conn_->exec("ROLLBACK");
+      stream_ = Stream::Skipped;
+      return Outcome::Skipped;
+    }
+  }
+  failure_point("postgres-after-claim");
+  std::string into = qualified_;
+  if (options_.mode == PostgresMode::Complete) conn_->exec("DELETE FROM " + qualified_);
+  if (options_.mode == PostgresMode::Update) {
+    conn_->exec("CREATE TEMP TABLE IF NOT EXISTS streamc_upsert AS SELECT " + cols_ + " FROM " + qualified_ +
+                " WITH NO DATA");
+    conn_->exec("TRUNCATE pg_temp.streamc_upsert");
+    into = "pg_temp.streamc_upsert";
+  }
+  if (used_ > 0) {
+    conn_->copy_start("COPY " + into + " (" + cols_ + ") FROM STDIN" + (binary_ ? " WITH (FORMAT binary)" : ""));
+    copying_ = true;
+  }
+  stream_ = Stream::Open;
+  return Outcome::Committed;
+}
+
+void PostgresSink::send(size_t upto) {
+  for (; sent_ < upto; ++sent_)
+    if (!conn_->copy_put(chunks_[sent_])) throw PgError("COPY failed", false);  // copy_end has the reason
+}
+
 PostgresSink::Outcome PostgresSink::try_commit(int64_t batch_id) {
-  conn_->connect();
   bool commit_sent = false;
   try {
-    std::string cols;
-    for (const auto& c : table_columns_) cols += (cols.empty() ? "" : ", ") + quote_ident(c);
-    const std::string format = binary_ ? ") FROM STDIN WITH (FORMAT binary)" : ") FROM STDIN";
-    auto copy = [&](const std::string& into) {
-      if (used_ > 0) conn_->copy_in("COPY " + into + " (" + cols + format, chunks_, used_);
-    };
-    conn_->exec("BEGIN");
-    if (!query_id_.empty()) {
-      // First, so that a second writer of this batch (a zombie, a replay
-      // racing the first attempt) waits on the row lock, then sees it taken.
-      PgResult claim = conn_->exec(kClaimSql, {query_id_, options_.table, std::to_string(batch_id)});
-      if (claim.affected() == "0") {
-        conn_->exec("ROLLBACK");
+    if (stream_ == Stream::Skipped) {
+      stream_ = Stream::None;
+      return Outcome::Skipped;
+    }
+    if (stream_ == Stream::None) {
+      conn_->connect();
+      if (open(batch_id) == Outcome::Skipped) {
+        stream_ = Stream::None;
         return Outcome::Skipped;
       }
     }
-    failure_point("postgres-after-claim");
-    switch (options_.mode) {
-      case PostgresMode::Append:
-        copy(qualified_);
-        break;
-      case PostgresMode::Complete:
-        conn_->exec("DELETE FROM " + qualified_);
-        copy(qualified_);
-        break;
-      case PostgresMode::Update: {
-        conn_->exec("CREATE TEMP TABLE IF NOT EXISTS streamc_upsert AS SELECT " + cols + " FROM " + qualified_ +
-                    " WITH NO DATA");
-        conn_->exec("TRUNCATE pg_temp.streamc_upsert");
-        copy("pg_temp.streamc_upsert");
-        std::string conflict, set;
-        for (const auto& k : options_.key) conflict += (conflict.empty() ? "" : ", ") + quote_ident(k);
-        for (const auto& c : table_columns_) {
-          bool is_key = false;
-          for (const auto& k : options_.key) is_key = is_key || lower(k) == lower(c);
-          if (!is_key) set += (set.empty() ? "" : ", ") + quote_ident(c) + " = EXCLUDED." + quote_ident(c);
-        }
-        conn_->exec("INSERT INTO " + qualified_ + " (" + cols + ") SELECT " + cols +
-                    " FROM pg_temp.streamc_upsert ON CONFLICT (" + conflict + ") " +
-                    (set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set));
-        break;
+    stream_ = Stream::None;  // whatever happens next, a retry starts over
+    if (copying_) {
+      try {
+        send(used_);
+      } catch (const PgError&) {
       }
+      conn_->copy_end();
+    }
+    if (options_.mode == PostgresMode::Update) {
+      std::string conflict, set;
+      for (const auto& k : options_.key) conflict += (conflict.empty() ? "" : ", ") + quote_ident(k);
+      for (const auto& c : table_columns_) {
+        bool is_key = false;
+        for (const auto& k : options_.key) is_key = is_key || lower(k) == lower(c);
+        if (!is_key) set += (set.empty() ? "" : ", ") + quote_ident(c) + " = EXCLUDED." + quote_ident(c);
+      }
+      conn_->exec("INSERT INTO " + qualified_ + " (" + cols_ + ") SELECT " + cols_ +
+                  " FROM pg_temp.streamc_upsert ON CONFLICT (" + conflict + ") " +
+                  (set.empty() ? "DO NOTHING" : "DO UPDATE SET " + set));
     }
     failure_point("postgres-before-commit");
     commit_sent = true;

@@ -39,7 +39,13 @@
 //
 // The rows are formatted as the batch writes them, into chunks of about
 // 256 KiB (reused from batch to batch: no buffer regrown, no row copied
-// twice), and sent at commit one COPY message per chunk.
+// twice), one COPY message each. The transaction (BEGIN, the claim, COPY)
+// starts when the first chunk is full, and full chunks go to the server
+// while the next ones are formatted, so that the server stores rows while
+// the batch formats more; COMMIT waits for commit(), which sends the rest.
+// The chunks are kept until then: if anything fails on the way (the
+// connection lost, a row refused), commit() starts the transaction over
+// with all of them (see try_commit), as if nothing had been sent.
 #pragma once
 
 #include <bit>
@@ -276,6 +282,11 @@ class PostgresSink : public Sink {
  private:
   enum class Outcome { Committed, Skipped, Retry };
   Outcome try_commit(int64_t batch_id);
+  // The transaction's first steps: BEGIN, the claim (Skipped: a replay of a
+  // committed batch, rolled back), then what the mode needs and COPY.
+  Outcome open(int64_t batch_id);
+  void send(size_t upto);  // chunks [sent_, upto) to the COPY
+  void stream_full_chunks();
   void prepare_table();
   [[noreturn]] void row_failed(int64_t batch_id, const PgError& e) const;
 
@@ -289,11 +300,17 @@ class PostgresSink : public Sink {
     if (used_ == 0 || chunks_[used_ - 1].size() >= kCopyChunk) return next_chunk();
     return chunks_[used_ - 1];
   }
-  std::string& next_chunk();
+  std::string& next_chunk();  // also streams the full ones
   std::string joined() const;  // this batch's chunks as one string (for messages)
 
   static constexpr size_t kCopyChunk = 256 * 1024;
   std::string query_id_;
+  std::string cols_;               // the table's column names, quoted, comma-separated
+  int64_t batch_ = 0;              // the batch begun
+  enum class Stream { None, Open, Skipped };
+  Stream stream_ = Stream::None;   // this batch's transaction, started by stream_full_chunks
+  bool copying_ = false;           // in COPY (the transaction has rows to send)
+  size_t sent_ = 0;                // chunks [0, sent_) are in the open transaction's COPY
   bool binary_ = false;             // COPY's binary format (every column's type is exactly ours)
   std::vector<std::string> chunks_;  // this batch's rows in COPY format: chunks_[0, used_)
   size_t used_ = 0;
