@@ -1,8 +1,14 @@
 // COPY text and binary formats for the postgres sink's rows (streamc/runtime/postgres.hpp).
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <new>
+
+#include <sys/mman.h>
 
 #include "streamc/runtime/postgres.hpp"
 
@@ -38,6 +44,50 @@ void append_copy_duration(std::string& out, Duration d) {
   auto res = std::to_chars(buf, buf + sizeof buf, d.micros);
   out.append(buf, res.ptr);
   out.append(" microseconds");
+}
+
+CopyChunks::~CopyChunks() {
+  for (const Block& b : blocks_) std::free(b.data);
+}
+
+void CopyChunks::clear() {
+  chunks_.clear();
+  block_ = 0;
+  used_ = 0;
+}
+
+void CopyChunks::add(std::string_view data) {
+  constexpr size_t kBlock = 2 << 20;
+  while (block_ < blocks_.size() && blocks_[block_].size - used_ < data.size()) {
+    ++block_;
+    used_ = 0;
+  }
+  if (block_ == blocks_.size()) {
+    // Huge pages where the kernel has them (2 MiB aligned, madvise'd): one
+    // page fault per block instead of 512.
+    const size_t size = (std::max(data.size(), kBlock) + kBlock - 1) / kBlock * kBlock;
+    auto* p = static_cast<char*>(std::aligned_alloc(kBlock, size));
+    if (!p) throw std::bad_alloc();
+    madvise(p, size, MADV_HUGEPAGE);
+    blocks_.push_back({p, size});
+    used_ = 0;
+  }
+  char* at = blocks_[block_].data + used_;
+  std::memcpy(at, data.data(), data.size());
+  used_ += data.size();
+  chunks_.emplace_back(at, data.size());
+}
+
+std::string CopyChunks::joined() const {
+  std::string all;
+  for (std::string_view c : chunks_) all += c;
+  return all;
+}
+
+void CopyChunks::trim() {
+  const size_t keep = chunks_.empty() ? 0 : block_ + 1;
+  for (size_t i = keep; i < blocks_.size(); ++i) std::free(blocks_[i].data);
+  if (blocks_.size() > keep) blocks_.resize(keep);
 }
 
 void append_copy_binary_header(std::string& out) {

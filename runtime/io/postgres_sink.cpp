@@ -82,28 +82,13 @@ std::string PostgresSink::description() const { return "PostgresSink[" + options
 
 void PostgresSink::begin_batch(int64_t batch_id) {
   rows_ = 0;
-  used_ = 0;
   batch_ = batch_id;
   if (stream_ != Stream::None) conn_->drop();  // a batch that never committed (not after a clean one)
   stream_ = Stream::None;
-}
-
-std::string& PostgresSink::next_chunk() {
-  if (used_ > 0) stream_full_chunks();
-  if (used_ == chunks_.size()) {
-    chunks_.emplace_back();
-    chunks_.back().reserve(kCopyChunk + kCopyChunk / 4);
-  }
-  std::string& c = chunks_[used_++];
-  c.clear();
-  if (binary_ && used_ == 1) append_copy_binary_header(c);
-  return c;
-}
-
-std::string PostgresSink::joined() const {
-  std::string all;
-  for (size_t i = 0; i < used_; ++i) all += chunks_[i];
-  return all;
+  chunks_.clear();
+  pending_.clear();
+  pending_.reserve(kCopyChunk + kCopyChunk / 4);
+  if (binary_) append_copy_binary_header(pending_);
 }
 
 // Checks the table against the columns, or creates it; also the commit
@@ -196,24 +181,30 @@ void PostgresSink::prepare_table() {
 
 void PostgresSink::commit(int64_t batch_id) {
   // An empty batch changes nothing (but complete mode: an empty result).
-  if (used_ == 0 && options_.mode != PostgresMode::Complete) return;
-  if (binary_ && used_ > 0) append_copy_binary_trailer(chunks_[used_ - 1]);
+  if (rows_ == 0 && options_.mode != PostgresMode::Complete) return;
+  if (rows_ > 0) {
+    if (binary_) append_copy_binary_trailer(pending_);
+    chunks_.add(pending_);
+  }
+  pending_.clear();
   while (try_commit(batch_id) == Outcome::Retry) {
   }
-  chunks_.resize(used_);  // what a batch this size needs stays allocated for the next
+  chunks_.trim();  // what a batch this size needs stays allocated for the next
 }
 
-// While the batch runs: the transaction started with the first full chunk,
-// each further full chunk sent as the next one starts. Anything failing is
-// left to commit(), which starts over from a new connection: a lost one
-// retries, a refused row is named there.
-void PostgresSink::stream_full_chunks() {
+// While the batch runs: the transaction starts with the first full chunk,
+// and each chunk is sent as it is sealed. Anything failing is left to
+// commit(), which starts over from a new connection: a lost one retries,
+// a refused row is named there.
+void PostgresSink::seal() {
+  chunks_.add(pending_);
+  pending_.clear();
   try {
     if (stream_ == Stream::None) {
       conn_->connect();
       if (open(batch_) == Outcome::Skipped) return;
     }
-    if (stream_ == Stream::Open) send(used_);
+    if (stream_ == Stream::Open) send();
   } catch (const PgError&) {
     conn_->drop();
     stream_ = Stream::None;
@@ -244,7 +235,7 @@ PostgresSink::Outcome PostgresSink::open(int64_t batch_id) {
     conn_->exec("TRUNCATE pg_temp.streamc_upsert");
     into = "pg_temp.streamc_upsert";
   }
-  if (used_ > 0) {
+  if (rows_ > 0) {
     conn_->copy_start("COPY " + into + " (" + cols_ + ") FROM STDIN" + (binary_ ? " WITH (FORMAT binary)" : ""));
     copying_ = true;
   }
@@ -252,8 +243,8 @@ PostgresSink::Outcome PostgresSink::open(int64_t batch_id) {
   return Outcome::Committed;
 }
 
-void PostgresSink::send(size_t upto) {
-  for (; sent_ < upto; ++sent_)
+void PostgresSink::send() {
+  for (; sent_ < chunks_.size(); ++sent_)
     if (!conn_->copy_put(chunks_[sent_])) throw PgError("COPY failed", false);  // copy_end has the reason
 }
 
@@ -274,7 +265,7 @@ PostgresSink::Outcome PostgresSink::try_commit(int64_t batch_id) {
     stream_ = Stream::None;  // whatever happens next, a retry starts over
     if (copying_) {
       try {
-        send(used_);
+        send();
       } catch (const PgError&) {
       }
       conn_->copy_end();
@@ -330,7 +321,7 @@ void PostgresSink::row_failed(int64_t batch_id, const PgError& e) const {
       column = e.context.substr(col_at + 9, end == std::string::npos ? std::string::npos : end - col_at - 9);
     }
     // The line'th row of the batch, one field per column.
-    std::string copy = joined();
+    std::string copy = chunks_.joined();
     long in_copy = line;  // the row's line in `copy`
     if (binary_) {        // that row alone, as COPY text
       std::vector<std::string> types;
