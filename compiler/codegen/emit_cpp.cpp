@@ -50,6 +50,13 @@ std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program)
   // --no-as-needed the linker would drop it as unused by then.
   if (uses_postgres(program))
     args.insert(args.end(), {"-Wl,--push-state,--no-as-needed", "-lpq", "-Wl,--pop-state"});
+  // librdkafka (Debian's librdkafka1) only for programs that use Kafka.
+  bool kafka = false;
+  for (const auto& s : program.sources) kafka |= s.connector == sema::Connector::Kafka;
+  for (const auto& s : program.sinks) kafka |= s.connector == sema::Connector::Kafka;
+  // The runtime archive that calls it comes later on the command line: kept
+  // although nothing before it needs it yet (Debian links --as-needed).
+  if (kafka) args.insert(args.end(), {"-Wl,--push-state,--no-as-needed", "-lrdkafka", "-Wl,--pop-state"});
   return args;
 }
 
@@ -173,6 +180,7 @@ void ProgramEmitter::emit_sources() {
       out_ += fmt::format("    so{}.csv_header = {};\n", i, s.csv_header ? "true" : "false");
     }
     if (s.errors_path) out_ += fmt::format("    so{}.errors_path = std::string({});\n", i, startup(*s.errors_path));
+    if (s.connector == sema::Connector::Kafka) out_ += fmt::format("    so{}.csv_header = false;\n", i);  // one record per message
     if (s.is_table) {
       emit_table(static_cast<int>(i));
       continue;
@@ -192,6 +200,18 @@ void ProgramEmitter::emit_sources() {
         if (s.rows_per_batch) out_ += fmt::format("    go{}.rows_per_batch = {};\n", i, startup(*s.rows_per_batch));
         if (s.total_rows) out_ += fmt::format("    go{}.total_rows = {};\n", i, startup(*s.total_rows));
         out_ += fmt::format("    const rt::SourceId src{0} = eng.add_generate_source(std::string({1}), go{0});\n", i,
+                            string_literal(s.name));
+        break;
+      case sema::Connector::Kafka:
+        out_ += fmt::format("    rt::KafkaSourceOptions ks{};\n", i);
+        for (const auto* t : s.args) out_ += fmt::format("    ks{}.topics.emplace_back({});\n", i, startup(*t));
+        out_ += fmt::format("    ks{}.brokers = std::string({});\n", i, startup(*s.brokers));
+        if (s.starting_earliest) out_ += fmt::format("    ks{}.starting = rt::KafkaStarting::Earliest;\n", i);
+        if (s.max_offsets_per_batch)
+          out_ += fmt::format("    ks{}.max_offsets_per_batch = {};\n", i, startup(*s.max_offsets_per_batch));
+        if (s.fail_on_data_loss) out_ += fmt::format("    ks{}.fail_on_data_loss = {};\n", i, startup(*s.fail_on_data_loss));
+        for (const auto* o : s.kafka_options) out_ += fmt::format("    ks{}.options.emplace_back({});\n", i, startup(*o));
+        out_ += fmt::format("    const rt::SourceId src{0} = rt::add_kafka_source(eng, std::string({1}), ks{0}, so{0});\n", i,
                             string_literal(s.name));
         break;
       default: break;
@@ -231,6 +251,19 @@ void ProgramEmitter::emit_sinks() {
       }
       case sema::Connector::Foreach: out_ += emit_foreach_sink(s, i); break;
       case sema::Connector::Postgres: out_ += emit_postgres_sink(s, i); break;
+      case sema::Connector::Kafka: {
+        out_ += fmt::format("    rt::KafkaSinkOptions ko{};\n", i);
+        out_ += fmt::format("    ko{}.topic = std::string({});\n", i, startup(*s.path));
+        out_ += fmt::format("    ko{}.brokers = std::string({});\n", i, startup(*s.brokers));
+        const char* format = s.format == sema::DataFormat::Json  ? "rt::FileFormat::Json"
+                             : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
+                                                                 : "rt::FileFormat::Text";
+        out_ += fmt::format("    ko{}.format = {};\n", i, format);
+        for (const auto* o : s.kafka_options) out_ += fmt::format("    ko{}.options.emplace_back({});\n", i, startup(*o));
+        out_ += fmt::format("    rt::KafkaSink& sink{0} = rt::add_kafka_sink(eng, std::string({1}), ko{0});\n", i,
+                            string_literal(s.stream));
+        break;
+      }
       default: break;
     }
   }
@@ -696,8 +729,15 @@ void ProgramEmitter::emit_batch_function() {
       out_ += fmt::format("      sink{}.end_rows(batch);\n", i);
       continue;
     }
-    out_ += fmt::format("      {}sink{}.write(batch, {});\n", window >= 0 ? fmt::format("if (active{}) ", window) : "", i,
-                        container(prog_.sinks[i].node));
+    std::string key;
+    if (prog_.sinks[i].kafka_key) {
+      // The Kafka sink's key: an expression of the row, formatted as text by the sink.
+      const TypeRef& row = prog_.nodes[prog_.sinks[i].node].type;
+      key = fmt::format(", [&](const {} & key_row) {{ return {}; }}", types_.of(row),
+                        expr_.materialize(expr_.apply(*prog_.sinks[i].kafka_key, {Value::concrete(row, "key_row")}, "arena")));
+    }
+    out_ += fmt::format("      {}sink{}.write(batch, {}{});\n", window >= 0 ? fmt::format("if (active{}) ", window) : "", i,
+                        container(prog_.sinks[i].node), key);
   }
   if (!all_watermarks.empty()) {
     std::string list;

@@ -34,7 +34,8 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn,
                       direct ? std::string("auto") : tt);
   std::string elem = fresh("e");
-  bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode && !generated;
+  const bool kafka_raw = start.op == Node::Op::Source && prog_.sources[start.source].kafka_raw;
+  bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode && !generated && !kafka_raw;
   std::string body;
   std::string indent = "              ";
   Value cur = Value::concrete(start.type, elem);
@@ -135,6 +136,16 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
           cur = Value::virtual_record(
               n.type, {{"timestamp", Value::concrete(sema::types::timestamp(), generated_in_ + ".time(static_cast<int64_t>(i))")},
                        {"value", Value::concrete(sema::types::integer(), generated_in_ + ".value(static_cast<int64_t>(i))")}});
+        } else if (prog_.sources[n.source].kafka_raw) {
+          // Spark's Kafka record: the value is the record, the rest is the batch's message metadata.
+          const std::string m = fmt::format("batch.kafka_message(src{}, i)", n.source);
+          cur = Value::virtual_record(
+              n.type, {{"key", Value::concrete(sema::types::optional(sema::types::string()), m + ".key")},
+                       {"value", Value::concrete(sema::types::string(), cur.code)},
+                       {"topic", Value::concrete(sema::types::string(), m + ".topic")},
+                       {"partition", Value::concrete(sema::types::integer(), "static_cast<int64_t>(" + m + ".partition)")},
+                       {"offset", Value::concrete(sema::types::integer(), m + ".offset")},
+                       {"timestamp", Value::concrete(sema::types::timestamp(), m + ".timestamp")}});
         } else {
           cur = source_row(n.source);
         }

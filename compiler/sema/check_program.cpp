@@ -337,26 +337,11 @@ void Checker::check_source(const Decl& d) {
     }
     s.format = DataFormat::Json;  // typed rows, decoded by the generated loop
     s.element = types::record({"timestamp", "value"}, {types::timestamp(), types::integer()});
-    int index = static_cast<int>(result_.sources.size());
-    result_.sources.push_back(std::move(s));
-    Node n;
-    n.op = Node::Op::Source;
-    n.source = index;
-    n.type = types::integer();
-    n.range = d.range;
-    int node = add_node(std::move(n));
-    Node decode;
-    decode.op = Node::Op::Decode;
-    decode.inputs = {node};
-    decode.source = index;
-    decode.type = result_.sources[index].element;
-    decode.range = d.range;
-    decode.stream_name = d.name.name;
-    names_[d.name.name].index = add_node(std::move(decode));
+    add_typed_source(d, std::move(s));
     return;
   } else if (conn == "kafka") {
-    not_supported(call->children[0]->range, "the " + conn + " source");
-    return;
+    bool done = false;
+    if (!check_kafka_source(d, *call, s, done) || done) return;
   } else if (conn == "postgres" && d.kind == ast::DeclKind::Table) {
     if (!check_postgres_table(*call, s)) return;
     s.is_table = true;
@@ -420,6 +405,26 @@ void Checker::check_source(const Decl& d) {
     node = add_node(std::move(decode));
   }
   names_[d.name.name].index = node;
+}
+
+void Checker::add_typed_source(const Decl& d, SourceInfo s) {
+  int index = static_cast<int>(result_.sources.size());
+  result_.sources.push_back(std::move(s));
+  Node n;
+  n.op = Node::Op::Source;
+  n.source = index;
+  // generate: the row's value; kafka raw: the message's value.
+  n.type = result_.sources[index].connector == Connector::Generate ? types::integer() : types::string();
+  n.range = d.range;
+  int node = add_node(std::move(n));
+  Node decode;
+  decode.op = Node::Op::Decode;
+  decode.inputs = {node};
+  decode.source = index;
+  decode.type = result_.sources[index].element;
+  decode.range = d.range;
+  decode.stream_name = d.name.name;
+  names_[d.name.name].index = add_node(std::move(decode));
 }
 
 int Checker::add_node(Node node) {
@@ -779,7 +784,9 @@ void Checker::check_sink(const Decl& d) {
     if (!check_foreach_sink(*call, s)) return;
   } else if (conn == "postgres") {
     if (!check_postgres_sink(*call, s)) return;
-  } else if (conn == "kafka" || conn == "socket") {
+  } else if (conn == "kafka") {
+    if (!check_kafka_sink(*call, s)) return;
+  } else if (conn == "socket") {
     not_supported(call->children[0]->range, "the " + conn + " sink");
     return;
   } else if (conn == "generate") {

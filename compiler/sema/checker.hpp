@@ -72,6 +72,14 @@ class Checker {
   int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);
   void check_schema(const ast::Decl& d);
   bool source_record_options(const ast::Expr& call, SourceInfo& s);
+  // kafka(…) as a source or sink (check_kafka.cpp). The source returns
+  // false after reporting; with format: raw it adds the source's nodes itself.
+  bool check_kafka_source(const ast::Decl& d, const ast::Expr& call, SourceInfo& s, bool& done);
+  bool check_kafka_sink(const ast::Expr& call, SinkInfo& s);
+  bool kafka_common_options(const ast::Expr& call, const ast::Expr*& brokers, std::vector<const ast::Expr*>& options);
+  // A source whose records are typed rows rather than text to decode
+  // (generate, kafka with format: raw): a source node and a decode node.
+  void add_typed_source(const ast::Decl& d, SourceInfo s);
   int add_node(Node node);
   bool named_args(const ast::Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
                   std::string_view what);

@@ -21,7 +21,7 @@ struct ParamInfo {
   SourceRange range;
 };
 
-enum class Connector { Socket, Files, Console, Foreach, Generate, Postgres };
+enum class Connector { Socket, Files, Console, Foreach, Generate, Postgres, Kafka };
 enum class DataFormat { Text, Json, Csv };
 enum class OutputMode { Append, Update, Complete };
 enum class OnError { Permissive, Drop, Fail };
@@ -47,6 +47,14 @@ struct SourceInfo {
   TypeRef element;                 // string for text; the schema's record type otherwise
   bool is_table = false;           // `table NAME = files(…)`: read once at start-up, for joins
   const ast::Expr* query = nullptr;  // `table NAME = postgres(conn, query: "select …", schema: S)`; args[0] is conn
+  // kafka(topic | [topics], brokers: …): args are the topics (each a string,
+  // or one list of strings); `kafka_raw` is format: raw (Spark's Kafka record).
+  const ast::Expr* brokers = nullptr;
+  bool kafka_raw = false;
+  bool starting_earliest = false;  // starting: earliest (default latest, as Spark)
+  const ast::Expr* max_offsets_per_batch = nullptr;
+  const ast::Expr* fail_on_data_loss = nullptr;
+  std::vector<const ast::Expr*> kafka_options;  // options: ["name=value", …]
   SourceRange range;
 };
 
@@ -115,6 +123,11 @@ struct SinkInfo {
   const ast::Expr* conn = nullptr;
   const ast::Expr* table = nullptr;
   std::vector<std::string> key;
+  // kafka(topic, brokers: …, key: expr): `path` is the topic; `kafka_key` a row
+  // expression (or a lambda over the element).
+  const ast::Expr* brokers = nullptr;
+  const ast::Expr* kafka_key = nullptr;
+  std::vector<const ast::Expr*> kafka_options;
   OutputMode mode = OutputMode::Append;
   bool stateful = false;                 // reads a running aggregation (update/complete)
   SourceRange range;

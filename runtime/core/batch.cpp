@@ -47,6 +47,21 @@ GeneratedRange Batch::generated(SourceId source) const {
 
 void Batch::reject(SourceId source, std::string_view record, std::string_view reason) {
   if (!engine_) return;
+  // A Kafka message is named by topic, partition and offset: its value is
+  // one of the source's records, which lie in increasing address order.
+  if (source.index >= 0 && static_cast<size_t>(source.index) < kafka_messages_.size() &&
+      !kafka_messages_[static_cast<size_t>(source.index)].empty()) {
+    const auto& recs = records_[static_cast<size_t>(source.index)];
+    auto it = std::lower_bound(recs.begin(), recs.end(), record.data(),
+                               [](std::string_view r, const char* at) { return r.data() < at; });
+    if (it != recs.end() && it->data() == record.data()) {
+      const KafkaMessage& m = kafka_messages_[static_cast<size_t>(source.index)][static_cast<size_t>(it - recs.begin())];
+      engine_->count_rejected(source, record,
+                              std::string(reason) + " (topic " + std::string(m.topic) + ", partition " +
+                                  std::to_string(m.partition) + ", offset " + std::to_string(m.offset) + ")");
+      return;
+    }
+  }
   // Name the file and line of a record read from a file.
   const char* at = record.data();
   size_t hint = last_origin_ ? static_cast<size_t>(last_origin_ - origins_.data()) : 0;

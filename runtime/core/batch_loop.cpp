@@ -61,6 +61,7 @@ BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTime
     s.start_offset = start_offsets[i];
     s.end_offset = sources[i]->position();
     s.backlog = sources[i]->backlog();
+    s.offsets = sources[i]->offsets_report();
     s.rejected_by_reason.assign(engine_.rejected_reasons_in_batch()[i].begin(),
                                 engine_.rejected_reasons_in_batch()[i].end());
   }
@@ -121,7 +122,7 @@ void BatchLoop::recover() {
   checkpoint_ = std::make_unique<Checkpoint>(engine_.options().checkpoint);
   const auto& sources = engine_.sources();
   Signatures source_sigs, state_sigs;
-  for (const auto& s : sources) source_sigs.emplace_back(s->name(), s->kind());
+  for (const auto& s : sources) source_sigs.emplace_back(s->name(), s->signature());
   for (const auto& st : engine_.states()) state_sigs.emplace_back(st.name, st.signature);
   checkpoint_->open(source_sigs, state_sigs);
 
@@ -257,6 +258,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     intake.origins = &BatchAccess::origins(batch_);
     intake.generated = &BatchAccess::generated(batch_, i);
     intake.oversized = &oversized[i];
+    intake.kafka_messages = &BatchAccess::kafka_messages(batch_, i);
     intake.batch_id = id;
     intake.time = time;
     intake.interval_us = o.batch_us;

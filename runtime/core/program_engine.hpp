@@ -44,6 +44,14 @@ class ProgramEngine final : public Engine {
   void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) override;
   void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
 
+  // Sources and sinks made outside the engine (Kafka: io/kafka_*.cpp, which
+  // only programs that use Kafka link, with librdkafka).
+  SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
+  Sink& add_sink(std::unique_ptr<Sink> sink) {
+    sinks_.push_back(std::move(sink));
+    return *sinks_.back();
+  }
+
   // The program's name, for the progress report.
   void set_program_name(std::string name) { program_name_ = std::move(name); }
   const std::string& program_name() const { return program_name_; }
@@ -81,7 +89,6 @@ class ProgramEngine final : public Engine {
 
  private:
   const ParamValue& param(std::string_view name, ParamKind kind) const;
-  SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
 
   RunOptions options_;
   std::string program_name_;

@@ -96,10 +96,27 @@ std::string progress_json(const BatchProgress& p) {
     append_json(out, s.rejected_rows);
     out += ",\"description\":";
     append_json_string(out, s.description);
-    out += ",\"startOffset\":";
-    append_json(out, s.start_offset);
-    out += ",\"endOffset\":";
-    append_json(out, s.end_offset);
+    if (s.offsets) {
+      // Spark's Kafka source: offsets per topic and partition, and its
+      // metrics as strings, as SourceProgress shows them.
+      out += ",\"startOffset\":" + s.offsets->start;
+      out += ",\"endOffset\":" + s.offsets->end;
+      out += ",\"latestOffset\":" + s.offsets->latest;
+      out += ",\"metrics\":{\"avgOffsetsBehindLatest\":";
+      std::string avg;
+      append_json(avg, s.offsets->avg_behind);
+      append_json_string(out, avg);
+      out += ",\"maxOffsetsBehindLatest\":";
+      append_json_string(out, std::to_string(s.offsets->max_behind));
+      out += ",\"minOffsetsBehindLatest\":";
+      append_json_string(out, std::to_string(s.offsets->min_behind));
+      out += '}';
+    } else {
+      out += ",\"startOffset\":";
+      append_json(out, s.start_offset);
+      out += ",\"endOffset\":";
+      append_json(out, s.end_offset);
+    }
     out += ",\"inputRowsPerSecond\":";
     append_json(out, per_second(s.input_rows, p.since_previous_us));
     out += ",\"processedRowsPerSecond\":";

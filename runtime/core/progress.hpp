@@ -9,6 +9,7 @@
 //    "stateOperators":[{"operatorName":…,"numRowsTotal":…,"numRowsUpdated":…,
 //                       "memoryUsedBytes":…,"numRowsDroppedByWatermark":…}],
 //    "sources":[{"name":…,"description":…,"startOffset":…,"endOffset":…,
+//                ("latestOffset":…,"metrics":{"minOffsetsBehindLatest":"…",…}: Kafka)
 //                "numInputRows":…,"numRejectedRows":…,"inputRowsPerSecond":x,
 //                "processedRowsPerSecond":x}],
 //    "sink":{"description":…,"numOutputRows":…}}
@@ -40,6 +41,9 @@ struct SourceProgress {
   // Not in the JSON line; for metrics (ui/metrics.hpp).
   std::optional<SourceBacklog> backlog;
   std::vector<std::pair<std::string_view, int64_t>> rejected_by_reason;  // rejection_reason kinds
+  // Kafka: offsets as Spark reports them ({"topic":{"0":12}}), latestOffset
+  // and the offsets behind the latest (min/max/avg over partitions).
+  std::optional<Source::OffsetsReport> offsets;
 };
 
 struct StateProgress {

@@ -49,6 +49,7 @@ struct SourceIntake {
   std::vector<RecordOrigin>* origins = nullptr;     // files: which file each buffer holds
   GeneratedRange* generated = nullptr;              // generate sources
   std::vector<OversizedRecord>* oversized = nullptr;  // records over the size limit, rejected by the batch
+  std::vector<KafkaMessage>* kafka_messages = nullptr;  // Kafka sources: one per record
   int64_t batch_id = 0;
   Timestamp time{};
   int64_t interval_us = 1'000'000;
@@ -85,8 +86,21 @@ class Source {
   virtual bool live() const { return false; }
 
   // ---- checkpoints (checkpoint/checkpoint.hpp)
-  // "files", "socket", "generate": part of the checkpoint's plan signature.
+  // "files", "socket", "generate", "kafka".
   virtual std::string kind() const = 0;
+  // The checkpoint's plan signature of the source: its kind, and for Kafka
+  // its topics ("kafka topics=[a,b]"), so a restart with other topics stops.
+  virtual std::string signature() const { return kind(); }
+  // For the progress report (Spark's shape): the offsets this batch started
+  // and ended at and the latest ones the source saw, as JSON
+  // ({"topic":{"0":12}}), and how far behind the latest offsets each
+  // partition is. Empty for sources whose offsets are plain numbers.
+  struct OffsetsReport {
+    std::string start, end, latest;
+    int64_t min_behind = 0, max_behind = 0;
+    double avg_behind = 0;
+  };
+  virtual std::optional<OffsetsReport> offsets_report() const { return std::nullopt; }
   // After a poll: what it delivered, as one line of text for offsets/<batch>,
   // and (files) the list of what it took for sources/<name>/<batch>.
   virtual std::string last_offset() const { return {}; }

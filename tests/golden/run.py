@@ -4,6 +4,10 @@
   case.sdl           the program
   input/…            files the program reads (copied into the case's scratch dir)
   socket.txt         if present: served by a local line server; --port is passed
+  kafka.txt          if present: a test broker (tests/kafka/test_broker) is started
+                     and --brokers is passed. Lines: "topic NAME PARTITIONS" creates a
+                     topic; "NAME/PARTITION<TAB>VALUE" or "NAME/PARTITION<TAB>KEY<TAB>VALUE"
+                     produces a message there (kcat), in file order
   mtimes             "path epoch-seconds" lines: modification times to set on input
                      files (git does not keep them); other files get times in name order
   args               extra flags for the binary (one line; default: --once)
@@ -28,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 import harness  # noqa: E402
+import kafka_broker  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,6 +47,32 @@ def set_mtimes(case: Path, work: Path):
             if line.strip():
                 path, t = line.split()
                 os.utime(work / path, (int(t), int(t)))
+
+
+def start_kafka(spec: Path):
+    """A test broker with the topics and messages of a kafka.txt."""
+    topics, messages = {}, []
+    for line in spec.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("topic "):
+            _, name, parts = line.split()
+            topics[name] = int(parts)
+            continue
+        where, *rest = line.split("\t")
+        name, part = where.split("/")
+        messages.append((name, int(part), rest[0] if len(rest) == 2 else None, rest[-1]))
+    broker = kafka_broker.TestBroker(topics)
+    group = []
+    for m in messages + [None]:  # runs of messages to one partition, keyed or not, go to kcat together
+        if group and (m is None or m[:2] != group[0][:2] or (m[2] is None) != (group[0][2] is None)):
+            keyed = group[0][2] is not None
+            lines = [f"{k}\t{v}" if keyed else v for _, _, k, v in group]
+            broker.produce(group[0][0], lines, key_sep="\t" if keyed else None, partition=group[0][1])
+            group = []
+        if m is not None:
+            group.append(m)
+    return broker
 
 
 def run_case(case: Path, update: bool):
@@ -64,15 +95,20 @@ def run_case(case: Path, update: bool):
     args = ["--once"]
     if (case / "args").exists():
         args = (case / "args").read_text().split()
-    server = None
+    server = broker = None
     if (case / "socket.txt").exists():
         server = harness.LineServer((case / "socket.txt").read_bytes())
         args += ["--port", str(server.port)]
     try:
+        if (case / "kafka.txt").exists():
+            broker = start_kafka(case / "kafka.txt")
+            args += ["--brokers", broker.bootstrap]
         r = subprocess.run(["./prog", *args], cwd=work, env=harness.env(), capture_output=True, text=True, timeout=60)
     finally:
         if server:
             server.close()
+        if broker:
+            broker.close()
     problems = []
     expected = case / "expected"
     want_status = int((expected / "status").read_text()) if (expected / "status").exists() else 0

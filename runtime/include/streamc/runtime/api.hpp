@@ -155,6 +155,37 @@ struct GenerateOptions {
   int64_t total_rows = -1;     // -1: unbounded (required >= 0 under --once / --available-now)
 };
 
+// kafka(topics, brokers: …) as a source: Spark's Kafka source (see
+// io/kafka_source.hpp). Records are the message values; with `raw` the
+// batch function also reads each message's key, topic, partition, offset
+// and timestamp (Batch::kafka_message).
+enum class KafkaStarting { Earliest, Latest };
+struct KafkaSourceOptions {
+  std::vector<std::string> topics;
+  std::string brokers;
+  KafkaStarting starting = KafkaStarting::Latest;  // Spark's default for streaming queries
+  int64_t max_offsets_per_batch = 0;                // 0: no limit (Spark's maxOffsetsPerTrigger)
+  bool fail_on_data_loss = true;
+  std::vector<std::string> options;                 // "name=value" librdkafka settings, passed through
+};
+
+// One message of a Kafka source in a batch, beside its value (the record).
+struct KafkaMessage {
+  std::optional<std::string_view> key;  // null: the message has no key
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  Timestamp timestamp{};
+};
+
+// kafka(topic, brokers: …, key: …) as a sink.
+struct KafkaSinkOptions {
+  std::string topic;
+  std::string brokers;
+  FileFormat format = FileFormat::Json;
+  std::vector<std::string> options;  // "name=value" librdkafka settings
+};
+
 // The rows a generate source contributes to one batch: values first_value,
 // first_value + 1, …, first_value + count - 1; row i has the timestamp
 // first_time + i * step_us (the batch's rows spread evenly over the
@@ -232,6 +263,11 @@ class Batch {
   // For a generate source: its rows in this batch (count 0 for other sources).
   GeneratedRange generated(SourceId source) const;
 
+  // For a Kafka source: the message whose value is records(source)[i].
+  const KafkaMessage& kafka_message(SourceId source, size_t i) const {
+    return kafka_messages_[static_cast<size_t>(source.index)][i];
+  }
+
   // A record that failed (bad value, arithmetic error, …): counted against
   // its source and handled by the source's on_error mode. Under `fail` this
   // throws FatalError naming the source, the record and the reason.
@@ -258,6 +294,7 @@ class Batch {
   const char* last_at_ = nullptr;
   int64_t last_line_ = 0;
   std::vector<GeneratedRange> generated_;               // per source
+  std::vector<std::vector<KafkaMessage>> kafka_messages_;  // per source (Kafka sources only)
   std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
   Engine* engine_ = nullptr;
 };
@@ -558,6 +595,73 @@ class Engine {
   // Internal: used by Batch::reject.
   virtual void count_rejected(SourceId source, std::string_view record, std::string_view reason) = 0;
 };
+
+// ------------------------------------------------------------ kafka
+// kafka(…) as a source (io/kafka_source.hpp): records are message values,
+// framed one per message, decoded per `format` (csv has no header).
+// Programs that call these link librdkafka (-lrdkafka).
+SourceId add_kafka_source(Engine& eng, std::string name, KafkaSourceOptions options, SourceOptions format);
+
+// kafka(topic, brokers: …, key: expr, format: json|text|csv) as a sink: one
+// message per row, the key formatted as text (a null key: no key), on the
+// partition Java's default partitioner picks (murmur2 of the key; librdkafka's
+// murmur2_random). commit() waits until every message of the batch is
+// acknowledged; a message that cannot be delivered fails the batch (it is
+// not committed, so a restart replays it): at least once, as Spark's.
+class KafkaSink : public Sink {
+ public:
+  KafkaSink(std::string name, KafkaSinkOptions options);
+  ~KafkaSink() override;
+  void begin_batch(int64_t batch_id) override;
+  void commit(int64_t batch_id) override;
+  std::string description() const override { return "KafkaSink[" + options_.topic + "]"; }
+
+  template <class Rows, class KeyOf>
+  void write(Batch&, const Rows& rows, const KeyOf& key_of) {
+    for (const auto& row : rows) {
+      value_.clear();
+      switch (options_.format) {
+        case FileFormat::Json: append_json(value_, row); break;
+        case FileFormat::Text: append_text(value_, row); break;
+        case FileFormat::Csv: append_csv_row(value_, row, ','); if (!value_.empty() && value_.back() == '\n') value_.pop_back(); break;
+      }
+      key_.clear();
+      const bool has_key = append_key(key_, key_of(row));
+      send(has_key, value_);
+      ++rows_;
+    }
+  }
+  template <class Rows>
+  void write(Batch& batch, const Rows& rows) {
+    write(batch, rows, [](const auto&) { return std::optional<std::string_view>(); });
+  }
+
+ private:
+  template <class T>
+  static bool append_key(std::string& out, const std::optional<T>& v) {
+    return v && append_key(out, *v);
+  }
+  static bool append_key(std::string& out, std::string_view s) {
+    out.append(s);
+    return true;
+  }
+  template <class T>
+  static bool append_key(std::string& out, const T& v) {
+    append_text(out, v);
+    return true;
+  }
+  void send(bool has_key, std::string_view value);
+  KafkaSinkOptions options_;
+
+ public:
+  struct Producer;  // io/kafka_sink.cpp
+
+ private:
+  std::unique_ptr<Producer> producer_;
+  std::string key_, value_;
+};
+
+KafkaSink& add_kafka_sink(Engine& eng, std::string name, KafkaSinkOptions options);
 
 // Parses argv (params, --batch, --threads, --once, --available-now,
 // --max-batches, --checkpoint, --progress, --help), lets `build` register

@@ -1,0 +1,53 @@
+// What the Kafka source and sink share: a librdkafka handle made from
+// `brokers` and the user's `options` (bad options: one clear error), whose
+// errors become one status line on stderr per change ("waiting for …")
+// instead of librdkafka's log, and whose fatal errors (authorisation,
+// authentication, a fatal producer error) are kept for the caller to throw.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace streamc::rt {
+
+class KafkaClient {
+ public:
+  // `who` names the connector in messages ("kafka source 'events'").
+  // Throws FatalError for an option librdkafka does not accept.
+  KafkaClient(rd_kafka_type_t type, std::string who, const std::string& brokers, const std::vector<std::string>& options,
+              const std::vector<std::pair<std::string, std::string>>& defaults,
+              void (*delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr);
+  ~KafkaClient();
+  KafkaClient(const KafkaClient&) = delete;
+  KafkaClient& operator=(const KafkaClient&) = delete;
+
+  rd_kafka_t* handle() const { return rk_; }
+  const std::string& who() const { return who_; }
+  const std::string& brokers() const { return brokers_; }
+  // Throws FatalError when librdkafka reported an error that retrying
+  // cannot cure (authorisation, authentication, a fatal client error).
+  void check_fatal();
+  // One line on stderr, printed only when it differs from the last one.
+  void status(const std::string& line);
+  // The status is good again: says so when a problem was printed (the next
+  // problem is printed anew).
+  void clear_status();
+
+ private:
+  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static void on_log(const rd_kafka_t*, int, const char*, const char*) {}
+  std::string who_, brokers_;
+  rd_kafka_t* rk_ = nullptr;
+  std::mutex mu_;
+  std::string last_status_;
+  std::string fatal_;
+};
+
+// "name=value" → {name, value}; throws FatalError naming the entry otherwise.
+std::pair<std::string, std::string> split_kafka_option(const std::string& who, const std::string& option);
+
+}  // namespace streamc::rt

@@ -1,0 +1,520 @@
+#include "io/kafka_source.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "core/program_engine.hpp"
+#include "io/padded_buffer.hpp"
+
+namespace streamc::rt {
+namespace {
+
+constexpr int kLookTimeoutMs = 3000;
+
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string where(const std::string& topic, int32_t partition) {
+  return "topic '" + topic + "' partition " + std::to_string(partition);
+}
+
+}  // namespace
+
+std::string format_kafka_ranges(const std::vector<KafkaRange>& ranges) {
+  std::string out;
+  for (const auto& r : ranges) {
+    if (!out.empty()) out += ' ';
+    out += r.topic + "/" + std::to_string(r.partition) + ":" + std::to_string(r.start) + "-" + std::to_string(r.end);
+  }
+  return out;
+}
+
+std::vector<KafkaRange> parse_kafka_ranges(std::string_view line, const std::string& what) {
+  std::vector<KafkaRange> out;
+  auto bad = [&](std::string_view item) -> FatalError {
+    return FatalError(what + ": '" + std::string(item) + "' is not a Kafka offset range (topic/partition:start-end)");
+  };
+  auto number = [&](std::string_view text, std::string_view item) {
+    int64_t v = 0;
+    if (text.empty()) throw bad(item);
+    for (char c : text) {
+      if (c < '0' || c > '9') throw bad(item);
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  };
+  size_t pos = 0;
+  while (pos < line.size()) {
+    size_t space = line.find(' ', pos);
+    if (space == std::string_view::npos) space = line.size();
+    std::string_view item = line.substr(pos, space - pos);
+    pos = space + 1;
+    if (item.empty()) continue;
+    size_t colon = item.rfind(':');
+    size_t slash = item.rfind('/', colon);
+    size_t dash = colon == std::string_view::npos ? colon : item.find('-', colon);
+    if (colon == std::string_view::npos || slash == std::string_view::npos || slash == 0 || dash == std::string_view::npos)
+      throw bad(item);
+    KafkaRange r;
+    r.topic = std::string(item.substr(0, slash));
+    r.partition = static_cast<int32_t>(number(item.substr(slash + 1, colon - slash - 1), item));
+    r.start = number(item.substr(colon + 1, dash - colon - 1), item);
+    r.end = number(item.substr(dash + 1), item);
+    if (r.end < r.start) throw bad(item);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void cap_kafka_ranges(std::vector<KafkaRange>& ranges, int64_t limit) {
+  if (limit <= 0) return;
+  double total = 0;
+  for (const auto& r : ranges) total += static_cast<double>(r.end - r.start);
+  if (total <= static_cast<double>(limit)) return;
+  for (auto& r : ranges) {
+    const double lag = static_cast<double>(r.end - r.start);
+    if (lag <= 0) continue;
+    const double prorate = static_cast<double>(limit) * (lag / total);
+    const auto take = static_cast<int64_t>(prorate < 1 ? std::ceil(prorate) : std::floor(prorate));
+    r.end = std::min(r.end, r.start + take);
+  }
+}
+
+KafkaSource::KafkaSource(std::string name, KafkaSourceOptions options, SourceOptions format)
+    : Source(std::move(name)), options_(std::move(options)), format_(format) {
+  const std::string who = "kafka source '" + name_ + "'";
+  if (options_.topics.empty()) throw FatalError(who + ": no topic given");
+  if (options_.max_offsets_per_batch < 0)
+    throw FatalError(who + ": max_offsets_per_batch must be positive, not " + std::to_string(options_.max_offsets_per_batch));
+  topic_names_ = options_.topics;
+  std::random_device rd;
+  char group[64];
+  std::snprintf(group, sizeof group, "streamc-source-%08x%08x", rd(), rd());
+  // No consumer group membership (assign, not subscribe) and no committed
+  // offsets: the checkpoint keeps the offsets, as in Spark. The group id is
+  // only what librdkafka's consumer needs to exist.
+  client_ = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, who, options_.brokers, options_.options,
+                                          std::vector<std::pair<std::string, std::string>>{
+                                              {"group.id", group},
+                                              {"enable.auto.commit", "false"},
+                                              {"enable.auto.offset.store", "false"},
+                                              {"auto.offset.reset", "error"},
+                                              {"enable.partition.eof", "true"},
+                                              {"allow.auto.create.topics", "false"},
+                                              {"fetch.wait.max.ms", "100"},
+                                          });
+  queue_ = rd_kafka_queue_get_consumer(client_->handle());
+}
+
+KafkaSource::~KafkaSource() {
+  for (auto& [key, p] : partitions_)
+    for (auto* m : p.ahead) rd_kafka_message_destroy(m);
+  if (queue_) rd_kafka_queue_destroy(queue_);
+  if (client_) rd_kafka_consumer_close(client_->handle());
+}
+
+std::string KafkaSource::signature() const {
+  std::string topics;
+  for (const auto& t : options_.topics) topics += (topics.empty() ? "" : ",") + t;
+  return "kafka topics=[" + topics + "]";
+}
+
+void KafkaSource::start(RunMode mode) { mode_ = mode; }
+
+bool KafkaSource::complete() const {
+  // --once reads what the brokers have at its first look: until a look
+  // succeeds (brokers reachable), the batch waits.
+  if (!looked_once_) const_cast<KafkaSource*>(this)->look();
+  return looked_once_;
+}
+
+void KafkaSource::restore(std::string_view last_offset, const std::vector<std::string>&) {
+  if (last_offset.empty()) return;
+  for (const auto& r : parse_kafka_ranges(last_offset, "kafka source '" + name_ + "': checkpoint offsets")) {
+    Partition& p = partitions_[{r.topic, r.partition}];
+    p.topic = r.topic;
+    p.partition = r.partition;
+    p.next = r.end;
+  }
+  looked_once_ = false;
+  restored_ = true;
+}
+
+void KafkaSource::replay(std::string_view offset, const std::vector<std::string>&) {
+  replay_ = parse_kafka_ranges(offset, "kafka source '" + name_ + "': checkpoint offsets");
+}
+
+bool KafkaSource::look() {
+  rd_kafka_t* rk = client_->handle();
+  bool added = false;
+  for (const auto& topic : options_.topics) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, kLookTimeoutMs);
+    rd_kafka_topic_destroy(rkt);
+    if (err) {
+      client_->check_fatal();
+      client_->status(client_->who() + ": waiting for brokers " + client_->brokers() + " (metadata of topic '" + topic +
+                      "': " + rd_kafka_err2str(err) + "); retrying");
+      return false;
+    }
+    const rd_kafka_metadata_topic_t* t = md->topic_cnt == 1 ? &md->topics[0] : nullptr;
+    rd_kafka_resp_err_t terr = t ? t->err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+    int count = t ? t->partition_cnt : 0;
+    rd_kafka_metadata_destroy(md);
+    if (terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+      throw FatalError(client_->who() + ": topic '" + topic + "' does not exist on " + client_->brokers());
+    if (terr == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+      throw FatalError(client_->who() + ": not authorised to read topic '" + topic + "' on " + client_->brokers());
+    if (terr) {
+      client_->status(client_->who() + ": waiting for topic '" + topic + "' (" + rd_kafka_err2str(terr) + "); retrying");
+      return false;
+    }
+    for (int32_t i = 0; i < count; ++i) {
+      auto [it, fresh] = partitions_.try_emplace({topic, i});
+      if (fresh || it->second.topic.empty()) {
+        it->second.topic = topic;
+        it->second.partition = i;
+        added = true;
+      }
+    }
+  }
+  for (auto& [key, p] : partitions_) {
+    int64_t lo = 0, hi = 0;
+    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk, p.topic.c_str(), p.partition, &lo, &hi, kLookTimeoutMs);
+    if (err) {
+      client_->check_fatal();
+      client_->status(client_->who() + ": waiting for the offsets of " + where(p.topic, p.partition) + " (" +
+                      rd_kafka_err2str(err) + "); retrying");
+      return false;
+    }
+    p.earliest = lo;
+    p.latest = hi;
+  }
+  if (added) assigned_ = false;
+  if (!looked_once_) {
+    // The first look: a new query starts where `starting` says; in a bounded
+    // mode reading stops at what is there now.
+    for (auto& [key, p] : partitions_) {
+      if (p.next < 0 && !restored_) p.next = options_.starting == KafkaStarting::Earliest ? p.earliest : p.latest;
+      if (mode_ != RunMode::Continuous) p.stop_at = p.latest;
+    }
+    looked_once_ = true;
+  }
+  client_->clear_status();
+  return true;
+}
+
+void KafkaSource::lost(const std::string& topic, int32_t partition, int64_t from, int64_t to) {
+  if (options_.fail_on_data_loss)
+    throw FatalError(client_->who() + ": offsets " + std::to_string(from) + " to " + std::to_string(to - 1) + " of " +
+                     where(topic, partition) +
+                     " are gone from the broker (retention?); data was lost. fail_on_data_loss: false skips them");
+  lost_total_ += to - from;
+  std::fprintf(stderr, "%s: offsets %lld to %lld of %s are gone from the broker; skipped (%lld lost so far)\n",
+               client_->who().c_str(), static_cast<long long>(from), static_cast<long long>(to - 1),
+               where(topic, partition).c_str(), static_cast<long long>(lost_total_));
+  std::fflush(stderr);
+}
+
+std::vector<KafkaRange> KafkaSource::plan_ranges() {
+  std::vector<KafkaRange> ranges;
+  for (auto& [key, p] : partitions_) {
+    if (p.next < 0) p.next = p.earliest;  // a partition added later: from its earliest offset
+    if (p.next < p.earliest) {
+      lost(p.topic, p.partition, p.next, p.earliest);
+      p.next = p.earliest;
+    } else if (p.next > p.latest) {
+      // The partition has fewer offsets than were read (deleted and made anew).
+      if (options_.fail_on_data_loss)
+        throw FatalError(client_->who() + ": " + where(p.topic, p.partition) + " ends at offset " +
+                         std::to_string(p.latest) + ", before offset " + std::to_string(p.next) +
+                         " that was already read (was the topic deleted?); fail_on_data_loss: false reads it anew");
+      p.next = p.earliest;
+    }
+    int64_t end = p.latest;
+    if (mode_ != RunMode::Continuous) end = std::min(end, std::max(p.stop_at, p.next));
+    ranges.push_back({p.topic, p.partition, p.next, end});
+  }
+  if (mode_ != RunMode::Once) cap_kafka_ranges(ranges, options_.max_offsets_per_batch);
+  return ranges;
+}
+
+void KafkaSource::assign() {
+  // Assigned at the start of this batch's ranges; messages fetched ahead of
+  // an old assignment are dropped.
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size()));
+  for (auto& [key, p] : partitions_) {
+    for (auto* m : p.ahead) rd_kafka_message_destroy(m);
+    p.ahead.clear();
+    rd_kafka_topic_partition_list_add(list, p.topic.c_str(), p.partition)->offset = p.next;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_assign(client_->handle(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) throw FatalError(client_->who() + ": cannot assign its partitions: " + rd_kafka_err2str(err));
+  assigned_ = true;
+}
+
+void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake) {
+  // Per range: the messages taken, and the offset reading has reached.
+  struct Reading {
+    Partition* part;
+    KafkaRange* range;
+    int64_t reached;
+    std::vector<rd_kafka_message_t*> taken;
+  };
+  std::vector<Reading> reading;
+  std::map<Key, size_t> index;
+  bool moved = !assigned_;
+  for (auto& r : ranges) {
+    auto [it, fresh] = partitions_.try_emplace({r.topic, r.partition});
+    Partition& p = it->second;
+    if (fresh) {
+      p.topic = r.topic;
+      p.partition = r.partition;
+    }
+    if (p.next != r.start) moved = true;  // a replay, or a skip over lost offsets
+    p.next = r.start;
+    index[{r.topic, r.partition}] = reading.size();
+    reading.push_back({&p, &r, r.start, {}});
+  }
+  if (moved) assign();
+  size_t open = 0;
+  // Messages already fetched ahead come first.
+  for (auto& rd : reading) {
+    std::vector<rd_kafka_message_t*> later;
+    for (auto* m : rd.part->ahead) {
+      if (m->offset < rd.range->start) {
+        rd_kafka_message_destroy(m);
+      } else if (m->offset < rd.range->end) {
+        rd.taken.push_back(m);
+        rd.reached = m->offset + 1;
+      } else {
+        later.push_back(m);
+      }
+    }
+    rd.part->ahead = std::move(later);
+    if (!rd.part->ahead.empty()) rd.reached = std::max(rd.reached, rd.range->end);
+    if (rd.reached < rd.range->end) ++open;
+  }
+  const int64_t deadline = steady_ms() + std::max<int64_t>(3000, 2 * intake.interval_us / 1000);
+  rd_kafka_message_t* got[4096];
+  const rd_kafka_topic_t* last_rkt = nullptr;
+  std::string last_topic;
+  while (open > 0) {
+    client_->check_fatal();
+    // What has arrived, without waiting for a full array; when nothing has,
+    // wait (briefly) for one message.
+    ssize_t n = rd_kafka_consume_batch_queue(queue_, 0, got, std::size(got));
+    if (n == 0) {
+      got[0] = rd_kafka_consume_queue(queue_, 100);
+      n = got[0] ? 1 : 0;
+    }
+    for (ssize_t k = 0; k < n; ++k) {
+      rd_kafka_message_t* m = got[k];
+      if (m->rkt != last_rkt) {
+        last_rkt = m->rkt;
+        last_topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+      }
+      auto it = index.find({last_topic, m->partition});
+      Reading* rd = it == index.end() ? nullptr : &reading[it->second];
+      if (m->err) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          // Reading has reached the partition's end: offsets below it that
+          // never came are not there (a compacted topic's gaps).
+          if (rd && rd->reached < rd->range->end && m->offset >= rd->range->end) {
+            rd->reached = m->offset;
+            --open;
+          }
+        } else if ((m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) && rd) {
+          // The offset to read is no longer in the log (auto.offset.reset=error).
+          int64_t lo = 0, hi = 0;
+          rd_kafka_query_watermark_offsets(client_->handle(), rd->part->topic.c_str(), rd->part->partition, &lo, &hi,
+                                           kLookTimeoutMs);
+          if (rd->reached < lo) {
+            lost(rd->part->topic, rd->part->partition, rd->reached, std::min(lo, rd->range->end));
+            if (lo >= rd->range->end && rd->reached < rd->range->end) --open;
+            rd->reached = std::min(lo, rd->range->end);
+            rd->part->next = rd->reached;
+            rd_kafka_topic_partition_list_t* at = rd_kafka_topic_partition_list_new(1);
+            rd_kafka_topic_partition_list_add(at, rd->part->topic.c_str(), rd->part->partition)->offset = lo;
+            rd_kafka_error_t* error = rd_kafka_seek_partitions(client_->handle(), at, kLookTimeoutMs);
+            rd_kafka_topic_partition_list_destroy(at);
+            if (error) rd_kafka_error_destroy(error);
+          }
+        } else {
+          client_->status(client_->who() + ": " + (rd ? where(rd->part->topic, rd->part->partition) + ": " : "") +
+                          rd_kafka_message_errstr(m) + "; retrying");
+        }
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      if (!rd || m->offset < rd->reached) {
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      if (m->offset >= rd->range->end) {
+        rd->part->ahead.push_back(m);
+        if (rd->reached < rd->range->end) {
+          rd->reached = rd->range->end;
+          --open;
+        }
+        continue;
+      }
+      rd->taken.push_back(m);
+      rd->reached = m->offset + 1;
+      if (rd->reached >= rd->range->end) --open;
+    }
+    if (open > 0 && steady_ms() > deadline) {
+      if (exact) {
+        client_->status(client_->who() + ": waiting for brokers " + client_->brokers() +
+                        " to re-read the offsets of a logged batch; retrying");
+        continue;
+      }
+      // A new batch ends where its messages stopped; the rest comes next time.
+      client_->status(client_->who() + ": waiting for messages from " + client_->brokers() +
+                      "; this batch ends at what has arrived");
+      for (auto& rd : reading) rd.range->end = std::min(rd.range->end, rd.reached);
+      break;
+    }
+  }
+  if (open == 0) client_->clear_status();
+
+  // The values, in partition order, into one padded buffer; keys beside them.
+  size_t value_bytes = 0, key_bytes = 0, count = 0;
+  for (const auto& rd : reading) {
+    count += rd.taken.size();
+    for (auto* m : rd.taken) {
+      value_bytes += m->len;
+      key_bytes += m->key_len;
+    }
+  }
+  if (count > 0) {
+    auto values = PaddedBuffer::with_capacity(value_bytes + 1);
+    auto keys = std::make_shared<std::string>();
+    keys->reserve(key_bytes);
+    char* at = values->data.get();
+    intake.records.reserve(intake.records.size() + count);
+    if (intake.kafka_messages) intake.kafka_messages->reserve(intake.kafka_messages->size() + count);
+    for (const auto& rd : reading) {
+      std::string_view topic;
+      for (const auto& t : topic_names_)
+        if (t == rd.part->topic) topic = t;
+      for (auto* m : rd.taken) {
+        if (m->len) std::memcpy(at, m->payload, m->len);
+        intake.records.emplace_back(at, m->len);
+        at += m->len;
+        if (intake.kafka_messages) {
+          KafkaMessage km;
+          if (m->key) {
+            size_t k = keys->size();
+            keys->append(static_cast<const char*>(m->key), m->key_len);
+            km.key = std::string_view(keys->data() + k, m->key_len);
+          }
+          km.topic = topic;
+          km.partition = m->partition;
+          km.offset = m->offset;
+          km.timestamp = Timestamp{rd_kafka_message_timestamp(m, nullptr) * 1000};
+          intake.kafka_messages->push_back(km);
+        }
+        rd_kafka_message_destroy(m);
+      }
+    }
+    values->size = value_bytes;
+    std::memset(values->data.get() + value_bytes, 0, kRecordPadding);
+    intake.buffers.push_back(std::move(values));
+    intake.buffers.push_back(std::move(keys));
+  }
+  for (auto& rd : reading) rd.part->next = rd.range->end;
+  delivered_ += static_cast<int64_t>(count);
+}
+
+bool KafkaSource::poll(SourceIntake intake) {
+  client_->check_fatal();
+  if (replay_) {
+    std::vector<KafkaRange> ranges = std::move(*replay_);
+    replay_.reset();
+    fetch(ranges, true, intake);
+    last_ranges_ = std::move(ranges);
+  } else if (intake.no_data || !look()) {
+    // Nothing this batch: the same offsets again.
+    last_ranges_.clear();
+    for (const auto& [key, p] : partitions_)
+      if (p.next >= 0) last_ranges_.push_back({p.topic, p.partition, p.next, p.next});
+  } else {
+    std::vector<KafkaRange> ranges = plan_ranges();
+    fetch(ranges, false, intake);
+    last_ranges_ = std::move(ranges);
+  }
+  if (mode_ == RunMode::Continuous || !looked_once_) return false;
+  for (const auto& [key, p] : partitions_)
+    if (p.stop_at >= 0 && p.next < p.stop_at) return false;
+  return true;
+}
+
+bool KafkaSource::has_news() const {
+  if (!looked_once_ || replay_) return true;
+  for (const auto& [key, p] : partitions_) {
+    if (!p.ahead.empty()) return true;
+    int64_t lo = 0, hi = 0;
+    if (rd_kafka_get_watermark_offsets(client_->handle(), p.topic.c_str(), p.partition, &lo, &hi) == 0 && hi > p.next)
+      return true;
+  }
+  return false;
+}
+
+std::optional<Source::OffsetsReport> KafkaSource::offsets_report() const {
+  // {"topic":{"0":12,"1":3}} as Spark's KafkaSourceOffset prints it.
+  auto json = [&](auto offset_of) {
+    std::string out = "{";
+    std::string topic;
+    bool first_topic = true, first = true;
+    for (const auto& r : last_ranges_) {
+      if (r.topic != topic) {
+        if (!first_topic) out += "},";
+        first_topic = false;
+        first = true;
+        topic = r.topic;
+        append_json_string(out, topic);
+        out += ":{";
+      }
+      if (!first) out += ',';
+      first = false;
+      out += "\"" + std::to_string(r.partition) + "\":" + std::to_string(offset_of(r));
+    }
+    if (!first_topic) out += '}';
+    return out + "}";
+  };
+  OffsetsReport rep;
+  rep.start = json([](const KafkaRange& r) { return r.start; });
+  rep.end = json([](const KafkaRange& r) { return r.end; });
+  auto latest_of = [&](const KafkaRange& r) {
+    auto it = partitions_.find({r.topic, r.partition});
+    return it == partitions_.end() ? r.end : std::max(it->second.latest, r.end);
+  };
+  rep.latest = json(latest_of);
+  if (!last_ranges_.empty()) {
+    rep.min_behind = INT64_MAX;
+    double sum = 0;
+    for (const auto& r : last_ranges_) {
+      int64_t behind = latest_of(r) - r.end;
+      rep.min_behind = std::min(rep.min_behind, behind);
+      rep.max_behind = std::max(rep.max_behind, behind);
+      sum += static_cast<double>(behind);
+    }
+    rep.avg_behind = sum / static_cast<double>(last_ranges_.size());
+  }
+  return rep;
+}
+
+SourceId add_kafka_source(Engine& engine, std::string name, KafkaSourceOptions options, SourceOptions format) {
+  auto& eng = static_cast<ProgramEngine&>(engine);
+  return eng.add_source(std::make_unique<KafkaSource>(std::move(name), std::move(options), format), format);
+}
+
+}  // namespace streamc::rt

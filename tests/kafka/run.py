@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Kafka in and out, against the test broker (tests/kafka/test_broker:
+librdkafka's mock cluster speaking the real protocol on 127.0.0.1) with kcat
+as the other client. Recovery: pipelines reading Kafka are killed (named
+failure points and kill -9 at random instants, while messages keep
+arriving) and restarted; their committed output must be an uninterrupted
+run's. The sink: every row once, keyed, on Java's murmur2 partitions. Faults:
+brokers down and up, unreachable, a missing or forbidden topic, bad options:
+one clear line. Each test_* function is one case (`run.py test_name`)."""
+import json
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+import harness  # noqa: E402
+from kafka_broker import TestBroker, wait_until  # noqa: E402
+
+POINTS = ["after-offsets", "mid-sink-write", "before-commit", "mid-state-snapshot"]
+
+# A running aggregation and a filter over JSON orders, few offsets per batch
+# so that a run has many batches to crash in.
+AGG = """param brokers: string = "localhost:9092"
+schema O { user: string, qty: int }
+source orders = kafka("orders", brokers: brokers, format: json, schema: O, starting: earliest,
+                      max_offsets_per_batch: 9)
+stream totals = orders |> group_by(user) |> aggregate(count() as n, sum(qty) as units)
+sink totals -> files("out", format: json) mode update checkpoint "chk"
+"""
+FILTER = """param brokers: string = "localhost:9092"
+schema O { user: string, qty: int }
+source orders = kafka("orders", brokers: brokers, format: json, schema: O, starting: earliest,
+                      max_offsets_per_batch: 9)
+stream big = orders |> filter(qty >= 5)
+sink big -> files("out", format: json) checkpoint "chk"
+"""
+
+
+def murmur2_partition(key: bytes, partitions: int) -> int:
+    """Java's default partitioner: murmur2 of the key bytes, positive, modulo."""
+    m, r = 0x5BD1E995, 24
+    n = len(key)
+    h = (0x9747B28C ^ n) & 0xFFFFFFFF
+    for i in range(n // 4):
+        k = int.from_bytes(key[4 * i:4 * i + 4], "little")
+        k = (k * m) & 0xFFFFFFFF
+        k ^= k >> r
+        k = (k * m) & 0xFFFFFFFF
+        h = (h * m) & 0xFFFFFFFF
+        h ^= k
+    tail = key[n & ~3:]
+    if len(tail) == 3:
+        h ^= tail[2] << 16
+    if len(tail) >= 2:
+        h ^= tail[1] << 8
+    if len(tail) >= 1:
+        h ^= tail[0]
+        h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * m) & 0xFFFFFFFF
+    h ^= h >> 15
+    return (h & 0x7FFFFFFF) % partitions
+
+
+def orders(first, count):
+    rnd = random.Random(first)
+    return [json.dumps({"user": f"u{rnd.randrange(7)}", "qty": rnd.randrange(10)}) for _ in range(count)]
+
+
+def env(fail=None):
+    e = harness.env()
+    e.pop("STREAMC_TEST_CLOCK", None)
+    if fail:
+        e["STREAMC_FAIL_AT"] = fail
+    return e
+
+
+def build(name, program):
+    d = harness.fresh_dir("kafka", name)
+    (d / "p.sdl").write_text(program)
+    c = harness.compile_sdl(d / "p.sdl", d / "p", d)
+    assert c.returncode == 0, c.stderr
+    return d
+
+
+def run(d, broker, *extra, fail=None, timeout=120):
+    return subprocess.run(["./p", "--brokers", broker.bootstrap, *extra], cwd=d, env=env(fail), capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def committed(d):
+    r = subprocess.run([harness.STREAMC, "read", "out"], cwd=d, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def final_totals(text):
+    """The last row per user of an update-mode output: the result table."""
+    last = {}
+    for line in text.splitlines():
+        row = json.loads(line)
+        last[row["user"]] = row
+    return last
+
+
+def expected_totals(lines):
+    want = {}
+    for line in lines:
+        o = json.loads(line)
+        t = want.setdefault(o["user"], {"user": o["user"], "n": 0, "units": 0})
+        t["n"] += 1
+        t["units"] += o["qty"]
+    return want
+
+
+def crash_at_points(program, name):
+    with TestBroker({"orders": 3}) as broker:
+        broker.produce("orders", orders(0, 120), key_sep=None)
+        ref = build(name + "_ref", program)
+        r = run(ref, broker, "--available-now")
+        assert r.returncode == 0, r.stderr
+        expected = committed(ref)
+        assert expected.count("\n") >= 20, expected
+        for point in POINTS if program is AGG else POINTS[:3]:
+            d = build(f"{name}_{point}", program)
+            crashes = 0
+            for _ in range(100):
+                r = run(d, broker, "--available-now", fail=f"{point}:3")
+                if r.returncode == 0:
+                    break
+                assert r.returncode == -signal.SIGKILL, (point, r.returncode, r.stderr)
+                crashes += 1
+            else:
+                raise AssertionError(f"{point}: never finished")
+            assert crashes >= 3, (point, crashes)
+            got = committed(d)
+            assert got == expected, f"{point}: output after {crashes} crashes differs:\n{got}\n---\n{expected}"
+
+
+def test_aggregation_survives_every_failure_point():
+    crash_at_points(AGG, "agg")
+
+
+def test_filter_survives_every_failure_point():
+    crash_at_points(FILTER, "filter")
+
+
+def kill_at_random_while_producing(program, name, kills=15):
+    """kill -9 at random instants while a producer keeps adding messages;
+    then a last --available-now run takes the rest. The committed output is
+    then an uninterrupted run's (same result table; each filtered row once)."""
+    with TestBroker({"orders": 3}) as broker:
+        d = build(name, program)
+        sent = []
+        stop = threading.Event()
+
+        def producer():
+            i = 0
+            while not stop.is_set() and i < 60:
+                batch = orders(1000 + i, 5)
+                broker.produce("orders", batch)
+                sent.extend(batch)
+                i += 1
+                time.sleep(0.02)
+
+        t = threading.Thread(target=producer)
+        t.start()
+        rnd = random.Random(name)
+        killed = 0
+        try:
+            while killed < kills:
+                p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "50ms"], cwd=d, env=env(),
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                time.sleep(rnd.uniform(0.05, 0.4))
+                p.send_signal(signal.SIGKILL)
+                _, err = p.communicate(timeout=60)
+                assert p.returncode == -signal.SIGKILL, (p.returncode, err)
+                killed += 1
+        finally:
+            stop.set()
+            t.join()
+        r = run(d, broker, "--available-now")
+        assert r.returncode == 0, r.stderr
+        got = committed(d)
+        if program is AGG:
+            assert final_totals(got) == expected_totals(sent), got
+        else:
+            want = sorted(line.replace(" ", "") for line in sent if json.loads(line)["qty"] >= 5)
+            assert sorted(got.splitlines()) == want, f"{len(got.splitlines())} rows, want {len(want)}"
+        assert len(sent) >= 100, len(sent)
+
+
+def test_aggregation_kill_9_at_random_while_messages_arrive():
+    kill_at_random_while_producing(AGG, "agg_random")
+
+
+def test_filter_kill_9_at_random_while_messages_arrive():
+    kill_at_random_while_producing(FILTER, "filter_random")
+
+
+def test_broker_down_and_up_mid_run():
+    with TestBroker({"orders": 2}) as broker:
+        d = build("down_up", AGG)
+        first = orders(0, 30)
+        broker.produce("orders", first)
+        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "100ms"], cwd=d, env=env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_until(lambda: (d / "chk" / "commits" / "3").exists(), 30), "no batches ran"
+            broker.down()
+            time.sleep(6)
+            broker.up()
+            more = orders(50, 30)
+            broker.produce("orders", more)
+            assert wait_until(lambda: final_totals(committed(d)) == expected_totals(first + more), 60), committed(d)
+        finally:
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=30)
+        assert p.returncode == 0, err
+        assert "waiting for brokers" in err, err
+        lines = [line for line in err.splitlines() if "waiting" in line]
+        assert len(lines) < 20, err  # a status line per change, not per retry
+
+
+def test_unreachable_broker_at_start_is_waited_for():
+    d = build("unreachable", FILTER)
+    p = subprocess.Popen(["./p", "--brokers", "127.0.0.1:1", "--batch", "100ms"], cwd=d, env=env(),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    assert p.poll() is None, "exited instead of retrying"
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=30)
+    assert "waiting for brokers 127.0.0.1:1" in err, err
+    assert len(err.splitlines()) < 10, err
+
+
+def test_sink_every_row_once_keyed_on_murmur2_partitions():
+    program = """param brokers: string = "localhost:9092"
+schema O { user: string, qty: int }
+source orders = kafka("orders", brokers: brokers, format: json, schema: O, starting: earliest)
+stream rows = orders |> select(user, qty, qty * 2 as double)
+sink rows -> kafka("out", brokers: brokers, key: user, format: json)
+"""
+    with TestBroker({"orders": 2, "out": 5}) as broker:
+        sent = orders(7, 200)
+        broker.produce("orders", sent)
+        d = build("sink", program)
+        r = run(d, broker, "--available-now")
+        assert r.returncode == 0, r.stderr
+        got = broker.consume("out", "%p\\t%k\\t%s\\n").splitlines()
+        assert len(got) == len(sent), (len(got), len(sent))
+        rows = []
+        for line in got:
+            part, key, value = line.split("\t")
+            row = json.loads(value)
+            assert key == row["user"], line
+            assert int(part) == murmur2_partition(key.encode(), 5), line
+            rows.append((row["user"], row["qty"], row["double"]))
+        want = [(o["user"], o["qty"], 2 * o["qty"]) for o in map(json.loads, sent)]
+        assert sorted(rows) == sorted(want)
+        assert len({int(line.split("\t")[0]) for line in got}) > 1, "every key on one partition"
+
+
+def test_sink_duplicates_only_after_a_replay():
+    """Killed after the messages are acknowledged but before the commit
+    log: the restart replays the batch and sends it again (at least once),
+    and nothing else is sent twice."""
+    program = """param brokers: string = "localhost:9092"
+source lines = kafka("in", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: 10)
+stream rows = lines |> map(l -> {line: l})
+sink rows -> kafka("out", brokers: brokers, key: line, format: text) checkpoint "chk"
+"""
+    with TestBroker({"in": 1, "out": 3}) as broker:
+        sent = [f"line {i}" for i in range(40)]
+        broker.produce("in", sent)
+        d = build("sink_replay", program)
+        r = run(d, broker, "--available-now", fail="before-commit:2")
+        assert r.returncode == -signal.SIGKILL, r.stderr
+        r = run(d, broker, "--available-now")
+        assert r.returncode == 0, r.stderr
+        got = broker.consume("out", "%k\\n").splitlines()
+        assert sorted(set(got)) == sorted(set(sent))
+        dups = sorted(line for line in set(got) if got.count(line) > 1)
+        # Batch 1 (lines 10-19) was sent, then the program died before its commit.
+        assert dups == sorted(sent[10:20]), dups
+
+
+def test_progress_reports_offsets_like_spark():
+    with TestBroker({"orders": 3}) as broker:
+        broker.produce("orders", orders(3, 60))
+        d = build("progress", AGG)
+        r = run(d, broker, "--available-now", "--progress", "progress.json")
+        assert r.returncode == 0, r.stderr
+        progress = [json.loads(line) for line in (d / "progress.json").read_text().splitlines()]
+        assert len(progress) >= 7, len(progress)
+        first, last = progress[0]["sources"][0], progress[-1]["sources"][0]
+        assert set(first["startOffset"]["orders"]) == {"0", "1", "2"}, first
+        # max_offsets_per_batch: 9 split by lag, each share rounded down (Spark's rule)
+        assert 7 <= sum(first["endOffset"]["orders"].values()) <= 9, first
+        assert last["endOffset"] == last["latestOffset"], last
+        assert sum(last["latestOffset"]["orders"].values()) == 60, last
+        assert int(first["metrics"]["maxOffsetsBehindLatest"]) > 0, first
+        assert last["metrics"]["maxOffsetsBehindLatest"] == "0", last
+        for a, b in zip(progress, progress[1:]):
+            assert a["sources"][0]["endOffset"] == b["sources"][0]["startOffset"]
+
+
+def one_error_line(r, *needles):
+    assert r.returncode != 0, r
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, r.stderr
+    for n in needles:
+        assert n in lines[0], r.stderr
+
+
+def test_missing_topic_denied_topic_and_bad_options():
+    with TestBroker({"orders": 1}) as broker:
+        d = build("faults", FILTER)
+        broker.command("missing orders")
+        one_error_line(run(d, broker, "--once"), "kafka source 'orders'", "topic 'orders' does not exist")
+        broker.command("denied orders")
+        one_error_line(run(d, broker, "--once"), "not authorised to read topic 'orders'")
+        bad = build("bad_option", FILTER.replace("max_offsets_per_batch: 9", 'options: ["no.such.setting=1"]'))
+        one_error_line(run(bad, broker, "--once"), "bad option 'no.such.setting=1'")
+
+
+def test_changed_topic_list_stops_a_restart():
+    program = AGG.replace('kafka("orders"', 'kafka(["orders", extra]').replace(
+        'param brokers', 'param extra: string = "orders2"\nparam brokers')
+    with TestBroker({"orders": 1, "orders2": 1, "orders3": 1}) as broker:
+        d = build("topics", program)
+        assert run(d, broker, "--once").returncode == 0
+        one_error_line(run(d, broker, "--once", "--extra", "orders3"), "topics=[orders,orders2]", "topics=[orders,orders3]")
+
+
+def test_offsets_gone_from_the_broker():
+    """The mock keeps about 5 MiB per partition: 6 MiB more written after a
+    first batch push the offsets the next batch needs out of the log."""
+    program = """param brokers: string = "localhost:9092"
+param most: int = 10
+source lines = kafka("t", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: most,
+                     fail_on_data_loss: LOSS)
+stream short = lines |> filter(l -> length(l) < 100)
+sink short -> files("out", format: json) checkpoint "chk"
+"""
+    for loss in ("true", "false"):
+        with TestBroker({"t": 1}) as broker:
+            broker.produce("t", [f"line {i}" for i in range(30)])
+            d = build(f"loss_{loss}", program.replace("LOSS", loss))
+            r = run(d, broker, "--max-batches", "1", "--batch", "10ms")
+            assert r.returncode == 0, r.stderr
+            broker.produce("t", ["x" * 1000] * 6500 + ["last line"])
+            r = run(d, broker, "--available-now", "--most", "1000")
+            if loss == "true":
+                one_error_line(r, "kafka source 'lines'", "offsets 10 to", "of topic 't' partition 0", "gone")
+            else:
+                assert r.returncode == 0, r.stderr
+                assert "skipped" in r.stderr and "offsets 10 to" in r.stderr, r.stderr
+                got = [json.loads(line) for line in committed(d).splitlines()]
+                assert got == [f"line {i}" for i in range(10)] + ["last line"], got
+
+
+def main():
+    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        print("\n".join(n for n, _ in tests))
+        return 0
+    passed = failed = 0
+    for name, fn in tests:
+        if only and name not in only:
+            continue
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {name}")
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {name}: {e}")
+    print(f"kafka: {passed} passed, {failed} failed")
+    return 1 if failed or passed == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
