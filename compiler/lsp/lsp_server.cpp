@@ -46,7 +46,7 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"socket", K::Module, "connector", "`socket(host, port, format: text|csv|json, schema: S)`: one record per line over TCP (client)."},
       {"files", K::Module, "connector", "`files(\"dir/*.json\", format: text|json|csv, schema: S)`: new files matching the glob; as a sink, part files plus a commit manifest."},
       {"console", K::Module, "connector", "`console(rows: 10)`: prints each batch (sink only)."},
-      {"kafka", K::Module, "connector", "`kafka(topic, brokers: \"h:p\", group: \"g\", format: …, schema: S)`: consumer-group member or producer."},
+      {"kafka", K::Module, "connector", "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`: Spark's Kafka source (every partition, offsets in the checkpoint) or sink (`key:`, murmur2 partitions, at least once)."},
       {"postgres", K::Module, "connector", "`postgres(conn, table: \"t\", key: (…))`: a sink, exactly once per batch (append: COPY, update: upsert on key, complete: replace); `table t = postgres(conn, query: \"select …\", schema: S)`: a static table."},
       {"generate", K::Module, "connector", "`generate(rate: 1000, …)`: synthetic rows for tests and benchmarks (source only)."},
       // aggregates

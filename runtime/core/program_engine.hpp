@@ -44,13 +44,9 @@ class ProgramEngine final : public Engine {
   void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) override;
   void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
 
-  // Sources and sinks made outside the engine (Kafka: io/kafka_*.cpp, which
+  // Sources made outside the engine (Kafka: io/kafka_source.cpp, which
   // only programs that use Kafka link, with librdkafka).
   SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
-  Sink& add_sink(std::unique_ptr<Sink> sink) {
-    sinks_.push_back(std::move(sink));
-    return *sinks_.back();
-  }
 
   // The program's name, for the progress report.
   void set_program_name(std::string name) { program_name_ = std::move(name); }
