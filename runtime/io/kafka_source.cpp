@@ -261,12 +261,29 @@ void KafkaSource::assign() {
 }
 
 void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake) {
-  // Per range: the messages taken, and the offset reading has reached.
+  // Per range: the messages taken (copied as they arrive, so librdkafka
+  // reuses its fetch buffers instead of growing the heap by a batch's
+  // worth of them), and the offset reading has reached.
+  struct Taken {
+    uint32_t len;
+    int32_t key_len;  // -1: no key
+    int64_t offset;
+    int64_t timestamp_ms;
+  };
   struct Reading {
     Partition* part;
     KafkaRange* range;
     int64_t reached;
-    std::vector<rd_kafka_message_t*> taken;
+    std::string values, keys;
+    std::vector<Taken> taken;
+  };
+  auto take = [](Reading& rd, rd_kafka_message_t* m) {
+    rd.values.append(static_cast<const char*>(m->payload), m->len);
+    if (m->key) rd.keys.append(static_cast<const char*>(m->key), m->key_len);
+    rd.taken.push_back({static_cast<uint32_t>(m->len), m->key ? static_cast<int32_t>(m->key_len) : -1, m->offset,
+                        rd_kafka_message_timestamp(m, nullptr)});
+    rd.reached = m->offset + 1;
+    rd_kafka_message_destroy(m);
   };
   std::vector<Reading> reading;
   std::map<Key, size_t> index;
@@ -281,7 +298,11 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     if (p.next != r.start) moved = true;  // a replay, or a skip over lost offsets
     p.next = r.start;
     index[{r.topic, r.partition}] = reading.size();
-    reading.push_back({&p, &r, r.start, {}});
+    reading.push_back({&p, &r, r.start, {}, {}, {}});
+    // Room for the range (address space only: pages are touched as filled).
+    const auto expected = static_cast<size_t>(std::min<int64_t>(r.end - r.start, int64_t{1} << 20));
+    reading.back().taken.reserve(expected);
+    reading.back().values.reserve(expected * 128);
   }
   if (moved) assign();
   size_t open = 0;
@@ -292,8 +313,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       if (m->offset < rd.range->start) {
         rd_kafka_message_destroy(m);
       } else if (m->offset < rd.range->end) {
-        rd.taken.push_back(m);
-        rd.reached = m->offset + 1;
+        take(rd, m);
       } else {
         later.push_back(m);
       }
@@ -302,7 +322,9 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     if (!rd.part->ahead.empty()) rd.reached = std::max(rd.reached, rd.range->end);
     if (rd.reached < rd.range->end) ++open;
   }
-  const int64_t deadline = steady_ms() + std::max<int64_t>(3000, 2 * intake.interval_us / 1000);
+  // Reading has stalled when nothing arrives for this long (a broker down).
+  const int64_t stall_ms = std::max<int64_t>(3000, 2 * intake.interval_us / 1000);
+  int64_t deadline = steady_ms() + stall_ms;
   rd_kafka_message_t* got[4096];
   const rd_kafka_topic_t* last_rkt = nullptr;
   std::string last_topic;
@@ -315,6 +337,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       got[0] = rd_kafka_consume_queue(queue_, 100);
       n = got[0] ? 1 : 0;
     }
+    if (n > 0) deadline = steady_ms() + stall_ms;
     for (ssize_t k = 0; k < n; ++k) {
       rd_kafka_message_t* m = got[k];
       if (m->rkt != last_rkt) {
@@ -366,14 +389,15 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
         }
         continue;
       }
-      rd->taken.push_back(m);
-      rd->reached = m->offset + 1;
+      take(*rd, m);
       if (rd->reached >= rd->range->end) --open;
     }
     if (open > 0 && steady_ms() > deadline) {
-      if (exact) {
-        client_->status(client_->who() + ": waiting for brokers " + client_->brokers() +
-                        " to re-read the offsets of a logged batch; retrying");
+      // A replay must re-read its logged ranges; --once reads what it saw.
+      if (exact || mode_ == RunMode::Once) {
+        client_->status(client_->who() + ": waiting for brokers " + client_->brokers() + " for the rest of " +
+                        (exact ? "a logged batch" : "the batch") + "; retrying");
+        deadline = steady_ms() + stall_ms;
         continue;
       }
       // A new batch ends where its messages stopped; the rest comes next time.
@@ -389,10 +413,8 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   size_t value_bytes = 0, key_bytes = 0, count = 0;
   for (const auto& rd : reading) {
     count += rd.taken.size();
-    for (auto* m : rd.taken) {
-      value_bytes += m->len;
-      key_bytes += m->key_len;
-    }
+    value_bytes += rd.values.size();
+    key_bytes += rd.keys.size();
   }
   if (count > 0) {
     auto values = PaddedBuffer::with_capacity(value_bytes + 1);
@@ -405,24 +427,24 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       std::string_view topic;
       for (const auto& t : topic_names_)
         if (t == rd.part->topic) topic = t;
-      for (auto* m : rd.taken) {
-        if (m->len) std::memcpy(at, m->payload, m->len);
-        intake.records.emplace_back(at, m->len);
-        at += m->len;
+      if (!rd.values.empty()) std::memcpy(at, rd.values.data(), rd.values.size());
+      const char* key_at = keys->data() + keys->size();
+      keys->append(rd.keys);
+      for (const Taken& t : rd.taken) {
+        intake.records.emplace_back(at, t.len);
+        at += t.len;
         if (intake.kafka_messages) {
           KafkaMessage km;
-          if (m->key) {
-            size_t k = keys->size();
-            keys->append(static_cast<const char*>(m->key), m->key_len);
-            km.key = std::string_view(keys->data() + k, m->key_len);
+          if (t.key_len >= 0) {
+            km.key = std::string_view(key_at, static_cast<size_t>(t.key_len));
+            key_at += t.key_len;
           }
           km.topic = topic;
-          km.partition = m->partition;
-          km.offset = m->offset;
-          km.timestamp = Timestamp{rd_kafka_message_timestamp(m, nullptr) * 1000};
+          km.partition = rd.part->partition;
+          km.offset = t.offset;
+          km.timestamp = Timestamp{t.timestamp_ms * 1000};
           intake.kafka_messages->push_back(km);
         }
-        rd_kafka_message_destroy(m);
       }
     }
     values->size = value_bytes;

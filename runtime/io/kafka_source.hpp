@@ -95,9 +95,10 @@ class KafkaSource final : public Source {
   bool look();
   // The ranges of a new batch from the partitions' state.
   std::vector<KafkaRange> plan_ranges();
-  // Reads exactly `ranges` (a replay waits for every message); a new batch
-  // gives up on what has not arrived by `deadline_ms` and ends its ranges
-  // where the messages stopped. Appends the records to the intake.
+  // Reads exactly `ranges` (a replay, and --once, wait for every message);
+  // a new batch whose reading stalls (nothing arrives for a few seconds: a
+  // broker down) ends its ranges where the messages stopped, and the rest
+  // comes in later batches. Appends the records to the intake.
   void fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake);
   void assign();
   // Offsets [from, to) of a partition are gone: fail, or skip and count.
