@@ -143,6 +143,13 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
   std::vector<std::string> cmd = {tc.cxx, "-std=c++20", "-O2", "-w", "-o", binary, cpp_file};
   cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
+  // The standard library's own definitions before the runtime archive: what
+  // the program and the static libraries before it (RE2) need from
+  // libstdc++ (std::string's members, which its headers declare extern)
+  // must not be taken from whichever runtime member happens to hold an
+  // inline copy, or a program without Kafka would pull the Kafka source in
+  // (and librdkafka with it).
+  cmd.push_back("-l:libstdc++.a");
   cmd.push_back(tc.runtime_lib);
   // abseil's hash tables, linked statically so the binary can be copied
   // anywhere; libstdc++ too.
