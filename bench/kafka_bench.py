@@ -12,7 +12,8 @@ Write: the same 1 M lines sent to a topic by a compiled `files -> kafka`
 pipeline (the sink waits for every acknowledgement) and by `kcat -P`, each
 into a fresh topic; the topics' message counts are checked.
 
-Best of RUNS runs each, alternating."""
+Best of --runs runs each (3), alternating; --messages, --only read|write
+and --perf DIR (perf record -g of streamc's runs) for profiling."""
 import argparse
 import json
 import os
@@ -56,63 +57,78 @@ def topic_size(bootstrap, topic):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=str(ROOT / "build"))
+    ap.add_argument("--messages", type=int, default=MESSAGES, help="messages per topic (default %(default)s)")
+    ap.add_argument("--runs", type=int, default=RUNS, help="runs of each, alternating; the best counts (default %(default)s)")
+    ap.add_argument("--only", choices=("read", "write"), help="measure one side only")
+    ap.add_argument("--perf", metavar="DIR", help="run streamc under `perf record -g`, profiles in DIR/read.data, DIR/write.data")
     args = ap.parse_args()
     build = Path(args.build).resolve()
     os.environ.setdefault("STREAMC_TEST_BROKER", str(build / "tests" / "kafka" / "test_broker"))
     from kafka_broker import TestBroker  # noqa: E402 (reads STREAMC_TEST_BROKER)
 
+    n = args.messages
+    sides = [args.only] if args.only else ["read", "write"]
     work = build / "bench" / "kafka"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     env = dict(os.environ, STREAMC_CACHE_DIR=str(build / "bench" / "cache"))
     env.pop("STREAMC_TEST_CLOCK", None)
     with open(work / "lines.txt", "w") as f:
-        for i in range(MESSAGES):
+        for i in range(n):
             f.write(json.dumps({"user": f"u{i * 7919 % 5000}", "qty": i % 10}, separators=(",", ":")) + "\n")
     size = (work / "lines.txt").stat().st_size
     streamc = str(build / "compiler" / "streamc")
     for name, program in (("read", READ), ("write", WRITE)):
         (work / f"{name}.sdl").write_text(program)
         subprocess.run([streamc, str(work / f"{name}.sdl"), "-o", str(work / name)], check=True, env=env)
+    # perf record -g of streamc's runs (the last run's profile is kept).
+    perf = lambda side: ["perf", "record", "-g", "-q", "-o", str(Path(args.perf) / f"{side}.data"), "--"] if args.perf else []
+    if args.perf:
+        Path(args.perf).mkdir(parents=True, exist_ok=True)
 
     topics = {"bench": PARTITIONS}
-    for run in range(RUNS):
+    for run in range(args.runs):
         topics[f"w_streamc{run}"] = PARTITIONS
         topics[f"w_kcat{run}"] = PARTITIONS
     best = {}
+
+    def keep(name, t):
+        best[name] = min(best.get(name, t), t)
+
     with TestBroker(topics) as broker:
         b = broker.bootstrap
-        with open(work / "lines.txt") as f:
-            # Spread evenly (random per message): the mock keeps ~5 MiB per partition.
-            subprocess.run(["kcat", "-P", "-b", b, "-t", "bench", "-X", "partitioner=random"], stdin=f, check=True)
-        assert topic_size(b, "bench") == MESSAGES
-        for run in range(RUNS):
-            with open(os.devnull, "w") as null:
-                t = timed(["kcat", "-C", "-b", b, "-t", "bench", "-o", "beginning", "-e", "-q"], stdout=null)
-            best["kcat -C -e"] = min(best.get("kcat -C -e", t), t)
-            shutil.rmtree(work / "out", ignore_errors=True)
-            t = timed([str(work / "read"), "--brokers", b, "--once"], cwd=work, env=env, stdout=subprocess.DEVNULL)
-            best["streamc kafka -> count"] = min(best.get("streamc kafka -> count", t), t)
-            counts = [json.loads(line) for p in (work / "out").glob("part-*.json") for line in p.read_text().splitlines()]
-            assert sum(c["n"] for c in counts) == MESSAGES, sum(c["n"] for c in counts)
-
+        if "read" in sides:
             with open(work / "lines.txt") as f:
-                t = timed(["kcat", "-P", "-b", b, "-t", f"w_kcat{run}"], stdin=f)
-            best["kcat -P"] = min(best.get("kcat -P", t), t)
-            t = timed([str(work / "write"), "--brokers", b, "--topic", f"w_streamc{run}", "--once"], cwd=work, env=env,
-                      stdout=subprocess.DEVNULL)
-            best["streamc files -> kafka"] = min(best.get("streamc files -> kafka", t), t)
-            assert topic_size(b, f"w_kcat{run}") == MESSAGES
-            assert topic_size(b, f"w_streamc{run}") == MESSAGES
+                # Spread evenly (random per message): the mock keeps ~5 MiB per partition.
+                subprocess.run(["kcat", "-P", "-b", b, "-t", "bench", "-X", "partitioner=random"], stdin=f, check=True)
+            assert topic_size(b, "bench") == n
+        for run in range(args.runs):
+            if "read" in sides:
+                with open(os.devnull, "w") as null:
+                    keep("kcat -C -e", timed(["kcat", "-C", "-b", b, "-t", "bench", "-o", "beginning", "-e", "-q"], stdout=null))
+                shutil.rmtree(work / "out", ignore_errors=True)
+                keep("streamc kafka -> count", timed(perf("read") + [str(work / "read"), "--brokers", b, "--once"], cwd=work,
+                                                     env=env, stdout=subprocess.DEVNULL))
+                counts = [json.loads(line) for p in (work / "out").glob("part-*.json") for line in p.read_text().splitlines()]
+                assert sum(c["n"] for c in counts) == n, sum(c["n"] for c in counts)
+            if "write" in sides:
+                with open(work / "lines.txt") as f:
+                    keep("kcat -P", timed(["kcat", "-P", "-b", b, "-t", f"w_kcat{run}"], stdin=f))
+                keep("streamc files -> kafka", timed(perf("write") + [str(work / "write"), "--brokers", b, "--topic",
+                                                     f"w_streamc{run}", "--once"], cwd=work, env=env,
+                                                     stdout=subprocess.DEVNULL))
+                assert topic_size(b, f"w_kcat{run}") == n
+                assert topic_size(b, f"w_streamc{run}") == n
 
-    print(f"Kafka on the test broker: {MESSAGES:,} JSON messages ({size / 1e6:.1f} MB), {PARTITIONS} partitions, best of {RUNS}")
+    print(f"Kafka on the test broker: {n:,} JSON messages ({size / 1e6:.1f} MB), {PARTITIONS} partitions, "
+          f"best of {args.runs}")
     print(f"| {'':26} | seconds | messages/s | vs kcat |")
     print(f"| {'-' * 26} | ------: | ---------: | ------: |")
     for name, base in (("kcat -C -e", "kcat -C -e"), ("streamc kafka -> count", "kcat -C -e"),
                        ("kcat -P", "kcat -P"), ("streamc files -> kafka", "kcat -P")):
-        t = best[name]
-        print(f"| {name:26} | {t:7.3f} | {MESSAGES / t:10,.0f} | {best[base] / t:6.2f}x |")
-
+        if name in best:
+            t = best[name]
+            print(f"| {name:26} | {t:7.3f} | {n / t:10,.0f} | {best[base] / t:6.2f}x |")
 
 if __name__ == "__main__":
     main()

@@ -47,18 +47,20 @@ GeneratedRange Batch::generated(SourceId source) const {
 
 void Batch::reject(SourceId source, std::string_view record, std::string_view reason) {
   if (!engine_) return;
-  // A Kafka message is named by topic, partition and offset: its value is
-  // one of the source's records, which lie in increasing address order.
-  if (source.index >= 0 && static_cast<size_t>(source.index) < kafka_messages_.size() &&
-      !kafka_messages_[static_cast<size_t>(source.index)].empty()) {
+  // A Kafka message is named by topic, partition and offset: the run of
+  // records its value lies in (KafkaSpan) gives them.
+  if (source.index >= 0 && static_cast<size_t>(source.index) < kafka_spans_.size()) {
     const auto& recs = records_[static_cast<size_t>(source.index)];
-    auto it = std::lower_bound(recs.begin(), recs.end(), record.data(),
-                               [](std::string_view r, const char* at) { return r.data() < at; });
-    if (it != recs.end() && it->data() == record.data()) {
-      const KafkaMessage& m = kafka_messages_[static_cast<size_t>(source.index)][static_cast<size_t>(it - recs.begin())];
+    for (const KafkaSpan& s : kafka_spans_[static_cast<size_t>(source.index)]) {
+      if (record.data() < s.begin || record.data() > s.end || s.first + s.count > recs.size()) continue;
+      auto from = recs.begin() + static_cast<std::ptrdiff_t>(s.first);
+      auto it = std::lower_bound(from, from + static_cast<std::ptrdiff_t>(s.count), record.data(),
+                                 [](std::string_view r, const char* at) { return r.data() < at; });
+      if (it == from + static_cast<std::ptrdiff_t>(s.count) || it->data() != record.data()) continue;
       engine_->count_rejected(source, record,
-                              std::string(reason) + " (topic " + std::string(m.topic) + ", partition " +
-                                  std::to_string(m.partition) + ", offset " + std::to_string(m.offset) + ")");
+                              std::string(reason) + " (topic " + std::string(s.topic) + ", partition " +
+                                  std::to_string(s.partition) + ", offset " + std::to_string(s.offset + (it - from)) +
+                                  ")");
       return;
     }
   }

@@ -15,11 +15,13 @@ struct BatchAccess {
     b.csv_segments_.resize(sources);
     b.generated_.resize(sources);
     b.kafka_messages_.resize(sources);
+    b.kafka_spans_.resize(sources);
   }
   static std::vector<std::string_view>& records(Batch& b, size_t source) { return b.records_[source]; }
   static std::vector<CsvSegment>& csv_segments(Batch& b, size_t source) { return b.csv_segments_[source]; }
   static GeneratedRange& generated(Batch& b, size_t source) { return b.generated_[source]; }
   static std::vector<KafkaMessage>& kafka_messages(Batch& b, size_t source) { return b.kafka_messages_[source]; }
+  static std::vector<KafkaSpan>& kafka_spans(Batch& b, size_t source) { return b.kafka_spans_[source]; }
   static std::vector<std::shared_ptr<const void>>& buffers(Batch& b) { return b.buffers_; }
   static std::vector<RecordOrigin>& origins(Batch& b) { return b.origins_; }
   // Keeps the capacity of the record vectors and the arena's first block.
@@ -28,6 +30,7 @@ struct BatchAccess {
     for (auto& s : b.csv_segments_) s.clear();
     for (auto& g : b.generated_) g = {};
     for (auto& m : b.kafka_messages_) m.clear();
+    for (auto& m : b.kafka_spans_) m.clear();
     b.buffers_.clear();
     b.origins_.clear();
     b.last_origin_ = nullptr;

@@ -259,6 +259,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     intake.generated = &BatchAccess::generated(batch_, i);
     intake.oversized = &oversized[i];
     intake.kafka_messages = &BatchAccess::kafka_messages(batch_, i);
+    intake.kafka_spans = &BatchAccess::kafka_spans(batch_, i);
     intake.batch_id = id;
     intake.time = time;
     intake.interval_us = o.batch_us;

@@ -7,12 +7,14 @@
 #include <random>
 
 #include "core/program_engine.hpp"
-#include "io/padded_buffer.hpp"
 
 namespace streamc::rt {
 namespace {
 
 constexpr int kLookTimeoutMs = 3000;
+// A batch's messages are copied into pieces of this size, one partition's
+// messages to a piece.
+constexpr size_t kPiece = size_t{256} << 10;
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -91,7 +93,6 @@ KafkaSource::KafkaSource(std::string name, KafkaSourceOptions options, SourceOpt
   if (options_.topics.empty()) throw FatalError(who + ": no topic given");
   if (options_.max_offsets_per_batch < 0)
     throw FatalError(who + ": max_offsets_per_batch must be positive, not " + std::to_string(options_.max_offsets_per_batch));
-  topic_names_ = options_.topics;
   std::random_device rd;
   char group[64];
   std::snprintf(group, sizeof group, "streamc-source-%08x%08x", rd(), rd());
@@ -184,17 +185,31 @@ bool KafkaSource::look() {
       }
     }
   }
-  for (auto& [key, p] : partitions_) {
-    int64_t lo = 0, hi = 0;
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk, p.topic.c_str(), p.partition, &lo, &hi, kLookTimeoutMs);
+  // Every partition's earliest and latest offsets, two requests per leader
+  // (ListOffsets with the timestamps -2 and -1, as the watermark query sends
+  // them one partition at a time).
+  for (const int64_t which : {int64_t{RD_KAFKA_OFFSET_BEGINNING}, int64_t{RD_KAFKA_OFFSET_END}}) {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size()));
+    for (const auto& [key, p] : partitions_) rd_kafka_topic_partition_list_add(list, p.topic.c_str(), p.partition)->offset = which;
+    rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk, list, kLookTimeoutMs);
+    std::string failed;
+    for (int i = 0; i < list->cnt && !err; ++i) {
+      const rd_kafka_topic_partition_t& e = list->elems[i];
+      auto it = partitions_.find({e.topic, e.partition});
+      if (e.err || e.offset < 0 || it == partitions_.end()) {
+        err = e.err ? e.err : RD_KAFKA_RESP_ERR__FAIL;
+        failed = where(e.topic, e.partition);
+        break;
+      }
+      (which == RD_KAFKA_OFFSET_END ? it->second.latest : it->second.earliest) = e.offset;
+    }
+    rd_kafka_topic_partition_list_destroy(list);
     if (err) {
       client_->check_fatal();
-      client_->status(client_->who() + ": waiting for the offsets of " + where(p.topic, p.partition) + " (" +
-                      rd_kafka_err2str(err) + "); retrying");
+      client_->status(client_->who() + ": waiting for the offsets of " + (failed.empty() ? "its partitions" : failed) +
+                      " (" + rd_kafka_err2str(err) + "); retrying");
       return false;
     }
-    p.earliest = lo;
-    p.latest = hi;
   }
   if (added) assigned_ = false;
   if (!looked_once_) {
@@ -206,6 +221,7 @@ bool KafkaSource::look() {
     }
     looked_once_ = true;
   }
+  count_pending();
   client_->clear_status();
   return true;
 }
@@ -260,34 +276,69 @@ void KafkaSource::assign() {
   assigned_ = true;
 }
 
+void KafkaSource::room_for(Partition& p, size_t bytes, SourceIntake& intake) {
+  if (p.at && static_cast<size_t>(p.piece_end - p.at) >= bytes) return;
+  // A new piece (a message larger than a piece gets one of its own size),
+  // followed by kRecordPadding zeros (ReadRegion::commit).
+  const size_t size = std::max(kPiece, bytes);
+  if (!region_ || region_->room() < size) {
+    region_ = size + kRecordPadding <= ReadRegion::kReserve / 4 ? ReadRegion::take() : ReadRegion::take(size + kRecordPadding);
+    if (!region_)
+      throw FatalError(client_->who() + ": out of address space for a batch's messages (" + where(p.topic, p.partition) +
+                       "); max_offsets_per_batch bounds a batch");
+    intake.buffers.push_back(region_);
+  }
+  p.at = region_->next();
+  region_->commit(size);
+  p.piece_end = p.at + size;
+}
+
+void KafkaSource::take(Partition& p, const rd_kafka_message_t* m, SourceIntake& intake) {
+  const size_t key_len = options_.raw && m->key ? m->key_len : 0;
+  char* const piece = p.piece_end;
+  room_for(p, key_len + m->len, intake);
+  const char* key_at = p.at;
+  if (key_len) {
+    std::memcpy(p.at, m->key, key_len);
+    p.at += key_len;
+  }
+  char* value_at = p.at;
+  if (m->len) std::memcpy(value_at, m->payload, m->len);
+  p.at += m->len;
+  if (p.spans.empty() || p.piece_end != piece || p.spans.back().offset + static_cast<int64_t>(p.spans.back().count) != m->offset)
+    p.spans.push_back({value_at, value_at, p.values.size(), 0, p.topic, p.partition, m->offset});
+  KafkaSpan& span = p.spans.back();
+  ++span.count;
+  span.end = p.at;
+  p.values.emplace_back(value_at, m->len);
+  if (options_.raw) {
+    KafkaMessage km;
+    if (m->key) km.key = std::string_view(key_at, key_len);
+    km.topic = p.topic;
+    km.partition = p.partition;
+    km.offset = m->offset;
+    km.timestamp = Timestamp{rd_kafka_message_timestamp(m, nullptr) * 1000};
+    p.messages.push_back(km);
+  }
+}
+
 void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake) {
-  // Per range: the messages taken (copied as they arrive, so librdkafka
-  // reuses its fetch buffers instead of growing the heap by a batch's
-  // worth of them), and the offset reading has reached.
-  struct Taken {
-    uint32_t len;
-    int32_t key_len;  // -1: no key
-    int64_t offset;
-    int64_t timestamp_ms;
-  };
+  // Per range: its partition and the offset reading has reached.
   struct Reading {
     Partition* part;
     KafkaRange* range;
     int64_t reached;
-    std::string values, keys;
-    std::vector<Taken> taken;
-  };
-  auto take = [](Reading& rd, rd_kafka_message_t* m) {
-    rd.values.append(static_cast<const char*>(m->payload), m->len);
-    if (m->key) rd.keys.append(static_cast<const char*>(m->key), m->key_len);
-    rd.taken.push_back({static_cast<uint32_t>(m->len), m->key ? static_cast<int32_t>(m->key_len) : -1, m->offset,
-                        rd_kafka_message_timestamp(m, nullptr)});
-    rd.reached = m->offset + 1;
-    rd_kafka_message_destroy(m);
   };
   std::vector<Reading> reading;
-  std::map<Key, size_t> index;
+  reading.reserve(ranges.size());
+  // Which reading a message belongs to: by topic (few), then partition.
+  struct TopicReadings {
+    std::string_view name;
+    std::vector<int> by_partition;  // index into `reading`, -1: none
+  };
+  std::vector<TopicReadings> topics;
   bool moved = !assigned_;
+  region_.reset();  // pieces of the last batch's region are the last batch's
   for (auto& r : ranges) {
     auto [it, fresh] = partitions_.try_emplace({r.topic, r.partition});
     Partition& p = it->second;
@@ -297,12 +348,17 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     }
     if (p.next != r.start) moved = true;  // a replay, or a skip over lost offsets
     p.next = r.start;
-    index[{r.topic, r.partition}] = reading.size();
-    reading.push_back({&p, &r, r.start, {}, {}, {}});
-    // Room for the range (address space only: pages are touched as filled).
-    const auto expected = static_cast<size_t>(std::min<int64_t>(r.end - r.start, int64_t{1} << 20));
-    reading.back().taken.reserve(expected);
-    reading.back().values.reserve(expected * 128);
+    p.values.clear();
+    p.spans.clear();
+    p.messages.clear();
+    p.at = p.piece_end = nullptr;
+    // Room for the range's views up front (kept for the next batches).
+    p.values.reserve(static_cast<size_t>(std::min<int64_t>(r.end - r.start, int64_t{1} << 22)));
+    auto t = std::find_if(topics.begin(), topics.end(), [&](const TopicReadings& x) { return x.name == p.topic; });
+    if (t == topics.end()) t = topics.insert(topics.end(), {p.topic, {}});
+    if (t->by_partition.size() <= static_cast<size_t>(r.partition)) t->by_partition.resize(r.partition + 1, -1);
+    t->by_partition[r.partition] = static_cast<int>(reading.size());
+    reading.push_back({&p, &r, r.start});
   }
   if (moved) assign();
   size_t open = 0;
@@ -310,10 +366,12 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   for (auto& rd : reading) {
     std::vector<rd_kafka_message_t*> later;
     for (auto* m : rd.part->ahead) {
-      if (m->offset < rd.range->start) {
+      if (m->offset >= rd.range->start && m->offset < rd.range->end) {
+        take(*rd.part, m, intake);
+        rd.reached = m->offset + 1;
+      }
+      if (m->offset < rd.range->end) {
         rd_kafka_message_destroy(m);
-      } else if (m->offset < rd.range->end) {
-        take(rd, m);
       } else {
         later.push_back(m);
       }
@@ -327,7 +385,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   int64_t deadline = steady_ms() + stall_ms;
   rd_kafka_message_t* got[4096];
   const rd_kafka_topic_t* last_rkt = nullptr;
-  std::string last_topic;
+  const TopicReadings* last_topic = nullptr;
   while (open > 0) {
     client_->check_fatal();
     // What has arrived, without waiting for a full array; when nothing has,
@@ -342,10 +400,14 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       rd_kafka_message_t* m = got[k];
       if (m->rkt != last_rkt) {
         last_rkt = m->rkt;
-        last_topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+        const std::string_view name = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
+        auto t = std::find_if(topics.begin(), topics.end(), [&](const TopicReadings& x) { return x.name == name; });
+        last_topic = t == topics.end() ? nullptr : &*t;
       }
-      auto it = index.find({last_topic, m->partition});
-      Reading* rd = it == index.end() ? nullptr : &reading[it->second];
+      Reading* rd = nullptr;
+      if (last_topic && m->partition >= 0 && static_cast<size_t>(m->partition) < last_topic->by_partition.size() &&
+          last_topic->by_partition[m->partition] >= 0)
+        rd = &reading[static_cast<size_t>(last_topic->by_partition[m->partition])];
       if (m->err) {
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           // Reading has reached the partition's end: offsets below it that
@@ -389,7 +451,9 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
         }
         continue;
       }
-      take(*rd, m);
+      take(*rd->part, m, intake);
+      rd->reached = m->offset + 1;
+      rd_kafka_message_destroy(m);
       if (rd->reached >= rd->range->end) --open;
     }
     if (open > 0 && steady_ms() > deadline) {
@@ -409,51 +473,39 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   }
   if (open == 0) client_->clear_status();
 
-  // The values, in partition order, into one padded buffer; keys beside them.
-  size_t value_bytes = 0, key_bytes = 0, count = 0;
-  for (const auto& rd : reading) {
-    count += rd.taken.size();
-    value_bytes += rd.values.size();
-    key_bytes += rd.keys.size();
-  }
-  if (count > 0) {
-    auto values = PaddedBuffer::with_capacity(value_bytes + 1);
-    auto keys = std::make_shared<std::string>();
-    keys->reserve(key_bytes);
-    char* at = values->data.get();
-    intake.records.reserve(intake.records.size() + count);
-    if (intake.kafka_messages) intake.kafka_messages->reserve(intake.kafka_messages->size() + count);
-    for (const auto& rd : reading) {
-      std::string_view topic;
-      for (const auto& t : topic_names_)
-        if (t == rd.part->topic) topic = t;
-      if (!rd.values.empty()) std::memcpy(at, rd.values.data(), rd.values.size());
-      const char* key_at = keys->data() + keys->size();
-      keys->append(rd.keys);
-      for (const Taken& t : rd.taken) {
-        intake.records.emplace_back(at, t.len);
-        at += t.len;
-        if (intake.kafka_messages) {
-          KafkaMessage km;
-          if (t.key_len >= 0) {
-            km.key = std::string_view(key_at, static_cast<size_t>(t.key_len));
-            key_at += t.key_len;
-          }
-          km.topic = topic;
-          km.partition = rd.part->partition;
-          km.offset = t.offset;
-          km.timestamp = Timestamp{t.timestamp_ms * 1000};
-          intake.kafka_messages->push_back(km);
-        }
+  // The partitions' values, in partition order, are the records.
+  size_t count = 0;
+  for (const auto& rd : reading) count += rd.part->values.size();
+  intake.records.reserve(intake.records.size() + count);
+  if (options_.raw && intake.kafka_messages) intake.kafka_messages->reserve(intake.kafka_messages->size() + count);
+  for (auto& rd : reading) {
+    Partition& p = *rd.part;
+    const size_t base = intake.records.size();
+    intake.records.insert(intake.records.end(), p.values.begin(), p.values.end());
+    if (intake.kafka_spans)
+      for (KafkaSpan s : p.spans) {
+        s.first += base;
+        intake.kafka_spans->push_back(s);
       }
-    }
-    values->size = value_bytes;
-    std::memset(values->data.get() + value_bytes, 0, kRecordPadding);
-    intake.buffers.push_back(std::move(values));
-    intake.buffers.push_back(std::move(keys));
+    if (options_.raw && intake.kafka_messages)
+      intake.kafka_messages->insert(intake.kafka_messages->end(), p.messages.begin(), p.messages.end());
+    p.values.clear();
+    p.spans.clear();
+    p.messages.clear();
+    p.at = p.piece_end = nullptr;
+    p.next = rd.range->end;
+    offsets_done_.fetch_add(rd.range->end - rd.range->start, std::memory_order_relaxed);
   }
-  for (auto& rd : reading) rd.part->next = rd.range->end;
+  region_.reset();
   delivered_ += static_cast<int64_t>(count);
+  count_pending();
+}
+
+void KafkaSource::count_pending() {
+  int64_t pending = 0;
+  for (const auto& [key, p] : partitions_)
+    if (p.next >= 0) pending += std::max<int64_t>(0, p.latest - p.next);
+  offsets_pending_.store(pending, std::memory_order_relaxed);
 }
 
 bool KafkaSource::poll(SourceIntake intake) {

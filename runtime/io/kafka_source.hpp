@@ -16,13 +16,18 @@
 // counted. Under --once / --available-now the source reads up to the latest
 // offsets it saw at its first look and is then exhausted.
 //
-// A batch's messages are in partition order (topic, partition, offset):
-// their values, copied into one padded buffer, are the records; key, topic,
-// partition, offset and timestamp are Batch::kafka_message.
+// A batch's messages are in partition order (topic, partition, offset).
+// Each value is copied once, as it arrives, out of librdkafka's buffers
+// into a piece of memory of its partition, carved from a ReadRegion (huge
+// pages, pooled: a batch's memory is touched once and reused by the next
+// batches); the values are the records. Where they came from is kept per
+// run of consecutive offsets (Batch KafkaSpan), and only format: raw keeps
+// each message's key and timestamp (Batch::kafka_message).
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "io/kafka_client.hpp"
+#include "io/padded_buffer.hpp"
 #include "io/source.hpp"
 #include "streamc/runtime/api.hpp"
 
@@ -73,6 +79,12 @@ class KafkaSource final : public Source {
   void replay(std::string_view offset, const std::vector<std::string>& log) override;
   int64_t position() const override { return delivered_; }
   std::optional<OffsetsReport> offsets_report() const override;
+  // Offsets read by this run, and offsets behind the latest ones the last
+  // look saw (summed over partitions).
+  std::optional<SourceBacklog> backlog() const override {
+    return SourceBacklog{offsets_done_.load(std::memory_order_relaxed), offsets_pending_.load(std::memory_order_relaxed),
+                         "offsets"};
+  }
 
  private:
   // Explicit per-partition state: where the next batch starts, what the
@@ -86,6 +98,14 @@ class KafkaSource final : public Source {
     int64_t stop_at = -1;   // bounded modes: the latest offset seen at the first look (-1: none)
     // Messages fetched beyond the current batch's end, for the next batch.
     std::vector<rd_kafka_message_t*> ahead;
+    // A batch's reading of the partition (capacity kept across batches):
+    // its values, runs of offsets (first record index relative to the
+    // partition's), messages (format: raw).
+    std::vector<std::string_view> values;
+    std::vector<KafkaSpan> spans;
+    std::vector<KafkaMessage> messages;
+    char* at = nullptr;  // where the next message is copied, in the open piece
+    char* piece_end = nullptr;
   };
   using Key = std::pair<std::string, int32_t>;
 
@@ -101,6 +121,12 @@ class KafkaSource final : public Source {
   // comes in later batches. Appends the records to the intake.
   void fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake);
   void assign();
+  // Copies one message into its partition's memory.
+  void take(Partition& p, const rd_kafka_message_t* m, SourceIntake& intake);
+  // Room for `bytes` more in the partition's open piece, or a new piece.
+  void room_for(Partition& p, size_t bytes, SourceIntake& intake);
+  // offsets_pending_ from the partitions' state.
+  void count_pending();
   // Offsets [from, to) of a partition are gone: fail, or skip and count.
   void lost(const std::string& topic, int32_t partition, int64_t from, int64_t to);
 
@@ -115,8 +141,11 @@ class KafkaSource final : public Source {
   bool restored_ = false;      // a checkpoint gave the offsets: `starting` no longer applies
   std::optional<std::vector<KafkaRange>> replay_;
   std::vector<KafkaRange> last_ranges_;
-  std::vector<std::string> topic_names_;  // stable storage the messages' topic views point into
+  // The region this batch's pieces are carved from (ReadRegion::take; the
+  // batch holds it, and a new one once it is full).
+  std::shared_ptr<ReadRegion> region_;
   int64_t delivered_ = 0;
+  std::atomic<int64_t> offsets_done_{0}, offsets_pending_{0};
   int64_t lost_total_ = 0;
 };
 

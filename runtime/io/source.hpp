@@ -49,7 +49,8 @@ struct SourceIntake {
   std::vector<RecordOrigin>* origins = nullptr;     // files: which file each buffer holds
   GeneratedRange* generated = nullptr;              // generate sources
   std::vector<OversizedRecord>* oversized = nullptr;  // records over the size limit, rejected by the batch
-  std::vector<KafkaMessage>* kafka_messages = nullptr;  // Kafka sources: one per record
+  std::vector<KafkaMessage>* kafka_messages = nullptr;  // Kafka sources with format: raw: one per record
+  std::vector<KafkaSpan>* kafka_spans = nullptr;        // Kafka sources: where each message came from
   int64_t batch_id = 0;
   Timestamp time{};
   int64_t interval_us = 1'000'000;

@@ -167,15 +167,33 @@ struct KafkaSourceOptions {
   int64_t max_offsets_per_batch = 0;                // 0: no limit (Spark's maxOffsetsPerTrigger)
   bool fail_on_data_loss = true;
   std::vector<std::string> options;                 // "name=value" librdkafka settings, passed through
+  bool raw = false;  // format: raw: the batch keeps each message's key and timestamp (Batch::kafka_message)
 };
 
-// One message of a Kafka source in a batch, beside its value (the record).
+// One message of a Kafka source in a batch, beside its value (the record);
+// kept only for format: raw.
 struct KafkaMessage {
   std::optional<std::string_view> key;  // null: the message has no key
   std::string_view topic;
   int32_t partition = 0;
   int64_t offset = 0;
   Timestamp timestamp{};
+};
+
+// A run of a Kafka source's records in a batch: records [first, first +
+// count) of Batch::records(source) are messages of one partition at
+// consecutive offsets from `offset`, lying in increasing address order
+// within [begin, end). A rejected record is named by topic, partition and
+// offset through these (one run per partition and piece of memory, more
+// only where offsets have gaps), not by a structure per record.
+struct KafkaSpan {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  size_t first = 0;
+  size_t count = 0;
+  std::string_view topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
 };
 
 // kafka(topic, brokers: …, key: …) as a sink.
@@ -294,7 +312,8 @@ class Batch {
   const char* last_at_ = nullptr;
   int64_t last_line_ = 0;
   std::vector<GeneratedRange> generated_;               // per source
-  std::vector<std::vector<KafkaMessage>> kafka_messages_;  // per source (Kafka sources only)
+  std::vector<std::vector<KafkaMessage>> kafka_messages_;  // per source (Kafka sources with format: raw)
+  std::vector<std::vector<KafkaSpan>> kafka_spans_;        // per source (Kafka sources)
   std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
   Engine* engine_ = nullptr;
 };
