@@ -16,6 +16,7 @@ struct KafkaSink::Producer {
   // rd_kafka_poll/flush on this thread).
   int64_t failed = 0;
   std::string first_failure;
+  int unpolled = 0;  // messages sent since the last rd_kafka_poll
 
   static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* self = static_cast<Producer*>(opaque);
@@ -44,6 +45,10 @@ KafkaSink::KafkaSink(std::string name, KafkaSinkOptions options)
           {"allow.auto.create.topics", "false"},
           {"acks", "all"},
           {"linger.ms", "5"},
+          // A batch's rows are queued locally as fast as they are formatted
+          // (librdkafka's default of 100,000 makes a large batch wait for
+          // acknowledgements every 100,000 rows); commit() waits for them all.
+          {"queue.buffering.max.messages", "2000000"},
       },
       &on_delivery);
   producer_->topic = rd_kafka_topic_new(producer_->client->handle(), options_.topic.c_str(), nullptr);
@@ -99,7 +104,12 @@ void KafkaSink::send(bool has_key, std::string_view value) {
                        "': " + rd_kafka_err2str(err));
     rd_kafka_poll(rk, 10);  // the local queue is full: let deliveries drain it
   }
-  rd_kafka_poll(rk, 0);
+  // Delivery reports are served now and then (each poll takes librdkafka's
+  // locks), and all of them by commit().
+  if (++producer_->unpolled == 1024) {
+    producer_->unpolled = 0;
+    rd_kafka_poll(rk, 0);
+  }
 }
 
 void KafkaSink::commit(int64_t batch_id) {

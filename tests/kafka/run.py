@@ -9,11 +9,13 @@ brokers down and up, unreachable, a missing or forbidden topic, bad options:
 one clear line. Each test_* function is one case (`run.py test_name`)."""
 import json
 import random
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
@@ -229,6 +231,33 @@ def test_broker_down_and_up_mid_run():
         assert len(lines) < 20, err  # a status line per change, not per retry
 
 
+def test_leaders_move_mid_run_every_row_once():
+    """Partition leaders move to other brokers while a continuous run reads:
+    librdkafka follows them, and every filtered row is committed once."""
+    with TestBroker({"orders": 3}, brokers=3) as broker:
+        d = build("leaders", FILTER)
+        first = orders(0, 40)
+        broker.produce("orders", first)
+        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "100ms"], cwd=d, env=env(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_until(lambda: (d / "chk" / "commits" / "2").exists(), 60), "no batches ran"
+            sent = list(first)
+            for step, (part, leader) in enumerate([(0, 2), (1, 3), (2, 1), (0, 3), (1, 1), (2, 2)]):
+                broker.command(f"leader orders {part} {leader}")
+                more = orders(100 + step, 15)
+                broker.produce("orders", more)
+                sent += more
+            want = sorted(line.replace(" ", "") for line in sent if json.loads(line)["qty"] >= 5)
+            assert wait_until(lambda: sorted(committed(d).splitlines()) == want, 90), \
+                f"{len(committed(d).splitlines())} rows committed, want {len(want)}"
+        finally:
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=30)
+        assert p.returncode == 0, err
+        assert sorted(committed(d).splitlines()) == want
+
+
 def test_unreachable_broker_at_start_is_waited_for():
     d = build("unreachable", FILTER)
     p = subprocess.Popen(["./p", "--brokers", "127.0.0.1:1", "--batch", "100ms"], cwd=d, env=env(),
@@ -272,15 +301,10 @@ def test_sink_duplicates_only_after_a_replay():
     """Killed after the messages are acknowledged but before the commit
     log: the restart replays the batch and sends it again (at least once),
     and nothing else is sent twice."""
-    program = """param brokers: string = "localhost:9092"
-source lines = kafka("in", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: 10)
-stream rows = lines |> map(l -> {line: l})
-sink rows -> kafka("out", brokers: brokers, key: line, format: text) checkpoint "chk"
-"""
     with TestBroker({"in": 1, "out": 3}) as broker:
         sent = [f"line {i}" for i in range(40)]
         broker.produce("in", sent)
-        d = build("sink_replay", program)
+        d = build("sink_replay", SINK)
         r = run(d, broker, "--available-now", fail="before-commit:2")
         assert r.returncode == -signal.SIGKILL, r.stderr
         r = run(d, broker, "--available-now")
@@ -290,6 +314,91 @@ sink rows -> kafka("out", brokers: brokers, key: line, format: text) checkpoint 
         dups = sorted(line for line in set(got) if got.count(line) > 1)
         # Batch 1 (lines 10-19) was sent, then the program died before its commit.
         assert dups == sorted(sent[10:20]), dups
+
+
+SINK = """param brokers: string = "localhost:9092"
+source lines = kafka("in", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: 10)
+stream rows = lines |> map(l -> {line: l})
+sink rows -> kafka("out", brokers: brokers, key: line, format: text) checkpoint "chk"
+"""
+
+
+def test_sink_failed_delivery_fails_the_batch_and_a_rerun_completes():
+    """The broker refuses the sink's writes mid-run (the topic is there, its
+    Produce requests answer 'not authorised'): one line naming the topic,
+    a non-zero exit, the batch not committed; once writes are allowed again
+    a rerun replays it and the topic ends with every row."""
+    with TestBroker({"in": 1, "out": 3}) as broker:
+        sent = [f"line {i}" for i in range(50)]
+        broker.produce("in", sent)
+        d = build("sink_refused", SINK)
+        r = run(d, broker, "--available-now", "--max-batches", "2")
+        assert r.returncode == 0, r.stderr
+        assert len(broker.consume("out", "%k\\n").splitlines()) == 20
+        broker.command("writes denied")
+        r = run(d, broker, "--available-now")
+        one_error_line(r, "kafka sink 'rows'", "topic 'out'", "batch 2", "not committed")
+        assert (d / "chk" / "commits" / "1").exists() and not (d / "chk" / "commits" / "2").exists()
+        assert len(broker.consume("out", "%k\\n").splitlines()) == 20
+        broker.command("writes allowed")
+        r = run(d, broker, "--available-now")
+        assert r.returncode == 0, r.stderr
+        got = broker.consume("out", "%k\\n").splitlines()
+        assert sorted(got) == sorted(sent), got  # every row once: the refused batch stored nothing
+
+
+def test_sink_topic_missing_or_denied_at_start():
+    with TestBroker({"in": 1, "out": 1}) as broker:
+        broker.produce("in", ["a", "b"])
+        d = build("sink_missing", SINK)
+        broker.command("missing out")
+        one_error_line(run(d, broker, "--once"), "kafka sink 'rows'", "topic 'out' does not exist")
+        assert not (d / "chk" / "commits" / "0").exists()
+        d = build("sink_denied", SINK.replace('"out"', '"out2"'))
+        broker.command("denied out2")
+        one_error_line(run(d, broker, "--once"), "kafka sink 'rows'", "not authorised to write topic 'out2'")
+        assert not (d / "chk" / "commits" / "0").exists()
+
+
+def http_get(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+            return r.read().decode()
+    except OSError:
+        return None
+
+
+def prometheus_value(text, name, **labels):
+    for line in (text or "").splitlines():
+        m = re.match(r"([a-z_]+)(?:\{(.*)\})? (\S+)$", line)
+        if m and m.group(1) == name:
+            got = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2) or ""))
+            if all(got.get(k) == v for k, v in labels.items()):
+                return float(m.group(3))
+    return None
+
+
+def test_backlog_gauge_shows_offsets_behind():
+    """--ui's streamc_source_lag{unit="offsets"}: the offsets between what
+    the batches have read and the latest offsets, over all partitions."""
+    with TestBroker({"orders": 2}) as broker:
+        broker.produce("orders", orders(5, 50))
+        d = build("backlog", AGG)
+        port = harness.free_port()
+        # One batch now, the next only after a minute: the gauge is read in between.
+        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "60s", "--ui", f"127.0.0.1:{port}"],
+                             cwd=d, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_until(lambda: prometheus_value(http_get(port, "/metrics"), "streamc_batches_total") == 1, 60)
+            text = http_get(port, "/metrics")
+            progress = json.loads(http_get(port, "/progress"))
+            read = sum(progress[-1]["sources"][0]["endOffset"]["orders"].values())
+            assert 7 <= read <= 9, progress[-1]  # max_offsets_per_batch: 9
+            assert prometheus_value(text, "streamc_source_lag", source="orders", unit="offsets") == 50 - read, text
+        finally:
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=30)
+        assert p.returncode == 0, err
 
 
 def test_progress_reports_offsets_like_spark():

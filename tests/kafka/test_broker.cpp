@@ -13,6 +13,9 @@
 //   missing TOPIC             answer for TOPIC as Kafka does for a topic that does not exist
 //                             (the mock would otherwise create any topic a client asks for)
 //   denied TOPIC              answer for TOPIC as Kafka does when the client may not use it
+//   writes denied|allowed     answer every Produce request (any topic) as Kafka does when the
+//                             client may not write the topic / stop doing so (the metadata
+//                             still shows the topic: a sink's deliveries fail mid-run)
 //   quit                      stop (so does the end of stdin, or SIGTERM)
 //
 // Known limits of the mock (librdkafka 2.0.2): it keeps only about 5 MiB
@@ -128,6 +131,19 @@ int main(int argc, char** argv) {
       rd_kafka_mock_topic_set_error(mc, topic.c_str(),
                                     cmd == "missing" ? RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART
                                                      : RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+    } else if (cmd == "writes") {
+      std::string how;
+      in >> how;
+      constexpr int16_t kProduce = 0;  // the Produce request's API key
+      rd_kafka_mock_clear_request_errors(mc, kProduce);
+      if (how == "denied") {
+        // One error per request, for many more requests than any test sends.
+        std::vector<rd_kafka_resp_err_t> errs(100000, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+        rd_kafka_mock_push_request_errors_array(mc, kProduce, errs.size(), errs.data());
+      } else if (how != "allowed") {
+        ok = false;
+        error = "writes: 'denied' or 'allowed', not '" + how + "'";
+      }
     } else if (cmd == "leader") {
       std::string topic;
       int part = -1, id = -2;
@@ -139,7 +155,7 @@ int main(int argc, char** argv) {
       }
     } else {
       ok = false;
-      error = "unknown command '" + cmd + "' (topic, leader, down, up, missing, denied, quit)";
+      error = "unknown command '" + cmd + "' (topic, leader, down, up, missing, denied, writes, quit)";
     }
     std::printf(ok ? "ok\n" : "error: %s\n", error.c_str());
     std::fflush(stdout);
