@@ -94,6 +94,18 @@ def run(d, broker, *extra, fail=None, timeout=120):
                           text=True, timeout=timeout)
 
 
+def start(d, broker, *extra):
+    """A continuous run in the background (stop() ends it)."""
+    return subprocess.Popen(["./p", "--brokers", broker.bootstrap, *extra], cwd=d, env=env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def stop(p):
+    """SIGTERM, as a user ends a continuous run; its stderr."""
+    p.send_signal(signal.SIGTERM)
+    return p.communicate(timeout=30)[1]
+
+
 def committed(d):
     r = subprocess.run([harness.STREAMC, "read", "out"], cwd=d, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
@@ -212,8 +224,7 @@ def test_broker_down_and_up_mid_run():
         d = build("down_up", AGG)
         first = orders(0, 30)
         broker.produce("orders", first)
-        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "100ms"], cwd=d, env=env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        p = start(d, broker, "--batch", "100ms")
         try:
             assert wait_until(lambda: (d / "chk" / "commits" / "3").exists(), 30), "no batches ran"
             broker.down()
@@ -223,8 +234,7 @@ def test_broker_down_and_up_mid_run():
             broker.produce("orders", more)
             assert wait_until(lambda: final_totals(committed(d)) == expected_totals(first + more), 60), committed(d)
         finally:
-            p.send_signal(signal.SIGTERM)
-            _, err = p.communicate(timeout=30)
+            err = stop(p)
         assert p.returncode == 0, err
         assert "waiting for brokers" in err, err
         lines = [line for line in err.splitlines() if "waiting" in line]
@@ -238,8 +248,7 @@ def test_leaders_move_mid_run_every_row_once():
         d = build("leaders", FILTER)
         first = orders(0, 40)
         broker.produce("orders", first)
-        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "100ms"], cwd=d, env=env(),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        p = start(d, broker, "--batch", "100ms")
         try:
             assert wait_until(lambda: (d / "chk" / "commits" / "2").exists(), 60), "no batches ran"
             sent = list(first)
@@ -252,8 +261,7 @@ def test_leaders_move_mid_run_every_row_once():
             assert wait_until(lambda: sorted(committed(d).splitlines()) == want, 90), \
                 f"{len(committed(d).splitlines())} rows committed, want {len(want)}"
         finally:
-            p.send_signal(signal.SIGTERM)
-            _, err = p.communicate(timeout=30)
+            err = stop(p)
         assert p.returncode == 0, err
         assert sorted(committed(d).splitlines()) == want
 
@@ -386,8 +394,7 @@ def test_backlog_gauge_shows_offsets_behind():
         d = build("backlog", AGG)
         port = harness.free_port()
         # One batch now, the next only after a minute: the gauge is read in between.
-        p = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "60s", "--ui", f"127.0.0.1:{port}"],
-                             cwd=d, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        p = start(d, broker, "--batch", "60s", "--ui", f"127.0.0.1:{port}")
         try:
             assert wait_until(lambda: prometheus_value(http_get(port, "/metrics"), "streamc_batches_total") == 1, 60)
             text = http_get(port, "/metrics")
@@ -396,8 +403,7 @@ def test_backlog_gauge_shows_offsets_behind():
             assert 7 <= read <= 9, progress[-1]  # max_offsets_per_batch: 9
             assert prometheus_value(text, "streamc_source_lag", source="orders", unit="offsets") == 50 - read, text
         finally:
-            p.send_signal(signal.SIGTERM)
-            _, err = p.communicate(timeout=30)
+            err = stop(p)
         assert p.returncode == 0, err
 
 
