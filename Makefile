@@ -6,7 +6,7 @@ JOBS    ?= 2
 PREFIX  ?= /usr/local
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test bench install clean fuzz
+.PHONY: all deps build demo test bench install clean fuzz test-sanitize
 
 all: build
 
@@ -38,6 +38,11 @@ FUZZ_SECONDS ?= 60
 $(SAN_BUILD)/build.ninja:
 	@bash scripts/install-deps.sh
 	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTREAMC_SANITIZE=ON $(CMAKE_FLAGS)
+
+# Not yet run end to end (work in progress, not called by make test):
+test-sanitize: build $(SAN_BUILD)/build.ninja
+	cmake --build $(SAN_BUILD) -j $(JOBS) --target runtime_tests
+	bash scripts/test-sanitize.sh $(SAN_BUILD) $(BUILD)
 
 fuzz: deps $(SAN_BUILD)/build.ninja
 	cmake --build $(SAN_BUILD) -j $(JOBS) --target fuzz_targets
