@@ -23,8 +23,10 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	@bash examples/demo.sh $(BUILD)
 
+# Every ctest entry, then the sanitizer subset (test-sanitize below).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-sanitize
 
 bench: build
 	@bash bench/run.sh $(BUILD)
@@ -39,7 +41,9 @@ $(SAN_BUILD)/build.ninja:
 	@bash scripts/install-deps.sh
 	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DSTREAMC_SANITIZE=ON $(CMAKE_FLAGS)
 
-# Not yet run end to end (work in progress, not called by make test):
+# The runtime's unit tests under ASan+UBSan, then a fast subset of golden,
+# recovery and strict cases whose programs are compiled with the same
+# sanitizers against that runtime (scripts/test-sanitize.sh); make test runs it.
 test-sanitize: build $(SAN_BUILD)/build.ninja
 	cmake --build $(SAN_BUILD) -j $(JOBS) --target runtime_tests
 	bash scripts/test-sanitize.sh $(SAN_BUILD) $(BUILD)

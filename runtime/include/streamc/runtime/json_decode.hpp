@@ -12,9 +12,12 @@
 
 #include <simdjson.h>
 
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -223,6 +226,21 @@ inline bool is_null(simdjson::ondemand::value& v) {
 // JSON at all (left unconsumed by the failed reads, so checked now).
 inline Status mismatch(simdjson::ondemand::value& v) { return valid(v) ? Status::WrongType : Status::Malformed; }
 
+// A JSON number as a double. On-Demand refuses some numbers simdjson's DOM
+// reads (an exponent of more digits than it takes, as in 0e+2899…9, which
+// is 0): those valid tokens are read by strtod. Only the failure path pays.
+inline bool get_double(simdjson::ondemand::value& v, double& out) {
+  if (!v.get_double().get(out)) return true;
+  std::string_view raw = v.raw_json_token();
+  if (!valid_number_token(raw)) return false;
+  std::string text(raw);
+  char* end = nullptr;
+  const double d = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || !std::isfinite(d)) return false;
+  out = d;
+  return true;
+}
+
 // Each reader tries the expected type first and looks for null only when
 // that fails (a failed get leaves the value unconsumed).
 inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
@@ -231,7 +249,7 @@ inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
   double d;
   // 1.0 is the int 1; a double outside int64's range is not an int (and
   // converting it would be undefined).
-  if (!v.get_double().get(d) && d >= -0x1p63 && d < 0x1p63 && d == static_cast<double>(static_cast<int64_t>(d))) {
+  if (get_double(v, d) && d >= -0x1p63 && d < 0x1p63 && d == static_cast<double>(static_cast<int64_t>(d))) {
     out = static_cast<int64_t>(d);
     return Status::Ok;
   }
@@ -239,7 +257,7 @@ inline Status read(simdjson::ondemand::value v, int64_t& out, Arena&) {
 }
 
 inline Status read(simdjson::ondemand::value v, double& out, Arena&) {
-  if (!v.get_double().get(out)) return Status::Ok;
+  if (get_double(v, out)) return Status::Ok;
   return is_null(v) ? Status::Null : mismatch(v);
 }
 
@@ -290,7 +308,7 @@ inline Status read(simdjson::ondemand::value v, Timestamp& out, Arena&) {
     return Status::Ok;
   }
   double d;
-  if (!v.get_double().get(d)) {
+  if (get_double(v, d)) {
     out = timestamp_from_epoch_number(d);
     return Status::Ok;
   }
