@@ -256,10 +256,23 @@ bool read_message(std::istream& in, std::string& body) {
       length = n;
     }
   }
-  if (length < 0) return false;
-  body.assign(static_cast<size_t>(length), '\0');
-  in.read(body.data(), length);
-  return in.gcount() == length;
+  // A length no editor sends ends the session, as a broken stream does; a
+  // body is read as it arrives, so memory follows the bytes received, not
+  // the length a header claims (found by fuzz_lsp_message).
+  if (length < 0 || length > kMaxMessageBytes) return false;
+  body.clear();
+  constexpr size_t kChunk = 1 << 20;
+  while (body.size() < static_cast<size_t>(length)) {
+    const size_t at = body.size();
+    const size_t want = std::min(kChunk, static_cast<size_t>(length) - at);
+    body.resize(at + want);
+    in.read(body.data() + at, static_cast<std::streamsize>(want));
+    if (static_cast<size_t>(in.gcount()) != want) {
+      body.resize(at + static_cast<size_t>(in.gcount()));
+      return false;
+    }
+  }
+  return true;
 }
 
 void write_message(std::ostream& out, std::string_view body) {

@@ -123,8 +123,13 @@ class LspServer {
   bool exited_ = false;
 };
 
+// The longest message read_message takes (a document of 64 MiB is far more
+// than any .sdl an editor holds).
+inline constexpr long long kMaxMessageBytes = 64LL << 20;
+
 // Reads one framed message ("Content-Length: N\r\n\r\n" + N bytes) from `in`
-// into `body`. Returns false at end of input or on a malformed header block.
+// into `body`. Returns false at end of input, on a malformed header block or
+// a length over kMaxMessageBytes.
 bool read_message(std::istream& in, std::string& body);
 // Writes `body` framed.
 void write_message(std::ostream& out, std::string_view body);

@@ -158,6 +158,15 @@ TEST(LspFraming, ReadsHeadersAndBodies) {
   EXPECT_FALSE(read_message(in, got));  // truncated body
   EXPECT_FALSE(read_message(in, got));  // end of input
 
+  // A length no editor sends is refused before anything is allocated for
+  // it; a large claimed length with a short body ends like a truncated one
+  // (found by fuzz_lsp_message: Content-Length: 99999999999 took 100 GB).
+  std::istringstream huge("Content-Length: 99999999999\r\n\r\n{}");
+  EXPECT_FALSE(read_message(huge, got));
+  std::istringstream claimed("Content-Length: " + std::to_string(kMaxMessageBytes) + "\r\n\r\n{}");
+  EXPECT_FALSE(read_message(claimed, got));
+  EXPECT_LE(got.capacity(), size_t{2} << 20);
+
   std::ostringstream out;
   write_message(out, body1);
   EXPECT_EQ(body1.size(), 10u);
