@@ -3,7 +3,9 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <functional>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -26,15 +28,69 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-void append_part(std::string& out, const std::string& path, const std::string& format) {
+// Spark's partition discovery: the `k=v` directories of a part's path
+// (relative to the output directory) as JSON members `,"k":v` to add to each
+// of its rows: %XX unescaped, numbers as numbers, Hive's default partition
+// as null, anything else a string.
+std::string partition_members(std::string_view rel) {
+  std::string members;
+  size_t at = 0;
+  for (size_t slash; (slash = rel.find('/', at)) != std::string_view::npos; at = slash + 1) {
+    std::string_view dir = rel.substr(at, slash - at);
+    size_t eq = dir.find('=');
+    if (eq == std::string_view::npos) continue;
+    auto unescape = [](std::string_view s) {
+      std::string u;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+          u += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+          i += 2;
+        } else {
+          u += s[i];
+        }
+      }
+      return u;
+    };
+    std::string key = unescape(dir.substr(0, eq)), value = unescape(dir.substr(eq + 1));
+    members += ',';
+    append_json_string(members, key);
+    members += ':';
+    if (value == "__HIVE_DEFAULT_PARTITION__") {
+      members += "null";
+    } else if (!value.empty() && value.find_first_not_of("-0123456789") == std::string::npos &&
+               value.find('-', 1) == std::string::npos && value != "-") {
+      members += value;
+    } else {
+      append_json_string(members, value);
+    }
+  }
+  return members;
+}
+
+// One row (a JSON object) with the partition members added at its end.
+void append_row(std::string& out, std::string_view object, std::string_view members) {
+  if (members.empty() || object.empty() || object.back() != '}') {
+    out.append(object);
+  } else {
+    object.remove_suffix(1);
+    out.append(object);
+    if (object.size() == 1) members.remove_prefix(1);  // "{}" had no member for the comma to follow
+    out.append(members);
+    out += '}';
+  }
+  out += '\n';
+}
+
+void append_part(std::string& out, const std::string& dir, const std::string& rel, std::string format) {
+  const std::string path = dir + "/" + rel;
   std::string text = slurp(path);
   std::vector<std::string_view> records;
+  const std::string members = partition_members(rel);
+  if (!members.empty() && format == "text") format = "json";  // partitioned rows are records, written as JSON
   if (format == "json") {
     frame_json_lines(text, records);
-    for (auto r : records) {
-      out.append(r);
-      out += '\n';
-    }
+    for (auto r : records) append_row(out, r, members);
   } else if (format == "csv") {
     frame_csv(strip_bom(text), ',', records);
     if (records.empty()) return;
@@ -44,15 +100,16 @@ void append_part(std::string& out, const std::string& path, const std::string& f
     for (size_t i = 1; i < records.size(); ++i) {
       fields.clear();
       split_csv(records[i], ',', fields, arena);
-      out += '{';
+      std::string object = "{";
       for (size_t f = 0; f < header.size(); ++f) {
-        if (f) out += ',';
-        append_json_string(out, header[f]);
-        out += ':';
-        if (f < fields.size()) append_json_string(out, fields[f]);
-        else out += "null";
+        if (f) object += ',';
+        append_json_string(object, header[f]);
+        object += ':';
+        if (f < fields.size()) append_json_string(object, fields[f]);
+        else object += "null";
       }
-      out += "}\n";
+      object += '}';
+      append_row(out, object, members);
     }
   } else {
     size_t pos = 0;
@@ -113,22 +170,28 @@ std::string read_committed_output(const std::string& dir_in) {
     for (int64_t b : numbered_files(mdir)) entries.push_back(read_manifest_entry(dir, b));
     if (!entries.empty() && entries.back().complete) entries.erase(entries.begin(), entries.end() - 1);
     for (const auto& e : entries)
-      for (const auto& f : e.files) append_part(out, dir + "/" + f, e.format);
+      for (const auto& f : e.files) append_part(out, dir, f, e.format);
     return out;
   }
-  // No manifest: every part file, in name (batch) order.
-  std::vector<std::string> parts;
-  if (DIR* d = ::opendir(dir.c_str())) {
+  // No manifest: every part file, here and in partition directories
+  // (k=v/…), in batch order, then by directory.
+  std::vector<std::pair<std::string, std::string>> parts;  // (part name, path below dir)
+  std::function<void(const std::string&)> walk = [&](const std::string& rel) {
+    DIR* d = ::opendir((rel.empty() ? dir : dir + "/" + rel).c_str());
+    if (!d) return;
     while (dirent* e = ::readdir(d)) {
       std::string name = e->d_name;
-      if (name.rfind("part-", 0) == 0) parts.push_back(name);
+      std::string below = rel.empty() ? name : rel + "/" + name;
+      if (name.rfind("part-", 0) == 0) parts.emplace_back(name, below);
+      else if (name[0] != '.' && name[0] != '_' && name.find('=') != std::string::npos) walk(below);
     }
     ::closedir(d);
-  }
+  };
+  walk("");
   std::sort(parts.begin(), parts.end());
-  for (const auto& p : parts) {
-    std::string ext = p.substr(p.rfind('.') + 1);
-    append_part(out, dir + "/" + p, ext == "json" ? "json" : ext == "csv" ? "csv" : "text");
+  for (const auto& [name, rel] : parts) {
+    std::string ext = name.substr(name.rfind('.') + 1);
+    append_part(out, dir, rel, ext == "json" ? "json" : ext == "csv" ? "csv" : "text");
   }
   return out;
 }

@@ -57,10 +57,9 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
       auto it = std::lower_bound(from, from + static_cast<std::ptrdiff_t>(s.count), record.data(),
                                  [](std::string_view r, const char* at) { return r.data() < at; });
       if (it == from + static_cast<std::ptrdiff_t>(s.count) || it->data() != record.data()) continue;
-      engine_->count_rejected(source, record,
-                              std::string(reason) + " (topic " + std::string(s.topic) + ", partition " +
-                                  std::to_string(s.partition) + ", offset " + std::to_string(s.offset + (it - from)) +
-                                  ")");
+      engine_->count_rejected(source, record, reason,
+                              "topic " + std::string(s.topic) + ", partition " + std::to_string(s.partition) +
+                                  ", offset " + std::to_string(s.offset + (it - from)));
       return;
     }
   }
@@ -69,7 +68,7 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
   size_t hint = last_origin_ ? static_cast<size_t>(last_origin_ - origins_.data()) : 0;
   const RecordOrigin* o = origin_of(at, hint);
   if (!o) {
-    engine_->count_rejected(source, record, reason);
+    engine_->count_rejected(source, record, reason, {});
     return;
   }
   const char* from = o->begin;
@@ -82,8 +81,8 @@ void Batch::reject(SourceId source, std::string_view record, std::string_view re
   last_origin_ = o;
   last_at_ = at;
   last_line_ = line;
-  std::string where = std::string(reason) + " (in " + o->file + ", line " + std::to_string(line) + ")";
-  engine_->count_rejected(source, record, where);
+  std::string where = "in " + o->file + ", line " + std::to_string(line);
+  engine_->count_rejected(source, record, reason, where);
 }
 
 }  // namespace streamc::rt

@@ -35,7 +35,7 @@ BatchLoop::BatchLoop(ProgramEngine& engine, Clock clock, const std::atomic<int>&
 }
 
 BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTimes& t,
-                                     const std::vector<int64_t>& start_offsets) {
+                                     const std::vector<int64_t>& start_offsets, bool idle) {
   const auto& sources = engine_.sources();
   BatchProgress p;
   p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
@@ -43,40 +43,47 @@ BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTime
   p.name = engine_.program_name();
   p.batch_id = id;
   p.time = time;
-  p.duration_us = t.committed - t.started;
+  p.idle = idle;
   p.since_previous_us = previous_start_us_ ? t.started - previous_start_us_ : 0;
+  // What keeps a source from reading, and what is pending, an idle trigger
+  // tells too; it read, ran and wrote nothing.
+  for (size_t i = 0; i < sources.size(); ++i) {
+    SourceProgress& s = p.sources.emplace_back();
+    s.name = sources[i]->name();
+    s.description = sources[i]->kind() + " " + sources[i]->name();
+    s.start_offset = start_offsets[i];
+    s.end_offset = sources[i]->position();
+    s.backlog = sources[i]->backlog();
+    s.offsets = sources[i]->offsets_report();
+    s.problem = sources[i]->problem();
+    if (idle) continue;
+    s.input_rows =
+        static_cast<int64_t>(BatchAccess::records(batch_, i).size()) + BatchAccess::generated(batch_, i).count;
+    s.rejected_rows = engine_.rejected_in_batch()[i];
+    s.rejected_by_reason.assign(engine_.rejected_reasons_in_batch()[i].begin(),
+                                engine_.rejected_reasons_in_batch()[i].end());
+    s.rejected_by_text.assign(engine_.rejected_texts_in_batch()[i].begin(), engine_.rejected_texts_in_batch()[i].end());
+  }
+  for (const auto& sink : engine_.sinks())
+    p.sinks.push_back({sink->name(), sink->description(), idle ? 0 : sink->rows_in_batch()});
+  if (checkpoint_) {
+    p.checkpoint_bytes = checkpoint_->written_bytes();
+    p.checkpoint_write_us = checkpoint_->write_us();
+  }
+  if (idle) return p;
+  p.duration_us = t.committed - t.started;
   p.get_batch_us = t.polled - t.started;
   p.wal_commit_us = t.logged - t.polled;
   p.add_batch_us = t.added - t.logged;
   p.state_commit_us = t.state_saved - t.added;
   p.commit_offsets_us = t.committed - t.state_saved;
   if (batch_.has_watermark()) p.watermark = batch_.watermark();
-  for (size_t i = 0; i < sources.size(); ++i) {
-    SourceProgress& s = p.sources.emplace_back();
-    s.name = sources[i]->name();
-    s.input_rows =
-        static_cast<int64_t>(BatchAccess::records(batch_, i).size()) + BatchAccess::generated(batch_, i).count;
-    s.rejected_rows = engine_.rejected_in_batch()[i];
-    s.description = sources[i]->kind() + " " + sources[i]->name();
-    s.start_offset = start_offsets[i];
-    s.end_offset = sources[i]->position();
-    s.backlog = sources[i]->backlog();
-    s.offsets = sources[i]->offsets_report();
-    s.rejected_by_reason.assign(engine_.rejected_reasons_in_batch()[i].begin(),
-                                engine_.rejected_reasons_in_batch()[i].end());
-  }
   bool late_given = false;
   for (const auto& st : engine_.states()) {
     if (st.name.rfind("watermark", 0) == 0) continue;
     p.states.push_back({st.name, st.state->rows(), st.state->rows_updated(), st.state->bytes(),
                         late_given ? 0 : batch_.late_rows()});
     late_given = true;
-  }
-  for (const auto& sink : engine_.sinks())
-    p.sinks.push_back({sink->name(), sink->description(), sink->rows_in_batch()});
-  if (checkpoint_) {
-    p.checkpoint_bytes = checkpoint_->written_bytes();
-    p.checkpoint_write_us = checkpoint_->write_us();
   }
   return p;
 }
@@ -205,12 +212,12 @@ void BatchLoop::run_batches() {
   // Files alone under --available-now run back to back; anything live is
   // paced at the interval.
   const bool paced = mode == RunMode::Continuous || has_live_source();
-  const bool live = has_live_source();
   int64_t trigger = Clock::now_us();
-  for (;;) {
+  for (bool first = true;; first = false) {
     Timestamp time;
     if (clock_.is_manual()) {
-      if (run_batches_ > 0 && live) wait_for_live_news();
+      // Real time still paces a continuous run; a live source's news ends the wait early.
+      if (!first && paced) wait_for_live_news();
       time = manual_time();
     } else {
       time = Timestamp{paced ? trigger : Clock::now_us()};
@@ -267,6 +274,31 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     bool done = sources[i]->poll(intake);
     exhausted = exhausted && done;
   }
+  // Structured Streaming: a trigger that found nothing new runs no batch
+  // (the id is not used), unless the watermark moved: then it is Spark's
+  // no-data batch, which lets stateful operators emit and evict.
+  if (o.batches_only_with_data && !no_data && !replaying) {
+    bool news = false;
+    for (size_t i = 0; i < sources.size(); ++i)
+      news = news || !BatchAccess::records(batch_, i).empty() || BatchAccess::generated(batch_, i).count > 0 ||
+             !oversized[i].empty() || sources[i]->position() != start_offsets[i];
+    if (!news) {
+      if (!watermark_moved()) {
+        // Spark reports an idle trigger now and then
+        // (spark.sql.streaming.noDataProgressEventInterval, 10 s): the first
+        // one of a run, then every 10 s without a batch.
+        if (!observers_.empty() && (last_progress_us_ == 0 || steady_us() - last_progress_us_ >= 10'000'000)) {
+          const BatchProgress p = progress_of(id, time, {started, started, started, started, started, started},
+                                              start_offsets, true);
+          for (ProgressObserver* ob : observers_) ob->batch_done(p);
+          last_progress_us_ = steady_us();
+        }
+        BatchAccess::end(batch_);
+        return exhausted;
+      }
+      no_data = true;
+    }
+  }
   int64_t polled = steady_us();
   CheckpointWriter::Ticket offsets_logged = 0;
   if (checkpoint_ && !replaying) {
@@ -291,7 +323,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   // Records the sources skipped for their size go where any bad record goes.
   for (size_t i = 0; i < sources.size(); ++i)
     for (const OversizedRecord& r : oversized[i])
-      engine_.count_rejected(SourceId{static_cast<int>(i)}, r.head, r.reason);
+      engine_.count_rejected(SourceId{static_cast<int>(i)}, r.head, r.reason, {});
   if (const auto& fn = engine_.batch_function()) fn(batch_);
   engine_.finish_batch();
   int64_t added = steady_us();
@@ -332,19 +364,27 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   // the same batch, which the sink recognises.
   if (offsets_logged) log_writer_->wait(offsets_logged);
   for (const auto& sink : engine_.sinks()) sink->commit(id);
+  // What each source took, for it to clean up once the commit is durable.
+  std::vector<std::pair<const Source*, std::vector<std::string>>> taken;
+  for (const auto& s : sources)
+    if (auto log = s->last_log(); !log.empty()) taken.emplace_back(s.get(), std::move(log));
   if (checkpoint_) {
     std::vector<std::string> ops;
     for (const auto& st : engine_.states()) ops.push_back(st.name);
-    log_writer_->submit([ck = checkpoint_.get(), id, ops = std::move(ops)] {
+    log_writer_->submit([ck = checkpoint_.get(), id, ops = std::move(ops), taken = std::move(taken)] {
       failure_point("before-commit");
       ck->write_commit(id);
       ck->clean(id, ops);
+      for (const auto& [source, log] : taken) source->clean(log);
     });
+  } else {
+    for (const auto& [source, log] : taken) source->clean(log);
   }
   int64_t committed = steady_us();
   if (!observers_.empty()) {
-    const BatchProgress p = progress_of(id, time, {started, polled, logged_at, added, state_saved, committed}, start_offsets);
+    const BatchProgress p = progress_of(id, time, {started, polled, logged_at, added, state_saved, committed}, start_offsets, false);
     for (ProgressObserver* o : observers_) o->batch_done(p);
+    last_progress_us_ = steady_us();
   }
   for (const auto& st : engine_.states()) st.state->after_batch();
   if (batch_.has_watermark()) last_watermark_ = batch_.watermark().micros;

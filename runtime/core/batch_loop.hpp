@@ -65,9 +65,10 @@ class BatchLoop {
   struct PhaseTimes {
     int64_t started, polled, logged, added, state_saved, committed;  // steady clock, µs
   };
-  // The progress record of the batch that just ran.
+  // The progress record of the batch that just ran; `idle`: of a trigger
+  // that ran no batch (nothing read, nothing written; only t.started used).
   BatchProgress progress_of(int64_t id, Timestamp time, const PhaseTimes& t,
-                            const std::vector<int64_t>& start_offsets);
+                            const std::vector<int64_t>& start_offsets, bool idle);
   bool limit_reached() const;
   bool watermark_moved() const;
   Timestamp manual_time() const;
@@ -95,6 +96,7 @@ class BatchLoop {
   std::vector<std::vector<std::string>> replay_logs_;  // per source
   std::string run_id_;
   int64_t previous_start_us_ = 0;
+  int64_t last_progress_us_ = 0;  // steady clock, when the last progress record was written
   std::optional<int64_t> last_watermark_;  // the watermark the last batch used
 };
 

@@ -119,6 +119,7 @@ CommandLine parse_command_line(int argc, char** argv, const ProgramSpec& spec) {
   if (!spec.ui.empty())
     if (std::string why = parse_ui_address(spec.ui, o.ui_host, o.ui_port); !why.empty())
       return error("config ui '" + spec.ui + "': " + why);
+  o.batches_only_with_data = spec.batches_only_with_data;
   // Parameters by their normalized name (--max-rows and --max_rows both work).
   std::map<std::string, std::string, std::less<>> param_names;
   for (const ParamSpec& p : spec.params) {

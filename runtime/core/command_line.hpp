@@ -30,6 +30,7 @@ struct RunOptions {
   int64_t max_batches = 0;  // 0 = no limit (batches of this run)
   int64_t snapshot_every = 10;  // checkpoint: a state snapshot every N versions
   bool has_watermark = false;   // from ProgramSpec: a final no-data batch in bounded modes
+  bool batches_only_with_data = false;  // from ProgramSpec
   std::string progress;     // "" = none, "-" = stdout
   // --ui [HOST:]PORT (or config { ui: … }): the HTTP server's address;
   // ui_port 0 = no server. Without a host, 127.0.0.1 only.

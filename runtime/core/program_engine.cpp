@@ -1,5 +1,6 @@
 #include "core/program_engine.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "io/atomic_file.hpp"
@@ -61,6 +62,8 @@ SourceId ProgramEngine::add_source(std::unique_ptr<Source> source, SourceOptions
   rejected_batch_.push_back(0);
   rejected_total_.push_back(0);
   reasons_batch_.emplace_back();
+  texts_batch_.emplace_back();
+  texts_total_.emplace_back();
   return SourceId{static_cast<int>(sources_.size() - 1)};
 }
 
@@ -110,21 +113,29 @@ void ProgramEngine::add_state(std::string name, std::string signature, std::uniq
   states_.push_back(State{std::move(name), std::move(signature), std::move(state)});
 }
 
-void ProgramEngine::count_rejected(SourceId source, std::string_view record, std::string_view reason) {
+void ProgramEngine::count_rejected(SourceId source, std::string_view record, std::string_view reason,
+                                   std::string_view location) {
+  std::string full(reason);
+  if (!location.empty()) full += " (" + std::string(location) + ")";
   if (source.index < 0 || static_cast<size_t>(source.index) >= sources_.size())
-    throw FatalError("record rejected by unknown source #" + std::to_string(source.index) + ": " + std::string(reason));
+    throw FatalError("record rejected by unknown source #" + std::to_string(source.index) + ": " + full);
   auto i = static_cast<size_t>(source.index);
   const SourceOptions& o = source_options_[i];
   if (o.on_error == OnError::Fail) {
     constexpr size_t kShown = 200;
     std::string shown(record.substr(0, kShown));
     if (record.size() > kShown) shown += "...";
-    throw FatalError("source '" + sources_[i]->name() + "': record rejected: " + std::string(reason) + ": " + shown);
+    throw FatalError("source '" + sources_[i]->name() + "': record rejected: " + full + ": " + shown);
   }
   std::lock_guard lock(reject_mu_);
   ++rejected_batch_[i];
   ++rejected_total_[i];
   ++reasons_batch_[i][rejection_reason(reason)];
+  for (auto* counts : {&texts_batch_[i], &texts_total_[i]}) {
+    auto it = counts->find(reason);
+    if (it == counts->end()) it = counts->emplace(std::string(reason), 0).first;
+    ++it->second;
+  }
   if (!o.errors_path.empty()) {
     std::string& out = error_lines_[o.errors_path];
     out += "{\"source\":";
@@ -132,7 +143,7 @@ void ProgramEngine::count_rejected(SourceId source, std::string_view record, std
     out += ",\"batch\":";
     append_json(out, batch_id_);
     out += ",\"reason\":";
-    append_json_string(out, reason);
+    append_json_string(out, full);
     out += ",\"record\":";
     append_json_string(out, record);
     out += "}\n";
@@ -144,6 +155,7 @@ void ProgramEngine::start_batch(int64_t batch_id) {
   batch_id_ = batch_id;
   for (auto& n : rejected_batch_) n = 0;
   for (auto& r : reasons_batch_) r.clear();
+  for (auto& r : texts_batch_) r.clear();
   for (auto& [path, lines] : error_lines_) lines.clear();
 }
 
@@ -161,8 +173,13 @@ void ProgramEngine::finish_batch() {
 void ProgramEngine::print_rejected_summary(std::FILE* out) const {
   for (size_t i = 0; i < sources_.size(); ++i) {
     if (rejected_total_[i] == 0) continue;
-    std::fprintf(out, "%s: %lld record%s rejected\n", sources_[i]->name().c_str(),
-                 static_cast<long long>(rejected_total_[i]), rejected_total_[i] == 1 ? "" : "s");
+    std::vector<std::pair<std::string_view, int64_t>> by_count(texts_total_[i].begin(), texts_total_[i].end());
+    std::stable_sort(by_count.begin(), by_count.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string reasons;
+    for (const auto& [reason, n] : by_count)
+      reasons += (reasons.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(reason);
+    std::fprintf(out, "%s: %lld record%s rejected (%s)\n", sources_[i]->name().c_str(),
+                 static_cast<long long>(rejected_total_[i]), rejected_total_[i] == 1 ? "" : "s", reasons.c_str());
   }
   std::fflush(out);
 }

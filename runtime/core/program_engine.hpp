@@ -32,6 +32,7 @@ class ProgramEngine final : public Engine {
   std::string param_string(std::string_view name) const override;
   Duration param_duration(std::string_view name) const override;
   int64_t threads() const override { return options_.threads; }
+  int64_t batch_us() const override { return options_.batch_us; }
 
   SourceId add_socket_source(std::string name, std::string host, int64_t port, SourceOptions options) override;
   SourceId add_files_source(std::string name, std::string glob, SourceOptions options) override;
@@ -42,7 +43,8 @@ class ProgramEngine final : public Engine {
   Sink& add_sink(std::unique_ptr<Sink> sink) override;
   void set_batch_function(std::function<void(Batch&)> fn) override { batch_fn_ = std::move(fn); }
   void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) override;
-  void count_rejected(SourceId source, std::string_view record, std::string_view reason) override;
+  void count_rejected(SourceId source, std::string_view record, std::string_view reason,
+                      std::string_view location) override;
 
   // Sources made outside the engine (Kafka: io/kafka_source.cpp, which
   // only programs that use Kafka link, with librdkafka).
@@ -68,6 +70,10 @@ class ProgramEngine final : public Engine {
   // This batch's rejected records per source by kind of reason
   // (rejection_reason: "malformed_json", "wrong_type", …), for metrics.
   const std::vector<std::map<std::string_view, int64_t>>& rejected_reasons_in_batch() const { return reasons_batch_; }
+  // The same counts by the reason's text ("missing field name" -> 7), for
+  // the progress record and the summary at exit.
+  using ReasonCounts = std::map<std::string, int64_t, std::less<>>;
+  const std::vector<ReasonCounts>& rejected_texts_in_batch() const { return texts_batch_; }
   // Whether a source writes its rejected records to files (errors_path).
   bool writes_rejected_records() const {
     for (const auto& o : source_options_)
@@ -80,7 +86,8 @@ class ProgramEngine final : public Engine {
   void start_batch(int64_t batch_id);
   void finish_batch();
 
-  // "lines: 3 records rejected", one line per source that rejected any.
+  // "lines: 3 records rejected (2 missing field name, 1 malformed JSON: …)",
+  // one line per source that rejected any, reasons most frequent first.
   void print_rejected_summary(std::FILE* out) const;
 
  private:
@@ -98,6 +105,7 @@ class ProgramEngine final : public Engine {
   std::vector<int64_t> rejected_batch_;
   std::vector<int64_t> rejected_total_;
   std::vector<std::map<std::string_view, int64_t>> reasons_batch_;
+  std::vector<ReasonCounts> texts_batch_, texts_total_;
   int64_t batch_id_ = 0;
   std::map<std::string, std::string> error_lines_;  // errors_path -> this batch's JSON lines
 };

@@ -60,7 +60,8 @@ std::string progress_json(const BatchProgress& p) {
     if (!first) out += ',';
     first = false;
     key(out, name);
-    append_json(out, us / 1000);
+    // Milliseconds, to the microsecond: a fast batch's phases are not all 0.
+    append_json(out, static_cast<double>(us) / 1000.0);
   }
   out += '}';
   if (p.watermark) {
@@ -94,6 +95,20 @@ std::string progress_json(const BatchProgress& p) {
     append_json(out, s.input_rows);
     out += ",\"numRejectedRows\":";
     append_json(out, s.rejected_rows);
+    if (!s.rejected_by_text.empty()) {
+      out += ",\"rejectedByReason\":{";
+      for (size_t r = 0; r < s.rejected_by_text.size(); ++r) {
+        if (r) out += ',';
+        append_json_string(out, s.rejected_by_text[r].first);
+        out += ':';
+        append_json(out, s.rejected_by_text[r].second);
+      }
+      out += '}';
+    }
+    if (!s.problem.empty()) {
+      out += ",\"problem\":";
+      append_json_string(out, s.problem);
+    }
     out += ",\"description\":";
     append_json_string(out, s.description);
     if (s.offsets) {
@@ -136,7 +151,16 @@ std::string progress_json(const BatchProgress& p) {
   append_json_string(out, desc);
   out += ",\"numOutputRows\":";
   append_json(out, out_rows);
-  out += "}}";
+  // Each sink on its own, as each of Spark's queries has its own "sink".
+  out += "},\"sinks\":[";
+  for (size_t i = 0; i < p.sinks.size(); ++i) {
+    out += i ? ",{\"description\":" : "{\"description\":";
+    append_json_string(out, p.sinks[i].description);
+    out += ",\"numOutputRows\":";
+    append_json(out, p.sinks[i].output_rows);
+    out += '}';
+  }
+  out += "]}";
   return out;
 }
 

@@ -10,9 +10,14 @@
 //                       "memoryUsedBytes":…,"numRowsDroppedByWatermark":…}],
 //    "sources":[{"name":…,"description":…,"startOffset":…,"endOffset":…,
 //                ("latestOffset":…,"metrics":{"minOffsetsBehindLatest":"…",…}: Kafka)
-//                "numInputRows":…,"numRejectedRows":…,"inputRowsPerSecond":x,
+//                "numInputRows":…,"numRejectedRows":…,
+//                "rejectedByReason":{"missing field name":2,…},   (batches with any)
+//                "problem":"directory 'x' does not exist",        (while there is one)
+//                "inputRowsPerSecond":x,
 //                "processedRowsPerSecond":x}],
-//    "sink":{"description":…,"numOutputRows":…}}
+//    "sink":{"description":…,"numOutputRows":…},          (all sinks: names joined, rows summed)
+//    "sinks":[{"description":…,"numOutputRows":…},…]}     (one per sink, as Spark's queries)
+// Durations are milliseconds with a fraction (microseconds).
 //
 // id is the checkpoint's query id (stable across restarts; without a
 // checkpoint, the run id); runId is new every run.
@@ -44,6 +49,9 @@ struct SourceProgress {
   // Kafka: offsets as Spark reports them ({"topic":{"0":12}}), latestOffset
   // and the offsets behind the latest (min/max/avg over partitions).
   std::optional<Source::OffsetsReport> offsets;
+  // In the JSON line (rejectedByReason): the reasons' texts.
+  std::vector<std::pair<std::string, int64_t>> rejected_by_text;  // "missing field name" -> 2
+  std::string problem;  // what keeps the source from reading ("directory 'x' does not exist"), or empty
 };
 
 struct StateProgress {
@@ -73,11 +81,15 @@ struct BatchProgress {
   std::vector<SinkProgress> sinks;
   // Totals of this run, for metrics: checkpoint files written.
   int64_t checkpoint_bytes = 0, checkpoint_write_us = 0;
+  // A trigger that ran no batch (Structured Streaming with nothing new):
+  // Spark's idle progress event, nothing read or written; batch_id is the
+  // next batch's.
+  bool idle = false;
 };
 
 // Whatever follows the batches: the --progress writer, the --ui server, the
-// terminal line. Called on the loop's thread after each batch; must not
-// block it.
+// terminal line. Called on the loop's thread after each batch (and for an
+// idle trigger now and then, p.idle); must not block it.
 class ProgressObserver {
  public:
   virtual ~ProgressObserver() = default;

@@ -1,6 +1,7 @@
 #include "io/files_source.hpp"
 
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,19 +9,80 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
+#include "io/decompress.hpp"
 #include "io/framing.hpp"
 #include "io/padded_buffer.hpp"
 
 namespace streamc::rt {
 
+namespace {
+
+bool has_wildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+
+// Whether `path` matches `pattern`, both split at '/': "**" matches any
+// number of components, anything else one component (fnmatch).
+bool match_components(const std::vector<std::string>& pat, size_t p, const std::vector<std::string>& path, size_t i) {
+  if (p == pat.size()) return i == path.size();
+  if (pat[p] == "**") {
+    for (size_t k = i; k <= path.size(); ++k)
+      if (match_components(pat, p + 1, path, k)) return true;
+    return false;
+  }
+  return i < path.size() && ::fnmatch(pat[p].c_str(), path[i].c_str(), FNM_PERIOD) == 0 &&
+         match_components(pat, p + 1, path, i + 1);
+}
+
+std::vector<std::string> components(std::string_view s) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at <= s.size()) {
+    size_t slash = s.find('/', at);
+    if (slash == std::string_view::npos) slash = s.size();
+    if (slash > at) out.emplace_back(s.substr(at, slash - at));
+    at = slash + 1;
+  }
+  return out;
+}
+
+bool hidden(const std::string& name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
+
+}  // namespace
+
 FilesSource::FilesSource(std::string name, std::string pattern, SourceOptions options)
-    : Source(std::move(name)), pattern_(std::move(pattern)), options_(options) {}
+    : Source(std::move(name)), pattern_(std::move(pattern)), options_(options) {
+  // The leading components without wildcards are where listing starts.
+  std::string_view p = pattern_;
+  size_t wild = p.find_first_of("*?[");
+  size_t cut = wild == std::string_view::npos ? p.size() : p.rfind('/', wild);
+  base_dir_ = wild == std::string_view::npos ? std::string(p) : cut == std::string_view::npos ? "." : std::string(p.substr(0, cut));
+  if (base_dir_.empty()) base_dir_ = "/";
+}
+
+std::string FilesSource::problem() const {
+  struct stat st;
+  std::string dir = base_dir_;
+  if (!has_wildcard(pattern_)) {
+    // A plain path: a file or a directory of files; what must exist is it.
+    if (::stat(pattern_.c_str(), &st) == 0) return {};
+    size_t slash = pattern_.rfind('/');
+    dir = slash == std::string::npos ? "." : slash == 0 ? "/" : pattern_.substr(0, slash);
+    if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return {};  // a file still to come
+  }
+  if (::stat(dir.c_str(), &st) != 0) return "directory '" + dir + "' does not exist";
+  if (!S_ISDIR(st.st_mode)) return "'" + dir + "' is not a directory";
+  return {};
+}
 
 void FilesSource::start(RunMode mode) {
   mode_ = mode;
+  if (std::string why = problem(); !why.empty())
+    std::fprintf(stderr, "source '%s': %s (reading '%s'); no files yet\n", name_.c_str(), why.c_str(),
+                 pattern_.c_str());
   if (mode == RunMode::Continuous) return;
   listed_at_start_ = list_new();
   files_pending_ = static_cast<int64_t>(listed_at_start_.size());
@@ -28,23 +90,76 @@ void FilesSource::start(RunMode mode) {
 
 std::vector<FilesSource::Candidate> FilesSource::list_new() const {
   std::vector<Candidate> found;
-  glob_t g{};
-  // A missing directory is "no files yet", not an error (no GLOB_ERR).
-  int rc = ::glob(pattern_.c_str(), 0, nullptr, &g);
-  if (rc == 0) {
-    for (size_t i = 0; i < g.gl_pathc; ++i) {
-      std::string path = g.gl_pathv[i];
-      if (taken_.count(path)) continue;
-      struct stat st;
-      if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;  // vanished, or a directory
-      found.push_back({std::move(path), static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+  auto consider = [&](std::string path) {
+    if (taken_.count(path)) return;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;  // vanished, or a directory
+    found.push_back({std::move(path), static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+  };
+  struct stat st;
+  const bool dir_path = !has_wildcard(pattern_) && ::stat(pattern_.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  if (dir_path || pattern_.find("**") != std::string::npos) {
+    // A directory's files, or a pattern with "**": walk from the base.
+    std::vector<std::string> pat = components(pattern_);
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    auto it = fs::recursive_directory_iterator(base_dir_, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (hidden(name)) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();
+        continue;
+      }
+      if (dir_path) {
+        if (it->is_directory(ec)) it.disable_recursion_pending();  // its own files only, as Spark's default
+        else consider(it->path().string());
+        continue;
+      }
+      if (!it->is_directory(ec) && match_components(pat, 0, components(it->path().string()), 0))
+        consider(it->path().string());
     }
+  } else {
+    glob_t g{};
+    // A missing directory is "no files yet", not an error (no GLOB_ERR).
+    if (::glob(pattern_.c_str(), 0, nullptr, &g) == 0)
+      for (size_t i = 0; i < g.gl_pathc; ++i) consider(g.gl_pathv[i]);
+    ::globfree(&g);
   }
-  ::globfree(&g);
-  std::sort(found.begin(), found.end(), [](const Candidate& a, const Candidate& b) {
-    return a.mtime_ns != b.mtime_ns ? a.mtime_ns < b.mtime_ns : a.path < b.path;
+  std::sort(found.begin(), found.end(), [latest = options_.latest_first](const Candidate& a, const Candidate& b) {
+    if (a.mtime_ns != b.mtime_ns) return latest ? a.mtime_ns > b.mtime_ns : a.mtime_ns < b.mtime_ns;
+    return a.path < b.path;
   });
   return found;
+}
+
+// Spark's cleanSource: a committed batch's files are deleted, or moved to
+// archive_dir with their path below it (in/a.json -> archive/in/a.json). A
+// file that cannot be moved is left where it is, with a warning, as Spark
+// does; it is never taken again (the checkpoint remembers it).
+void FilesSource::clean(const std::vector<std::string>& log) const {
+  namespace fs = std::filesystem;
+  for (const auto& path : log) {
+    std::error_code ec;
+    if (options_.clean_source == CleanSource::Delete) {
+      fs::remove(path, ec);
+    } else if (options_.clean_source == CleanSource::Archive) {
+      std::string rel = path;
+      while (rel.rfind("./", 0) == 0) rel.erase(0, 2);
+      while (!rel.empty() && rel[0] == '/') rel.erase(0, 1);
+      fs::path to = fs::path(options_.archive_dir) / rel;
+      fs::create_directories(to.parent_path(), ec);
+      if (!ec) fs::rename(path, to, ec);
+      if (ec == std::errc::cross_device_link) {
+        ec.clear();
+        fs::copy_file(path, to, fs::copy_options::overwrite_existing, ec);
+        if (!ec) fs::remove(path, ec);
+      }
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      std::fprintf(stderr, "source '%s': cannot %s '%s': %s\n", name_.c_str(),
+                   options_.clean_source == CleanSource::Delete ? "delete" : "archive", path.c_str(),
+                   ec.message().c_str());
+  }
 }
 
 void FilesSource::restore(std::string_view, const std::vector<std::string>& logs) {
@@ -128,7 +243,19 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   FileFramer framer(options_.format, options_.multiline, options_.csv_delimiter);
   const char* framing = nullptr;  // where the pieces framed so far are
   std::shared_ptr<PaddedBuffer> buf;
-  if (S_ISREG(st.st_mode)) {
+  const Compression compression = compression_of(path);
+  if (compression != Compression::None) {
+    // Read whole, then decompressed whole: framing starts after that.
+    buf = PaddedBuffer::read_rest(fd, PaddedBuffer::with_capacity(static_cast<size_t>(st.st_size > 0 ? st.st_size : 0) + 1));
+    if (buf && buf->size > 0) {
+      try {
+        buf = decompress(buf->view(), compression, path);
+      } catch (const FatalError& e) {
+        ::close(fd);
+        throw FatalError("source '" + name_ + "': " + e.what());
+      }
+    }
+  } else if (S_ISREG(st.st_mode)) {
     buf = PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region_, [&](std::string_view so_far) {
       framing = so_far.data();
       framer.more(so_far, intake.records);

@@ -1,6 +1,12 @@
 // files("dir/*.txt"): every file matching the glob is taken once, new files
 // in modification-time order (then name), records framed per SourceFormat
 // (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
+// A path that is a directory reads the files in it (Spark's
+// readStream.json(dir)); `**` in the pattern matches any number of
+// directories (Spark's recursiveFileLookup). Files whose names start with
+// `.` or `_` are skipped in both, as Spark skips hidden and metadata files.
+// A directory that does not exist is said at start on stderr and in every
+// progress record (problem()) while it is missing; files may still come.
 #pragma once
 
 #include <atomic>
@@ -40,6 +46,8 @@ class FilesSource final : public Source {
     return SourceBacklog{files_done_.load(std::memory_order_relaxed), files_pending_.load(std::memory_order_relaxed),
                          "files"};
   }
+  std::string problem() const override;
+  void clean(const std::vector<std::string>& log) const override;
 
  private:
   struct Candidate {
@@ -61,6 +69,10 @@ class FilesSource final : public Source {
   void drop_oversized(const std::string& path, std::string_view text, size_t first, SourceIntake& intake) const;
 
   std::string pattern_;
+  // Where listing starts: the pattern's leading components without
+  // wildcards ("in" for "in/**/*.json"); `recursive_` when it holds "**" or
+  // names a directory.
+  std::string base_dir_;
   SourceOptions options_;
   RunMode mode_ = RunMode::Continuous;
   std::unordered_set<std::string> taken_;

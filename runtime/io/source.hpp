@@ -112,6 +112,10 @@ class Source {
   // The next poll delivers exactly what a logged offset and log describe
   // (the re-run of a batch that was logged but not committed).
   virtual void replay(std::string_view /*offset*/, const std::vector<std::string>& /*log*/) {}
+  // After the batch whose log this is is committed (durably, with a
+  // checkpoint): what the source does with what it took (files: Spark's
+  // cleanSource). May run on the checkpoint writer's thread.
+  virtual void clean(const std::vector<std::string>& /*log*/) const {}
   // Sources that cannot re-deliver (socket) are at-most-once across crashes.
   virtual bool replayable() const { return true; }
   // For the progress report: files taken, rows generated, lines received.
@@ -119,6 +123,10 @@ class Source {
   // Metrics and the terminal line: what is done and pending (SourceBacklog);
   // nothing for a source that cannot tell.
   virtual std::optional<SourceBacklog> backlog() const { return std::nullopt; }
+  // For the progress report and the start: what keeps the source from
+  // delivering, in one line ("directory 'evnts' does not exist"); empty when
+  // nothing does.
+  virtual std::string problem() const { return {}; }
 
  protected:
   explicit Source(std::string name) : name_(std::move(name)) {}

@@ -74,6 +74,10 @@ void Metrics::record(const BatchProgress& p) {
     info_->Add({{"id", p.id}, {"run_id", p.run_id}}).Set(1);
     info_set_ = true;
   }
+  for (const auto& s : p.sources)
+    if (s.backlog)
+      source_lag_->Add({{"source", s.name}, {"unit", s.backlog->unit}}).Set(static_cast<double>(s.backlog->pending));
+  if (p.idle) return;  // an idle trigger ran no batch: only what the sources wait on changed
   batches_->Add({}).Increment();
   last_batch_->Add({}).Set(static_cast<double>(p.batch_id));
   duration_histogram_->Observe(seconds(p.duration_us));
@@ -85,8 +89,6 @@ void Metrics::record(const BatchProgress& p) {
     input_rows_->Add({{"source", s.name}}).Increment(static_cast<double>(s.input_rows));
     for (const auto& [reason, n] : s.rejected_by_reason)
       rejected_->Add({{"source", s.name}, {"reason", std::string(reason)}}).Increment(static_cast<double>(n));
-    if (s.backlog)
-      source_lag_->Add({{"source", s.name}, {"unit", s.backlog->unit}}).Set(static_cast<double>(s.backlog->pending));
   }
   for (const auto& s : p.sinks) output_rows_->Add({{"sink", s.name}}).Increment(static_cast<double>(s.output_rows));
   for (const auto& s : p.states) {

@@ -74,7 +74,7 @@ UiServer::~UiServer() {
 void UiServer::batch_done(const BatchProgress& p) {
   metrics_.record(p);
   auto json = std::make_shared<const std::string>(progress_json(p));
-  last_batch_.store(p.batch_id, std::memory_order_relaxed);
+  if (!p.idle) last_batch_.store(p.batch_id, std::memory_order_relaxed);
   std::lock_guard lock(mu_);
   recent_.push_back(std::move(json));
   if (recent_.size() > kRecent) recent_.pop_front();

@@ -6,7 +6,8 @@
 //
 //   accumulator              input T            result
 //   Count                    add() / add(x)     int64_t (add(optional) counts non-nulls)
-//   Sum<int64_t|double>      T                  T (0 before any value); int overflow → RecordError
+//   Sum<int64_t|double>      T                  T; Sum<optional<X>> gives optional<X>, null until a
+//                                               non-null value (Spark SQL); int overflow → RecordError
 //   Avg                      int64_t or double  optional<double>
 //   Min<T>, Max<T>           scalar             optional<T>   NaN is the largest float, as in Spark
 //   First<T>, Last<T>        any                optional<T>   (nulls are values: first(x) can be null)
@@ -237,23 +238,42 @@ template <class T>
 class Sum {
   using V = agg_detail::base_t<T>;
   static_assert(std::is_same_v<V, int64_t> || std::is_same_v<V, double>, "streamc: sum of int or float");
+  // Spark SQL: the sum of a nullable column is null until a non-null value
+  // arrives; a column that cannot be null always has one.
+  static constexpr bool kNullable = format_detail::IsOptional<T>::value;
 
  public:
-  void add(const V& x) { sum_ = rt::add(sum_, x); }
+  void add(const V& x) {
+    sum_ = rt::add(sum_, x);
+    seen_ = true;
+  }
   template <class U>  // a template, so a std::string argument only converts to V
   void add(const std::optional<U>& x) {
     if (x) add(*x);
   }
-  void merge(const Sum& o) { sum_ = rt::add(sum_, o.sum_); }
-  void save(StateWriter& w) const { save_value(w, sum_); }
+  void merge(const Sum& o) {
+    sum_ = rt::add(sum_, o.sum_);
+    seen_ = seen_ || o.seen_;
+  }
+  void save(StateWriter& w) const {
+    save_value(w, sum_);
+    if constexpr (kNullable) w.u8(seen_ ? 1 : 0);
+  }
   void load(StateReader& r) {
     Arena none;
     load_value(r, sum_, none);
+    if constexpr (kNullable) seen_ = r.u8() != 0;
   }
-  V result() const { return sum_; }
+  auto result() const {
+    if constexpr (kNullable)
+      return seen_ ? std::optional<V>(sum_) : std::nullopt;
+    else
+      return sum_;
+  }
 
  private:
   V sum_ = 0;
+  bool seen_ = false;
 };
 
 class Avg {

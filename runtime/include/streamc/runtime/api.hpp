@@ -34,8 +34,10 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
 #include <limits>
+#include <map>
 #include <optional>
 #include <memory>
 #include <string>
@@ -86,6 +88,12 @@ struct ProgramSpec {
   // batch without data runs after the input is exhausted (as Spark's
   // AvailableNow does), so windows the final watermark closes are emitted.
   bool has_watermark = false;
+  // Every sink is a Structured Streaming query (records, result tables): a
+  // trigger with no new data runs no batch, unless the watermark moved, which
+  // runs a no-data batch so stateful operators emit and evict (Spark's
+  // MicroBatchExecution). False when a DStream output (pprint of values,
+  // per-batch reductions, DStream windows) must run every interval.
+  bool batches_only_with_data = false;
 };
 
 // ------------------------------------------------------------ options
@@ -108,9 +116,17 @@ inline constexpr int64_t kDefaultMaxRecordBytes = 16 << 20;
 // the decoder rejects it on its own and the next record is unaffected.
 enum class SourceFormat { Text, Json, Csv };
 
+// What a files source does with a file once the batch that took it is
+// committed (Spark's cleanSource): nothing, move it under archive_dir, or
+// delete it.
+enum class CleanSource { Off, Archive, Delete };
+
 struct SourceOptions {
   OnError on_error = OnError::Permissive;
   int64_t max_files_per_batch = 0;  // files source: 0 = no limit (Spark's maxFilesPerTrigger)
+  bool latest_first = false;        // files source: newest files first (Spark's latestFirst)
+  CleanSource clean_source = CleanSource::Off;
+  std::string archive_dir;          // CleanSource::Archive: archive_dir/<the file's path>
   SourceFormat format = SourceFormat::Text;
   char csv_delimiter = ',';
   bool csv_header = true;  // files only
@@ -145,6 +161,9 @@ struct FilesSinkOptions {
   char csv_delimiter = ',';  // Csv only
   bool csv_header = true;    // Csv only: a header line of field names in every part file
   bool complete = false;     // complete mode: each batch's part is the whole result (the manifest says so)
+  // Spark's partitionBy: these columns' values name Hive-style directories
+  // (country=KR/part-00003.json) and are left out of the rows written.
+  std::vector<std::string> partition_by;
 };
 
 // generate(rate: N, …): Spark's rate source. Rows {timestamp, value} with
@@ -410,6 +429,12 @@ class FilesSink : public Sink {
   template <class Row>
   void add_row(const Batch& batch, const Row& row) {
     if (skip_batch_) return;  // already in the manifest: written before a crash
+    if constexpr (format_detail::Record<Row>) {
+      if (!options_.partition_by.empty()) {
+        add_partitioned_row(batch, row);
+        return;
+      }
+    }
     switch (options_.format) {
       case FileFormat::Csv:
         if (options_.csv_header && !part_ && chunk_.empty()) append_csv_header<Row>(chunk_, options_.csv_delimiter);
@@ -436,11 +461,68 @@ class FilesSink : public Sink {
   // large batch needs neither one large string nor its page faults.
   static constexpr size_t kChunkBytes = 1 << 20;
   void open_part(const Batch& batch);
+  std::string part_name(const Batch& batch) const;
   // Writes chunk_ to the batch's part (under its temporary name) and empties it.
   void write_chunk(const Batch& batch);
   // Writes what is left and renames the part into place; no part when the
   // batch wrote nothing.
   void finish_part(const Batch& batch);
+
+  // partition_by: the row without its partition columns (a JSON object, or
+  // a CSV line) in line_, their values in partition_values_; then
+  // add_partition_line puts it in its directory's part.
+  template <class Row>
+  void add_partitioned_row(const Batch& batch, const Row& row) {
+    const size_t n = options_.partition_by.size();
+    const bool csv = options_.format == FileFormat::Csv;
+    partition_values_.assign(n, std::string());
+    line_.clear();
+    if (csv && options_.csv_header && partition_header_.empty()) {
+      bool first_name = true;
+      for (const std::string& name : column_names<Row>()) {
+        if (std::find(options_.partition_by.begin(), options_.partition_by.end(), name) != options_.partition_by.end())
+          continue;
+        if (!first_name) partition_header_.push_back(options_.csv_delimiter);
+        first_name = false;
+        append_csv_field(partition_header_, name, options_.csv_delimiter);
+      }
+      partition_header_.push_back('\n');
+    }
+    if (!csv) line_.push_back('{');
+    bool first = true;
+    row.for_each_field([&](std::string_view name, const auto& x) {
+      for (size_t i = 0; i < n; ++i)
+        if (options_.partition_by[i] == name) {
+          if constexpr (format_detail::IsOptional<std::decay_t<decltype(x)>>::value) {
+            if (!x) {
+              partition_values_[i] = "__HIVE_DEFAULT_PARTITION__";  // Spark's (and Hive's) name for null
+              return;
+            }
+          }
+          append_pprint(partition_values_[i], x);
+          return;
+        }
+      if (!first) line_.push_back(csv ? options_.csv_delimiter : ',');
+      first = false;
+      if (csv) {
+        append_csv_cell(line_, x, options_.csv_delimiter);
+      } else {
+        append_json_string(line_, name);
+        line_.push_back(':');
+        append_json(line_, x);
+      }
+    });
+    if (!csv) line_.push_back('}');
+    line_.push_back('\n');
+    add_partition_line(batch);
+  }
+  void add_partition_line(const Batch& batch);
+  struct Partition;
+  void open_partition(const std::string& path, Partition& p, const Batch& batch);
+  std::string line_, partition_header_;
+  std::vector<std::string> partition_values_;
+  std::map<std::string, std::unique_ptr<Partition>> partitions_;  // this batch's, by directory
+
   std::string dir_;
   FilesSinkOptions options_;
   std::string query_id_;                // set: exactly once, with a manifest
@@ -573,6 +655,8 @@ class Engine {
   virtual std::string param_string(std::string_view name) const = 0;
   virtual Duration param_duration(std::string_view name) const = 0;
   virtual int64_t threads() const = 0;
+  // The batch interval of this run (config, or --batch).
+  virtual int64_t batch_us() const = 0;
 
   // socket(host, port): a TCP client, one record per line. Reconnects with
   // backoff; under --once / --available-now the server closing the
@@ -611,8 +695,10 @@ class Engine {
   }
   virtual void add_state(std::string name, std::string signature, std::unique_ptr<PersistentState> state) = 0;
 
-  // Internal: used by Batch::reject.
-  virtual void count_rejected(SourceId source, std::string_view record, std::string_view reason) = 0;
+  // Internal: used by Batch::reject. `reason` says what was wrong ("missing
+  // field name"), `location` where ("in p/a.json, line 7"; may be empty).
+  virtual void count_rejected(SourceId source, std::string_view record, std::string_view reason,
+                              std::string_view location) = 0;
 };
 
 // ------------------------------------------------------------ kafka

@@ -7,13 +7,32 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
+
+#include "streamc/runtime/format.hpp"
+#include "streamc/runtime/values.hpp"
 
 #include "streamc/runtime/arena.hpp"
 #include "streamc/runtime/keyed_table.hpp"
 #include "streamc/runtime/serialize.hpp"
 
 namespace streamc::rt {
+
+// DStream windows are durations, as in Spark: at start, how many batches of
+// this run's interval `duration_us` covers. `what` names the window for the
+// error ("the size of count_by_window(3s, 1s) at app.sdl:4:20"): an interval
+// that does not divide it stops the binary, as Spark's "windowDuration must
+// be a multiple of the slide duration of parent DStream" does.
+inline int64_t window_batches(int64_t duration_us, int64_t batch_us, std::string_view what) {
+  if (batch_us > 0 && duration_us % batch_us == 0 && duration_us >= batch_us) return duration_us / batch_us;
+  std::string d, b;
+  append_duration(d, Duration{duration_us});
+  append_duration(b, Duration{batch_us});
+  throw FatalError(std::string(what) + " (" + d + ") is not a multiple of the batch interval (" + b +
+                   "); run with a --batch that divides it");
+}
 
 template <class T>
 class BatchWindow {

@@ -133,7 +133,8 @@ void append(std::string& out, const T& v) {
     std::apply(
         [&out](const auto&... xs) {
           bool first = true;
-          ((out.append(first ? "" : (S == Style::Json ? "," : ", ")), first = false, append<S>(out, xs)), ...);
+          // Scala's tuple toString, which pprint shows, has no spaces: (a,2).
+          ((out.append(first ? "" : (S == Style::Cell ? ", " : ",")), first = false, append<S>(out, xs)), ...);
         },
         v);
     out.push_back(S == Style::Json ? ']' : S == Style::Cell ? '}' : ')');
@@ -198,10 +199,15 @@ void append_json(std::string& out, const T& v) {
   format_detail::append<format_detail::Style::Json>(out, v);
 }
 
-// Text part files and text socket lines: the pprint layout, one value per line.
+// Text part files and text socket lines: the pprint layout, one value per
+// line; a record is written as its JSON object (Spark's text sink takes one
+// string column, and JSON is what reads back).
 template <class T>
 void append_text(std::string& out, const T& v) {
-  format_detail::append<format_detail::Style::Pprint>(out, v);
+  if constexpr (format_detail::Record<T>)
+    format_detail::append<format_detail::Style::Json>(out, v);
+  else
+    format_detail::append<format_detail::Style::Pprint>(out, v);
 }
 
 // Dataset.show's text for one value (before escaping and truncation).

@@ -12,7 +12,9 @@
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -172,6 +174,75 @@ class SeenSet {
   Arena keys_;
   bool tracking_ = false;
   std::vector<K> added_;  // since the last save
+  size_t batch_added_ = 0;
+};
+
+// The keys seen so far with the event time (microseconds) at which each may
+// be forgotten: Spark's dropDuplicates with the event-time column among the
+// keys (expires at that time) and dropDuplicatesWithinWatermark (at the first
+// row's time plus the watermark delay). evict(watermark) forgets keys at or
+// below it, so the state is bounded by the watermark. Checkpoints: a delta
+// is the whole set (it is bounded), as BatchWindow does.
+template <class K>
+class ExpiringSeenSet {
+ public:
+  bool insert(const K& key, int64_t expires_us) {
+    if (seen_.contains(key)) return false;
+    seen_.emplace(own_key(key, keys_), expires_us);
+    ++batch_added_;
+    high_water_ = std::max(high_water_, seen_.size());
+    return true;
+  }
+  void evict(int64_t watermark_us) {
+    if (watermark_us == std::numeric_limits<int64_t>::min()) return;
+    absl::erase_if(seen_, [&](const auto& kv) { return kv.second <= watermark_us; });
+    // Keys' strings live in the arena: rebuild it once most of it is garbage.
+    if (high_water_ >= 64 && seen_.size() * 4 < high_water_) compact();
+  }
+  size_t size() const { return seen_.size(); }
+
+  // ---- checkpoints and progress
+  size_t last_batch_updated() const { return batch_added_; }
+  void reset_batch_stats() { batch_added_ = 0; }
+  size_t bytes_estimate() const { return seen_.capacity() * (sizeof(K) + 9) + keys_.bytes_reserved(); }
+  void track_changes() {}
+  void save_snapshot(StateWriter& w) const {
+    w.u64(seen_.size());
+    for (const auto& [k, t] : seen_) {
+      save_value(w, k);
+      w.i64(t);
+    }
+  }
+  void save_delta(StateWriter& w) const { save_snapshot(w); }
+  void load_snapshot(StateReader& r) {
+    seen_.clear();
+    keys_.reset();
+    uint64_t n = r.count();
+    for (uint64_t i = 0; i < n; ++i) {
+      K key{};
+      load_value(r, key, keys_);
+      int64_t t = r.i64();
+      seen_.emplace(std::move(key), t);
+    }
+    high_water_ = seen_.size();
+    batch_added_ = 0;
+  }
+  void apply_delta(StateReader& r) { load_snapshot(r); }
+
+ private:
+  void compact() {
+    Arena fresh;
+    absl::flat_hash_map<K, int64_t> kept;
+    kept.reserve(seen_.size());
+    for (const auto& [k, t] : seen_) kept.emplace(own_key(k, fresh), t);
+    seen_ = std::move(kept);
+    keys_ = std::move(fresh);
+    high_water_ = seen_.size();
+  }
+
+  absl::flat_hash_map<K, int64_t> seen_;
+  Arena keys_;
+  size_t high_water_ = 0;  // the largest size since the arena was last rebuilt
   size_t batch_added_ = 0;
 };
 
