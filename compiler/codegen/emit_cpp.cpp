@@ -117,6 +117,36 @@ void ProgramEmitter::emit_params() {
   out_ += "};\nParams P;\n\n";
 }
 
+// Whether every sink is a Structured Streaming query: it writes records and
+// nothing upstream of it is a DStream operator (per-batch reductions, DStream
+// windows, update_state_by_key). Such a program runs a batch only when there
+// is new data or the watermark moved; a DStream output prints every interval.
+bool ProgramEmitter::structured_only() const {
+  std::vector<char> seen(prog_.nodes.size(), 0);
+  std::vector<int> todo;
+  for (const auto& s : prog_.sinks) {
+    if (s.node < 0 || !prog_.nodes[s.node].type->is(K::Record)) return false;
+    todo.push_back(s.node);
+  }
+  while (!todo.empty()) {
+    int cur = todo.back();
+    todo.pop_back();
+    if (seen[cur]) continue;
+    seen[cur] = 1;
+    switch (prog_.nodes[cur].op) {
+      case Node::Op::ReduceByKey:
+      case Node::Op::CountByValue:
+      case Node::Op::Reduce:
+      case Node::Op::Count:
+      case Node::Op::BatchWindow:
+      case Node::Op::UpdateStateByKey: return false;
+      default: break;
+    }
+    for (int in : prog_.nodes[cur].inputs) todo.push_back(in);
+  }
+  return true;
+}
+
 void ProgramEmitter::emit_main() {
   out_ += "int main(int argc, char** argv) {\n";
   out_ += "  rt::ProgramSpec spec;\n";
@@ -134,6 +164,7 @@ void ProgramEmitter::emit_main() {
       out_ += "  spec.has_watermark = true;\n";
       break;
     }
+  if (structured_only()) out_ += "  spec.batches_only_with_data = true;\n";
   if (prog_.run_mode == sema::RunMode::Once) out_ += "  spec.run_mode = rt::RunMode::Once;\n";
   if (prog_.run_mode == sema::RunMode::AvailableNow) out_ += "  spec.run_mode = rt::RunMode::AvailableNow;\n";
   out_ += "  return rt::run_program(argc, argv, spec, [](rt::Engine& eng) {\n";
@@ -171,6 +202,10 @@ void ProgramEmitter::emit_sources() {
       out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, startup(*s.max_record_bytes));
     else if (prog_.max_record_bytes > 0)
       out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, prog_.max_record_bytes);
+    if (s.latest_first) out_ += fmt::format("    so{}.latest_first = {};\n", i, startup(*s.latest_first));
+    if (!s.clean_source.empty())
+      out_ += fmt::format("    so{}.clean_source = rt::CleanSource::{};\n", i, s.clean_source == "archive" ? "Archive" : "Delete");
+    if (s.archive_dir) out_ += fmt::format("    so{}.archive_dir = std::string({});\n", i, startup(*s.archive_dir));
     if (s.format == sema::DataFormat::Json) {
       out_ += fmt::format("    so{}.format = rt::SourceFormat::Json;\n", i);
       out_ += fmt::format("    so{}.multiline = {};\n", i, s.multiline);
@@ -229,6 +264,7 @@ void ProgramEmitter::emit_sinks() {
         if (element->is(K::Record)) {
           // Structured Streaming's console sink: "Batch: N" and a table.
           out_ += fmt::format("    rt::TableConsoleOptions ko{};\n", i);
+          if (s.truncate) out_ += fmt::format("    ko{}.truncate = {};\n", i, startup(*s.truncate));
           if (s.rows) out_ += fmt::format("    ko{}.rows = {};\n", i, startup(*s.rows));
           out_ += fmt::format("    rt::TableConsoleSink& sink{0} = eng.add_table_console_sink(std::string({1}), ko{0});\n", i,
                               string_literal(s.stream));
@@ -246,6 +282,8 @@ void ProgramEmitter::emit_sinks() {
                                                                  : "rt::FileFormat::Text";
         out_ += fmt::format("    ko{}.format = {};\n", i, format);
         if (s.mode == sema::OutputMode::Complete) out_ += fmt::format("    ko{}.complete = true;\n", i);
+        for (const auto& col : s.partition_by)
+          out_ += fmt::format("    ko{}.partition_by.push_back(std::string({}));\n", i, string_literal(col));
         out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink(std::string({1}), std::string({2}), ko{0});\n", i,
                             string_literal(s.stream), startup(*s.path));
         break;
@@ -360,7 +398,8 @@ void ProgramEmitter::emit_state() {
           "key=" + sdl(n.type->elements[0]) + " state=" + sdl(n.type->elements[1]));
     }
     if (n.op == Node::Op::DropDuplicates) {
-      out_ += fmt::format("    auto seen{} = std::make_shared<rt::SeenSet<{}>>();\n", i, dedup_key_type(n));
+      out_ += fmt::format("    auto seen{} = std::make_shared<rt::{}<{}>>();\n", i,
+                          n.dedup_event_time.empty() ? "SeenSet" : "ExpiringSeenSet", dedup_key_type(n));
       std::string key;
       if (n.exprs.empty()) {
         key = sdl(n.type);
@@ -368,19 +407,27 @@ void ProgramEmitter::emit_state() {
         for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? "," : "") + sdl(prog_.type_of(*n.exprs[k]));
         key = "(" + key + ")";
       }
+      if (!n.dedup_event_time.empty())
+        key += fmt::format(" expires={}+{}us", n.dedup_event_time, n.delay_us);
       reg(fmt::format("seen{}", i), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
     }
-    if (n.op == Node::Op::BatchWindow && n.inverse_fn) {
-      out_ += fmt::format("    auto win{} = std::make_shared<rt::IncrementalWindow<{}, {}>>({}, {});\n", i,
-                          types_.of(n.type->elements[0]), types_.of(n.type->elements[1]),
-                          n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
-      reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),
-          fmt::format("totals={} batches={}", sdl(n.type), n.window_size_us / prog_.batch_us));
-    } else if (n.op == Node::Op::BatchWindow) {
-      out_ += fmt::format("    auto win{} = std::make_shared<rt::BatchWindow<{}>>({}, {});\n", i, types_.of(n.type),
-                          n.window_size_us / prog_.batch_us, n.window_slide_us / prog_.batch_us);
-      reg(fmt::format("win{}", i), fmt::format("window#{}", windows++),
-          fmt::format("element={} batches={}", sdl(n.type), n.window_size_us / prog_.batch_us));
+    if (n.op == Node::Op::BatchWindow) {
+      // Windows are durations: their batches are counted at start from this
+      // run's interval, which must divide them (rt::window_batches).
+      out_ += fmt::format("    const int64_t win_size{} = rt::window_batches({}, eng.batch_us(), {});\n", i,
+                          n.window_size_us, string_literal("the size of " + n.window_text));
+      out_ += fmt::format("    const int64_t win_slide{} = {};\n", i,
+                          n.window_slide_is_batch ? "1"
+                                                  : fmt::format("rt::window_batches({}, eng.batch_us(), {})",
+                                                                n.window_slide_us,
+                                                                string_literal("the slide of " + n.window_text)));
+      std::string element = n.inverse_fn ? fmt::format("rt::IncrementalWindow<{}, {}>", types_.of(n.type->elements[0]),
+                                                       types_.of(n.type->elements[1]))
+                                         : fmt::format("rt::BatchWindow<{}>", types_.of(n.type));
+      out_ += fmt::format("    auto win{0} = std::make_shared<{1}>(win_size{0}, win_slide{0});\n", i, element);
+      out_ += fmt::format("    eng.register_state(std::string({}), win{}, std::string({}) + std::to_string(win_size{}));\n",
+                          string_literal(fmt::format("window#{}", windows++)), i,
+                          string_literal(fmt::format("{}={} batches=", n.inverse_fn ? "totals" : "element", sdl(n.type))), i);
     }
     if (n.op == Node::Op::StreamJoin) emit_stream_join_state(static_cast<int>(i), joins++);
     if (n.op == Node::Op::Watermark) {
@@ -405,20 +452,21 @@ std::string ProgramEmitter::dedup_key_type(const Node& n) {
 void ProgramEmitter::emit_update_state(int node) {
   const Node& n = prog_.nodes[node];
   std::string k = types_.of(n.type->elements[0]);
-  TypeRef v = n.type->elements[1];
-  std::string vt = types_.of(v);
-  TypeRef ov = sema::types::optional(v);
+  TypeRef s = n.type->elements[1];                                // the state
+  TypeRef v = prog_.nodes[n.inputs[0]].type->elements[1];         // the values
+  std::string st_t = types_.of(s), vt = types_.of(v);
+  TypeRef os = sema::types::optional(s);
   out_ += fmt::format("      for (const auto& e : t{}.entries()) state{}->upsert(std::get<0>(e));\n", node, node);
   out_ += fmt::format("      std::vector<{}> keys{};\n", k, node);
   out_ += fmt::format("      state{0}->for_each([&](const auto& key, const auto&) {{ keys{0}.push_back(key); }});\n", node);
   out_ += fmt::format("      static const std::vector<{}> no_values{};\n", vt, node);
   out_ += fmt::format("      for (const auto& key : keys{}) {{\n", node);
-  out_ += fmt::format("        std::optional<{}>& st = *state{}->find(key);\n", vt, node);
+  out_ += fmt::format("        std::optional<{}>& st = *state{}->find(key);\n", st_t, node);
   out_ += fmt::format("        const std::vector<{0}>* found = t{1}.find(key);\n", vt, node);
   out_ += fmt::format("        const std::vector<{}>& values = found ? *found : no_values{};\n", vt, node);
-  out_ += fmt::format("        std::optional<{}> next = {};\n", vt,
-                      expr_.apply_code(*n.fn, {Value::concrete(sema::types::list(v), "values"), Value::concrete(ov, "st")},
-                                       "arena", ov));
+  out_ += fmt::format("        std::optional<{}> next = {};\n", st_t,
+                      expr_.apply_code(*n.fn, {Value::concrete(sema::types::list(v), "values"), Value::concrete(os, "st")},
+                                       "arena", os));
   out_ += fmt::format("        if (next) {{\n          st = next;\n          v{}.emplace_back(key, *next);\n", node);
   out_ += fmt::format("        }} else {{\n          state{}->erase(key);\n        }}\n      }}\n", node);
   out_ += fmt::format("      state{}->end_batch();\n", node);
@@ -446,8 +494,9 @@ std::string ProgramEmitter::target_type(int node) {
       return fmt::format("rt::KeyedTable<{}, {}>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     case Node::Op::Reduce: return fmt::format("std::optional<{}>", types_.of(n.type));
     case Node::Op::Count: return "int64_t";
-    case Node::Op::UpdateStateByKey:
-      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
+    case Node::Op::UpdateStateByKey:  // this batch's values per key (the input's value type)
+      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]),
+                         types_.of(prog_.nodes[n.inputs[0]].type->elements[1]));
     case Node::Op::Aggregate: {
       // A session window is not part of the key: each group holds its sessions.
       std::string key = "std::tuple<";
@@ -548,7 +597,7 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
   std::string v = t ? types_.of(t) : "";
   const std::string& f = agg.function;
   if (f == "count") return "rt::Count";
-  if (f == "sum") return fmt::format("rt::Sum<{}>", v);
+  if (f == "sum") return fmt::format("rt::Sum<{}>", types_.of(agg.arg_type));  // optional: null until a value
   if (f == "avg") return "rt::Avg";
   if (f == "min") return fmt::format("rt::Min<{}>", v);
   if (f == "max") return fmt::format("rt::Max<{}>", v);
@@ -665,7 +714,8 @@ void ProgramEmitter::emit_batch_function() {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
     if (n.op == Node::Op::Watermark) all_watermarks.push_back(static_cast<int>(i));
-    if ((n.op != Node::Op::Aggregate && n.op != Node::Op::StreamJoin) || n.watermarks.empty()) continue;
+    bool dedup = n.op == Node::Op::DropDuplicates && !n.dedup_event_time.empty();
+    if ((n.op != Node::Op::Aggregate && n.op != Node::Op::StreamJoin && !dedup) || n.watermarks.empty()) continue;
     std::string list;
     for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
     out_ += fmt::format("      const int64_t wm_now{} = std::min<int64_t>({{{}}});\n", i, list);
@@ -706,7 +756,7 @@ void ProgramEmitter::emit_batch_function() {
     } else if (n.op == Node::Op::CountByValue) {
       out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
     } else if (n.op == Node::Op::UpdateStateByKey) {
-      std::string vs = fmt::format("std::vector<{}>", types_.of(n.type->elements[1]));
+      std::string vs = fmt::format("std::vector<{}>", types_.of(prog_.nodes[n.inputs[0]].type->elements[1]));
       out_ += fmt::format("      auto combine{0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
                           i, vs);
     }
@@ -719,6 +769,10 @@ void ProgramEmitter::emit_batch_function() {
     if (n.op == Node::Op::Reduce) out_ += fmt::format("      if (acc{0}) v{0}.push_back(std::move(*acc{0}));\n", i);
     if (n.op == Node::Op::Count) out_ += fmt::format("      v{0}.push_back(count{0});\n", i);
   }
+  // drop_duplicates under a watermark forgets the keys it has passed.
+  for (size_t i = 0; i < prog_.nodes.size(); ++i)
+    if (plan_.live[i] && prog_.nodes[i].op == Node::Op::DropDuplicates && !prog_.nodes[i].dedup_event_time.empty())
+      out_ += fmt::format("      seen{0}->evict(wm_now{0});\n", i);
   for (size_t i = 0; i < prog_.sinks.size(); ++i) {
     // Downstream of a DStream window, output happens only when it slides.
     int window = -1;

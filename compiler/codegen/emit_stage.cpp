@@ -184,7 +184,16 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
             key += (k ? ", " : "") + expr_.materialize(expr_.row_value(*n.exprs[k], cur, "arena"));
           key += ")";
         }
-        out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
+        if (n.dedup_event_time.empty()) {
+          out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
+          break;
+        }
+        // Spark drops rows at or below the watermark before deduplicating.
+        std::string ts = fresh("ts");
+        out += fmt::format("{}const int64_t {} = {}.micros;\n", indent, ts,
+                           expr_.materialize(expr_.field(cur, n.dedup_event_time)));
+        out += fmt::format("{}if ({} <= wm_now{}) {{ ++late_rows; continue; }}\n", indent, ts, id);
+        out += fmt::format("{}if (!seen{}->insert({}, {} + {})) continue;\n", indent, id, key, ts, n.delay_us);
         break;
       }
       case Node::Op::Join: {
@@ -342,11 +351,14 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
     case Node::Op::Aggregate: {
       std::string ind = indent;
       std::string window;
+      // Spark: watermarks do not apply to complete mode, whose result table
+      // keeps every group; a late row still counts there.
+      bool drops_late = !t.watermarks.empty() && aggregate_mode(target) != sema::OutputMode::Complete;
       if (t.session_window) {
         std::string ts = fresh("ts");
         out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
                            expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
-        if (!t.watermarks.empty())
+        if (drops_late)
           out += fmt::format("{}if ({} + {} <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, ts, t.window_size_us, target);
         std::string key = "std::make_tuple(";
         bool first = true;
@@ -377,7 +389,7 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         std::string wt = types_.of(t.type->elements[t.window_key]);
         out += fmt::format("{}const {} {}{{rt::Timestamp{{k * {}}}, rt::Timestamp{{k * {} + {}}}}};\n", ind, wt, window,
                            t.window_slide_us, t.window_slide_us, t.window_size_us);
-        if (!t.watermarks.empty())
+        if (drops_late)
           out += fmt::format("{}if ({}.{}.micros <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, window, member("end"), target);
       }
       std::string key = "std::make_tuple(";

@@ -28,6 +28,7 @@ class ProgramEmitter {
   // emit_cpp.cpp
   void emit_params();
   void emit_main();
+  bool structured_only() const;
   void emit_sources();
   void emit_sinks();
   void emit_table(int source);

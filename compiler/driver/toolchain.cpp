@@ -151,6 +151,9 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
   // (and librdkafka with it).
   cmd.push_back("-l:libstdc++.a");
   cmd.push_back(tc.runtime_lib);
+  // zlib and libzstd for compressed input files, static like abseil.
+  cmd.push_back("-l:libzstd.a");
+  cmd.push_back("-l:libz.a");
   // abseil's hash tables, linked statically so the binary can be copied
   // anywhere; libstdc++ too.
   for (const char* lib : {"absl_raw_hash_set", "absl_hashtablez_sampler", "absl_hash", "absl_city",

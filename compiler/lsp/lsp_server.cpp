@@ -37,7 +37,8 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"group_by", K::Function, "operator", "`group_by(keys…)`: groups the whole stream; follow with `aggregate(…)`."},
       {"aggregate", K::Function, "operator", "`aggregate(count() as n, sum(x) as s, …)`: running aggregates per group."},
       {"update_state_by_key", K::Function, "operator", "`update_state_by_key((values, state) -> new_state)`: keeps a state per key."},
-      {"drop_duplicates", K::Function, "operator", "`drop_duplicates(keys…)`: passes each key once."},
+      {"drop_duplicates", K::Function, "operator", "`drop_duplicates(keys…)`: passes each key once; with the watermark's column among the keys, late rows are dropped and old keys forgotten."},
+      {"drop_duplicates_within_watermark", K::Function, "operator", "`drop_duplicates_within_watermark(keys…)`: passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5)."},
       // event time and joins
       {"watermark", K::Function, "operator", "`watermark(ts_field, delay)`: rows later than the watermark are dropped from stateful operators."},
       {"session_window", K::Function, "operator", "`session_window(ts, gap)`: a session window key inside `group_by`."},

@@ -47,7 +47,8 @@ bool in(std::string_view name, std::initializer_list<std::string_view> names) {
 
 bool is_future_operator(std::string_view name) {
   return in(name, {"select", "explode", "window", "reduce_by_key_and_window", "count_by_window", "group_by",
-                   "aggregate", "update_state_by_key", "drop_duplicates", "watermark", "join"});
+                   "aggregate", "update_state_by_key", "drop_duplicates", "drop_duplicates_within_watermark",
+                   "watermark", "join"});
 }
 
 bool is_future_function(std::string_view name) {
@@ -60,7 +61,7 @@ const std::vector<std::string>& operator_names() {
   static const std::vector<std::string> names = {
       "map", "flat_map", "filter", "union", "reduce_by_key", "count_by_value", "reduce", "count",
       "select", "explode", "window", "reduce_by_key_and_window", "count_by_window", "group_by",
-      "aggregate", "update_state_by_key", "drop_duplicates", "watermark", "join"};
+      "aggregate", "update_state_by_key", "drop_duplicates", "drop_duplicates_within_watermark", "watermark", "join"};
   return names;
 }
 

@@ -2,6 +2,7 @@
 // (chains of operators), sinks.
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include "sema/checker.hpp"
 
@@ -313,7 +314,10 @@ void Checker::check_source(const Decl& d) {
     s.args = pos;
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline", "errors", "max_record_bytes"}, 1, what)) return;
+    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline",
+                            "errors", "max_record_bytes", "clean_source", "archive_dir", "latest_first"},
+                    1, what))
+      return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a path or glob: files(\"in/*.txt\", format: text)");
       return;
@@ -323,6 +327,32 @@ void Checker::check_source(const Decl& d) {
     if (const Expr* m = named_arg(*call, "max_files_per_batch")) {
       if (check_startup_expr(*m, types::integer(), "max_files_per_batch")->is_error()) return;
       s.max_files_per_batch = m;
+    }
+    // Spark's latestFirst, cleanSource (archive | delete) and sourceArchiveDir.
+    if (const Expr* l = named_arg(*call, "latest_first")) {
+      if (check_startup_expr(*l, types::boolean(), "latest_first")->is_error()) return;
+      s.latest_first = l;
+    }
+    const Expr* archive = named_arg(*call, "archive_dir");
+    if (const Expr* c = named_arg(*call, "clean_source")) {
+      if (c->kind == ExprKind::Name && (c->text == "archive" || c->text == "delete" || c->text == "off")) {
+        s.clean_source = c->text == "off" ? "" : c->text;
+      } else {
+        diags_.error(c->range, "clean_source must be archive, delete or off");
+        return;
+      }
+      if (s.clean_source == "archive" && !archive) {
+        diags_.error(c->range, "clean_source: archive needs the directory to move taken files to: archive_dir: \"…\"");
+        return;
+      }
+    }
+    if (archive) {
+      if (s.clean_source != "archive") {
+        diags_.error(archive->range, "archive_dir is where clean_source: archive moves taken files; add clean_source: archive");
+        return;
+      }
+      if (check_startup_expr(*archive, types::string(), "archive_dir")->is_error()) return;
+      s.archive_dir = archive;
     }
   } else if (conn == "generate") {
     // Spark's rate source: rows {timestamp, value} with value 0, 1, 2, …
@@ -657,13 +687,23 @@ int Checker::apply_operator(int input, const Expr& op) {
     return apply_join(input, op, std::move(n));
   } else if (name == "window" || name == "count_by_window" || name == "reduce_by_key_and_window") {
     return apply_batch_window(input, op, name, std::move(n));
-  } else if (name == "drop_duplicates") {
+  } else if (name == "drop_duplicates" || name == "drop_duplicates_within_watermark") {
     // Spark's dropDuplicates: the first row of each key, across batches.
+    // With a watermark whose event-time column is a key, late rows are
+    // dropped and keys the watermark passed are forgotten. Spark 3.5's
+    // dropDuplicatesWithinWatermark: keys without the event time, each kept
+    // until the watermark passes its first row's time plus the delay.
+    const bool within = name == "drop_duplicates_within_watermark";
     for (const auto& a : args)
       if (!a.name.name.empty()) {
-        diags_.error(a.name.range, "drop_duplicates takes key columns, not named arguments");
+        diags_.error(a.name.range, name + " takes key columns, not named arguments");
         return -1;
       }
+    if (within && args.empty()) {
+      diags_.error(op.range, "drop_duplicates_within_watermark takes the key columns: "
+                             "drop_duplicates_within_watermark(id)");
+      return -1;
+    }
     if (!args.empty() && !in->is(K::Record)) {
       diags_.error(op.range, "drop_duplicates(keys…) needs a stream of records; drop_duplicates() compares whole values");
       return -1;
@@ -683,6 +723,27 @@ int Checker::apply_operator(int input, const Expr& op) {
     }
     n.op = Node::Op::DropDuplicates;
     n.type = in;
+    const auto& wms = result_.nodes[input].watermarks;
+    if (within && wms.empty()) {
+      diags_.error(op.range, "drop_duplicates_within_watermark needs a watermark, as in Spark: it forgets a key once "
+                             "the watermark passes its first row's event time plus the delay; add "
+                             "|> watermark(ts, delay) before it");
+      return -1;
+    }
+    if (!wms.empty()) {
+      std::string column = event_time_column(result_.nodes, input, wms[0]);
+      bool keyed = false;
+      for (const Expr* k : n.exprs) keyed = keyed || (k->kind == ExprKind::Name && k->text == column);
+      if (within && column.empty()) {
+        diags_.error(op.range, "the event-time column of the watermark must reach drop_duplicates_within_watermark, "
+                               "kept or renamed by select");
+        return -1;
+      }
+      if (within || keyed) {
+        n.dedup_event_time = column;
+        n.delay_us = within ? result_.nodes[wms[0]].delay_us : 0;
+      }
+    }
   } else if (name == "update_state_by_key") {
     // DStream.updateStateByKey: per key, (this batch's values, the state so
     // far) -> the new state, or null to forget the key. The state has the
@@ -698,12 +759,25 @@ int Checker::apply_operator(int input, const Expr& op) {
       diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
       return -1;
     }
-    if (!(v->is_numeric() || v->is(K::Bool) || v->is(K::Duration) || v->is(K::Timestamp))) {
-      not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) + " (numbers, bools and times work)");
+    // The state has the value type, unless the function reads it as
+    // `state ?? (0, 0)` (or a record literal): then the state has that
+    // literal's type, as Scala infers S from `state.getOrElse((0, 0))`.
+    if (const TypeRef s = state_type_from_fallback(*args[0].value); s) v = s;
+    // The state lives across batches: its values may not point into a
+    // batch, so strings and lists are not (yet) state; tuples and records of
+    // numbers, bools and times are (a running (count, sum), say).
+    std::function<bool(const TypeRef&)> plain = [&](const TypeRef& t) {
+      if (t->is(K::Tuple) || t->is(K::Record) || t->is(K::Optional))
+        return std::all_of(t->elements.begin(), t->elements.end(), plain);
+      return t->is_numeric() || t->is(K::Bool) || t->is(K::Duration) || t->is(K::Timestamp);
+    };
+    if (!plain(v)) {
+      not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) +
+                                  " (numbers, bools, times, and tuples and records of them work)");
       return -1;
     }
     const Expr& fn = *args[0].value;
-    TypeRef body = check_lambda(fn, {types::list(v), types::optional(v)}, name, scope);
+    TypeRef body = check_lambda(fn, {types::list(in->elements[1]), types::optional(v)}, name, scope);
     if (body->is_error()) return -1;
     if (!same_type(body, v) && !same_type(body, types::optional(v)) && !body->is(K::Null) &&
         !(v->is(K::Float) && (body->is(K::Int) || same_type(body, types::optional(types::integer()))))) {
@@ -714,7 +788,7 @@ int Checker::apply_operator(int input, const Expr& op) {
     }
     n.op = Node::Op::UpdateStateByKey;
     n.fn = &fn;
-    n.type = in;
+    n.type = types::tuple({in->elements[0], v});
   } else if (name == "select" || name == "explode") {
     return apply_record_operator(input, op, name, std::move(n));
   } else if (name == "group_by") {
@@ -765,14 +839,20 @@ void Checker::check_sink(const Decl& d) {
   bool ok = true;
   if (conn == "console") {
     s.connector = Connector::Console;
-    if (!named_args(*call, {"rows"}, 0, what)) return;
+    if (!named_args(*call, {"rows", "truncate"}, 0, what)) return;
     if (const Expr* rows = named_arg(*call, "rows")) {
       if (check_startup_expr(*rows, types::integer(), "rows")->is_error()) return;
       s.rows = rows;
     }
+    // Spark's console option truncate (Dataset.show): cells of a record
+    // table cut at 20 characters unless false.
+    if (const Expr* truncate = named_arg(*call, "truncate")) {
+      if (check_startup_expr(*truncate, types::boolean(), "truncate")->is_error()) return;
+      s.truncate = truncate;
+    }
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format"}, 1, what)) return;
+    if (!named_args(*call, {"format", "partition_by"}, 1, what)) return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a directory: files(\"out/counts\", format: json)");
       return;
@@ -780,6 +860,7 @@ void Checker::check_sink(const Decl& d) {
     if (check_startup_expr(*call->args[0].value, types::string(), "the files directory")->is_error()) return;
     s.path = call->args[0].value.get();
     ok = format_option(*call, s.format, {"text", "json", "csv"});
+    if (const Expr* p = named_arg(*call, "partition_by"); ok && p && !partition_columns(*p, s)) return;
   } else if (conn == "foreach") {
     if (!check_foreach_sink(*call, s)) return;
   } else if (conn == "postgres") {
@@ -842,11 +923,18 @@ void Checker::check_sink(const Decl& d) {
       case ast::SinkClause::Kind::TriggerEvery: {
         int64_t us = 0;
         if (!constant_duration(*c.value, "the trigger interval", us)) return;
+        if (!same_trigger(c, us, conn + " sink of " + q(d.name.name))) return;
         result_.batch_us = us;
         break;
       }
-      case ast::SinkClause::Kind::TriggerOnce: result_.run_mode = RunMode::Once; break;
-      case ast::SinkClause::Kind::TriggerAvailableNow: result_.run_mode = RunMode::AvailableNow; break;
+      case ast::SinkClause::Kind::TriggerOnce:
+        if (!same_trigger(c, 0, conn + " sink of " + q(d.name.name))) return;
+        result_.run_mode = RunMode::Once;
+        break;
+      case ast::SinkClause::Kind::TriggerAvailableNow:
+        if (!same_trigger(c, 0, conn + " sink of " + q(d.name.name))) return;
+        result_.run_mode = RunMode::AvailableNow;
+        break;
       case ast::SinkClause::Kind::Checkpoint:
         set_checkpoint(diags_, result_, *c.value);
         break;
@@ -866,6 +954,95 @@ void Checker::check_sink(const Decl& d) {
   result_.sinks.push_back(std::move(s));
 }
 
+// update_state_by_key's state type when it is not the value type: the type
+// of a tuple or record literal `fallback` in `state ?? fallback`, where
+// `state` is the function's second parameter; null when there is none.
+TypeRef Checker::state_type_from_fallback(const Expr& fn) {
+  if (fn.kind != ExprKind::Lambda || fn.params.size() != 2) return nullptr;
+  const std::string& state = fn.params[1].name;
+  std::function<TypeRef(const Expr&)> find = [&](const Expr& e) -> TypeRef {
+    if (e.kind == ExprKind::Binary && e.op == ast::Op::Coalesce && e.children[0]->kind == ExprKind::Name &&
+        e.children[0]->text == state &&
+        (e.children[1]->kind == ExprKind::Tuple || e.children[1]->kind == ExprKind::Record)) {
+      Scope empty;
+      TypeRef t = check_expr(*e.children[1], empty);
+      return t->is_error() ? nullptr : t;
+    }
+    for (const auto& c : e.children)
+      if (TypeRef t = find(*c)) return t;
+    for (const auto& a : e.args)
+      if (TypeRef t = find(*a.value)) return t;
+    return nullptr;
+  };
+  return find(*fn.children[0]);
+}
+
+// Spark's partitionBy on the files sink: `partition_by: country` or
+// `partition_by: (country, day)`, columns of the sink's records whose values
+// name Hive-style directories (country=KR/part-….json) and are left out of
+// the files. A column must be a scalar: a string, int, bool or timestamp.
+bool Checker::partition_columns(const Expr& p, SinkInfo& s) {
+  std::vector<const Expr*> cols;
+  if (p.kind == ExprKind::Tuple)
+    for (const auto& c : p.children) cols.push_back(c.get());
+  else
+    cols.push_back(&p);
+  TypeRef row = s.node >= 0 ? result_.nodes[s.node].type : nullptr;
+  if (!row || !row->is(K::Record)) {
+    diags_.error(p.range, "partition_by needs a stream of records, whose columns name the directories");
+    return false;
+  }
+  for (const Expr* c : cols) {
+    if (c->kind != ExprKind::Name) {
+      diags_.error(c->range, "partition_by takes column names: partition_by: (country, day)");
+      return false;
+    }
+    auto f = std::find(row->fields.begin(), row->fields.end(), c->text);
+    if (f == row->fields.end()) {
+      std::string near = closest_name(c->text, row->fields);
+      diags_.error(c->range, "the stream has no column " + q(c->text) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+      return false;
+    }
+    TypeRef t = row->elements[static_cast<size_t>(f - row->fields.begin())];
+    TypeRef base = t->is(K::Optional) ? t->elements[0] : t;
+    if (!(base->is(K::String) || base->is(K::Int) || base->is(K::Bool) || base->is(K::Timestamp))) {
+      diags_.error(c->range, "a partition column must be a string, int, bool or timestamp; " + q(c->text) + " is " +
+                                 to_string(t));
+      return false;
+    }
+    if (std::find(s.partition_by.begin(), s.partition_by.end(), c->text) != s.partition_by.end()) {
+      diags_.error(c->range, "column " + q(c->text) + " is named twice in partition_by");
+      return false;
+    }
+    s.partition_by.push_back(c->text);
+  }
+  if (s.partition_by.size() == row->fields.size()) {
+    diags_.error(p.range, "partition_by names every column; leave at least one for the files");
+    return false;
+  }
+  return true;
+}
+
+// Spark runs each sink as its own query with its own trigger; here every
+// sink shares the one batch loop, so two sinks asking for different triggers
+// is an error naming both, not a silent pick of one.
+bool Checker::same_trigger(const ast::SinkClause& c, int64_t us, const std::string& sink) {
+  if (!trigger_) {
+    trigger_ = &c;
+    trigger_us_ = us;
+    trigger_sink_ = sink;
+    return true;
+  }
+  if (trigger_->kind == c.kind && trigger_us_ == us) return true;
+  auto text = [&](const ast::SinkClause& t) { return q(std::string(file_.slice(t.range))); };
+  auto& err = diags_.error(c.range, "the " + sink + " asks for " + text(c) + " but the " + trigger_sink_ +
+                                        " asks for " + text(*trigger_) +
+                                        "; all sinks of a program run in one batch loop: give them the same "
+                                        "trigger, or put them in two programs");
+  err.notes.push_back({trigger_->range, "the other trigger is here"});
+  return false;
+}
+
 TypeRef Checker::resolve_type(const ast::TypeExpr& t) {
   TypeRef base;
   switch (t.kind) {
@@ -879,7 +1056,17 @@ TypeRef Checker::resolve_type(const ast::TypeExpr& t) {
       else {
         auto it = names_.find(t.name);
         if (it != names_.end() && it->second.kind == NameKind::Schema) {
-          not_supported(t.range, "schema types");
+          // A schema used inside a schema (`items: [Item]`), declared before
+          // or after: checked on first use; one that contains itself is an
+          // error (a record cannot hold itself).
+          if (!it->second.type) check_schema(*it->second.decl);
+          if (it->second.type == schema_in_progress()) {
+            diags_.error(t.range, "schema " + q(t.name) + " contains itself; a record cannot hold itself");
+            return types::error();
+          }
+          if (it->second.type->is_error()) return it->second.type;
+          base = it->second.type;
+          break;
         } else {
           std::string near = closest_name(t.name, {"bool", "int", "float", "string", "timestamp", "duration"});
           diags_.error(t.range, "unknown type " + q(t.name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));

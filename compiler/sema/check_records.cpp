@@ -39,7 +39,16 @@ bool Checker::stateful(int node) const {
   return false;
 }
 
+// The mark of a schema being checked (a schema that uses itself meets it).
+TypeRef Checker::schema_in_progress() {
+  static const TypeRef mark = std::make_shared<Type>();  // an error type, but not the shared one
+  return mark;
+}
+
 void Checker::check_schema(const Decl& d) {
+  auto& entry = names_[d.name.name];
+  if (entry.type) return;  // checked already, where another schema used it
+  entry.type = schema_in_progress();
   TypeRef t;
   if (d.type) {
     t = resolve_type(*d.type);
@@ -64,6 +73,7 @@ void Checker::check_schema(const Decl& d) {
   }
   names_[d.name.name].type = t;
   if (!t->is_error()) result_.schemas.emplace_back(d.name.name, t);
+  (void)entry;
 }
 
 bool Checker::source_record_options(const Expr& call, SourceInfo& s) {
@@ -421,6 +431,10 @@ int Checker::apply_batch_window(int input, const Expr& op, const std::string& na
   w.range = op.range;
   w.window_size_us = size;
   w.window_slide_us = slide;
+  w.window_slide_is_batch = args.size() == first + 1;
+  LineCol at = file_.line_col(op.range.begin);
+  w.window_text = std::string(file_.slice(op.range)) + " at " + file_.path() + ":" + std::to_string(at.line) + ":" +
+                  std::to_string(at.column);
   bool incremental = reduce && args.size() == 4;
   if (incremental) {
     w.fn = args[0];
@@ -598,7 +612,9 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
           diags_.error(spec.arg->range, q(fn) + " needs numbers, found " + to_string(t));
           return -1;
         }
-        result = fn == "avg" ? types::optional(types::floating()) : base;
+        // Spark SQL: avg is null without values, and so is sum over a
+        // nullable column that held only nulls.
+        result = fn == "avg" ? types::optional(types::floating()) : t->is(K::Optional) ? types::optional(base) : base;
       } else if (fn == "min" || fn == "max") {
         if (!(base->is_numeric() || base->is(K::String) || base->is(K::Timestamp) || base->is(K::Duration) ||
               base->is(K::Bool))) {

@@ -23,6 +23,13 @@ TypeRef field_type(const TypeRef& rec, const std::string& f) {
     if (rec->fields[i] == f) return rec->elements[i];
   return nullptr;
 }
+bool after_batch_window(const std::vector<Node>& nodes, int node) {
+  if (nodes[node].op == Node::Op::BatchWindow) return true;
+  return std::any_of(nodes[node].inputs.begin(), nodes[node].inputs.end(),
+                     [&](int in) { return after_batch_window(nodes, in); });
+}
+}  // namespace
+
 // The name the event-time column of watermark node `wm` has in the rows of
 // `node`, followed down from the watermark through operators that keep or
 // rename columns (select with `ts` or `ts as t`, filter, explode,
@@ -57,13 +64,6 @@ std::string event_time_column(const std::vector<Node>& nodes, int node, int wm) 
     default: return "";
   }
 }
-
-bool after_batch_window(const std::vector<Node>& nodes, int node) {
-  if (nodes[node].op == Node::Op::BatchWindow) return true;
-  return std::any_of(nodes[node].inputs.begin(), nodes[node].inputs.end(),
-                     [&](int in) { return after_batch_window(nodes, in); });
-}
-}  // namespace
 
 bool Checker::from_stream_join(int node) const {
   const Node& n = result_.nodes[node];

@@ -15,6 +15,10 @@ namespace streamc::sema {
 // A name as messages quote it: 'word'.
 inline std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The name the event-time column of watermark node `wm` has in the rows of
+// `node` (check_stream_join.cpp); empty when it does not reach them.
+std::string event_time_column(const std::vector<Node>& nodes, int node, int wm);
+
 class Checker {
  public:
   Checker(const SourceFile& file, Diagnostics& diags, std::vector<FunctionRef> imported = {})
@@ -58,6 +62,10 @@ class Checker {
   void check_source(const ast::Decl& d);
   void check_stream(const ast::Decl& d);
   void check_sink(const ast::Decl& d);
+  bool same_trigger(const ast::SinkClause& c, int64_t us, const std::string& sink);
+  static TypeRef schema_in_progress();
+  bool partition_columns(const ast::Expr& p, SinkInfo& s);
+  TypeRef state_type_from_fallback(const ast::Expr& fn);
   int check_flow(const ast::Expr& e);  // returns a node id or -1
   int apply_operator(int input, const ast::Expr& op);
   int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
@@ -121,6 +129,11 @@ class Checker {
   std::map<std::string, NameEntry> names_;
   bool startup_context_ = false;
   std::vector<FunctionRef> imported_;
+  // The first sink's trigger clause: every sink runs in the one batch loop,
+  // so a second sink must ask for the same trigger (check_sink).
+  const ast::SinkClause* trigger_ = nullptr;
+  int64_t trigger_us_ = 0;
+  std::string trigger_sink_;
 };
 
 }  // namespace streamc::sema

@@ -35,6 +35,11 @@ struct SourceInfo {
   OnError on_error = OnError::Permissive;
   const ast::Expr* max_files_per_batch = nullptr;
   const ast::Expr* max_record_bytes = nullptr;  // socket, files: else the config's, else the runtime's 16 MiB
+  // files: Spark's latestFirst, cleanSource ("archive", "delete" or empty)
+  // and sourceArchiveDir.
+  const ast::Expr* latest_first = nullptr;
+  std::string clean_source;
+  const ast::Expr* archive_dir = nullptr;
   // generate(rate: N, rows_per_batch: N, total_rows: N)
   const ast::Expr* rate = nullptr;
   const ast::Expr* rows_per_batch = nullptr;
@@ -85,6 +90,17 @@ struct Node {
   const ast::Expr* window_time = nullptr;
   int64_t window_size_us = 0;
   int64_t window_slide_us = 0;
+  // BatchWindow: the slide was not given, so it is the run's batch interval
+  // (Spark: the parent DStream's slide); and the call as written with its
+  // place ("count_by_window(3s, 1s) at app.sdl:4:20"), for the binary's
+  // start-up check that --batch divides the window.
+  bool window_slide_is_batch = false;
+  // DropDuplicates under a watermark: the event-time column whose time
+  // (plus delay_us, for drop_duplicates_within_watermark) says when a key
+  // is forgotten; empty: keys are kept for ever (no watermark, or the event
+  // time is not a key, as in Spark).
+  std::string dedup_event_time;
+  std::string window_text;
   // reduce_by_key_and_window(f, size, slide, inverse): the BatchWindow keeps
   // running totals per key, combining entering batches with `fn` and taking
   // leaving ones out with `inverse_fn` (rt::IncrementalWindow).
@@ -115,8 +131,10 @@ struct SinkInfo {
   int node = -1;
   Connector connector = Connector::Console;
   const ast::Expr* rows = nullptr;      // console
+  const ast::Expr* truncate = nullptr;  // console (records): cut cells at 20 characters
   const ast::Expr* path = nullptr;      // files
   DataFormat format = DataFormat::Json;  // files
+  std::vector<std::string> partition_by;  // files: Hive-style directories by these columns
   FunctionRef foreach;                   // foreach: the imported function each batch is handed to
   // postgres(conn, table: "t", key: (cols…)): conn and table are start-up
   // expressions; key holds the table's column names (a window key is two).
