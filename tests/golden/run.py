@@ -11,6 +11,9 @@
   mtimes             "path epoch-seconds" lines: modification times to set on input
                      files (git does not keep them); other files get times in name order
   args               extra flags for the binary (one line; default: --once)
+  run_for            if present: seconds to let a continuous run go on before it is
+                     stopped with SIGINT (for output that must not depend on how long
+                     a job runs, e.g. no batches without new data)
   streamc_args       extra flags for streamc (one line, e.g. --link udf/geo.cpp;
                      {source} is the repository root)
   expected/stdout    what the binary prints (exact)
@@ -18,14 +21,19 @@
                      (files sinks); a directory listing is compared too
   expected/status    exit status if not 0
   expected/stderr    stderr lines that must appear (each line a substring)
+  expected/progress  if present: the binary runs with --progress; one JSON object per
+                     batch, each the subset of that batch's progress record it must hold
+                     (objects: listed keys; lists: element-wise); the batch count must match
 
 The case is compiled with the real streamc, run with a test clock, and
 diffed. `run.py --update [CASE…]` rewrites expected/stdout from a run;
 `run.py CASE…` runs those cases only, `run.py --list` names every case.
 """
 import difflib
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +83,24 @@ def start_kafka(spec: Path):
     return broker
 
 
+def holds(want, got) -> bool:
+    """Whether `got` (a progress record) holds everything `want` lists."""
+    if isinstance(want, dict):
+        return isinstance(got, dict) and all(k in got and holds(v, got[k]) for k, v in want.items())
+    if isinstance(want, list):
+        return isinstance(got, list) and len(want) == len(got) and all(holds(w, g) for w, g in zip(want, got))
+    return want == got
+
+
+def progress_problems(want_file: Path, got_file: Path):
+    want = [json.loads(line) for line in want_file.read_text().splitlines() if line.strip()]
+    got = [json.loads(line) for line in got_file.read_text().splitlines()] if got_file.exists() else []
+    if len(want) != len(got):
+        return [f"{len(got)} progress records (batches), expected {len(want)}:\n" + "\n".join(map(json.dumps, got))]
+    return [f"progress of batch {i} lacks {json.dumps(w)}:\n{json.dumps(g)}" for i, (w, g) in enumerate(zip(want, got))
+            if not holds(w, g)]
+
+
 def run_case(case: Path, update: bool):
     work = harness.fresh_dir("golden", case.name)
     for item in case.iterdir():
@@ -99,11 +125,28 @@ def run_case(case: Path, update: bool):
     if (case / "socket.txt").exists():
         server = harness.LineServer((case / "socket.txt").read_bytes())
         args += ["--port", str(server.port)]
+    if (case / "expected" / "progress").exists():
+        args += ["--progress", "progress.jsonl"]
     try:
         if (case / "kafka.txt").exists():
             broker = start_kafka(case / "kafka.txt")
             args += ["--brokers", broker.bootstrap]
-        r = subprocess.run(["./prog", *args], cwd=work, env=harness.env(), capture_output=True, text=True, timeout=60)
+        if (case / "run_for").exists():
+            p = subprocess.Popen(["./prog", *args], cwd=work, env=harness.env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            try:
+                out, err = p.communicate(timeout=float((case / "run_for").read_text()))
+            except subprocess.TimeoutExpired:
+                p.send_signal(signal.SIGINT)
+                try:
+                    out, err = p.communicate(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    out, err = p.communicate()
+            r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
+        else:
+            r = subprocess.run(["./prog", *args], cwd=work, env=harness.env(), capture_output=True, text=True,
+                               timeout=60)
     finally:
         if server:
             server.close()
@@ -128,6 +171,9 @@ def run_case(case: Path, update: bool):
                 problems.append(f"stderr lacks {line!r}; stderr was:\n{r.stderr}")
     for want in sorted(expected.rglob("*")):
         rel = want.relative_to(expected)
+        if str(rel) == "progress":
+            problems += progress_problems(want, work / "progress.jsonl")
+            continue
         if str(rel) in ("stdout", "stderr", "status"):
             continue
         got = work / rel
