@@ -70,6 +70,11 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"to_int", K::Function, "function", "`to_int(x) -> int`"},
       {"to_float", K::Function, "function", "`to_float(x) -> float`"},
       {"to_string", K::Function, "function", "`to_string(x) -> string`"},
+      {"size", K::Function, "function", "`size(xs: [T]) -> int`"},
+      {"element_at", K::Function, "function", "`element_at(xs: [T], i: int) -> T?`: 1-based, -1 is the last (Spark SQL)"},
+      {"get", K::Function, "function", "`get(xs: [T], i: int) -> T?`: 0-based"},
+      {"sort", K::Function, "function", "`sort(xs: [T]) -> [T]`: ascending"},
+      {"distinct", K::Function, "function", "`distinct(xs: [T]) -> [T]`: first occurrences, in order"},
       // declarations and keywords
       {"param", K::Keyword, "declaration", "`param NAME: T = default`: settable as `--NAME value` on the binary."},
       {"config", K::Keyword, "declaration", "`config { batch: 1s, threads: 2, checkpoint: \"dir\" }`: defaults for the binary."},

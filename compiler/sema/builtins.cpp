@@ -53,7 +53,7 @@ bool is_future_operator(std::string_view name) {
 
 bool is_future_function(std::string_view name) {
   // Aggregates, window keys and schema inference.
-  return in(name, {"window", "session_window", "sum", "avg", "first", "last",
+  return in(name, {"window", "session_window", "avg", "first", "last",
                    "count_distinct", "approx_count_distinct", "collect_list", "infer"});
 }
 

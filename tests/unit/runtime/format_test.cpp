@@ -179,10 +179,10 @@ TEST(Format, Durations) {
 
 TEST(Format, TuplesAndPairs) {
   auto t = std::tuple<std::string_view, int64_t>{"hello", 2};
-  EXPECT_EQ(pp(t), "(hello, 2)");
+  EXPECT_EQ(pp(t), "(hello,2)");  // Scala's tuple toString, as pprint shows it
   EXPECT_EQ(js(t), "[\"hello\",2]");
-  EXPECT_EQ(tx(t), "(hello, 2)");
-  EXPECT_EQ(pp(std::pair<int64_t, double>{1, 2.0}), "(1, 2.0)");
+  EXPECT_EQ(tx(t), "(hello,2)");
+  EXPECT_EQ(pp(std::pair<int64_t, double>{1, 2.0}), "(1,2.0)");
   EXPECT_EQ(js(std::pair<int64_t, double>{1, 2.0}), "[1,2.0]");
   EXPECT_EQ(pp(std::tuple<>{}), "()");
   EXPECT_EQ(pp(std::tuple<int64_t>{5}), "(5)");
@@ -208,7 +208,7 @@ TEST(Format, Records) {
   WordCount r{"a", 2};
   EXPECT_EQ(pp(r), "{word: a, n: 2}");
   EXPECT_EQ(js(r), "{\"word\":\"a\",\"n\":2}");
-  EXPECT_EQ(tx(r), "{word: a, n: 2}");
+  EXPECT_EQ(tx(r), "{\"word\":\"a\",\"n\":2}");  // the text sink writes a record as JSON
   Window w{Timestamp{kNov24 * 1'000'000}, Timestamp{(kNov24 + 600) * 1'000'000}};
   EXPECT_EQ(js(std::tuple<Window, int64_t>{w, 4}),
             "[{\"start\":\"2026-11-24T13:00:00Z\",\"end\":\"2026-11-24T13:10:00Z\"},4]");

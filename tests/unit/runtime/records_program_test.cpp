@@ -99,7 +99,7 @@ TEST(RecordsProgram, CsvHeadersMapColumnsPerFile) {
             "|     eel|  3|\n"
             "+--------+---+\n"
             "\n");
-  EXPECT_EQ(r.err, "words: 1 record rejected\n");
+  EXPECT_EQ(r.err, "words: 1 record rejected (1 n is not an int)\n");
 }
 
 // Rejects every record that does not start with '{'.
@@ -150,7 +150,7 @@ TEST(RecordsProgram, RejectedRecordsGoToErrorsPath) {
   EXPECT_NE(p.find("\"batchId\":1,\"timestamp\":\"2026-11-24T13:00:01Z\",\"numInputRows\":1,\"numRejectedRows\":0"),
             std::string::npos)
       << p;
-  EXPECT_EQ(r.err, "bus: 2 records rejected\n");
+  EXPECT_EQ(r.err, "bus: 2 records rejected (2 not an \"object\")\n");
 }
 
 TEST(RecordsProgram, DropModeWritesErrorsTooAndFailDoesNot) {

@@ -154,7 +154,7 @@ TEST(RunProgram, OnceOverFilesPrintsPprint) {
             "-------------------------------------------\n"
             "Time: 2026-11-24 13:00:00\n"
             "-------------------------------------------\n"
-            "(hello, 2)\n(world, 1)\n(a, 1)\n(b, 1)\n(c, 1)\n(d, 1)\n(e, 1)\n(f, 1)\n(g, 1)\n(h, 1)\n"
+            "(hello,2)\n(world,1)\n(a,1)\n(b,1)\n(c,1)\n(d,1)\n(e,1)\n(f,1)\n(g,1)\n(h,1)\n"
             "...\n"
             "\n");
   EXPECT_EQ(r.err, "");
@@ -173,12 +173,12 @@ TEST(RunProgram, AvailableNowRunsBatchesUntilFilesAreDone) {
             "-------------------------------------------\n"
             "Time: 2026-11-24 13:00:00\n"
             "-------------------------------------------\n"
-            "(x, 1)\n(y, 1)\n"
+            "(x,1)\n(y,1)\n"
             "\n"
             "-------------------------------------------\n"
             "Time: 2026-11-24 13:00:01\n"
             "-------------------------------------------\n"
-            "(x, 1)\n"
+            "(x,1)\n"
             "\n");
 }
 
@@ -206,12 +206,12 @@ TEST(RunProgram, RejectedRecordsArePermissiveByDefault) {
   std::string progress = dir / "progress.jsonl";
   auto r = run({"--once", "--progress", progress, "--input", dir / "in/*.txt"}, wordcount_spec("x"), wordcount);
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("(ok, 1)\n"), std::string::npos);
-  EXPECT_EQ(r.err, "lines: 2 records rejected\n");
+  EXPECT_NE(r.out.find("(ok,1)\n"), std::string::npos);
+  EXPECT_EQ(r.err, "lines: 2 records rejected (2 bad line)\n");
   std::string p = dir.read("progress.jsonl");
   EXPECT_NE(p.find("\"batchId\":0,\"timestamp\":\"2026-11-24T13:00:00Z\",\"numInputRows\":3,"), std::string::npos) << p;
   EXPECT_NE(p.find("\"sources\":[{\"name\":\"lines\",\"numInputRows\":3,\"numRejectedRows\":2,"
-                   "\"description\":\"files lines\",\"startOffset\":0,\"endOffset\":1,"),
+                   "\"rejectedByReason\":{\"bad line\":2},\"description\":\"files lines\",\"startOffset\":0,\"endOffset\":1,"),
             std::string::npos)
       << p;
   EXPECT_EQ(std::count(p.begin(), p.end(), '\n'), 1);
@@ -249,7 +249,7 @@ TEST(RunProgram, FilesSinkWritesOnePartPerNonEmptyBatch) {
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(dir.read("out/json/part-00000.json"), "[\"a b\",3]\n");
   EXPECT_EQ(dir.read("out/json/part-00002.json"), "[\"c \\\"q\\\"\",5]\n");
-  EXPECT_EQ(dir.read("out/text/part-00000.txt"), "(a b, 3)\n");
+  EXPECT_EQ(dir.read("out/text/part-00000.txt"), "(a b,3)\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "out/json/part-00001.json"));
   int files = 0;
   for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir / "out/json")) ++files;
@@ -340,7 +340,7 @@ TEST(RunProgram, OnceOverASocketWaitsForTheServerToClose) {
             "-------------------------------------------\n"
             "Time: 2026-11-24 13:00:00\n"
             "-------------------------------------------\n"
-            "(to, 2)\n(be, 2)\n(or, 1)\n(not, 1)\n"
+            "(to,2)\n(be,2)\n(or,1)\n(not,1)\n"
             "\n");
 }
 
