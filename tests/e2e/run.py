@@ -63,12 +63,12 @@ def test_socket_server_restart():
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         serve_once(port, b"apple banana apple\n")
-        out = read_until(proc, "(apple, 2)", 10)
-        assert "(banana, 1)" in out, out
+        out = read_until(proc, "(apple,2)", 10)
+        assert "(banana,1)" in out, out
         time.sleep(1.0)  # the server is gone: the binary must keep running
         assert proc.poll() is None, "the binary exited when the server went away"
         serve_once(port, b"cherry cherry cherry\n")
-        read_until(proc, "(cherry, 3)", 15)
+        read_until(proc, "(cherry,3)", 15)
         assert proc.poll() is None
     finally:
         proc.send_signal(signal.SIGTERM)
