@@ -114,6 +114,33 @@ TEST_F(UiServerTest, MetricsCountWhatBatchesReport) {
     EXPECT_NE(m.find(line), std::string::npos) << line << " not in\n" << m;
 }
 
+// A trigger that found nothing new (Structured Streaming) ran no batch: its
+// idle record is kept for /progress, counts no batch, and updates the lag.
+TEST_F(UiServerTest, AnIdleTriggerCountsNoBatch) {
+  server_->batch_done(batch(0, 10));
+  server_->batch_done(batch(1, 5));
+  BatchProgress idle = batch(2, 0);
+  idle.idle = true;
+  idle.duration_us = 0;
+  idle.add_batch_us = 0;
+  idle.sources[0].backlog = SourceBacklog{3, 4, "files"};
+  idle.sources[0].rejected_by_reason.clear();
+  idle.states.clear();
+  server_->batch_done(idle);
+  auto r = client_->Get("/metrics");
+  ASSERT_TRUE(r);
+  for (const char* line : {
+           "streamc_batches_total{query=\"wordcount\"} 2\n",
+           "streamc_last_batch_id{query=\"wordcount\"} 1\n",
+           "streamc_batch_duration_seconds_count{query=\"wordcount\"} 2\n",
+           "streamc_source_lag{query=\"wordcount\",source=\"lines\",unit=\"files\"} 4\n",
+       })
+    EXPECT_NE(r->body.find(line), std::string::npos) << line << " not in\n" << r->body;
+  r = client_->Get("/progress");
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->body.find("\"batchId\":2,"), std::string::npos) << r->body;
+}
+
 TEST_F(UiServerTest, PageIsOneSelfContainedHtmlFile) {
   auto r = client_->Get("/");
   ASSERT_TRUE(r);
