@@ -442,24 +442,7 @@ def test_partitioned_output_reads_back():
 
 
 def main():
-    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
-    only = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if "--list" in sys.argv:
-        print("\n".join(n for n, _ in tests))
-        return 0
-    passed = failed = 0
-    for name, fn in tests:
-        if only and name not in only:
-            continue
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name}")
-        except Exception as e:  # noqa: BLE001
-            failed += 1
-            print(f"FAIL {name}: {e}")
-    print(f"e2e: {passed} passed, {failed} failed")
-    return 1 if failed or passed == 0 else 0
+    return harness.run_tests("e2e", globals())
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -20,6 +21,30 @@ def env():
     e["STREAMC_TEST_CLOCK"] = TEST_CLOCK
     e.pop("NO_COLOR", None)
     return e
+
+
+def run_tests(suite, namespace):
+    """The main of a suite whose cases are its module's test_* functions:
+    `run.py --list` names them, `run.py NAME ...` runs those, no name runs
+    all. Returns the exit status (1 when one failed or none ran)."""
+    tests = [(n, f) for n, f in sorted(namespace.items()) if n.startswith("test_") and callable(f)]
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        print("\n".join(n for n, _ in tests))
+        return 0
+    passed = failed = 0
+    for name, fn in tests:
+        if only and name not in only:
+            continue
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {name}")
+        except Exception as e:  # noqa: BLE001
+            failed += 1
+            print(f"FAIL {name}: {e}")
+    print(f"{suite}: {passed} passed, {failed} failed")
+    return 1 if failed or passed == 0 else 0
 
 
 def free_port():

@@ -208,8 +208,8 @@ inline void put_fixed(std::string& out, uint64_t v, size_t bytes) {
   out.append(b, 4 + bytes);
 }
 
-// Writes the 4-byte length of the field that starts after `at` (where a
-// placeholder was put) once its bytes are appended.
+// Writes the 4-byte length of the field that starts after `at` (the 4 bytes
+// reserved for it) once its bytes are appended.
 inline void patch_length(std::string& out, size_t at) {
   const auto n = static_cast<uint32_t>(out.size() - at - 4);
   for (size_t i = 0; i < 4; ++i) out[at + i] = static_cast<char>(n >> (8 * (3 - i)));
