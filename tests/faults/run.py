@@ -63,10 +63,7 @@ def setup(name, program, files=FILES):
     return d
 
 
-def env():
-    e = harness.env()
-    e.pop("STREAMC_TEST_CLOCK", None)
-    return e
+env = harness.wall_clock_env
 
 
 def run(d, *args):
@@ -187,9 +184,8 @@ def test_input_gone_when_its_batch_is_rerun():
     """A batch logged before a crash names its files; one of them deleted
     before the restart cannot be re-read exactly: one line naming it."""
     d = setup("input_gone", ROWS, files=3)
-    e = env()
-    e["STREAMC_FAIL_AT"] = "after-offsets"
-    r = subprocess.run(["./p", "--available-now"], cwd=d, env=e, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(["./p", "--available-now"], cwd=d, env=env("after-offsets"), capture_output=True, text=True,
+                       timeout=60)
     assert r.returncode == -signal.SIGKILL, r.stderr
     (d / "in" / "0000.json").unlink()
     r = run(d)

@@ -73,12 +73,7 @@ def orders(first, count):
     return [json.dumps({"user": f"u{rnd.randrange(7)}", "qty": rnd.randrange(10)}) for _ in range(count)]
 
 
-def env(fail=None):
-    e = harness.env()
-    e.pop("STREAMC_TEST_CLOCK", None)
-    if fail:
-        e["STREAMC_FAIL_AT"] = fail
-    return e
+env = harness.wall_clock_env
 
 
 def build(name, program):

@@ -23,6 +23,16 @@ def env():
     return e
 
 
+def wall_clock_env(fail=None):
+    """env() for a binary on the wall clock (no test clock), for suites that
+    kill and restart it; `fail` sets STREAMC_FAIL_AT (e.g. "before-commit:3")."""
+    e = env()
+    e.pop("STREAMC_TEST_CLOCK", None)
+    if fail:
+        e["STREAMC_FAIL_AT"] = fail
+    return e
+
+
 def run_tests(suite, namespace):
     """The main of a suite whose cases are its module's test_* functions:
     `run.py --list` names them, `run.py NAME ...` runs those, no name runs

@@ -163,12 +163,7 @@ def setup(name, kind, files=FILES):
     return d, database(name)
 
 
-def env(fail=None):
-    e = harness.env()
-    e.pop("STREAMC_TEST_CLOCK", None)
-    if fail:
-        e["STREAMC_FAIL_AT"] = fail
-    return e
+env = harness.wall_clock_env
 
 
 def cmd(conninfo):

@@ -115,12 +115,7 @@ def setup(name, kind, program=None, files=FILES):
     return d
 
 
-def env(fail=None):
-    e = harness.env()
-    e.pop("STREAMC_TEST_CLOCK", None)
-    if fail:
-        e["STREAMC_FAIL_AT"] = fail
-    return e
+env = harness.wall_clock_env
 
 
 SNAPSHOT_EVERY = 5
