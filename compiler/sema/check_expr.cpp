@@ -56,7 +56,17 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
       auto found = names_.find(e.text);
       if (found != names_.end()) {
         switch (found->second.kind) {
-          case NameKind::Param: return record(e, result_.params[found->second.index].type);
+          case NameKind::Param: {
+            // Params are checked in declaration order, so a param has no
+            // type yet where it is used before (or inside) its declaration.
+            const NameEntry& param = found->second;
+            if (param.index >= 0) return record(e, result_.params[param.index].type);
+            unsigned line = file_.line_col(param.decl->range.begin).line;
+            diags_.error(e.range, param.decl->range.begin > e.range.begin
+                                      ? "param " + q(e.text) + " is used before its declaration on line " + std::to_string(line)
+                                      : "param " + q(e.text) + " is used in its own declaration");
+            return record(e, types::error());
+          }
           case NameKind::Source:
           case NameKind::Stream:
           case NameKind::Table:
