@@ -6,14 +6,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <set>
 #include <tuple>
 
 #include "codegen/emit_expr.hpp"
 #include "codegen/function_calls.hpp"
-#include "import/import_cache.hpp"
 
 namespace streamc::codegen {
 
@@ -50,13 +47,6 @@ std::string context_for(const std::string& arena) {
   // the batch function, where `batch` is in scope.
   if (arena == "startup_arena") return "streamc::udf::Context::startup()";
   return "streamc::udf::Context{batch.id(), batch.time()}";
-}
-
-std::string read_whole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Every function the program calls or hands batches to, each once, in an
@@ -96,12 +86,9 @@ std::string function_includes(const sema::CheckedProgram& program) {
       out += "#include <" + h + ">\n";
       continue;
     }
-    // An imported header: its content hash, and that of every file it
-    // includes, goes into the generated code, so that the build cache (keyed
-    // by the code) notices an edited function body wherever it is.
-    std::string contents = read_whole(h);
-    for (const auto& inc : f->includes) contents += "\n" + inc + "\n" + read_whole(inc);
-    out += "#include \"" + h + "\"  // content " + import::content_hash(contents) + "\n";
+    // An imported header: its content hash (see sema::Function) goes into
+    // the generated code.
+    out += "#include \"" + h + "\"  // content " + f->content_hash + "\n";
   }
   return out;
 }

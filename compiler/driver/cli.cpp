@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "checkpoint/output_manifest.hpp"
+#include <streamc/runtime/committed_output.hpp>
 #include "driver/frontend.hpp"
 #include "sema/infer_schema.hpp"
 #include "driver/toolchain.hpp"

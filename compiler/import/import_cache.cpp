@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "import/signature_text.hpp"
+#include "sema/signature_text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -52,6 +52,17 @@ std::string content_hash(std::string_view data) {
   return s;
 }
 
+std::string header_content_hash(const std::string& header, const std::vector<std::string>& includes) {
+  std::string contents, text;
+  if (read_file(header, text)) contents = std::move(text);
+  for (const auto& inc : includes) {
+    text.clear();
+    read_file(inc, text);
+    contents += "\n" + inc + "\n" + text;
+  }
+  return content_hash(contents);
+}
+
 std::optional<std::vector<sema::Function>> cache_load(const std::string& cache_dir, const std::string& header,
                                                       const ImportOptions& options) {
   auto path = entry_path(cache_dir, header, options);
@@ -71,7 +82,7 @@ std::optional<std::vector<sema::Function>> cache_load(const std::string& cache_d
   }
   std::vector<sema::Function> functions;
   std::string error;
-  if (!read_functions(std::string_view(text).substr(std::min(signatures_at, text.size())), functions, error))
+  if (!sema::read_functions(std::string_view(text).substr(std::min(signatures_at, text.size())), functions, error))
     return std::nullopt;
   return functions;
 }
@@ -87,7 +98,7 @@ void cache_store(const std::string& cache_dir, const std::string& header, const 
     if (!read_file(dep, content)) return;
     text += "dep\t" + content_hash(content) + "\t" + dep + "\n";
   }
-  text += write_functions(result.functions);
+  text += sema::write_functions(result.functions);
   std::error_code ec;
   fs::create_directories(path->parent_path(), ec);
   // Written to a temporary name and renamed, so a concurrent streamc never reads half an entry.

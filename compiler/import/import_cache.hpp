@@ -15,6 +15,10 @@ namespace streamc::import {
 // 16 hex digits of a 64-bit FNV-1a hash.
 std::string content_hash(std::string_view data);
 
+// content_hash of a header's text and of every file it includes (a file
+// that cannot be read counts as empty).
+std::string header_content_hash(const std::string& header, const std::vector<std::string>& includes);
+
 // The cached functions of `header`, if a valid entry exists.
 std::optional<std::vector<sema::Function>> cache_load(const std::string& cache_dir, const std::string& header,
                                                       const ImportOptions& options);

@@ -115,7 +115,10 @@ std::vector<sema::FunctionRef> resolve_imports(const ast::Program& program, cons
       diags.warning(at, q(d.path) + " declares no STREAMC_UDF function (mark functions with STREAMC_UDF from <streamc/udf.hpp>)");
       continue;
     }
+    // Every function of a header has the header's includes.
+    std::string header_hash = header_content_hash(found.string(), functions.front().includes);
     for (auto& f : functions) {
+      f.content_hash = header_hash;
       std::string where_file;
       unsigned line = 0, col = 0;
       bool located = split_location(f.declared_at, where_file, line, col);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "import/signature_text.hpp"
+#include "sema/signature_text.hpp"
 
 namespace streamc::sema {
 
@@ -14,7 +14,7 @@ const std::vector<FunctionRef>& builtins() {
   static const std::vector<FunctionRef> table = [] {
     std::vector<Function> functions;
     std::string error;
-    if (!import::read_functions(kStdlibSignatures, functions, error))
+    if (!read_functions(kStdlibSignatures, functions, error))
       throw std::logic_error("streamc was built with a malformed stdlib signature table: " + error);
     std::vector<FunctionRef> out;
     for (auto& f : functions) {

@@ -36,6 +36,9 @@ struct Function {
   std::vector<std::string> link;         // linker arguments the header asks for (`// streamc-link: …`)
   std::vector<CppStruct> structs;        // the structs in the signature, each after those it contains
   std::vector<std::string> includes;     // absolute paths of the non-system files the header includes
+  std::string content_hash;              // imported only: hash of the header and its includes as read for this
+                                         // compile; the generated code carries it, so that the build cache (keyed
+                                         // by the code) notices an edited function body wherever it is
 };
 
 using FunctionRef = std::shared_ptr<const Function>;

@@ -8,13 +8,14 @@
 //   format json|csv|text
 //   file part-00007.json   (one line per part; none for an empty batch)
 //
-// read_committed_output is `streamc read DIR`: the committed rows as JSON
-// lines, parts in batch order (complete mode: only the latest batch's).
+// read_committed_output (streamc/runtime/committed_output.hpp) reads them.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "streamc/runtime/committed_output.hpp"  // read_committed_output
 
 namespace streamc::rt {
 
@@ -31,11 +32,5 @@ struct ManifestEntry {
 void write_manifest_entry(const std::string& dir, const ManifestEntry& e);
 // FatalError naming the file when it is missing or damaged.
 ManifestEntry read_manifest_entry(const std::string& dir, int64_t batch);
-
-// The committed rows of an output directory as JSON lines: JSON parts as
-// they are, CSV rows as objects of their header's columns (string values),
-// text lines as JSON strings. Without a manifest (a program that ran
-// without a checkpoint) every part file counts. Throws FatalError.
-std::string read_committed_output(const std::string& dir);
 
 }  // namespace streamc::rt

@@ -12,7 +12,7 @@
 #include "driver/frontend.hpp"
 #include "import/import_cache.hpp"
 #include "import/import_header.hpp"
-#include "import/signature_text.hpp"
+#include "sema/signature_text.hpp"
 #include "sema/builtins.hpp"
 
 namespace streamc::import {
@@ -192,22 +192,22 @@ TEST(SignatureText, RoundTrips) {
   ImportResult r = import_header(h, options_in(dir));
   ASSERT_EQ(r.functions.size(), 1u);
   EXPECT_EQ(r.functions[0].link, (std::vector<std::string>{"-lfoo", "-L/opt/foo"}));
-  std::string text = write_functions(r.functions);
+  std::string text = sema::write_functions(r.functions);
   std::vector<sema::Function> back;
   std::string error;
-  ASSERT_TRUE(read_functions(text, back, error)) << error;
+  ASSERT_TRUE(sema::read_functions(text, back, error)) << error;
   ASSERT_EQ(back.size(), 1u);
-  EXPECT_EQ(write_functions(back), text);
+  EXPECT_EQ(sema::write_functions(back), text);
   EXPECT_EQ(back[0].doc, "Doc with a tab.");
-  EXPECT_FALSE(read_functions("function\tonly\n", back, error));
+  EXPECT_FALSE(sema::read_functions("function\tonly\n", back, error));
 }
 
 TEST(SignatureText, ParsesTypes) {
   for (const char* t : {"int", "[string]", "(string, int)", "[(string, [float?])]", "timestamp?", "((bool, duration), int)",
                         "{x: float, y: float}", "[{name: string, at: {x: float, y: float}, tags: [string]}?]"})
-    EXPECT_EQ(sema::to_string(parse_type(t)), t);
+    EXPECT_EQ(sema::to_string(sema::parse_type(t)), t);
   for (const char* bad : {"", "integer", "[int", "(int)", "(int, )", "int int", "{}", "{x float}", "{x: float", "{: int}"})
-    EXPECT_EQ(parse_type(bad), nullptr) << bad;
+    EXPECT_EQ(sema::parse_type(bad), nullptr) << bad;
 }
 
 TEST(ImportHeader, PlainStructsAreRecords) {
@@ -242,11 +242,11 @@ STREAMC_UDF inline double first_lat(const std::vector<Stop>& s) { return s.at(0)
   // The included file decides the build too.
   EXPECT_NE(std::find(stop->includes.begin(), stop->includes.end(), fs::weakly_canonical(inc).string()), stop->includes.end());
 
-  std::string text = write_functions(r.functions);
+  std::string text = sema::write_functions(r.functions);
   std::vector<sema::Function> back;
   std::string error;
-  ASSERT_TRUE(read_functions(text, back, error)) << error;
-  EXPECT_EQ(write_functions(back), text);
+  ASSERT_TRUE(sema::read_functions(text, back, error)) << error;
+  EXPECT_EQ(sema::write_functions(back), text);
   ASSERT_EQ(back[0].structs.size(), 2u);
   EXPECT_EQ(sema::to_string(back[0].structs[1].record), sema::to_string(stop->result));
 }

@@ -1,4 +1,4 @@
-// Imported signatures as text: one line per function, parameter and linker
+// Function signatures as text: one line per function, parameter and linker
 // argument, tab-separated. The import cache stores this, and the build turns
 // stdlib/'s headers into it once (compiled into streamc as the built-in
 // function table), so reading signatures back never needs Clang.
@@ -16,7 +16,7 @@
 
 #include "sema/function.hpp"
 
-namespace streamc::import {
+namespace streamc::sema {
 
 std::string write_functions(const std::vector<sema::Function>& functions);
 // False (with a reason) if the text is malformed.
@@ -26,4 +26,4 @@ bool read_functions(std::string_view text, std::vector<sema::Function>& out, std
 // string timestamp duration, [T], (A, B, …), T?. Returns nullptr if malformed.
 sema::TypeRef parse_type(std::string_view text);
 
-}  // namespace streamc::import
+}  // namespace streamc::sema

@@ -1,8 +1,8 @@
-#include "import/signature_text.hpp"
+#include "sema/signature_text.hpp"
 
 #include <cctype>
 
-namespace streamc::import {
+namespace streamc::sema {
 
 namespace {
 
@@ -189,4 +189,4 @@ bool read_functions(std::string_view text, std::vector<sema::Function>& out, std
   return true;
 }
 
-}  // namespace streamc::import
+}  // namespace streamc::sema
