@@ -6,6 +6,7 @@
 
 #include "codegen/function_calls.hpp"
 #include "codegen/program_emitter.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::codegen {
 
@@ -595,17 +596,9 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
   TypeRef t = agg.arg_type;
   if (t && t->is(K::Optional)) t = t->elements[0];
   std::string v = t ? types_.of(t) : "";
-  const std::string& f = agg.function;
-  if (f == "count") return "rt::Count";
-  if (f == "sum") return fmt::format("rt::Sum<{}>", types_.of(agg.arg_type));  // optional: null until a value
-  if (f == "avg") return "rt::Avg";
-  if (f == "min") return fmt::format("rt::Min<{}>", v);
-  if (f == "max") return fmt::format("rt::Max<{}>", v);
-  if (f == "first") return fmt::format("rt::First<{}>", v);
-  if (f == "last") return fmt::format("rt::Last<{}>", v);
-  if (f == "count_distinct") return fmt::format("rt::CountDistinct<{}>", v);
-  if (f == "approx_count_distinct") return fmt::format("rt::ApproxCountDistinct<{}>", v);
-  return fmt::format("rt::CollectList<{}>", v);
+  const sema::AggregateSpec* spec = sema::find_aggregate(agg.function);
+  return fmt::format(fmt::runtime(spec->accumulator), fmt::arg("value", v),
+                     fmt::arg("arg", agg.arg_type ? types_.of(agg.arg_type) : ""));
 }
 
 // After an aggregation's stage: its result rows for this batch, all groups

@@ -10,71 +10,39 @@
 #include <ostream>
 #include <set>
 
+#include "sema/builtins.hpp"
+#include "sema/registry.hpp"
+
 namespace streamc::lsp {
 
 // ---- built-in names ----------------------------------------------------------
-// Kept in step with grammar/keywords.json by tests/unit/compiler/lsp_test.cpp.
+// The registries' names (sema/registry.hpp), the built-in functions, and the
+// grammar's words; tests/unit/compiler/lsp_test.cpp checks they cover
+// grammar/keywords.json.
 
 const std::vector<CompletionEntry>& builtin_completions() {
   using K = CompletionKind;
-  static const std::vector<CompletionEntry> entries = {
-      // per-batch operators (DStream semantics)
-      {"map", K::Function, "operator", "`map(f)`: applies `f` to every record of each batch."},
-      {"flat_map", K::Function, "operator", "`flat_map(f)`: `f` returns a list; its elements become records."},
-      {"filter", K::Function, "operator", "`filter(p)`: keeps the records for which `p` is true."},
-      {"select", K::Function, "operator", "`select(e as name, …, *)`: builds records from expressions; `*` keeps all fields."},
-      {"explode", K::Function, "operator", "`explode(list_expr as name)`: one record per element of the list."},
-      {"union", K::Function, "operator", "`union(other)`: the records of both streams."},
-      {"reduce_by_key", K::Function, "operator", "`reduce_by_key(f)`: combines the values of each key of `(K, V)` tuples per batch."},
-      {"count_by_value", K::Function, "operator", "`count_by_value()`: `(value, count)` per distinct record in each batch."},
-      {"reduce", K::Function, "operator", "`reduce(f)`: combines all records of a batch into one."},
-      {"count", K::Function, "operator / aggregate", "`count()`: the number of records (per batch, or per group inside `aggregate`)."},
-      // processing-time windows
-      {"window", K::Function, "operator", "`window(size, slide)`: following per-batch operators see the last `size` of data every `slide`. Inside `group_by`: `window(ts, size[, slide])` is an event-time window key."},
-      {"reduce_by_key_and_window", K::Function, "operator", "`reduce_by_key_and_window(f, size, slide)`: `reduce_by_key` over a sliding window."},
-      {"count_by_window", K::Function, "operator", "`count_by_window(size, slide)`: record count over a sliding window."},
-      // running state
-      {"group_by", K::Function, "operator", "`group_by(keys…)`: groups the whole stream; follow with `aggregate(…)`."},
-      {"aggregate", K::Function, "operator", "`aggregate(count() as n, sum(x) as s, …)`: running aggregates per group."},
-      {"update_state_by_key", K::Function, "operator", "`update_state_by_key((values, state) -> new_state)`: keeps a state per key."},
-      {"drop_duplicates", K::Function, "operator", "`drop_duplicates(keys…)`: passes each key once; with the watermark's column among the keys, late rows are dropped and old keys forgotten."},
-      {"drop_duplicates_within_watermark", K::Function, "operator", "`drop_duplicates_within_watermark(keys…)`: passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5)."},
-      // event time and joins
-      {"watermark", K::Function, "operator", "`watermark(ts_field, delay)`: rows later than the watermark are dropped from stateful operators."},
-      {"session_window", K::Function, "operator", "`session_window(ts, gap)`: a session window key inside `group_by`."},
-      {"join", K::Function, "operator", "`join(table, on: key_field)` or `join(other, on: (a, b) -> a.k == b.k, kind: inner|left, within: 1h)`."},
-      // connectors
-      {"socket", K::Module, "connector", "`socket(host, port, format: text|csv|json, schema: S)`: one record per line over TCP (client)."},
-      {"files", K::Module, "connector", "`files(\"dir/*.json\", format: text|json|csv, schema: S)`: new files matching the glob; as a sink, part files plus a commit manifest."},
-      {"console", K::Module, "connector", "`console(rows: 10)`: prints each batch (sink only)."},
-      {"kafka", K::Module, "connector", "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`: Spark's Kafka source (every partition, offsets in the checkpoint) or sink (`key:`, murmur2 partitions, at least once)."},
-      {"postgres", K::Module, "connector", "`postgres(conn, table: \"t\", key: (…))`: a sink, exactly once per batch (append: COPY, update: upsert on key, complete: replace); `table t = postgres(conn, query: \"select …\", schema: S)`: a static table."},
-      {"generate", K::Module, "connector", "`generate(rate: 1000, …)`: synthetic rows for tests and benchmarks (source only)."},
-      // aggregates
-      {"sum", K::Function, "aggregate", "`sum(x)` inside `aggregate`."},
-      {"avg", K::Function, "aggregate", "`avg(x)` inside `aggregate`."},
-      {"min", K::Function, "aggregate", "`min(x)` inside `aggregate`."},
-      {"max", K::Function, "aggregate", "`max(x)` inside `aggregate`."},
-      {"first", K::Function, "aggregate", "`first(x)` inside `aggregate`."},
-      {"last", K::Function, "aggregate", "`last(x)` inside `aggregate`."},
-      {"count_distinct", K::Function, "aggregate", "`count_distinct(x)` inside `aggregate`: exact distinct count."},
-      {"approx_count_distinct", K::Function, "aggregate", "`approx_count_distinct(x)` inside `aggregate`: HyperLogLog estimate."},
-      {"collect_list", K::Function, "aggregate", "`collect_list(x)` inside `aggregate`: all values as a list."},
-      // functions
-      {"split", K::Function, "function", "`split(s: string, sep: string) -> [string]`"},
-      {"lower", K::Function, "function", "`lower(s: string) -> string`"},
-      {"upper", K::Function, "function", "`upper(s: string) -> string`"},
-      {"trim", K::Function, "function", "`trim(s: string) -> string`"},
-      {"length", K::Function, "function", "`length(s: string) -> int`"},
-      {"contains", K::Function, "function", "`contains(s: string, part: string) -> bool`"},
-      {"to_int", K::Function, "function", "`to_int(x) -> int`"},
-      {"to_float", K::Function, "function", "`to_float(x) -> float`"},
-      {"to_string", K::Function, "function", "`to_string(x) -> string`"},
-      {"size", K::Function, "function", "`size(xs: [T]) -> int`"},
-      {"element_at", K::Function, "function", "`element_at(xs: [T], i: int) -> T?`: 1-based, -1 is the last (Spark SQL)"},
-      {"get", K::Function, "function", "`get(xs: [T], i: int) -> T?`: 0-based"},
-      {"sort", K::Function, "function", "`sort(xs: [T]) -> [T]`: ascending"},
-      {"distinct", K::Function, "function", "`distinct(xs: [T]) -> [T]`: first occurrences, in order"},
+  static const std::vector<CompletionEntry> entries = [] {
+    std::vector<CompletionEntry> out;
+    auto described = [](std::string_view usage, std::string_view doc) {
+      return std::string(usage) + ": " + std::string(doc);
+    };
+    // Operators, connectors, aggregates and functions come from the
+    // checker's registries, so every name the checker knows is offered.
+    for (const auto& op : sema::operators())
+      out.push_back({std::string(op.name), K::Function, sema::find_aggregate(op.name) ? "operator / aggregate" : "operator",
+                     described(op.usage, op.doc)});
+    for (const auto& c : sema::connectors())
+      out.push_back({std::string(c.name), K::Module, "connector", described(c.usage, c.doc)});
+    for (const auto& a : sema::aggregates())
+      out.push_back({std::string(a.name), K::Function, "aggregate", described(a.usage, a.doc) + " Inside `aggregate`."});
+    for (const auto& f : sema::builtins()) {
+      std::string doc = "`" + sema::sdl_signature(*f) + "`";
+      if (!f->doc.empty()) doc += "\n\n" + f->doc;
+      out.push_back({f->name, K::Function, "function", std::move(doc)});
+    }
+    out.push_back({"format", K::Function, "function", "`" + sema::sdl_signature(sema::format_function()) + "`"});
+    out.insert(out.end(), {
       // declarations and keywords
       {"param", K::Keyword, "declaration", "`param NAME: T = default`: settable as `--NAME value` on the binary."},
       {"config", K::Keyword, "declaration", "`config { batch: 1s, threads: 2, checkpoint: \"dir\" }`: defaults for the binary."},
@@ -113,7 +81,9 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"string", K::Class, "type", ""},
       {"timestamp", K::Class, "type", "Microsecond precision, UTC."},
       {"duration", K::Class, "type", "`250ms 1s 5m 2h 1d`"},
-  };
+    });
+    return out;
+  }();
   return entries;
 }
 

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "sema/registry.hpp"
 #include "sema/types.hpp"
 
 namespace streamc::plan {
@@ -24,17 +25,6 @@ std::string type_label(const sema::TypeRef& t) {
   std::string s = sema::to_string(t);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return escape(s);
-}
-
-const char* connector_name(sema::Connector c) {
-  switch (c) {
-    case sema::Connector::Socket: return "socket";
-    case sema::Connector::Files: return "files";
-    case sema::Connector::Console: return "console";
-    case sema::Connector::Foreach: return "foreach";
-    case sema::Connector::Generate: return "generate";
-  }
-  return "?";
 }
 
 const char* format_name(sema::DataFormat f) {
@@ -88,7 +78,7 @@ std::string plan_to_dot(const Plan& plan) {
   for (size_t i = 0; i < prog.sources.size(); ++i) {
     const auto& s = prog.sources[i];
     std::string label = escape(std::string(s.is_table ? "table " : "source ") + s.name) + "\\n" +
-                        connector_name(s.connector) + ", " + format_name(s.format);
+                        std::string(sema::connector_name(s.connector)) + ", " + format_name(s.format);
     out += "  src" + std::to_string(i) + " [shape=cylinder, style=filled, fillcolor=\"#dbe9f6\", label=\"" + label +
            "\"];\n";
   }
@@ -133,7 +123,7 @@ std::string plan_to_dot(const Plan& plan) {
   for (size_t i = 0; i < prog.sinks.size(); ++i) {
     const auto& s = prog.sinks[i];
     const std::string id = "sink" + std::to_string(i);
-    std::string label = std::string("sink ") + connector_name(s.connector) + "\\n" + mode_name(s.mode);
+    std::string label = std::string("sink ") + std::string(sema::connector_name(s.connector)) + "\\n" + mode_name(s.mode);
     out += "  " + id + " [shape=cds, style=filled, fillcolor=\"#f3e5f5\", label=\"" + label + "\"];\n";
     out += "  " + node_id(s.node) + " -> " + id + " [label=\"" + type_label(nodes[s.node].type) + "\"];\n";
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "sema/registry.hpp"
 #include "sema/signature_text.hpp"
 
 namespace streamc::sema {
@@ -39,29 +40,13 @@ std::string sdl_signature(const Function& f) {
   return sig + ") -> " + (f.result ? to_string(f.result) : std::string("nothing"));
 }
 
-namespace {
-bool in(std::string_view name, std::initializer_list<std::string_view> names) {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-}  // namespace
-
-bool is_future_operator(std::string_view name) {
-  return in(name, {"select", "explode", "window", "reduce_by_key_and_window", "count_by_window", "group_by",
-                   "aggregate", "update_state_by_key", "drop_duplicates", "drop_duplicates_within_watermark",
-                   "watermark", "join"});
-}
-
-bool is_future_function(std::string_view name) {
-  // Aggregates, window keys and schema inference.
-  return in(name, {"window", "session_window", "avg", "first", "last",
-                   "count_distinct", "approx_count_distinct", "collect_list", "infer"});
-}
-
 const std::vector<std::string>& operator_names() {
-  static const std::vector<std::string> names = {
-      "map", "flat_map", "filter", "union", "reduce_by_key", "count_by_value", "reduce", "count",
-      "select", "explode", "window", "reduce_by_key_and_window", "count_by_window", "group_by",
-      "aggregate", "update_state_by_key", "drop_duplicates", "drop_duplicates_within_watermark", "watermark", "join"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& op : operators())
+      if (op.kind != OperatorKind::GroupKey) out.emplace_back(op.name);
+    return out;
+  }();
   return names;
 }
 

@@ -20,11 +20,8 @@ const Function& format_function();
 // Overloads named `name` (empty if none).
 std::vector<FunctionRef> builtin_overloads(std::string_view name);
 
-// Names the checker knows but this version cannot compile yet (operators,
-// aggregates, connectors of later milestones), for "not supported yet".
-bool is_future_operator(std::string_view name);
-bool is_future_function(std::string_view name);
-// All operator names (for "did you mean" and completion).
+// The names of the operators applied with |> (sema/registry.hpp), for
+// "did you mean".
 const std::vector<std::string>& operator_names();
 
 }  // namespace streamc::sema

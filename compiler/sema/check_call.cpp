@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "sema/checker.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::sema {
 
@@ -126,8 +127,13 @@ TypeRef Checker::check_call(const Expr& e, Scope& scope) {
   auto candidates_of = overloads(name);
   if (candidates_of.empty() && name == "format") return check_format(e, scope);
   if (candidates_of.empty()) {
-    if (is_future_function(name)) {
-      not_supported(callee.range, "the function " + q(name));
+    if (const OperatorSpec* op = find_operator(name); op && op->kind == OperatorKind::GroupKey) {
+      diags_.error(callee.range, q(name) + " is a window key; use it inside group_by: |> group_by(" + name + "(…), …)");
+    } else if (find_aggregate(name) && name != "count") {
+      diags_.error(callee.range, q(name) + " is an aggregate; use it inside aggregate: |> group_by(k) |> aggregate(" +
+                                     name + "(x) as v)");
+    } else if (name == "infer") {
+      diags_.error(callee.range, "infer(…) reads a sample file at compile time; use it as a schema: schema S = infer(\"sample.json\")");
     } else if (std::find(operator_names().begin(), operator_names().end(), name) != operator_names().end()) {
       diags_.error(callee.range, q(name) + " is an operator; use it in a dataflow: stream |> " + name + "(…)");
     } else {

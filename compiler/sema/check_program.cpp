@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "sema/checker.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::sema {
 
@@ -378,13 +379,13 @@ void Checker::check_source(const Decl& d) {
     names_[d.name.name].index = static_cast<int>(result_.sources.size());
     result_.sources.push_back(std::move(s));
     return;
-  } else if (conn == "console" || conn == "postgres") {
-    diags_.error(call->children[0]->range, q(conn) + " is a sink connector" + (conn == "postgres" ? " (or a table: table t = postgres(conn, query: …, schema: S))" : "") + "; sources are socket, files, kafka and generate");
+  } else if (find_connector(conn)) {
+    diags_.error(call->children[0]->range, q(conn) + " is a sink connector" + (conn == "postgres" ? " (or a table: table t = postgres(conn, query: …, schema: S))" : "") + "; sources are " + connector_list(kSourceRole));
     return;
   } else {
-    std::string near = closest_name(conn, {"socket", "files", "kafka", "generate"});
+    std::string near = closest_name(conn, connector_names(kSourceRole));
     diags_.error(call->children[0]->range, "unknown source connector " + q(conn) +
-                                               (near.empty() ? "; sources are socket, files, kafka and generate" : "; did you mean " + q(near) + "?"));
+                                               (near.empty() ? "; sources are " + connector_list(kSourceRole) : "; did you mean " + q(near) + "?"));
     return;
   }
   if (!format_option(*call, s.format, {"text", "json", "csv"})) return;
@@ -523,19 +524,6 @@ int Checker::check_flow(const Expr& e) {
   return -1;
 }
 
-bool Checker::hashable(const TypeRef& t) const {
-  switch (t->kind) {
-    case K::Bool:
-    case K::Int:
-    case K::Float:
-    case K::String:
-    case K::Timestamp:
-    case K::Duration: return true;
-    case K::Tuple:
-      return std::all_of(t->elements.begin(), t->elements.end(), [&](const TypeRef& e) { return hashable(e); });
-    default: return false;
-  }
-}
 
 int Checker::apply_operator(int input, const Expr& op) {
   const Expr* callee = op.kind == ExprKind::Call ? op.children[0].get() : &op;
@@ -617,7 +605,7 @@ int Checker::apply_operator(int input, const Expr& op) {
                                  "; make pairs first, e.g. map(x -> (x, 1))");
       return -1;
     }
-    if (!hashable(in->elements[0])) {
+    if (!is_hashable(in->elements[0])) {
       diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on; keys must be scalars or tuples of scalars");
       return -1;
     }
@@ -648,7 +636,7 @@ int Checker::apply_operator(int input, const Expr& op) {
     n.type = in;
   } else if (name == "count_by_value") {
     if (!expect_args(0, "count_by_value()")) return -1;
-    if (!hashable(in)) {
+    if (!is_hashable(in)) {
       diags_.error(op.range, "count_by_value cannot group values of type " + to_string(in) + "; they must be scalars or tuples of scalars");
       return -1;
     }
@@ -711,13 +699,13 @@ int Checker::apply_operator(int input, const Expr& op) {
     for (const auto& a : args) {
       TypeRef t = check_row_expr(*a.value, in, scope);
       if (t->is_error()) return -1;
-      if (!(hashable(t) || (t->is(K::Optional) && hashable(t->elements[0])))) {
+      if (!(is_hashable(t) || (t->is(K::Optional) && is_hashable(t->elements[0])))) {
         diags_.error(a.value->range, "cannot compare keys of type " + to_string(t) + "; keys must be scalars");
         return -1;
       }
       n.exprs.push_back(a.value.get());
     }
-    if (args.empty() && !hashable(in) && !in->is(K::Record)) {
+    if (args.empty() && !is_hashable(in) && !in->is(K::Record)) {
       diags_.error(op.range, "drop_duplicates cannot compare values of type " + to_string(in));
       return -1;
     }
@@ -755,7 +743,7 @@ int Checker::apply_operator(int input, const Expr& op) {
       return -1;
     }
     TypeRef v = in->elements[1];
-    if (!hashable(in->elements[0])) {
+    if (!is_hashable(in->elements[0])) {
       diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
       return -1;
     }
@@ -796,9 +784,6 @@ int Checker::apply_operator(int input, const Expr& op) {
     return -1;
   } else if (name == "aggregate") {
     diags_.error(op.range, "aggregate(…) must follow group_by(…)");
-    return -1;
-  } else if (is_future_operator(name)) {
-    not_supported(callee->range, "the operator " + opq);
     return -1;
   } else {
     std::string near = closest_name(name, operator_names());
@@ -870,13 +855,13 @@ void Checker::check_sink(const Decl& d) {
   } else if (conn == "socket") {
     not_supported(call->children[0]->range, "the " + conn + " sink");
     return;
-  } else if (conn == "generate") {
-    diags_.error(call->children[0]->range, "'generate' is a source connector; sinks are console, files, socket, kafka and postgres");
+  } else if (find_connector(conn)) {
+    diags_.error(call->children[0]->range, q(conn) + " is a source connector; sinks are " + connector_list(kSinkRole));
     return;
   } else {
-    std::string near = closest_name(conn, {"console", "files", "socket", "kafka", "postgres"});
+    std::string near = closest_name(conn, connector_names(kSinkRole));
     diags_.error(call->children[0]->range, "unknown sink connector " + q(conn) +
-                                               (near.empty() ? "; sinks are console, files, socket, kafka and postgres" : "; did you mean " + q(near) + "?"));
+                                               (near.empty() ? "; sinks are " + connector_list(kSinkRole) : "; did you mean " + q(near) + "?"));
     return;
   }
   if (!ok) return;

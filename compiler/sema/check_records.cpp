@@ -5,6 +5,7 @@
 
 #include "sema/checker.hpp"
 #include "sema/infer_schema.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::sema {
 
@@ -328,7 +329,7 @@ int Checker::apply_join(int input, const Expr& op, Node n) {
                                 (!ks ? "the stream (" + to_string(in) + ")" : "table " + q(other->text) + " (" + to_string(tt) + ")"));
     return -1;
   }
-  if (!same_type(ks, kt) || !hashable(ks)) {
+  if (!same_type(ks, kt) || !is_hashable(ks)) {
     diags_.error(on->range, "the join keys differ in type: " + to_string(ks) + " in the stream, " + to_string(kt) +
                                 " in table " + q(other->text));
     return -1;
@@ -412,7 +413,7 @@ int Checker::apply_batch_window(int input, const Expr& op, const std::string& na
         return -1;
       }
     }
-    if (!hashable(in->elements[0])) {
+    if (!is_hashable(in->elements[0])) {
       diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
       return -1;
     }
@@ -538,7 +539,7 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
     }
     TypeRef t = check_row_expr(value, in, scope);
     if (t->is_error()) return -1;
-    bool ok = hashable(t) || (t->is(K::Optional) && hashable(t->elements[0]));
+    bool ok = is_hashable(t) || (t->is(K::Optional) && is_hashable(t->elements[0]));
     if (!ok) {
       diags_.error(value.range, "cannot group by a value of type " + to_string(t) + "; keys must be scalars");
       return -1;
@@ -561,8 +562,6 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
     diags_.error(call.range, "aggregate needs at least one aggregate: aggregate(count() as n)");
     return -1;
   }
-  static const std::vector<std::string> kAggregates = {"count", "sum", "avg", "min", "max", "first", "last",
-                                                       "count_distinct", "approx_count_distinct", "collect_list"};
   for (const auto& a : call.args) {
     const Expr& e = *a.value;
     if (!a.name.name.empty()) {
@@ -575,72 +574,37 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
       return -1;
     }
     const std::string& fn = agg.callee_name();
-    if (std::find(kAggregates.begin(), kAggregates.end(), fn) == kAggregates.end()) {
-      std::string near = closest_name(fn, kAggregates);
+    const AggregateSpec* spec_of = find_aggregate(fn);
+    if (!spec_of) {
+      std::vector<std::string> known = names_of(aggregates());
+      std::string near = closest_name(fn, known);
+      std::string all;
+      for (const auto& k : known) all += " " + k;
       diags_.error(agg.children[0]->range, "unknown aggregate " + q(fn) +
-                                               (near.empty() ? "; the aggregates are count sum avg min max first last "
-                                                               "count_distinct approx_count_distinct collect_list"
-                                                             : "; did you mean " + q(near) + "?"));
+                                               (near.empty() ? "; the aggregates are" + all : "; did you mean " + q(near) + "?"));
       return -1;
     }
     Node::Aggregate spec;
     spec.function = fn;
+    if (spec_of->argument_optional ? agg.args.size() > 1 : agg.args.size() != 1 || !agg.args[0].name.name.empty()) {
+      diags_.error(agg.range, spec_of->argument_optional ? fn + " takes no argument (or one, counting its non-null values)"
+                                                         : q(fn) + " takes one argument: " + fn + "(x)");
+      return -1;
+    }
     TypeRef result;
-    if (fn == "count") {
-      if (agg.args.size() > 1) {
-        diags_.error(agg.range, "count takes no argument (or one, counting its non-null values)");
-        return -1;
-      }
-      if (agg.args.size() == 1) {
-        spec.arg = agg.args[0].value.get();
-        spec.arg_type = check_row_expr(*spec.arg, in, scope);
-        if (spec.arg_type->is_error()) return -1;
-      }
-      result = types::integer();
+    if (agg.args.empty()) {
+      result = spec_of->result(nullptr);  // count()
     } else {
-      if (agg.args.size() != 1 || !agg.args[0].name.name.empty()) {
-        diags_.error(agg.range, q(fn) + " takes one argument: " + fn + "(x)");
-        return -1;
-      }
       spec.arg = agg.args[0].value.get();
       TypeRef t = check_row_expr(*spec.arg, in, scope);
       if (t->is_error()) return -1;
       spec.arg_type = t;
       TypeRef base = t->is(K::Optional) ? t->elements[0] : t;
-      if (fn == "sum" || fn == "avg") {
-        if (!base->is_numeric()) {
-          diags_.error(spec.arg->range, q(fn) + " needs numbers, found " + to_string(t));
-          return -1;
-        }
-        // Spark SQL: avg is null without values, and so is sum over a
-        // nullable column that held only nulls.
-        result = fn == "avg" ? types::optional(types::floating()) : t->is(K::Optional) ? types::optional(base) : base;
-      } else if (fn == "min" || fn == "max") {
-        if (!(base->is_numeric() || base->is(K::String) || base->is(K::Timestamp) || base->is(K::Duration) ||
-              base->is(K::Bool))) {
-          diags_.error(spec.arg->range, q(fn) + " needs comparable values, found " + to_string(t));
-          return -1;
-        }
-        result = types::optional(base);
-      } else if (fn == "first" || fn == "last") {
-        if (!hashable(base)) {
-          diags_.error(spec.arg->range, q(fn) + " keeps scalars, found " + to_string(t));
-          return -1;
-        }
-        result = types::optional(base);
-      } else if (fn == "count_distinct" || fn == "approx_count_distinct") {
-        if (!hashable(base)) {
-          diags_.error(spec.arg->range, q(fn) + " counts scalars, found " + to_string(t));
-          return -1;
-        }
-        result = types::integer();
-      } else {  // collect_list
-        if (!hashable(base)) {
-          diags_.error(spec.arg->range, "collect_list collects scalars, found " + to_string(t));
-          return -1;
-        }
-        result = types::list(base);
+      if (!spec_of->accepts(base)) {
+        diags_.error(spec.arg->range, q(fn) + " " + std::string(spec_of->needs) + ", found " + to_string(t));
+        return -1;
       }
+      result = spec_of->result(t);
     }
     std::string col = e.kind == ExprKind::Alias ? e.text : fn;
     if (e.kind != ExprKind::Alias && spec.arg && (spec.arg->kind == ExprKind::Name || spec.arg->kind == ExprKind::Field))

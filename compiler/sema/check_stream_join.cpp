@@ -118,7 +118,7 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
                                 " on the right");
     return -1;
   }
-  if (!hashable(kl)) {
+  if (!is_hashable(kl)) {
     diags_.error(on->range, "cannot join on a key of type " + to_string(kl) + "; keys are scalars that are never null");
     return -1;
   }

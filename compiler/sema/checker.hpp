@@ -93,7 +93,6 @@ class Checker {
                   std::string_view what);
   const ast::Expr* named_arg(const ast::Expr& call, std::string_view name) const;
   bool format_option(const ast::Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed);
-  bool hashable(const TypeRef& t) const;
   // Whether a node's rows come from a running aggregation (a result table).
   bool stateful(int node) const;
   // Whether the aggregation a stateful node reads groups by an event-time

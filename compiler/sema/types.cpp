@@ -77,6 +77,22 @@ TypeRef unify(const TypeRef& a, const TypeRef& b) {
   return nullptr;
 }
 
+bool is_hashable(const TypeRef& t) {
+  switch (t->kind) {
+    case Type::Kind::Bool:
+    case Type::Kind::Int:
+    case Type::Kind::Float:
+    case Type::Kind::String:
+    case Type::Kind::Timestamp:
+    case Type::Kind::Duration: return true;
+    case Type::Kind::Tuple:
+      for (const auto& e : t->elements)
+        if (!is_hashable(e)) return false;
+      return true;
+    default: return false;
+  }
+}
+
 std::string to_string(const TypeRef& t) {
   switch (t->kind) {
     case Type::Kind::Error: return "<error>";

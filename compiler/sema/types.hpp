@@ -41,6 +41,8 @@ TypeRef record(std::vector<std::string> fields, std::vector<TypeRef> types, std:
 bool same_type(const TypeRef& a, const TypeRef& b);
 // int widens to float; anything else must match. Returns the common type or null.
 TypeRef unify(const TypeRef& a, const TypeRef& b);
+// Scalars and tuples of them: what a key, a distinct set or a kept value can be.
+bool is_hashable(const TypeRef& t);
 // How a user reads it: `int`, `[string]`, `(string, int)`, `{word: string}`, `int?`.
 std::string to_string(const TypeRef& t);
 

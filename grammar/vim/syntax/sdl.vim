@@ -27,7 +27,7 @@ syn keyword sdlType bool int float string timestamp duration
 syn match sdlOperator "\<\(drop_duplicates_within_watermark\|reduce_by_key_and_window\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>\ze\s*("
 syn match sdlOperator "\(|>\s*\)\@<=\(drop_duplicates_within_watermark\|reduce_by_key_and_window\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>"
 syn match sdlAggregate "\<\(approx_count_distinct\|count_distinct\|collect_list\|first\|last\|avg\|max\|min\|sum\)\>\ze\s*("
-syn match sdlConnector "\<\(generate\|postgres\|console\|socket\|files\|kafka\)\>\ze\s*("
+syn match sdlConnector "\<\(generate\|postgres\|console\|foreach\|socket\|files\|kafka\)\>\ze\s*("
 syn match sdlFunction "\<\(element_at\|to_string\|contains\|distinct\|to_float\|length\|to_int\|lower\|split\|upper\|size\|sort\|trim\|get\)\>\ze\s*("
 syn match sdlOutputMode "\(\<mode\s\+\)\@<=\(complete\|append\|update\)\>"
 syn match sdlOption "\(\<\(clean_source\|on_error\|format\|kind\)\s*:\s*\)\@<=\(permissive\|archive\|delete\|inner\|drop\|fail\|json\|left\|text\|csv\|off\)\>"

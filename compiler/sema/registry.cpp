@@ -1,0 +1,150 @@
+#include "sema/registry.hpp"
+
+#include <algorithm>
+
+namespace streamc::sema {
+
+namespace {
+
+template <class Spec>
+const Spec* find_in(const std::vector<Spec>& table, std::string_view name) {
+  auto it = std::find_if(table.begin(), table.end(), [&](const Spec& s) { return s.name == name; });
+  return it == table.end() ? nullptr : &*it;
+}
+
+using K = Type::Kind;
+
+bool any_value(const TypeRef&) { return true; }
+bool any_scalar(const TypeRef& t) { return is_hashable(t); }
+bool numeric(const TypeRef& t) { return t->is_numeric(); }
+bool comparable(const TypeRef& t) {
+  return t->is_numeric() || t->is(K::String) || t->is(K::Timestamp) || t->is(K::Duration) || t->is(K::Bool);
+}
+TypeRef without_optional(const TypeRef& t) { return t->is(K::Optional) ? t->elements[0] : t; }
+
+TypeRef integer_result(const TypeRef&) { return types::integer(); }
+// Spark SQL: sum over a nullable column that held only nulls is null.
+TypeRef sum_result(const TypeRef& arg) { return arg; }
+// Spark SQL: avg (and min, max, first, last) is null without values.
+TypeRef avg_result(const TypeRef&) { return types::optional(types::floating()); }
+TypeRef optional_result(const TypeRef& arg) { return types::optional(without_optional(arg)); }
+TypeRef list_result(const TypeRef& arg) { return types::list(without_optional(arg)); }
+
+}  // namespace
+
+const std::vector<OperatorSpec>& operators() {
+  using O = OperatorKind;
+  static const std::vector<OperatorSpec> table = {
+      // per-batch operators (DStream semantics)
+      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch."},
+      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records."},
+      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true."},
+      {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields."},
+      {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list."},
+      {"union", O::Narrow, "`union(other)`", "the records of both streams."},
+      {"reduce_by_key", O::PerBatch, "`reduce_by_key(f)`", "combines the values of each key of `(K, V)` tuples per batch."},
+      {"count_by_value", O::PerBatch, "`count_by_value()`", "`(value, count)` per distinct record in each batch."},
+      {"reduce", O::PerBatch, "`reduce(f)`", "combines all records of a batch into one."},
+      {"count", O::PerBatch, "`count()`", "the number of records (per batch, or per group inside `aggregate`)."},
+      // processing-time windows
+      {"window", O::Window, "`window(size, slide)`",
+       "following per-batch operators see the last `size` of data every `slide`. Inside `group_by`: `window(ts, size[, "
+       "slide])` is an event-time window key."},
+      {"reduce_by_key_and_window", O::Window, "`reduce_by_key_and_window(f, size, slide)`",
+       "`reduce_by_key` over a sliding window."},
+      {"count_by_window", O::Window, "`count_by_window(size, slide)`", "record count over a sliding window."},
+      // running state
+      {"group_by", O::Stateful, "`group_by(keys…)`", "groups the whole stream; follow with `aggregate(…)`."},
+      {"aggregate", O::Stateful, "`aggregate(count() as n, sum(x) as s, …)`", "running aggregates per group."},
+      {"update_state_by_key", O::Stateful, "`update_state_by_key((values, state) -> new_state)`",
+       "keeps a state per key."},
+      {"drop_duplicates", O::Stateful, "`drop_duplicates(keys…)`",
+       "passes each key once; with the watermark's column among the keys, late rows are dropped and old keys "
+       "forgotten."},
+      {"drop_duplicates_within_watermark", O::Stateful, "`drop_duplicates_within_watermark(keys…)`",
+       "passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5)."},
+      // event time and joins
+      {"watermark", O::EventTime, "`watermark(ts_field, delay)`",
+       "rows later than the watermark are dropped from stateful operators."},
+      {"session_window", O::GroupKey, "`session_window(ts, gap)`", "a session window key inside `group_by`."},
+      {"join", O::EventTime, "`join(table, on: key_field)` or `join(other, on: (a, b) -> a.k == b.k, kind: inner|left, within: 1h)`",
+       "a stream-table or stream-stream join."},
+  };
+  return table;
+}
+
+const OperatorSpec* find_operator(std::string_view name) { return find_in(operators(), name); }
+
+const std::vector<AggregateSpec>& aggregates() {
+  static const std::vector<AggregateSpec> table = {
+      {"count", "`count()` or `count(x)`", "rows of the group, or its non-null values of `x`.", true, any_value,
+       "", integer_result, "rt::Count"},
+      {"sum", "`sum(x)`", "the sum (null when every value was null).", false, numeric, "needs numbers", sum_result,
+       "rt::Sum<{arg}>"},
+      {"avg", "`avg(x)`", "the mean, a float (null without values).", false, numeric, "needs numbers", avg_result,
+       "rt::Avg"},
+      {"min", "`min(x)`", "the smallest value.", false, comparable, "needs comparable values", optional_result,
+       "rt::Min<{value}>"},
+      {"max", "`max(x)`", "the largest value.", false, comparable, "needs comparable values", optional_result,
+       "rt::Max<{value}>"},
+      {"first", "`first(x)`", "the first value seen.", false, any_scalar, "keeps scalars", optional_result,
+       "rt::First<{value}>"},
+      {"last", "`last(x)`", "the last value seen.", false, any_scalar, "keeps scalars", optional_result,
+       "rt::Last<{value}>"},
+      {"count_distinct", "`count_distinct(x)`", "exact distinct count.", false, any_scalar, "counts scalars",
+       integer_result, "rt::CountDistinct<{value}>"},
+      {"approx_count_distinct", "`approx_count_distinct(x)`", "HyperLogLog estimate.", false, any_scalar,
+       "counts scalars", integer_result, "rt::ApproxCountDistinct<{value}>"},
+      {"collect_list", "`collect_list(x)`", "all values as a list.", false, any_scalar, "collects scalars",
+       list_result, "rt::CollectList<{value}>"},
+  };
+  return table;
+}
+
+const AggregateSpec* find_aggregate(std::string_view name) { return find_in(aggregates(), name); }
+
+const std::vector<ConnectorSpec>& connectors() {
+  static const std::vector<ConnectorSpec> table = {
+      {Connector::Socket, "socket", kSourceRole, "`socket(host, port, format: text|csv|json, schema: S)`",
+       "one record per line over TCP (client)."},
+      {Connector::Files, "files", kSourceRole | kSinkRole, "`files(\"dir/*.json\", format: text|json|csv, schema: S)`",
+       "new files matching the glob; as a sink, part files plus a commit manifest."},
+      {Connector::Kafka, "kafka", kSourceRole | kSinkRole,
+       "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`",
+       "Spark's Kafka source (every partition, offsets in the checkpoint) or sink (`key:`, murmur2 partitions, at "
+       "least once)."},
+      {Connector::Generate, "generate", kSourceRole, "`generate(rate: 1000, …)`",
+       "synthetic rows for tests and benchmarks (source only)."},
+      {Connector::Console, "console", kSinkRole, "`console(rows: 10)`", "prints each batch (sink only)."},
+      {Connector::Postgres, "postgres", kSinkRole | kTableRole, "`postgres(conn, table: \"t\", key: (…))`",
+       "a sink, exactly once per batch (append: COPY, update: upsert on key, complete: replace); `table t = "
+       "postgres(conn, query: \"select …\", schema: S)`: a static table."},
+      {Connector::Foreach, "foreach", kSinkRole, "`foreach(f)`",
+       "hands each batch's rows to the C++ function `f` (Spark's foreachBatch)."},
+  };
+  return table;
+}
+
+const ConnectorSpec* find_connector(std::string_view name) { return find_in(connectors(), name); }
+
+std::string_view connector_name(Connector id) {
+  for (const auto& c : connectors())
+    if (c.id == id) return c.name;
+  return "?";
+}
+
+std::vector<std::string> connector_names(ConnectorRole role) {
+  std::vector<std::string> out;
+  for (const auto& c : connectors())
+    if (c.roles & role) out.emplace_back(c.name);
+  return out;
+}
+
+std::string connector_list(ConnectorRole role) {
+  std::vector<std::string> names = connector_names(role);
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
+}  // namespace streamc::sema

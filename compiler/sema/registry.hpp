@@ -1,0 +1,96 @@
+// The registries: one table each of SDL's operators, aggregates and
+// connectors, with what every reader of them needs: the checker's name
+// lists and "did you mean", the language server's completion and hover
+// (compiler/lsp/), the graph's labels (plan/plan_to_dot.cpp), and the editor
+// grammar's keyword list (grammar/keywords.json, checked against these tables
+// by tests/unit/compiler/registry_test.cpp). Built-in functions have their
+// own table, read from stdlib/ (builtins.hpp).
+//
+// Adding an aggregate is one entry here (its argument rule, result type and
+// runtime accumulator) plus its class in streamc/runtime/aggregates.hpp.
+// Adding an operator or a connector is one entry here plus its check
+// (check_program.cpp dispatches on the name) and its code generation.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sema/program.hpp"
+#include "sema/types.hpp"
+
+namespace streamc::sema {
+
+// ---- operators ---------------------------------------------------------------
+
+enum class OperatorKind {
+  Narrow,    // record by record, fused into the stage's loop (map, filter, …)
+  PerBatch,  // combines the records of one batch (DStream: reduce_by_key, count, …)
+  Window,    // DStream windows over the last batches
+  Stateful,  // state that outlives the batch, checkpointed (group_by |> aggregate, …)
+  EventTime, // watermarks and event-time joins
+  GroupKey,  // not applied with |>: a key function inside group_by (session_window)
+};
+
+struct OperatorSpec {
+  std::string_view name;
+  OperatorKind kind;
+  std::string_view usage;  // `reduce_by_key(f)`
+  std::string_view doc;    // one sentence after the usage
+};
+
+const std::vector<OperatorSpec>& operators();
+const OperatorSpec* find_operator(std::string_view name);
+
+// ---- aggregates (inside group_by |> aggregate) ---------------------------------
+
+struct AggregateSpec {
+  std::string_view name;
+  std::string_view usage;  // `sum(x)`
+  std::string_view doc;
+  // count alone takes no argument (or one, counting its non-null values).
+  bool argument_optional = false;
+  // Whether the argument's type (without `?`) is accepted, and what the
+  // message says it needs otherwise ("needs numbers").
+  bool (*accepts)(const TypeRef& base) = nullptr;
+  std::string_view needs;
+  // The result column's type, from the argument's type (as written, `T?`
+  // included; nullptr for count()).
+  TypeRef (*result)(const TypeRef& arg) = nullptr;
+  // The runtime accumulator (streamc/runtime/aggregates.hpp); `{value}` is
+  // the C++ type of the argument without `?`, `{arg}` with it.
+  std::string_view accumulator;
+};
+
+const std::vector<AggregateSpec>& aggregates();
+const AggregateSpec* find_aggregate(std::string_view name);
+
+// ---- connectors ----------------------------------------------------------------
+
+enum ConnectorRole : unsigned { kSourceRole = 1, kSinkRole = 2, kTableRole = 4 };
+
+struct ConnectorSpec {
+  Connector id;
+  std::string_view name;
+  unsigned roles;          // ConnectorRole bits
+  std::string_view usage;  // `kafka(topic | [topics], brokers: "h:p", …)`
+  std::string_view doc;
+};
+
+const std::vector<ConnectorSpec>& connectors();
+const ConnectorSpec* find_connector(std::string_view name);
+std::string_view connector_name(Connector id);
+// The connectors with `role`, in table order, and as a message lists them:
+// "socket, files, kafka and generate".
+std::vector<std::string> connector_names(ConnectorRole role);
+std::string connector_list(ConnectorRole role);
+
+// Names of a table, in order (for "did you mean" and messages).
+template <class Spec>
+std::vector<std::string> names_of(const std::vector<Spec>& table) {
+  std::vector<std::string> out;
+  for (const auto& s : table) out.emplace_back(s.name);
+  return out;
+}
+
+}  // namespace streamc::sema
