@@ -2,11 +2,14 @@
 //
 // The input is one record, decoded the way
 // emit_decoder.cpp generates it for `schema S { a: int?, s: string?, l: [float]?,
-// b: bool? }` under permissive (rt::json::Documents on its own, read() for
-// the schema's fields, rt::json::valid for the others). Differential with
-// simdjson's DOM parser: the record is accepted exactly when the DOM parses
-// its text to an object; where it is, a field present once holds what the
-// DOM holds (or null when the DOM's value has another type). Two
+// b: bool? }` under permissive (rt::json::Documents on its own,
+// rt::json::for_each_row for its rows, read() for the schema's fields,
+// rt::json::valid for the others). Differential with simdjson's DOM parser:
+// the record is accepted exactly when the DOM parses its text to an object
+// or to an array of objects (one row each, as Spark reads them); where it
+// is, the rows are the DOM's objects in order, and in each a field present
+// once holds what the DOM holds (or null when the DOM's value has another
+// type). Two
 // documented differences are not findings: numbers that are valid JSON
 // but out of simdjson's range (1e400, 2^64) are accepted, as Jackson
 // (Spark) accepts them; nesting deeper than 1,024 is rejected by both.
@@ -41,37 +44,38 @@ struct Row {
 
 // The generated decoder's walk (permissive: a wrong type is null; a value
 // that is not JSON rejects the record). False: rejected.
-bool decode(std::string_view record, Row& row, Arena& arena) {
+bool decode(std::string_view record, std::vector<Row>& rows, Arena& arena) {
   std::vector<std::string_view> records{record};
   json::Documents docs(nullptr, records);
   try {
     docs.decode(0, [&](simdjson::ondemand::document_reference doc) {
-      row = Row{};
-      simdjson::ondemand::value root;
-      if (doc.get_value().get(root)) throw RecordError("malformed JSON");
-      simdjson::ondemand::object o;
-      if (root.get_object().get(o)) throw RecordError("not an object");
-      for (auto fr : o) {
-        simdjson::ondemand::field f;
-        if (std::move(fr).get(f)) throw RecordError("malformed JSON");
-        json::Status st = json::Status::Ok;
-        if (f.key() == "a") {
-          st = json::read(f.value(), row.a, arena);
-          if (st != json::Status::Ok) row.a.reset();
-        } else if (f.key() == "s") {
-          st = json::read(f.value(), row.s, arena);
-          if (st != json::Status::Ok) row.s.reset();
-        } else if (f.key() == "l") {
-          st = json::read(f.value(), row.l, arena);
-          if (st != json::Status::Ok) row.l.reset();
-        } else if (f.key() == "b") {
-          st = json::read(f.value(), row.b, arena);
-          if (st != json::Status::Ok) row.b.reset();
-        } else if (!json::valid_key(f) || !json::valid(f.value())) {
-          throw RecordError("malformed JSON");
+      rows.clear();
+      json::for_each_row(doc, [&](simdjson::ondemand::value root, bool) {
+        Row& row = rows.emplace_back();
+        simdjson::ondemand::object o;
+        if (root.get_object().get(o)) throw RecordError("not an object");
+        for (auto fr : o) {
+          simdjson::ondemand::field f;
+          if (std::move(fr).get(f)) throw RecordError("malformed JSON");
+          json::Status st = json::Status::Ok;
+          if (f.key() == "a") {
+            st = json::read(f.value(), row.a, arena);
+            if (st != json::Status::Ok) row.a.reset();
+          } else if (f.key() == "s") {
+            st = json::read(f.value(), row.s, arena);
+            if (st != json::Status::Ok) row.s.reset();
+          } else if (f.key() == "l") {
+            st = json::read(f.value(), row.l, arena);
+            if (st != json::Status::Ok) row.l.reset();
+          } else if (f.key() == "b") {
+            st = json::read(f.value(), row.b, arena);
+            if (st != json::Status::Ok) row.b.reset();
+          } else if (!json::valid_key(f) || !json::valid(f.value())) {
+            throw RecordError("malformed JSON");
+          }
+          if (st == json::Status::Malformed) throw RecordError("malformed JSON");
         }
-        if (st == json::Status::Malformed) throw RecordError("malformed JSON");
-      }
+      });
     });
   } catch (const RecordError&) {
     return false;
@@ -79,12 +83,14 @@ bool decode(std::string_view record, Row& row, Arena& arena) {
   return true;
 }
 
+void check_row(const Row& row, simdjson::dom::object obj, std::string_view text);
+
 void check_json(std::string_view text) {
   std::string padded(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   Arena arena;
-  Row row;
-  const bool ours = decode(std::string_view(padded.data(), text.size()), row, arena);
+  std::vector<Row> rows;
+  const bool ours = decode(std::string_view(padded.data(), text.size()), rows, arena);
 
   static simdjson::dom::parser dom;  // reused, as a program reuses its parsers
   simdjson::dom::element root;
@@ -92,11 +98,28 @@ void check_json(std::string_view text) {
   if (err == simdjson::NUMBER_ERROR || err == simdjson::DEPTH_ERROR ||
       err == simdjson::NUMBER_OUT_OF_RANGE)
     return;  // the documented differences (or a number simdjson cannot hold): either answer
-  const bool theirs = !err && root.is_object();
+  // An object is a row; an array is a row per element, when all are objects.
+  std::vector<simdjson::dom::object> objects;
+  bool theirs = !err && (root.is_object() || root.is_array());
+  if (theirs && root.is_object()) objects.push_back(root.get_object().value_unsafe());
+  if (theirs && root.is_array()) {
+    simdjson::dom::array array = root.get_array().value_unsafe();
+    for (simdjson::dom::element e : array) {
+      if (!e.is_object()) {
+        theirs = false;
+        break;
+      }
+      objects.push_back(e.get_object().value_unsafe());
+    }
+  }
   if (ours != theirs) finding(ours ? "accepted, but the DOM rejects it" : "rejected, but the DOM accepts it", text);
   if (!ours) return;
+  if (rows.size() != objects.size()) finding("a different number of rows than the DOM's objects", text);
+  for (size_t i = 0; i < rows.size(); ++i) check_row(rows[i], objects[i], text);
+}
 
-  simdjson::dom::object obj = root.get_object().value_unsafe();
+// One row against the DOM's object for it.
+void check_row(const Row& row, simdjson::dom::object obj, std::string_view text) {
   auto once = [&](std::string_view key, simdjson::dom::element& v) {
     int n = 0;
     for (auto [k, e] : obj)

@@ -342,8 +342,8 @@ void ProgramEmitter::emit_table(int t) {
   expr_.reset_used();
   Value row = source_row(t);
   std::string make_row = expr_.materialize(row);  // every column is read
-  std::string prologue;
-  std::string decoder = emit_decoder(t, "records", "rec", "i", "nullptr", "          ", prologue);
+  std::string prologue, rows;
+  std::string decoder = emit_decoder(t, "records", "rec", "i", "nullptr", "          ", prologue, rows);
   for (std::string line; !prologue.empty();) {  // the decoder's prologue is indented for a stage
     size_t nl = prologue.find('\n');
     line = prologue.substr(0, nl);
@@ -352,7 +352,10 @@ void ProgramEmitter::emit_table(int t) {
   }
   out_ += "      for (size_t i = 0; i < records.size(); ++i) {\n        const std::string_view rec = records[i];\n        try {\n";
   out_ += decoder;
+  // A JSON record that is an array of objects is a table row per element.
+  out_ += rows;
   out_ += fmt::format("          table{}->rows.push_back({});\n", t, make_row);
+  if (!rows.empty()) out_ += "          }\n";
   out_ += "        } catch (const rt::RecordError& err) {\n";
   out_ += fmt::format("          throw rt::FatalError(\"table '{}': \" + std::string(err.what()) + \": \" + std::string(rec.substr(0, 200)));\n",
                       s.name);

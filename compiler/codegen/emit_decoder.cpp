@@ -4,7 +4,9 @@
 // been generated, only the leaves it read are declared and decoded. A JSON
 // object is walked once, field by field: used fields are read, the rest are
 // only checked to be JSON (rt::json::valid), so a record that is not valid
-// JSON anywhere is malformed whichever fields the pipeline reads.
+// JSON anywhere is malformed whichever fields the pipeline reads. A record
+// that is an array of objects is one row per element, as in Spark's JSON
+// source (rt::json::for_each_row).
 #include <fmt/format.h>
 
 #include <functional>
@@ -76,7 +78,7 @@ Value ProgramEmitter::source_row(int source) {
 
 std::string ProgramEmitter::emit_decoder(int source, const std::string& records, const std::string& record,
                                          const std::string& index, const std::string& batch, const std::string& indent,
-                                         std::string& prologue) {
+                                         std::string& prologue, std::string& rows) {
   const sema::SourceInfo& src = prog_.sources[source];
   std::vector<Leaf> all;
   std::vector<std::string> path;
@@ -132,17 +134,32 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
       for (const auto& p : l->path) node = &node->children[p];
       node->leaf = l;
     }
-    for (const Leaf* l : used)
-      if (!l->type->is(K::Optional)) out += fmt::format("{}bool s_{} = false;\n", indent, l->var);
     // The document comes from rt::json::Documents, which may call the
     // decoding lambda twice for one record (see there): it starts afresh.
+    // rt::json::for_each_row calls the row lambda once for an object and
+    // once per element for an array of objects; an array's rows are kept in
+    // rows<source> (the leaves of each, as a tuple) and set one after
+    // another by the loop in `rows`.
     std::string docs = fmt::format("docs{}", source);
+    std::string elems = fmt::format("rows{}", source);
+    std::string is_array = fmt::format("array{}", source);
+    std::string tuple, leaves, moved;
+    for (const Leaf* l : used) {
+      tuple += (tuple.empty() ? "" : ", ") + types_.of(l->type);
+      leaves += (leaves.empty() ? "" : ", ") + l->var;
+      moved += (moved.empty() ? "" : ", ") + fmt::format("std::move({})", l->var);
+    }
     prologue += fmt::format("          rt::json::Documents {}({}, {});\n", docs, batch, records);
+    prologue += fmt::format("          std::vector<std::tuple<{}>> {};\n", tuple, elems);
+    prologue += fmt::format("          bool {} = false;\n", is_array);
     out += fmt::format("{}{}.decode({}, [&](simdjson::ondemand::document_reference doc) {{\n", indent, docs, index);
-    std::string body = indent + "  ";
+    out += fmt::format("{}  {}.clear();\n", indent, elems);
+    out += fmt::format("{}  {} = rt::json::for_each_row(doc, [&](simdjson::ondemand::value root, bool in_array) {{\n", indent,
+                       is_array);
+    std::string body = indent + "    ";
     for (const Leaf* l : used) {
       out += fmt::format("{}rt::json::reset({});\n", body, l->var);
-      if (!l->type->is(K::Optional)) out += fmt::format("{}s_{} = false;\n", body, l->var);
+      if (!l->type->is(K::Optional)) out += fmt::format("{}bool s_{} = false;\n", body, l->var);
     }
     int counter = 0;
     std::function<void(const PathTree&, const std::string&, const std::string&, const std::string&)> walk =
@@ -180,13 +197,20 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
           out += fmt::format("{}}}\n", ind);
         };
     // The whole record is walked even when no field is read: it must be a
-    // JSON object, valid throughout.
-    out += fmt::format("{}simdjson::ondemand::value root;\n", body);
-    out += fmt::format("{}if (auto err = doc.get_value().get(root))\n{}  throw rt::RecordError(std::string(\"malformed JSON: \") + simdjson::error_message(err));\n", body, body);
+    // JSON object (or an array of them), valid throughout.
     walk(tree, "root", "the record", body);
     for (const Leaf* l : used)
       if (!l->type->is(K::Optional))
         out += fmt::format("{}if (!s_{}) throw rt::RecordError(\"missing field {}\");\n", body, l->var, join(l->path, "."));
+    out += fmt::format("{}if (in_array) {}.emplace_back({});\n", body, elems, moved);
+    out += fmt::format("{}  }});\n", indent);
+    // An object is one row, its leaves already set; an array one per element.
+    std::string r = fmt::format("r{}", source), n = fmt::format("n{}", source);
+    // (At the level of the `try` around the decoder.)
+    rows = fmt::format("{0}for (size_t {1} = 0, {2} = {3} ? {4}.size() : 1; {1} < {2}; ++{1}) {{\n",
+                       indent.substr(0, indent.size() >= 2 ? indent.size() - 2 : 0), r, n, is_array, elems);
+    if (!used.empty())
+      rows += fmt::format("{}  if ({}) std::tie({}) = std::move({}[{}]);\n", indent, is_array, leaves, elems, r);
     out += fmt::format("{}}});\n", indent);
     return out;
   }

@@ -46,9 +46,10 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     indent.resize(indent.size() - 2);
     body += indent + "}\n";
   }
-  std::string prologue;
+  std::string prologue, rows;
   std::string decoder =
-      decoded ? emit_decoder(prog_.nodes[stage.chain[0]].source, in, elem, "i", "&batch", "              ", prologue) : "";
+      decoded ? emit_decoder(prog_.nodes[stage.chain[0]].source, in, elem, "i", "&batch", "              ", prologue, rows)
+              : "";
 
   out_ += prologue;
   out_ += "          for (size_t i = begin; i < end; ++i) {\n";
@@ -56,20 +57,33 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     out_ += fmt::format("            const int64_t {} = {}.value(static_cast<int64_t>(i));\n", elem, in);
   else
     out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
-  out_ += "            try {\n";
-  out_ += decoder;
-  out_ += body;
   int src = root_source(stage.start);
   std::string record = elem;
-  out_ += "            } catch (const rt::RecordError& err) {\n";
-  out_ += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
+  std::string reject = "            } catch (const rt::RecordError& err) {\n";
+  reject += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
   if (start.op != Node::Op::Source || generated) {
-    out_ += "              std::string text;\n";
-    out_ += fmt::format("              rt::append_pprint(text, {});\n", elem);
+    reject += "              std::string text;\n";
+    reject += fmt::format("              rt::append_pprint(text, {});\n", elem);
     record = "text";
   }
-  out_ += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
-  out_ += "            }\n          }\n        };\n";
+  reject += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
+  out_ += "            try {\n";
+  out_ += decoder;
+  if (rows.empty()) {
+    out_ += body;
+    out_ += reject + "            }\n";
+  } else {
+    // A JSON record that is an array makes one row per element: decoded
+    // whole first (a bad element rejects the record), then each row runs
+    // the chain; an error there rejects that row (its record is named).
+    out_ += reject + "              continue;\n            }\n";
+    out_ += rows;
+    out_ += "            try {\n";
+    out_ += body;
+    out_ += reject + "            }\n";
+    out_ += "            }\n";
+  }
+  out_ += "          }\n        };\n";
 
   std::string tv = stage_target_var(stage);
   bool serial = target.op == Node::Op::Aggregate;

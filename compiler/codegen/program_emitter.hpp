@@ -77,8 +77,13 @@ class ProgramEmitter {
   // element `index` of the vector `records` (`batch`: a pointer to the
   // rt::Batch they came from, or nullptr). `prologue` receives code for
   // before the loop (per-file CSV column maps, the JSON document stream).
+  // A JSON record may be an array of objects, one row each: `rows` receives
+  // the head of the loop over the record's rows (a `for (…) {` that sets
+  // the leaves of each row), which the caller closes after the row's code;
+  // it stays empty for CSV (one row per record).
   std::string emit_decoder(int source, const std::string& records, const std::string& record, const std::string& index,
-                           const std::string& batch, const std::string& indent, std::string& prologue);
+                           const std::string& batch, const std::string& indent, std::string& prologue,
+                           std::string& rows);
   void emit_record_decoders();
 
   std::string fresh(const char* prefix);

@@ -161,8 +161,26 @@ class JsonInferrer {
   JsonInferrer(std::string file, bool many_samples) : file_(std::move(file)), many_(many_samples) {}
 
   // Merges one top-level sample (1-based number). False with error() set on failure.
+  // A sample among many (a line) may be an array of objects, as Spark's JSON
+  // source reads one: each element is merged (an empty array adds nothing).
   bool add_sample(simdjson::dom::element doc, size_t number) {
     sample_ = number;
+    if (many_ && doc.is_array()) {
+      size_t k = 0;
+      simdjson::dom::array array = doc.get_array().value_unsafe();  // a copy: the result is a temporary
+      for (simdjson::dom::element e : array) {
+        if (!e.is_object()) {
+          error_ = "sample " + std::to_string(number) + " in '" + file_ + "' is an array whose element " +
+                   std::to_string(k) + " is a JSON " + json_type_name(e) + ", not an object";
+          return false;
+        }
+        element_ = k++;
+        bool ok = merge(root_, e);
+        element_.reset();
+        if (!ok) return false;
+      }
+      return true;
+    }
     if (!doc.is_object()) {
       error_ = many_ ? "sample " + std::to_string(number) + " in '" + file_ + "' is a JSON " + json_type_name(doc) +
                            ", not an object"
@@ -174,6 +192,8 @@ class JsonInferrer {
   }
 
   const std::string& error() const { return error_; }
+  // No object seen (only empty arrays): nothing to infer from.
+  bool empty() const { return root_.kind == Shape::Kind::None; }
 
   TypeRef result(const std::string& name) const {
     TypeRef t = finalize(root_);
@@ -200,6 +220,7 @@ class JsonInferrer {
   // $.a.b[].c, or with indices $.a.b[2].c.
   std::string path(bool concrete) const {
     std::string p = "$";
+    if (concrete && element_) p += "[" + std::to_string(*element_) + "]";
     for (const Seg& s : path_) {
       if (!s.key.empty()) {
         p += '.';
@@ -327,6 +348,7 @@ class JsonInferrer {
   std::string file_;
   bool many_;
   size_t sample_ = 0;
+  std::optional<size_t> element_;  // the element of an array sample being merged
   uint64_t stamp_ = 0;
   bool current_is_timestamp_ = false;
   std::vector<Seg> path_;
@@ -458,6 +480,7 @@ TypeRef infer_json(const std::string& path, const std::string& text, const std::
     return fail("invalid JSON in sample file '" + path + "' at line " +
                 std::to_string(line_of(text, text.size() - stream.truncated_bytes())) +
                 ": the document ends before it is complete");
+  if (inf.empty()) return fail("sample file '" + path + "' holds only empty arrays: nothing to infer from");
   return inf.result(name);
 }
 

@@ -194,6 +194,24 @@ TEST_F(InferSchemaTest, TopLevelArrayElementsAreSamples) {
             "sample file '" + (dir_ / "d.json").string() + "' is an empty array: nothing to infer from");
 }
 
+// JSON Lines whose lines are arrays of objects (Spark's JSON source makes a
+// row of each element): the union of the elements' fields; [] adds nothing.
+TEST_F(InferSchemaTest, ArrayLinesInferTheUnionOfTheirElements) {
+  EXPECT_EQ(fields("a.jsonl", "{\"a\": 1}\n[{\"a\": 2, \"b\": \"x\"}, {\"a\": 3}]\n[]\n[{\"c\": true}]\n"),
+            "{a: int?, b: string?, c: bool?}");
+  EXPECT_EQ(fields("b.jsonl", "[{\"a\": 1}]\n[{\"a\": 2.5}, {\"a\": 3}]\n"), "{a: float}");
+  EXPECT_EQ(infer("c.jsonl", "{\"a\": 1}\n[{\"a\": 1}, {\"a\": \"x\"}]\n").error(),
+            "conflicting types for $.a: int and string (samples 1 and 2)");
+  EXPECT_EQ(infer("d.jsonl", "[{\"a\": 1}, {\"a\": \"x\"}]\n{\"a\": 1}\n").error(),
+            "conflicting types for $.a: int and string (sample 1: $[0].a and $[1].a)");
+  EXPECT_EQ(infer("e.jsonl", "{\"a\": 1}\n[{\"a\": 1}, 2]\n").error(),
+            "sample 2 in '" + (dir_ / "e.jsonl").string() + "' is an array whose element 1 is a JSON number, not an object");
+  EXPECT_EQ(infer("f.jsonl", "{\"a\": 1}\n[[{\"a\": 1}]]\n").error(),
+            "sample 2 in '" + (dir_ / "f.jsonl").string() + "' is an array whose element 0 is a JSON array, not an object");
+  EXPECT_EQ(infer("g.jsonl", "[]\n[]\n").error(),
+            "sample file '" + (dir_ / "g.jsonl").string() + "' holds only empty arrays: nothing to infer from");
+}
+
 TEST_F(InferSchemaTest, PrettyPrintedDocumentAndConcatenatedDocuments) {
   EXPECT_EQ(fields("a.json", "{\n  \"a\": {\n    \"b\": [\n      1,\n      2\n    ]\n  }\n}\n"), "{a: {b: [int]}}");
   // Several pretty-printed documents one after another are several samples.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "streamc/runtime/api.hpp"
 
@@ -78,6 +79,88 @@ TEST(JsonDecodeNumber, ValidNumbersOnDemandRefusesAreReadAsTheDomReadsThem) {
   // Too large for a double stays a value of another type, as before.
   EXPECT_EQ(ReadField<double>("{\"s\":1e400}").status, Status::WrongType);
   EXPECT_EQ(ReadField<int64_t>("{\"s\":1e" + std::string(40, '9') + "}").status, Status::WrongType);
+}
+
+// A record's rows as a generated decoder makes them (rt::json::for_each_row
+// through Documents): field "a" of each object, every other field checked.
+struct Rows {
+  std::vector<int64_t> a;
+  bool array = false;
+  std::string error;  // empty: the record was accepted
+};
+
+Rows rows_of(const std::string& text) {
+  std::string padded = text + std::string(kRecordPadding, '\0');
+  std::vector<std::string_view> records{std::string_view(padded.data(), text.size())};
+  Documents docs(nullptr, records);
+  Arena arena;
+  Rows r;
+  try {
+    docs.decode(0, [&](simdjson::ondemand::document_reference doc) {
+      r.a.clear();
+      r.array = for_each_row(doc, [&](simdjson::ondemand::value root, bool) {
+        simdjson::ondemand::object o;
+        if (root.get_object().get(o)) throw RecordError("the record is not a JSON object");
+        int64_t a = 0;
+        for (auto fr : o) {
+          simdjson::ondemand::field f;
+          if (std::move(fr).get(f)) throw RecordError("malformed JSON");
+          if (f.key() == "a") {
+            if (read(f.value(), a, arena) != Status::Ok) throw RecordError("field a is bad");
+          } else if (!valid_key(f) || !valid(f.value())) {
+            throw RecordError("malformed JSON in the record");
+          }
+        }
+        r.a.push_back(a);
+      });
+    });
+  } catch (const RecordError& e) {
+    r.error = e.what();
+  }
+  return r;
+}
+
+TEST(JsonDecodeRows, AnObjectIsOneRowAnArrayOfObjectsOneRowPerElement) {
+  Rows one = rows_of(R"({"a": 1, "b": [true]})");
+  EXPECT_EQ(one.error, "");
+  EXPECT_FALSE(one.array);
+  EXPECT_EQ(one.a, std::vector<int64_t>{1});
+
+  Rows three = rows_of(R"( [{"a": 1}, {"b": "x", "a": 2}, {"a": 3, "c": {"d": null}}] )");
+  EXPECT_EQ(three.error, "");
+  EXPECT_TRUE(three.array);
+  EXPECT_EQ(three.a, (std::vector<int64_t>{1, 2, 3}));
+
+  // Spark: an empty array makes no row (and is not malformed).
+  Rows none = rows_of("[]");
+  EXPECT_EQ(none.error, "");
+  EXPECT_TRUE(none.array);
+  EXPECT_TRUE(none.a.empty());
+  EXPECT_EQ(rows_of("[ \n ]").error, "");
+}
+
+TEST(JsonDecodeRows, AnElementThatIsNotAnObjectMakesTheWholeRecordMalformed) {
+  // As Spark's parser marks the record corrupt (SPARK-36379: null too).
+  const char* not_object = "an element of the record's array is not a JSON object";
+  EXPECT_EQ(rows_of(R"([1, {"a": 1}])").error, not_object);
+  EXPECT_EQ(rows_of(R"([{"a": 1}, null])").error, not_object);
+  EXPECT_EQ(rows_of(R"([{"a": 1}, "x"])").error, not_object);
+  EXPECT_EQ(rows_of(R"([[{"a": 1}]])").error, not_object);
+  EXPECT_EQ(rows_of(R"([{"a": 1}, []])").error, not_object);
+  // A bad element's field rejects the record too.
+  EXPECT_EQ(rows_of(R"([{"a": 1}, {"a": "x"}])").error, "field a is bad");
+  // A record that is a scalar is not a row (simdjson says why).
+  EXPECT_EQ(rows_of("1").error.rfind("malformed JSON: ", 0), 0u);
+  EXPECT_EQ(rows_of("null").error.rfind("malformed JSON: ", 0), 0u);
+}
+
+TEST(JsonDecodeRows, AnArrayThatIsNotJsonIsMalformed) {
+  for (const char* bad : {R"([{"a": 1},])", R"([{"a": 1} {"a": 2}])", R"([{"a": 1}, {"a": 2})", R"([{"a": 1}]])",
+                          R"([{"a": 1}] x)", R"([{"a": 1}] [{"a": 2}])", R"([{"a": 1, "b": [1 true]}])",
+                          R"([{"a": 1, "b": 01}])", R"([,{"a": 1}])", "[", "[{\"a\": 1}, {\"b\": tru}]"}) {
+    Rows r = rows_of(bad);
+    EXPECT_NE(r.error, "") << bad;
+  }
 }
 
 }  // namespace

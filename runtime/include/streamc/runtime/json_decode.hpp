@@ -206,6 +206,44 @@ class Documents {
   const char* alone_until_ = nullptr;
 };
 
+// The rows of one JSON record, as Spark's JSON source makes them: an object
+// is one row; an array (SPARK-3308) is one row per element, none when it is
+// empty. Calls `row(simdjson::ondemand::value object, bool in_array)` for
+// each (the value is the object, not yet opened) and returns whether the
+// record was an array. A record that is neither is passed on as it is, for
+// `row` to reject ("the record is not a JSON object").
+//
+// The record is the unit of on_error, as Spark's FailureSafeParser has it:
+// an element that is not an object (a number, null, a nested array) makes
+// the whole record malformed, elements before it included (Spark marks
+// such a record corrupt, SPARK-36379); so does any error `row` throws for
+// one element. `row` must therefore only decode: rows are used once
+// for_each_row has returned.
+template <class F>
+bool for_each_row(simdjson::ondemand::document_reference doc, F&& row) {
+  simdjson::ondemand::value root;
+  if (auto err = doc.get_value().get(root))
+    throw RecordError(std::string("malformed JSON: ") + simdjson::error_message(err));
+  simdjson::ondemand::json_type type;
+  if (root.type().get(type) || type != simdjson::ondemand::json_type::array) {
+    row(root, false);
+    return false;
+  }
+  simdjson::ondemand::array array;
+  if (auto err = root.get_array().get(array))
+    throw RecordError(std::string("malformed JSON: ") + simdjson::error_message(err));
+  for (auto element : array) {
+    simdjson::ondemand::value v;
+    if (auto err = std::move(element).get(v))
+      throw RecordError(std::string("malformed JSON: ") + simdjson::error_message(err));
+    if (v.type().get(type)) throw RecordError("malformed JSON in the record's array");
+    if (type != simdjson::ondemand::json_type::object)
+      throw RecordError("an element of the record's array is not a JSON object");
+    row(v, true);
+  }
+  return true;
+}
+
 // A decoded value back to its default before the next record: a list is
 // emptied but keeps its capacity.
 template <class T>
