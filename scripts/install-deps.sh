@@ -25,6 +25,8 @@ packages=(
   libcpp-httplib-dev prometheus-cpp-dev graphviz chromium tmux
   # fuzzing and sanitizer builds (clang's libFuzzer/ASan/UBSan runtimes)
   libclang-rt-14-dev
+  # `streamc --debug`: its test stops gdb at a pipeline's line
+  gdb
 )
 
 # Editor support (grammar/vscode): node and npm run the grammar tests and build

@@ -35,7 +35,25 @@ bool uses_json(const sema::CheckedProgram& p) {
 
 }  // namespace
 
-std::string emit_cpp(const plan::Plan& plan) { return ProgramEmitter(plan).run(); }
+std::string emit_cpp(const plan::Plan& plan, const EmitOptions& options) { return ProgramEmitter(plan, options).run(); }
+
+std::string place_line_directives(std::string_view cpp, const std::string& cpp_path) {
+  std::string out;
+  out.reserve(cpp.size());
+  size_t line = 1;  // of `out`
+  while (!cpp.empty()) {
+    size_t end = cpp.find('\n');
+    std::string_view text = cpp.substr(0, end == std::string_view::npos ? cpp.size() : end);
+    if (text == "#line cpp")
+      out += fmt::format("#line {} \"{}\"", line + 1, cpp_path);
+    else
+      out += text;
+    out += '\n';
+    ++line;
+    cpp.remove_prefix(end == std::string_view::npos ? cpp.size() : end + 1);
+  }
+  return out;
+}
 
 std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program) {
   // SSE4.2 and carry-less multiplication (x86-64-v2 plus PCLMUL: every
@@ -92,6 +110,10 @@ std::string ProgramEmitter::run() {
   if (uses_json(prog_)) out_ += "#include <streamc/runtime/json_decode.hpp>\n";
   if (uses_postgres(prog_)) out_ += "#include <streamc/runtime/postgres.hpp>\n";
   out_ += function_includes(prog_) + "\n";
+  out_ += fmt::format(
+      "static_assert(streamc::rt::kApiVersion == {0}, \"this program was generated for the streamc runtime API {0}: \"\n"
+      "              \"compile it with the streamc that matches these runtime headers\");\n\n",
+      kRuntimeApiVersion);
   out_ += "#include <array>\n#include <memory>\n#include <mutex>\n\n";
   out_ += "namespace {\nnamespace rt = streamc::rt;\n\n";
   std::string structs = function_structs(prog_, types_);  // registers the records of imported structs

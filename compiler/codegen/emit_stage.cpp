@@ -5,6 +5,8 @@
 // result equals the serial one.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "codegen/program_emitter.hpp"
 
 namespace streamc::codegen {
@@ -142,6 +144,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
   int closers = 0;
   for (int id : stage.chain) {
     const Node& n = prog_.nodes[id];
+    out += line_directive(id);
     switch (n.op) {
       case Node::Op::Decode:
         if (prog_.sources[n.source].connector == sema::Connector::Generate) {
@@ -315,8 +318,22 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
       default: break;
     }
   }
+  out += line_directive(stage.target);
   emit_target_action(stage.target, cur, out, indent);
+  if (options_.line_directives_for) out += "#line cpp\n";
   return closers;
+}
+
+std::string ProgramEmitter::line_directive(int node) const {
+  const SourceFile* file = options_.line_directives_for;
+  if (!file || node < 0) return "";
+  std::string path = std::filesystem::absolute(file->path()).lexically_normal().string();
+  std::string quoted;
+  for (char c : path) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return fmt::format("#line {} \"{}\"\n", file->line_col(prog_.nodes[node].range.begin).line, quoted);
 }
 
 // Each aggregate of `t` takes the row's value into the accumulators `st`.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "codegen/cpp_types.hpp"
+#include "codegen/emit_cpp.hpp"
 #include "codegen/emit_expr.hpp"
 #include "plan/plan.hpp"
 
@@ -18,7 +19,8 @@ bool uses_postgres(const sema::CheckedProgram& program);
 
 class ProgramEmitter {
  public:
-  explicit ProgramEmitter(const plan::Plan& plan) : plan_(plan), prog_(*plan.program), expr_(prog_, types_) {}
+  ProgramEmitter(const plan::Plan& plan, const EmitOptions& options)
+      : plan_(plan), prog_(*plan.program), options_(options), expr_(prog_, types_) {}
 
   std::string run();
 
@@ -67,6 +69,8 @@ class ProgramEmitter {
   // goes to `out` at `indent`. Returns the number of loops opened.
   int emit_chain(const plan::Stage& stage, Value cur, std::string& out, std::string& indent);
   void emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent);
+  // --debug: `#line` to the node's line of the .sdl ("" otherwise).
+  std::string line_directive(int node) const;
   void emit_accumulator_adds(const Node& t, const Value& cur, const std::string& st, std::string& out,
                              const std::string& ind);
 
@@ -90,6 +94,7 @@ class ProgramEmitter {
 
   const plan::Plan& plan_;
   const sema::CheckedProgram& prog_;
+  EmitOptions options_;
   CppTypes types_;
   ExprEmitter expr_;
   std::string out_;

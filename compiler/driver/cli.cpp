@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <streamc/runtime/committed_output.hpp>
+#include "codegen/emit_cpp.hpp"
 #include "driver/frontend.hpp"
 #include "sema/infer_schema.hpp"
 #include "driver/toolchain.hpp"
@@ -18,7 +19,7 @@ namespace streamc::driver {
 
 namespace {
 
-const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [--dump-after=PASS]
+const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [--debug] [--dump-after=PASS]
        streamc check FILE.sdl [-I DIR] [--diagnostics-format=text|json]
        streamc lsp
        streamc read DIR
@@ -33,6 +34,8 @@ name without .sdl, in the current directory). The C++ compiler is $CXX
 options:
   -o OUTPUT                 where to write the binary
   --emit-cpp FILE           also write the generated C++ to FILE
+  --debug                   build for a debugger: -O0 -g, the C++ compiler's warnings on,
+                            and #line directives so stacks name the .sdl's lines
   --dump-after=PASS         print what PASS produced (parse, check, plan, codegen) and stop
   --diagnostics-format=F    text (default) or json: one JSON object per line
   --print-schemas           with check: print every schema, inferred ones included, as SDL
@@ -66,6 +69,7 @@ struct Args {
   std::string input;
   std::string output;
   std::string emit_cpp;
+  bool debug = false;
   std::string dump_after;
   bool json_diagnostics = false;
   bool print_schemas = false;
@@ -148,6 +152,8 @@ bool parse_args(int argc, char** argv, Args& a, int& status) {
       return false;
     } else if (s == "--print-schemas") {
       a.print_schemas = true;
+    } else if (s == "--debug") {
+      a.debug = true;
     } else if (s == "--list-functions") {
       // Every built-in function, read from stdlib/'s STREAMC_UDF headers when streamc was built.
       for (const auto& b : sema::builtins())
@@ -235,6 +241,7 @@ int run_cli(int argc, char** argv) {
   }
   Diagnostics diags(file);
   Compilation comp;
+  comp.debug = a.debug;
   std::string dump;
   std::string last = a.command == "check" ? "check" : a.dump_after.empty() ? "codegen" : a.dump_after;
   import::ImportSettings imports = default_import_settings();
@@ -255,7 +262,7 @@ int run_cli(int argc, char** argv) {
 
   if (!a.emit_cpp.empty()) {
     std::ofstream out(a.emit_cpp, std::ios::binary | std::ios::trunc);
-    out << comp.cpp;
+    out << codegen::place_line_directives(comp.cpp, std::filesystem::absolute(a.emit_cpp).string());
     if (!out) {
       std::cerr << "streamc: error: cannot write '" << a.emit_cpp << "'\n";
       return 1;
@@ -267,12 +274,17 @@ int run_cli(int argc, char** argv) {
     std::cerr << "streamc: error: " << err << "\n";
     return 3;
   }
+  tc.debug = a.debug;
   for (const auto& d : a.include_dirs) tc.user_args.push_back("-I" + d);
   tc.user_args.insert(tc.user_args.end(), a.link_args.begin(), a.link_args.end());
   tc.user_args.insert(tc.user_args.end(), comp.link_args.begin(), comp.link_args.end());
   std::string kept, log;
   switch (build_binary(tc, comp.cpp, output, kept, log)) {
     case BuildResult::Built:
+      if (!log.empty())
+        std::cerr << "streamc: note: the C++ compiler warned about the generated code (--debug): " << log << "\n"
+                  << "  the generated code: " << (std::filesystem::path(log).parent_path() / "program.cpp").string() << "\n";
+      return 0;
     case BuildResult::Cached: return 0;
     case BuildResult::IoError: std::cerr << "streamc: error: " << log << "\n"; return 1;
     case BuildResult::CompilerFailed:

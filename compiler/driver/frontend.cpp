@@ -70,7 +70,9 @@ bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, co
   if (dump && dump_after == "plan") *dump += plan::dump(*out.plan);
   if (last == "plan") return true;
 
-  out.cpp = codegen::emit_cpp(*out.plan);
+  codegen::EmitOptions emit;
+  if (out.debug) emit.line_directives_for = &file;
+  out.cpp = codegen::emit_cpp(*out.plan, emit);
   out.link_args = codegen::function_link_args(*out.checked);
   for (auto& arg : codegen::runtime_build_args(*out.checked)) out.link_args.push_back(std::move(arg));
   if (dump && dump_after == "codegen") *dump += out.cpp;

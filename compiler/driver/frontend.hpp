@@ -22,6 +22,7 @@ struct Compilation {
   std::optional<ast::Program> ast;
   std::optional<sema::CheckedProgram> checked;
   std::optional<plan::Plan> plan;
+  bool debug = false;  // in: --debug (#line directives in `cpp`)
   std::string cpp;
   std::vector<std::string> link_args;  // what the called functions' headers ask the linker for
   import::ImportStats imports;

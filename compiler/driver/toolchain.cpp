@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "codegen/emit_cpp.hpp"
+
 
 
 namespace fs = std::filesystem;
@@ -140,7 +142,12 @@ bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
 }
 
 std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary) {
-  std::vector<std::string> cmd = {tc.cxx, "-std=c++20", "-O2", "-w", "-o", binary, cpp_file};
+  std::vector<std::string> cmd = {tc.cxx, "-std=c++20"};
+  if (tc.debug)
+    cmd.insert(cmd.end(), {"-O0", "-g", "-Wall"});
+  else
+    cmd.insert(cmd.end(), {"-O2", "-w"});
+  cmd.insert(cmd.end(), {"-o", binary, cpp_file});
   cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
   // The standard library's own definitions before the runtime archive: what
@@ -221,10 +228,12 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
     return true;
   };
 
-  if (path_exists(binary) && read_file(source) == cpp) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
+  // --debug: the directives that lead from the .sdl back to the code name the file it is in.
+  std::string text = codegen::place_line_directives(cpp, fs::absolute(source).string());
+  if (path_exists(binary) && read_file(source) == text) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
 
   fs::create_directories(dir, ec);
-  if (ec || !write_file(source, cpp)) {
+  if (ec || !write_file(source, text)) {
     log = "cannot write to the cache directory '" + dir.string() + "'" + (ec ? ": " + ec.message() : "");
     return BuildResult::IoError;
   }
@@ -236,6 +245,7 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
     fs::remove(tmp_binary, ec);
     return BuildResult::CompilerFailed;
   }
+  if (tc.debug && fs::file_size(logf, ec) > 0 && !ec) log = logf.string();  // the compiler's warnings
   fs::rename(tmp_binary, binary, ec);
   if (ec) {
     log = "cannot write to the cache directory: " + ec.message();

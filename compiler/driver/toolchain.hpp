@@ -17,6 +17,7 @@ struct Toolchain {
   // headers need: -I DIR, --link'ed sources/objects/archives, -L DIR, -lNAME.
   // Files among them are hashed into the cache key by content.
   std::vector<std::string> user_args;
+  bool debug = false;  // --debug: -O0 -g and warnings instead of -O2 -w
 };
 
 // Locates everything; on failure returns false with a readable reason.
@@ -34,6 +35,8 @@ enum class BuildResult { Built, Cached, CompilerFailed, IoError };
 // Builds `cpp` into `output`, reusing the cache when the same code was built
 // with the same toolchain before. On CompilerFailed, `kept` names the kept
 // C++ file and `log` the compiler's messages; on IoError `log` is the reason.
+// With tc.debug, a fresh build that the C++ compiler warned about sets `log`
+// to its messages too.
 BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std::string& output, std::string& kept,
                          std::string& log);
 

@@ -4,6 +4,7 @@ that goes away and comes back, an installed streamc used outside the build
 tree, the compile cache. Each test_* function is one case."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -133,6 +134,44 @@ def test_compile_cache_and_emit_cpp():
     sdl.write_text(sdl.read_text().replace("count()", "count() |> map(x -> x * 2)"))
     assert run("p.sdl", "-o", "p3").returncode == 0
     assert len(list((work / "cache").iterdir())) == len(entries) + 1
+
+
+def test_debug_build_stops_at_the_pipeline_line():
+    """--debug builds with -O0 -g and #line directives: gdb sets a breakpoint
+    at a line of the .sdl and stops there; the
+    generated C++ (--emit-cpp) leads back to itself after each operator; a
+    build without --debug has neither."""
+    work = harness.fresh_dir("e2e", "debug")
+    (work / "in").mkdir()
+    (work / "in" / "a.txt").write_text("one two\nthree\n")
+    (work / "p.sdl").write_text('source lines = files("in/*.txt")\n'
+                                'stream words = lines\n'
+                                '  |> flat_map(line -> split(line, " "))\n'
+                                '  |> map(w -> upper(w))\n'
+                                'sink words -> console()\n')
+    env = harness.env()
+    env["STREAMC_CACHE_DIR"] = str(work / "cache")
+    r = subprocess.run([harness.STREAMC, "p.sdl", "--debug", "-o", "p", "--emit-cpp", "p.cpp"], cwd=work, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cpp = (work / "p.cpp").read_text().splitlines()
+    sdl = str((work / "p.sdl").resolve())
+    assert f'#line 4 "{sdl}"' in cpp, "no directive to the map's line"
+    back = [i for i, line in enumerate(cpp) if line.startswith("#line ") and line.endswith(f'"{(work / "p.cpp").resolve()}"')]
+    assert back, "no directive back to the generated file"
+    assert all(cpp[i] == f'#line {i + 2} "{(work / "p.cpp").resolve()}"' for i in back), "a way back names the wrong line"
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex", f"break {sdl}:4", "-ex", "run", "-ex", "info source",
+                          "-ex", "kill", "--args", "./p", "--available-now"],
+                         cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    assert re.search(r"Breakpoint 1, .* at .*p\.sdl:4", gdb.stdout), gdb.stdout + gdb.stderr
+    r = subprocess.run([harness.STREAMC, "p.sdl", "-o", "q", "--emit-cpp", "q.cpp"], cwd=work, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "#line" not in (work / "q.cpp").read_text()
+    lines = subprocess.run(["objdump", "--dwarf=decodedline", "q"], cwd=work, capture_output=True, text=True).stdout
+    assert "p.sdl" not in lines, "a build without --debug has line information for the .sdl"
+    lines = subprocess.run(["objdump", "--dwarf=decodedline", "p"], cwd=work, capture_output=True, text=True).stdout
+    assert "p.sdl" in lines, "the --debug build has no line information for the .sdl"
 
 
 def test_edited_include_of_an_imported_header_rebuilds():
