@@ -17,7 +17,7 @@
 // same as one JSON object.
 //
 // Build (simdjson 3.0.1 from libsimdjson-dev):
-//   g++ -O3 -march=native -std=c++17 -o build/simdjson_parse bench/simdjson_parse.cpp -lsimdjson
+//   g++ -O3 -DNDEBUG -march=native -std=c++17 -o build/simdjson_parse bench/simdjson_parse.cpp -lsimdjson
 // Run:
 //   python3 bench/gen_bus.py /tmp/bus --mib 200 && build/simdjson_parse /tmp/bus
 #include <simdjson.h>

@@ -13,7 +13,7 @@
 // unescaped, true/false/null read) instead of skipped, and each line must
 // be exactly one document; an invalid event is not counted.
 //
-// Build: g++ -std=c++20 -O2 -march=x86-64-v2 -mpclmul -DSIMDJSON_THREADS_ENABLED=1 ysb_baseline.cpp -o ysb_baseline \
+// Build: g++ -std=c++20 -O2 -DNDEBUG -march=x86-64-v2 -mpclmul -DSIMDJSON_THREADS_ENABLED=1 ysb_baseline.cpp -o ysb_baseline \
 //            -lsimdjson -labsl_hash -labsl_city -labsl_low_level_hash -labsl_raw_hash_set
 // Run:   ./ysb_baseline [--validate] ads.csv events/*.json
 #include <absl/container/flat_hash_map.h>

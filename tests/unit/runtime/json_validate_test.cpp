@@ -100,5 +100,23 @@ TEST(JsonValidate, ReadersTellAWrongTypeFromMalformedJson) {
   EXPECT_EQ(read_x<std::vector<int64_t>>(R"({"x": [1, "a", 0x3]})"), Status::Malformed);
 }
 
+// The inline scan of a string token for a backslash: every length across
+// the 16-byte steps, a backslash at every place, and one just past the end
+// (readable, as simdjson's padding is) not counted.
+TEST(JsonValidate, HasBackslashLooksAtExactlyItsBytes) {
+  for (size_t n = 0; n <= 40; ++n) {
+    std::string text(n + 64, 'a');
+    EXPECT_FALSE(has_backslash(text.data(), n)) << n;
+    text[n] = '\\';
+    EXPECT_FALSE(has_backslash(text.data(), n)) << "one past the end, n = " << n;
+    text[n] = 'a';
+    for (size_t k = 0; k < n; ++k) {
+      text[k] = '\\';
+      EXPECT_TRUE(has_backslash(text.data(), n)) << n << " at " << k;
+      text[k] = 'a';
+    }
+  }
+}
+
 }  // namespace
 }  // namespace streamc::rt::json

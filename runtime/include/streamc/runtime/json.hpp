@@ -19,7 +19,7 @@
 // as the library was.
 #pragma once
 
-#include <simdjson.h>
+#include "streamc/runtime/simdjson.hpp"
 
 #include <cstdint>
 #include <limits>

@@ -10,7 +10,7 @@
 // in its own namespace, found by argument-dependent lookup.
 #pragma once
 
-#include <simdjson.h>
+#include "streamc/runtime/simdjson.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -317,7 +317,7 @@ inline Status read(simdjson::ondemand::value v, std::string_view& out, Arena& ar
   if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
     const char* body = raw.data() + 1;
     const size_t len = n - 2;
-    const bool escaped = std::memchr(body, '\\', len) != nullptr;
+    const bool escaped = has_backslash(body, len);
     simdjson::ondemand::raw_json_string unused;
     if (!escaped && !v.get_raw_json_string().get(unused)) {
       out = std::string_view(body, len);

@@ -12,10 +12,13 @@
 // JSON, as Spark (Jackson reads the whole record) and jq decide.
 #pragma once
 
-#include <simdjson.h>
+#include "streamc/runtime/simdjson.hpp"
 
 #include <cstring>
 #include <string_view>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace streamc::rt::json {
 
@@ -34,6 +37,29 @@ inline bool only_space(const char* p, const char* end) {
 }
 
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace validate_detail
+
+// Whether the `n` bytes at `p` hold a backslash: 16 at a time, inline (a
+// string token is short, and libc's memchr costs a call per value). It may
+// read up to 15 bytes past `p + n`: every JSON text simdjson parses is
+// followed by SIMDJSON_PADDING readable bytes, and a token ends inside it.
+inline bool has_backslash(const char* p, size_t n) {
+#if defined(__SSE2__)
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (size_t i = 0; i < n; i += 16) {
+    unsigned m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), backslash)));
+    if (n - i < 16) m &= (1u << (n - i)) - 1;
+    if (m) return true;
+  }
+  return false;
+#else
+  return std::memchr(p, '\\', n) != nullptr;
+#endif
+}
+
+namespace validate_detail {
 
 }  // namespace validate_detail
 
@@ -78,15 +104,15 @@ inline bool valid_literal_token(std::string_view token, std::string_view literal
 // there is a backslash. The string is consumed either way: On-Demand steps
 // over an unconsumed string followed by ':' as if it were a key, so
 // `{"a": "z": 0]}` would pass (found by fuzz/json_decode_fuzz.cpp).
-inline bool valid_string(simdjson::ondemand::value& v) {
-  std::string_view token = v.raw_json_token();
-  if (!std::memchr(token.data(), '\\', token.size())) {
+inline bool valid_string(simdjson::ondemand::value& v, std::string_view token) {
+  if (!has_backslash(token.data(), token.size())) {
     simdjson::ondemand::raw_json_string raw;
     return !v.get_raw_json_string().get(raw);
   }
   std::string_view s;
   return !v.get_string().get(s);
 }
+inline bool valid_string(simdjson::ondemand::value& v) { return valid_string(v, v.raw_json_token()); }
 
 // An object key, which the caller has not matched (a key with an escape
 // never matches a schema's field name, so it lands here).
@@ -99,42 +125,48 @@ inline bool valid_key(simdjson::ondemand::field& f) {
   return !f.unescaped_key().get(s);
 }
 
+inline bool valid_container(simdjson::ondemand::value v, int depth);
+
 // True when `v` (and everything in it) is JSON; a container or a string is
-// consumed, a number or literal is left for On-Demand to step over.
+// consumed, a number or literal is left for On-Demand to step over. Told
+// apart by the token's first character (what On-Demand's type() looks at),
+// so that the common case, a scalar the decoder does not read, is checked
+// inline where the generated decoder calls this; containers are walked by
+// valid_container.
 inline bool valid(simdjson::ondemand::value v, int depth = 0) {
-  using simdjson::ondemand::json_type;
-  json_type t;
-  if (v.type().get(t)) return false;
-  switch (t) {
-    case json_type::array: {
-      if (depth >= kMaxDepth) return false;
-      simdjson::ondemand::array a;
-      if (v.get_array().get(a)) return false;
-      for (auto element : a) {
-        simdjson::ondemand::value e;
-        if (std::move(element).get(e) || !valid(e, depth + 1)) return false;
-      }
-      return true;
-    }
-    case json_type::object: {
-      if (depth >= kMaxDepth) return false;
-      simdjson::ondemand::object o;
-      if (v.get_object().get(o)) return false;
-      for (auto field : o) {
-        simdjson::ondemand::field f;
-        if (std::move(field).get(f) || !valid_key(f) || !valid(f.value(), depth + 1)) return false;
-      }
-      return true;
-    }
-    case json_type::string: return valid_string(v);
-    case json_type::number: return valid_number_token(v.raw_json_token());
-    case json_type::boolean: {
-      std::string_view token = v.raw_json_token();
-      return valid_literal_token(token, "true") || valid_literal_token(token, "false");
-    }
-    case json_type::null: return valid_literal_token(v.raw_json_token(), "null");
+  const std::string_view token = v.raw_json_token();
+  switch (token.empty() ? '\0' : token[0]) {
+    case '"': return valid_string(v, token);
+    case '{':
+    case '[': return valid_container(v, depth);
+    case 't': return valid_literal_token(token, "true");
+    case 'f': return valid_literal_token(token, "false");
+    case 'n': return valid_literal_token(token, "null");
+    default: return valid_number_token(token);  // anything else is not a number either
   }
-  return false;
+}
+
+// An array or object, each of its values through valid.
+inline bool valid_container(simdjson::ondemand::value v, int depth) {
+  if (depth >= kMaxDepth) return false;
+  simdjson::ondemand::json_type t;
+  if (v.type().get(t)) return false;
+  if (t == simdjson::ondemand::json_type::array) {
+    simdjson::ondemand::array a;
+    if (v.get_array().get(a)) return false;
+    for (auto element : a) {
+      simdjson::ondemand::value e;
+      if (std::move(element).get(e) || !valid(e, depth + 1)) return false;
+    }
+    return true;
+  }
+  simdjson::ondemand::object o;
+  if (v.get_object().get(o)) return false;
+  for (auto field : o) {
+    simdjson::ondemand::field f;
+    if (std::move(field).get(f) || !valid_key(f) || !valid(f.value(), depth + 1)) return false;
+  }
+  return true;
 }
 
 }  // namespace streamc::rt::json
