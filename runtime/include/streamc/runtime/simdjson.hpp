@@ -8,10 +8,11 @@
 // by callgrind). The runtime library is built with NDEBUG, and the fuzz
 // targets and sanitizer builds run simdjson that way. So simdjson is
 // included here as under NDEBUG, and assert() is then put back as it was
-// for whatever the program includes next.
+// for whatever the program includes next. An unoptimized build (streamc
+// --debug, -O0) keeps simdjson's assertions.
 #pragma once
 
-#ifndef NDEBUG
+#if !defined(NDEBUG) && defined(__OPTIMIZE__)
 #define NDEBUG
 #include <simdjson.h>
 #undef NDEBUG
