@@ -568,54 +568,6 @@ std::string ProgramEmitter::target_var(int node) const {
   }
 }
 
-// A node whose only consumer is one files sink, outside any DStream window,
-// needs no vector of its rows: its stages write each row to the sink.
-int ProgramEmitter::direct_sink(int node) const {
-  const Node& n = prog_.nodes[node];
-  if (!plan_.live[node] || !plan_.materialized[node] || plan_.consumers[node] != 1) return -1;
-  switch (n.op) {
-    case Node::Op::Source:
-    case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue:
-    case Node::Op::Reduce:
-    case Node::Op::Count:
-    case Node::Op::UpdateStateByKey:
-    case Node::Op::Aggregate:
-    case Node::Op::StreamJoin:
-    case Node::Op::BatchWindow: return -1;
-    default: break;
-  }
-  for (const auto& stage : plan_.stages)
-    if (stage.start == node) return -1;
-  for (int cur = node; cur >= 0;) {
-    if (prog_.nodes[cur].op == Node::Op::BatchWindow) return -1;
-    cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
-  }
-  for (size_t i = 0; i < prog_.sinks.size(); ++i)
-    if (prog_.sinks[i].node == node) return prog_.sinks[i].connector == sema::Connector::Files ? static_cast<int>(i) : -1;
-  return -1;
-}
-
-int ProgramEmitter::root_source(int node) const {
-  const Node& n = prog_.nodes[node];
-  if (n.op == Node::Op::Source) return n.source;
-  return root_source(n.inputs[0]);
-}
-
-// The output mode of the sinks downstream of an aggregation (the checker
-// gives them one mode).
-sema::OutputMode ProgramEmitter::aggregate_mode(int node) const {
-  for (const auto& s : prog_.sinks) {
-    int cur = s.node;
-    while (cur >= 0) {
-      if (cur == node) return s.mode;
-      const Node& n = prog_.nodes[cur];
-      cur = n.inputs.empty() ? -1 : n.inputs[0];
-    }
-  }
-  return sema::OutputMode::Update;
-}
-
 // The runtime accumulator (streamc/runtime/aggregates.hpp) of an aggregate.
 std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
   TypeRef t = agg.arg_type;
@@ -630,13 +582,13 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
 // (complete) or the groups this batch changed (update).
 void ProgramEmitter::emit_aggregate_output(int node) {
   const Node& n = prog_.nodes[node];
-  sema::OutputMode mode = aggregate_mode(node);
+  sema::OutputMode mode = plan_.output_mode[node];
   if (n.session_window) {
     emit_session_output(node, mode);
     return;
   }
   bool complete = mode == sema::OutputMode::Complete;
-  bool evicts = n.window_key >= 0 && !n.watermarks.empty() && !complete;
+  bool evicts = plan_.evicts_windows[node];
   std::string window_end = fmt::format("std::get<{}>(key).{}.micros", n.window_key, member("end"));
   if (mode == sema::OutputMode::Append) {
     // A window's row is final once the watermark has passed its end: emit it
@@ -748,7 +700,7 @@ void ProgramEmitter::emit_batch_function() {
       out_ += fmt::format("      std::vector<{}> v{}{{}};\n", types_.of(n.type), i);
       continue;
     }
-    if (int sink = direct_sink(static_cast<int>(i)); sink >= 0)
+    if (int sink = plan_.direct_sink[static_cast<int>(i)]; sink >= 0)
       out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{sink{}, batch}};\n", types_.of(n.type), target_var(static_cast<int>(i)), sink);
     else if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
@@ -798,7 +750,7 @@ void ProgramEmitter::emit_batch_function() {
       if (prog_.nodes[cur].op == Node::Op::BatchWindow) window = cur;
       cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
     }
-    if (direct_sink(prog_.sinks[i].node) == static_cast<int>(i)) {
+    if (plan_.direct_sink[prog_.sinks[i].node] == static_cast<int>(i)) {
       out_ += fmt::format("      sink{}.end_rows(batch);\n", i);
       continue;
     }

@@ -32,7 +32,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   std::string size = generated ? fmt::format("static_cast<size_t>({}.count)", in) : in + ".size()";
   // Rows for a files sink go straight to it (FilesSinkRows) when the stage
   // runs serially, and through one vector per partition otherwise.
-  const bool direct = direct_sink(stage.target) >= 0;
+  const bool direct = plan_.direct_sink[stage.target] >= 0;
   out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn,
                       direct ? std::string("auto") : tt);
   std::string elem = fresh("e");
@@ -59,7 +59,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     out_ += fmt::format("            const int64_t {} = {}.value(static_cast<int64_t>(i));\n", elem, in);
   else
     out_ += fmt::format("            const auto& {} = {}[i];\n", elem, in);
-  int src = root_source(stage.start);
+  int src = plan_.root_source[stage.start];
   std::string record = elem;
   std::string reject = "            } catch (const rt::RecordError& err) {\n";
   reject += "              std::lock_guard<std::mutex> lock(reject_mutex);\n";
@@ -384,7 +384,7 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       std::string window;
       // Spark: watermarks do not apply to complete mode, whose result table
       // keeps every group; a late row still counts there.
-      bool drops_late = !t.watermarks.empty() && aggregate_mode(target) != sema::OutputMode::Complete;
+      bool drops_late = plan_.drops_late[target];
       if (t.session_window) {
         std::string ts = fresh("ts");
         out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,

@@ -42,14 +42,9 @@ class ProgramEmitter {
   std::string container(int node) const;
   std::string target_type(int node);
   std::string target_var(int node) const;
-  int root_source(int node) const;
-  sema::OutputMode aggregate_mode(int node) const;
   std::string accumulator_type(const sema::Node::Aggregate& agg);
   std::string dedup_key_type(const sema::Node& n);
   void emit_update_state(int node);
-  // The files sink a node's rows go to as a stage makes them (FilesSinkRows),
-  // or -1 when they are collected in a vector first.
-  int direct_sink(int node) const;
 
   // emit_postgres.cpp: registers sink<i>; the call that reads table <t>
   std::string emit_postgres_sink(const sema::SinkInfo& sink, size_t i);

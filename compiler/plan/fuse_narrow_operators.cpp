@@ -12,6 +12,44 @@ bool is_narrow(Node::Op op) {
          op == Node::Op::Explode || op == Node::Op::Decode || op == Node::Op::DropDuplicates || op == Node::Op::Watermark ||
          op == Node::Op::Join;
 }
+// The first input of each node, down to a source; -1 past a source.
+template <class F>
+void walk_first_inputs(const std::vector<Node>& nodes, int node, F&& visit) {
+  for (int cur = node; cur >= 0; cur = nodes[cur].inputs.empty() ? -1 : nodes[cur].inputs[0])
+    if (!visit(cur)) return;
+}
+
+// A node whose only consumer is one files sink, outside any DStream window,
+// needs no vector of its rows: its stages write each row to the sink.
+int find_direct_sink(const Plan& plan, int node) {
+  const sema::CheckedProgram& program = *plan.program;
+  const Node& n = program.nodes[node];
+  if (!plan.live[node] || !plan.materialized[node] || plan.consumers[node] != 1) return -1;
+  switch (n.op) {
+    case Node::Op::Source:
+    case Node::Op::ReduceByKey:
+    case Node::Op::CountByValue:
+    case Node::Op::Reduce:
+    case Node::Op::Count:
+    case Node::Op::UpdateStateByKey:
+    case Node::Op::Aggregate:
+    case Node::Op::StreamJoin:
+    case Node::Op::BatchWindow: return -1;
+    default: break;
+  }
+  for (const auto& stage : plan.stages)
+    if (stage.start == node) return -1;
+  bool windowed = false;
+  walk_first_inputs(program.nodes, node, [&](int cur) {
+    windowed |= program.nodes[cur].op == Node::Op::BatchWindow;
+    return !windowed;
+  });
+  if (windowed) return -1;
+  for (size_t i = 0; i < program.sinks.size(); ++i)
+    if (program.sinks[i].node == node) return program.sinks[i].connector == sema::Connector::Files ? static_cast<int>(i) : -1;
+  return -1;
+}
+
 }  // namespace
 
 Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
@@ -71,8 +109,41 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
       plan.stages.push_back(std::move(stage));
     }
   }
+
+  plan.root_source.assign(n, -1);
+  plan.direct_sink.assign(n, -1);
+  plan.output_mode.assign(n, sema::OutputMode::Update);
+  std::vector<bool> moded(n, false);
+  for (const auto& s : program.sinks)  // the first sink downstream decides, as the checker made them agree
+    walk_first_inputs(nodes, s.node, [&](int cur) {
+      if (!moded[cur]) plan.output_mode[cur] = s.mode;
+      moded[cur] = true;
+      return true;
+    });
+  for (size_t i = 0; i < n; ++i) {
+    walk_first_inputs(nodes, static_cast<int>(i), [&](int cur) {
+      if (nodes[cur].op == Node::Op::Source) plan.root_source[i] = nodes[cur].source;
+      return nodes[cur].op != Node::Op::Source;
+    });
+    plan.direct_sink[i] = find_direct_sink(plan, static_cast<int>(i));
+  }
+  plan.drops_late.assign(n, false);
+  plan.evicts_windows.assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (nodes[i].op != Node::Op::Aggregate) continue;
+    plan.drops_late[i] = !nodes[i].watermarks.empty() && plan.output_mode[i] != sema::OutputMode::Complete;
+    plan.evicts_windows[i] = plan.drops_late[i] && nodes[i].window_key >= 0 && !nodes[i].session_window;
+  }
   return plan;
 }
+
+namespace {
+std::string micros(int64_t us) {
+  for (auto [unit, size] : {std::pair{"h", 3600000000LL}, {"m", 60000000LL}, {"s", 1000000LL}, {"ms", 1000LL}})
+    if (us != 0 && us % size == 0) return std::to_string(us / size) + unit;
+  return std::to_string(us) + "us";
+}
+}  // namespace
 
 std::string dump(const Plan& plan) {
   const auto& nodes = plan.program->nodes;
@@ -90,6 +161,30 @@ std::string dump(const Plan& plan) {
   }
   for (const auto& s : plan.program->sinks)
     out += "sink " + s.stream + " <- " + label(s.node) + "\n";
+  // What code generation reads per node, beyond the stages.
+  static const char* modes[] = {"append", "update", "complete"};
+  const auto& sources = plan.program->sources;
+  out += "nodes:\n";
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!plan.live[i]) continue;
+    out += "  #" + std::to_string(i) + " " + sema::op_name(nodes[i].op) + ":";
+    if (plan.root_source[i] >= 0) out += " from " + sources[plan.root_source[i]].name;
+    out += plan.materialized[i] ? ", materialized" : ", fused";
+    out += ", " + std::to_string(plan.consumers[i]) + (plan.consumers[i] == 1 ? " consumer" : " consumers");
+    if (plan.direct_sink[i] >= 0) out += ", rows straight to sink " + plan.program->sinks[plan.direct_sink[i]].stream;
+    out += std::string(", mode ") + modes[static_cast<int>(plan.output_mode[i])];
+    const Node& node = nodes[i];
+    if (node.op == Node::Op::Aggregate && node.window_key >= 0)
+      out += node.session_window ? ", session window gap " + micros(node.window_size_us)
+                                 : ", window " + micros(node.window_size_us) + " every " + micros(node.window_slide_us);
+    if (!node.watermarks.empty()) {
+      out += ", watermark of";
+      for (int w : node.watermarks) out += " #" + std::to_string(w);
+    }
+    if (plan.drops_late[i]) out += ", drops late rows";
+    if (plan.evicts_windows[i]) out += ", forgets passed windows";
+    out += "\n";
+  }
   return out;
 }
 

@@ -24,6 +24,15 @@ struct Plan {
   std::vector<bool> materialized;  // has a per-batch container
   std::vector<int> consumers;      // number of downstream nodes and sinks
   std::vector<Stage> stages;       // in execution order
+  // Per node, decided here so that code generation only prints:
+  std::vector<int> root_source;    // the source its rows come from (through first inputs)
+  std::vector<int> direct_sink;    // the files sink its stages write each row to (no row vector), or -1
+  std::vector<sema::OutputMode> output_mode;  // of the sinks downstream (the checker gives them one); update if none
+  // Aggregations under a watermark and not in complete mode (where Spark
+  // keeps every row and every group) drop rows later than the watermark, and
+  // with a (non-session) window forget the windows the watermark passed.
+  std::vector<bool> drops_late;
+  std::vector<bool> evicts_windows;
 };
 
 // Builds the plan: narrow operators fused into one loop per stage, stage
@@ -31,7 +40,7 @@ struct Plan {
 // streams read by more than one consumer.
 Plan fuse_narrow_operators(const sema::CheckedProgram& program);
 
-// `streamc --dump-after=plan`.
+// `streamc --dump-after=plan`: the stages, then every live node's facts.
 std::string dump(const Plan& plan);
 
 }  // namespace streamc::plan
