@@ -147,8 +147,32 @@ std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index) {
       sink.stream, f.name, f.signature, index, f.cpp, f.param_cpp[1]);
 }
 
+// update(state, v), remove(state), set_timeout_duration(state, d),
+// set_timeout_timestamp(state, t) in map_groups_with_state's function: a
+// copy of the GroupState record (sema/check_group_state.cpp) with the change.
+std::string ExprEmitter::emit_state_call(const ast::Expr& e, const std::string& arena) {
+  const std::string& name = e.callee_name();
+  const TypeRef& handle = prog_.type_of(*e.args[0].value);
+  std::string change;
+  if (name == "update") {
+    const TypeRef& state = handle->elements[1]->elements[0];  // value: S?
+    change = fmt::format("s.{} = true; s.{} = {};", member("exists"), member("value"),
+                         convert(emit(*e.args[1].value, arena), prog_.type_of(*e.args[1].value), state));
+  } else if (name == "remove") {
+    change = fmt::format("s.{} = false; s.{} = std::nullopt; s.{} = std::nullopt;", member("exists"), member("value"),
+                         member("timeout"));
+  } else if (name == "set_timeout_duration") {
+    change = fmt::format("s.{} = streamc::rt::Timestamp{{s.{}.micros + ({}).micros}};", member("timeout"),
+                         member("processing_time"), emit(*e.args[1].value, arena));
+  } else {
+    change = fmt::format("s.{} = {};", member("timeout"), emit(*e.args[1].value, arena));
+  }
+  return fmt::format("[&]({} s) {{ {} return s; }}({})", cpp(handle), change, emit(*e.args[0].value, arena));
+}
+
 std::string ExprEmitter::emit_call(const ast::Expr& e, const std::string& arena) {
   auto found = prog_.calls.find(&e);
+  if (found == prog_.calls.end() && sema::is_state_op(e.callee_name())) return emit_state_call(e, arena);
   if (found == prog_.calls.end()) return "/* unresolved call */";
   const sema::Function& f = *found->second;
   std::string s = f.cpp + "(";

@@ -99,6 +99,7 @@ std::string ProgramEmitter::run() {
       "#include <streamc/runtime/csv.hpp>\n"
       "#include <streamc/runtime/parse.hpp>\n"
       "#include <streamc/runtime/state.hpp>\n"
+      "#include <streamc/runtime/group_state.hpp>\n"
       "#include <streamc/runtime/aggregates.hpp>\n"
       "#include <streamc/runtime/event_time.hpp>\n"
       "#include <streamc/runtime/table.hpp>\n"
@@ -163,6 +164,10 @@ bool ProgramEmitter::structured_only() const {
       case Node::Op::Count:
       case Node::Op::BatchWindow:
       case Node::Op::UpdateStateByKey: return false;
+      // Spark runs a batch at every trigger for processing-time timeouts.
+      case Node::Op::MapGroupsWithState:
+        if (prog_.nodes[cur].group_state.timeout == sema::Node::GroupState::Timeout::ProcessingTime) return false;
+        break;
       default: break;
     }
     for (int in : prog_.nodes[cur].inputs) todo.push_back(in);
@@ -397,7 +402,7 @@ void ProgramEmitter::emit_table(int t) {
 // signature of what its state layout depends on, so a restart with keys or
 // aggregates the state cannot follow is an error naming the change.
 void ProgramEmitter::emit_state() {
-  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0, joins = 0;
+  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0, joins = 0, group_states = 0;
   auto sdl = [](const TypeRef& t) { return sema::to_string(t); };
   auto reg = [&](const std::string& var, const std::string& name, const std::string& signature) {
     out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n", string_literal(name), var,
@@ -456,6 +461,7 @@ void ProgramEmitter::emit_state() {
                           string_literal(fmt::format("{}={} batches=", n.inverse_fn ? "totals" : "element", sdl(n.type))), i);
     }
     if (n.op == Node::Op::StreamJoin) emit_stream_join_state(static_cast<int>(i), joins++);
+    if (n.op == Node::Op::MapGroupsWithState) emit_group_state_table(static_cast<int>(i), group_states++);
     if (n.op == Node::Op::Watermark) {
       out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
       out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
@@ -520,6 +526,8 @@ std::string ProgramEmitter::target_type(int node) {
       return fmt::format("rt::KeyedTable<{}, {}>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
     case Node::Op::Reduce: return fmt::format("std::optional<{}>", types_.of(n.type));
     case Node::Op::Count: return "int64_t";
+    case Node::Op::MapGroupsWithState:  // this batch's rows per key
+      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.group_state.key), types_.of(n.group_state.row));
     case Node::Op::UpdateStateByKey:  // this batch's values per key (the input's value type)
       return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]),
                          types_.of(prog_.nodes[n.inputs[0]].type->elements[1]));
@@ -561,7 +569,8 @@ std::string ProgramEmitter::target_var(int node) const {
     case Node::Op::CountByValue: return fmt::format("t{}", node);
     case Node::Op::Reduce: return fmt::format("acc{}", node);
     case Node::Op::Count: return fmt::format("count{}", node);
-    case Node::Op::UpdateStateByKey: return fmt::format("t{}", node);
+    case Node::Op::UpdateStateByKey:
+    case Node::Op::MapGroupsWithState: return fmt::format("t{}", node);
     case Node::Op::Aggregate: return fmt::format("(*state{})", node);
     case Node::Op::BatchWindow: return fmt::format("win_in{}", node);
     default: return fmt::format("v{}", node);
@@ -685,7 +694,9 @@ void ProgramEmitter::emit_batch_function() {
     const Node& n = prog_.nodes[i];
     if (n.op == Node::Op::Watermark) all_watermarks.push_back(static_cast<int>(i));
     bool dedup = n.op == Node::Op::DropDuplicates && !n.dedup_event_time.empty();
-    if ((n.op != Node::Op::Aggregate && n.op != Node::Op::StreamJoin && !dedup) || n.watermarks.empty()) continue;
+    if ((n.op != Node::Op::Aggregate && n.op != Node::Op::StreamJoin && n.op != Node::Op::MapGroupsWithState && !dedup) ||
+        n.watermarks.empty())
+      continue;
     std::string list;
     for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
     out_ += fmt::format("      const int64_t wm_now{} = std::min<int64_t>({{{}}});\n", i, list);
@@ -705,7 +716,7 @@ void ProgramEmitter::emit_batch_function() {
     else if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
     if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
-        n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow)
+        n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow || n.op == Node::Op::MapGroupsWithState)
       out_ += fmt::format("      std::vector<{}> v{};\n", types_.of(n.type), i);
   }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
@@ -725,8 +736,10 @@ void ProgramEmitter::emit_batch_function() {
       if (incremental) lambda("inverse", *n.inverse_fn);
     } else if (n.op == Node::Op::CountByValue) {
       out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
-    } else if (n.op == Node::Op::UpdateStateByKey) {
-      std::string vs = fmt::format("std::vector<{}>", types_.of(prog_.nodes[n.inputs[0]].type->elements[1]));
+    } else if (n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::MapGroupsWithState) {
+      std::string vs = fmt::format("std::vector<{}>", types_.of(n.op == Node::Op::MapGroupsWithState
+                                                                     ? n.group_state.row
+                                                                     : prog_.nodes[n.inputs[0]].type->elements[1]));
       out_ += fmt::format("      auto combine{0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
                           i, vs);
     }

@@ -80,6 +80,16 @@ Value ExprEmitter::field(const Value& record, const std::string& name) {
   }
   const TypeRef& t = record.type;
   std::string code = materialize(record);
+  if (t->is(K::List)) {  // a field of a list of records: the list of that field
+    const TypeRef& row = t->elements[0];
+    for (size_t i = 0; i < row->fields.size(); ++i)
+      if (row->fields[i] == name) {
+        TypeRef ft = sema::types::list(row->elements[i]);
+        return Value::concrete(ft, fmt::format("[&](const auto& rs) {{ {0} out; out.reserve(rs.size()); for (const auto& r : rs) "
+                                               "out.push_back(r.{1}); return out; }}({2})",
+                                               cpp(ft), member(name), code));
+      }
+  }
   if (t->is(K::Optional)) {
     const TypeRef& rec = t->elements[0];
     for (size_t i = 0; i < rec->fields.size(); ++i)

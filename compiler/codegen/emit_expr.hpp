@@ -84,6 +84,7 @@ class ExprEmitter {
 
  private:
   std::string emit_call(const ast::Expr& e, const std::string& arena);
+  std::string emit_state_call(const ast::Expr& e, const std::string& arena);
   std::string emit_binary(const ast::Expr& e, const std::string& arena);
   void bind(const ast::Expr& lambda, const std::vector<Value>& args);
   void bind_row(const Value& row);

@@ -105,6 +105,11 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     emit_update_state(stage.target);
     return;
   }
+  if (target.op == Node::Op::MapGroupsWithState) {
+    out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
+    emit_group_state(stage.target);
+    return;
+  }
   if (serial) {
     // Running state is updated serially: partitions would need mergeable
     // accumulators for every aggregate.
@@ -377,6 +382,17 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
     case Node::Op::UpdateStateByKey: {
       std::string v = expr_.materialize(cur);
       out += fmt::format("{}target.upsert(std::get<0>({}), {{std::get<1>({})}}, combine{});\n", indent, v, v, target);
+      break;
+    }
+    case Node::Op::MapGroupsWithState: {
+      // Spark drops rows older than the watermark before an event-time timeout's function.
+      const auto& gs = t.group_state;
+      if (!gs.event_time.empty()) {
+        Value ts = expr_.field(cur, gs.event_time);
+        out += fmt::format("{}if ({}.micros <= wm_now{}) {{ ++late_rows; continue; }}\n", indent, expr_.materialize(ts), target);
+      }
+      out += fmt::format("{}target.upsert({}, {{{}}}, combine{});\n", indent, group_state_key(target, cur),
+                         expr_.convert(expr_.materialize(cur), cur.type, gs.row), target);
       break;
     }
     case Node::Op::Aggregate: {

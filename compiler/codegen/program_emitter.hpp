@@ -45,6 +45,13 @@ class ProgramEmitter {
   std::string accumulator_type(const sema::Node::Aggregate& agg);
   std::string dedup_key_type(const sema::Node& n);
   void emit_update_state(int node);
+  // map_groups_with_state (emit_group_state.cpp): its state table, and the
+  // calls of f per key with rows, then per timed-out key.
+  void emit_group_state_table(int node, int ordinal);
+  void emit_group_state(int node);
+  void emit_group_state_lambda_call(int node);
+  void emit_group_state_cpp_call(int node);
+  std::string group_state_key(int node, const Value& row);
 
   // emit_postgres.cpp: registers sink<i>; the call that reads table <t>
   std::string emit_postgres_sink(const sema::SinkInfo& sink, size_t i);

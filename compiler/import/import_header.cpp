@@ -194,6 +194,17 @@ Mapped map_type(QualType original, ASTContext& ctx, bool allow_void, StructList&
   std::string shown = "'" + written(original, ctx) + "'";
   if (const auto* ref = t->getAs<ReferenceType>()) {
     QualType pointee = ref->getPointeeType();
+    // map_groups_with_state's state (streamc/udf.hpp), changed by the
+    // function: the SDL side sees a marker record holding S? (sema::group_state_param).
+    const auto* gs = dyn_cast_or_null<ClassTemplateSpecializationDecl>(pointee.getCanonicalType()->getAsCXXRecordDecl());
+    if (gs && gs->getQualifiedNameAsString() == "streamc::GroupState" && !t->isRValueReferenceType() &&
+        !pointee.isConstQualified()) {
+      std::string cpp_args;
+      std::vector<sema::TypeRef> elems;
+      Mapped m = map_args(gs, ctx, 1, cpp_args, elems, structs);
+      if (!m.problem.empty()) return m;
+      return {sema::group_state_param(elems[0]), "streamc::GroupState<" + cpp_args + ">&"};
+    }
     if (t->isRValueReferenceType() || !pointee.isConstQualified())
       return {nullptr, {}, shown + " is a " + std::string(t->isRValueReferenceType() ? "rvalue" : "non-const") +
                                " reference; take the value by value or by const reference"};

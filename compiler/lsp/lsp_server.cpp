@@ -43,6 +43,12 @@ const std::vector<CompletionEntry>& builtin_completions() {
     }
     out.push_back({"format", K::Function, "function", "`" + sema::sdl_signature(sema::format_function()) + "`"});
     out.insert(out.end(), {
+      // map_groups_with_state: its state's calls and timeout kinds
+      {"remove", K::Function, "state function", "`remove(state)`: in `map_groups_with_state`'s function, the state removed (its timeout too)."},
+      {"set_timeout_duration", K::Function, "state function", "`set_timeout_duration(state, 30s)`: with `timeout: processing_time`, the key times out in the first batch whose processing time is past this batch's plus the duration, unless it has rows then."},
+      {"set_timeout_timestamp", K::Function, "state function", "`set_timeout_timestamp(state, ts)`: with `timeout: event_time`, the key times out once the watermark passes `ts`."},
+      {"processing_time", K::Value, "timeout", "`timeout: processing_time` (Spark's ProcessingTimeTimeout): timeouts set with `set_timeout_duration`, measured from the batch's processing time."},
+      {"event_time", K::Value, "timeout", "`timeout: event_time` (Spark's EventTimeTimeout): timeouts set with `set_timeout_timestamp`, fired by the watermark; needs a watermark."},
       // declarations and keywords
       {"param", K::Keyword, "declaration", "`param NAME: T = default`: settable as `--NAME value` on the binary."},
       {"config", K::Keyword, "declaration", "`config { batch: 1s, threads: 2, checkpoint: \"dir\" }`: defaults for the binary."},
@@ -60,7 +66,7 @@ const std::vector<CompletionEntry>& builtin_completions() {
       {"available_now", K::Keyword, "trigger", "`trigger available_now`: batches until every source reached what was available at start."},
       {"checkpoint", K::Keyword, "sink clause", "`checkpoint \"dir\"`: where the sink's offsets and state are kept."},
       {"append", K::Value, "output mode", "`mode append`: only new result rows."},
-      {"update", K::Value, "output mode", "`mode update`: result rows that changed in the batch."},
+      {"update", K::Value, "output mode", "`mode update`: result rows that changed in the batch. In `map_groups_with_state`'s function, `update(state, v)` is the state set to `v`."},
       {"complete", K::Value, "output mode", "`mode complete`: the whole result table every batch."},
       {"as", K::Keyword, "keyword", "`e as name`"},
       {"on", K::Keyword, "keyword", "`join(…, on: …)`"},

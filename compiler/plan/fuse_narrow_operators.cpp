@@ -32,6 +32,7 @@ int find_direct_sink(const Plan& plan, int node) {
     case Node::Op::Reduce:
     case Node::Op::Count:
     case Node::Op::UpdateStateByKey:
+    case Node::Op::MapGroupsWithState:
     case Node::Op::Aggregate:
     case Node::Op::StreamJoin:
     case Node::Op::BatchWindow: return -1;

@@ -51,6 +51,7 @@ bool keeps_state(const Node& n) {
     case Node::Op::Aggregate:
     case Node::Op::DropDuplicates:
     case Node::Op::UpdateStateByKey:
+    case Node::Op::MapGroupsWithState:
     case Node::Op::StreamJoin:
     case Node::Op::BatchWindow:
       return true;

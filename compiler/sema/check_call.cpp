@@ -126,6 +126,7 @@ TypeRef Checker::check_call(const Expr& e, Scope& scope) {
   const std::string& name = callee.text;
   auto candidates_of = overloads(name);
   if (candidates_of.empty() && name == "format") return check_format(e, scope);
+  if (candidates_of.empty() && is_state_op(name)) return check_state_call(e, scope);
   if (candidates_of.empty()) {
     if (const OperatorSpec* op = find_operator(name); op && op->kind == OperatorKind::GroupKey) {
       diags_.error(callee.range, q(name) + " is a window key; use it inside group_by: |> group_by(" + name + "(…), …)");

@@ -104,6 +104,17 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
                                        (near.empty() ? "" : "; did you mean " + q(near) + "?"));
         return record(e, types::error());
       }
+      // A field of a list of records is the list of that field, as in Spark
+      // SQL (`rows.ts` over [Event] is [timestamp]).
+      if (obj->is(K::List) && obj->elements[0]->is(K::Record)) {
+        const TypeRef& row = obj->elements[0];
+        for (size_t i = 0; i < row->fields.size(); ++i)
+          if (row->fields[i] == e.text) return record(e, types::list(row->elements[i]));
+        std::string near = closest_name(e.text, row->fields);
+        diags_.error(e.name_range, "no field " + q(e.text) + " in the records of " + to_string(obj) +
+                                       (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+        return record(e, types::error());
+      }
       diags_.error(e.name_range, "cannot take field " + q(e.text) + " of a value of type " + to_string(obj));
       return record(e, types::error());
     }
@@ -146,6 +157,7 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
     }
     case ExprKind::List: {
       if (e.children.empty()) {
+        if (auto it = empty_lists_.find(&e); it != empty_lists_.end()) return record(e, it->second);
         not_supported(e.range, "an empty list literal (its element type cannot be inferred)");
         return record(e, types::error());
       }
@@ -202,8 +214,20 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
     case ExprKind::Binary: return check_binary(e, scope);
     case ExprKind::If: {
       TypeRef c = check_expr(*e.children[0], scope);
-      TypeRef a = check_expr(*e.children[1], scope);
-      TypeRef b = check_expr(*e.children[2], scope);
+      // `if … then [] else [x]` (also inside tuples, `([], state)`): the
+      // empty list takes the type of the other branch's list.
+      const Expr& then_e = *e.children[1];
+      const Expr& else_e = *e.children[2];
+      TypeRef a, b;
+      if (has_empty_list(then_e) && !has_empty_list(else_e)) {
+        b = check_expr(else_e, scope);
+        if (!b->is_error()) expect_empty_lists(then_e, b);
+        a = check_expr(then_e, scope);
+      } else {
+        a = check_expr(then_e, scope);
+        if (!a->is_error() && has_empty_list(else_e)) expect_empty_lists(else_e, a);
+        b = check_expr(else_e, scope);
+      }
       if (!c->is_error() && !c->is(K::Bool)) diags_.error(e.children[0]->range, "the condition of 'if' must be bool, found " + to_string(c));
       if (a->is_error() || b->is_error() || c->is_error()) return record(e, types::error());
       TypeRef u = unify(a, b);
@@ -216,6 +240,18 @@ TypeRef Checker::check_expr(const Expr& e, Scope& scope) {
     case ExprKind::Call: return check_call(e, scope);
   }
   return record(e, types::error());
+}
+
+bool Checker::has_empty_list(const Expr& e) {
+  if (e.kind == ExprKind::List) return e.children.empty();
+  if (e.kind != ExprKind::Tuple) return false;
+  return std::any_of(e.children.begin(), e.children.end(), [](const auto& c) { return has_empty_list(*c); });
+}
+
+void Checker::expect_empty_lists(const Expr& e, const TypeRef& t) {
+  if (e.kind == ExprKind::List && e.children.empty() && t->is(K::List)) empty_lists_[&e] = t;
+  if (e.kind == ExprKind::Tuple && t->is(K::Tuple) && t->elements.size() == e.children.size())
+    for (size_t i = 0; i < e.children.size(); ++i) expect_empty_lists(*e.children[i], t->elements[i]);
 }
 
 TypeRef Checker::check_binary(const Expr& e, Scope& scope) {

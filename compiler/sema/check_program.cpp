@@ -94,6 +94,7 @@ const char* op_name(Node::Op op) {
     case Node::Op::Decode: return "decode";
     case Node::Op::DropDuplicates: return "drop_duplicates";
     case Node::Op::UpdateStateByKey: return "update_state_by_key";
+    case Node::Op::MapGroupsWithState: return "map_groups_with_state";
     case Node::Op::Watermark: return "watermark";
     case Node::Op::Join: return "join";
     case Node::Op::BatchWindow: return "window";
@@ -516,6 +517,19 @@ int Checker::check_flow(const Expr& e) {
       if (input < 0) return -1;
       return apply_aggregate(input, *lhs.children[1], rhs);
     }
+    if (rhs.kind == ExprKind::Call &&
+        (rhs.callee_name() == "map_groups_with_state" || rhs.callee_name() == "flat_map_groups_with_state")) {
+      const Expr& lhs = *e.children[0];
+      if (lhs.kind != ExprKind::Pipe || lhs.children[1]->kind != ExprKind::Call ||
+          lhs.children[1]->callee_name() != "group_by") {
+        diags_.error(rhs.range, rhs.callee_name() + "(…) must follow group_by(…), as Spark's follows groupByKey: "
+                                "stream |> group_by(user) |> " + rhs.callee_name() + "(…)");
+        return -1;
+      }
+      int input = check_flow(*lhs.children[0]);
+      if (input < 0) return -1;
+      return apply_group_state(input, *lhs.children[1], rhs);
+    }
     int input = check_flow(*e.children[0]);
     if (input < 0) return -1;
     return apply_operator(input, rhs);
@@ -754,12 +768,7 @@ int Checker::apply_operator(int input, const Expr& op) {
     // The state lives across batches: its values may not point into a
     // batch, so strings and lists are not (yet) state; tuples and records of
     // numbers, bools and times are (a running (count, sum), say).
-    std::function<bool(const TypeRef&)> plain = [&](const TypeRef& t) {
-      if (t->is(K::Tuple) || t->is(K::Record) || t->is(K::Optional))
-        return std::all_of(t->elements.begin(), t->elements.end(), plain);
-      return t->is_numeric() || t->is(K::Bool) || t->is(K::Duration) || t->is(K::Timestamp);
-    };
-    if (!plain(v)) {
+    if (!plain_state(v)) {
       not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) +
                                   " (numbers, bools, times, and tuples and records of them work)");
       return -1;
@@ -876,6 +885,22 @@ void Checker::check_sink(const Decl& d) {
     switch (c.kind) {
       case ast::SinkClause::Kind::Mode: {
         bool agg = s.node >= 0 && stateful(s.node);
+        const int gs = s.node >= 0 ? group_state_upstream(s.node) : -1;
+        if (gs >= 0) {
+          // Spark: mapGroupsWithState only in update mode; flatMapGroupsWithState
+          // in append or update (its rows are written as f returns them).
+          const bool flat = result_.nodes[gs].group_state.flat;
+          if (c.word.name == "update" || (flat && c.word.name == "append")) {
+            s.mode = c.word.name == "update" ? OutputMode::Update : OutputMode::Append;
+            break;
+          }
+          if (c.word.name == "append" || c.word.name == "complete") {
+            diags_.error(c.word.range, "output mode '" + c.word.name + "' is not supported for " +
+                                           (flat ? "flat_map_groups_with_state, only append or update"
+                                                 : "map_groups_with_state, only update (as Spark's mapGroupsWithState)"));
+            return;
+          }
+        }
         if (c.word.name == "append") {
           if (agg && !windowed_with_watermark(s.node)) {
             diags_.error(c.word.range, "append mode is not supported for a running aggregation without a watermark: "
@@ -929,6 +954,11 @@ void Checker::check_sink(const Decl& d) {
   s.stateful = stateful(s.node);
   if (s.connector == Connector::Postgres && s.mode == OutputMode::Update && s.key.empty()) {
     diags_.error(call->range, "mode update upserts rows on a key: postgres(…, table: …, key: (column, …))");
+    return;
+  }
+  if (const int gs = group_state_upstream(s.node); gs >= 0 && !result_.nodes[gs].group_state.flat && !seen[0]) {
+    diags_.error(d.range, "this sink reads map_groups_with_state, whose rows are the groups updated in each batch: "
+                          "write it with mode update (as Spark's mapGroupsWithState)");
     return;
   }
   if (s.stateful && !seen[0]) {

@@ -14,16 +14,6 @@ using ast::Expr;
 using ast::ExprKind;
 using K = Type::Kind;
 
-namespace {
-
-// The column name an unaliased select expression gets: a bare field keeps
-// its name, `r.a.b` is `b`.
-std::string implicit_name(const Expr& e) {
-  if (e.kind == ExprKind::Name || e.kind == ExprKind::Field) return e.text;
-  return {};
-}
-}  // namespace
-
 bool Checker::windowed_with_watermark(int node) const {
   const Node& n = result_.nodes[node];
   if (n.op == Node::Op::Aggregate) return n.window_key >= 0 && !n.watermarks.empty();
@@ -458,10 +448,21 @@ int Checker::apply_batch_window(int input, const Expr& op, const std::string& na
   return add_node(std::move(last));
 }
 
+bool Checker::group_by_records(const TypeRef& in, const Expr& group_by) {
+  if (in->is(K::Record)) return true;
+  diags_.error(group_by.range, "group_by works on a stream of records, but this stream has " + to_string(in) +
+                                   "; make records first, e.g. map(w -> {word: w})");
+  return false;
+}
+
 int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) {
   TypeRef in = result_.nodes[input].type;
   if (stateful(input)) {
     diags_.error(group_by.range, "multiple streaming aggregations are not supported: this stream already comes from one");
+    return -1;
+  }
+  if (group_state_upstream(input) >= 0) {
+    not_supported(group_by.range, "a running aggregation of the output of map_groups_with_state");
     return -1;
   }
   if (from_stream_join(input)) {
@@ -469,11 +470,7 @@ int Checker::apply_aggregate(int input, const Expr& group_by, const Expr& call) 
                                   "watermark rules for it)");
     return -1;
   }
-  if (!in->is(K::Record)) {
-    diags_.error(group_by.range, "group_by works on a stream of records, but this stream has " + to_string(in) +
-                                     "; make records first, e.g. map(w -> {word: w})");
-    return -1;
-  }
+  if (!group_by_records(in, group_by)) return -1;
   Node n;
   n.op = Node::Op::Aggregate;
   n.inputs = {input};

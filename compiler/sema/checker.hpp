@@ -15,6 +15,13 @@ namespace streamc::sema {
 // A name as messages quote it: 'word'.
 inline std::string q(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// The column name an unaliased select expression or key gets: a bare field
+// keeps its name, `r.a.b` is `b`.
+inline std::string implicit_name(const ast::Expr& e) {
+  if (e.kind == ast::ExprKind::Name || e.kind == ast::ExprKind::Field) return e.text;
+  return {};
+}
+
 // The name the event-time column of watermark node `wm` has in the rows of
 // `node` (check_stream_join.cpp); empty when it does not reach them.
 std::string event_time_column(const std::vector<Node>& nodes, int node, int wm);
@@ -78,6 +85,20 @@ class Checker {
   int apply_batch_window(int input, const ast::Expr& op, const std::string& name, Node n);
   std::vector<std::pair<int, SourceRange>> batch_windows_;  // checked against the batch interval at the end
   int apply_aggregate(int input, const ast::Expr& group_by, const ast::Expr& aggregate);
+  bool group_by_records(const TypeRef& in, const ast::Expr& group_by);  // reports when `in` is not records
+  // group_by(keys…) |> [flat_]map_groups_with_state(f, state: S, timeout: …)
+  // (check_group_state.cpp), and the calls that change f's state.
+  int apply_group_state(int input, const ast::Expr& group_by, const ast::Expr& call);
+  int apply_group_state_function(Node n, const ast::Expr& name, const std::string& opq);
+  bool group_state_keys(const ast::Expr& group_by, const TypeRef& in, Node& n, std::vector<TypeRef>& key_types);
+  TypeRef group_state_type(const ast::Expr& e);
+  TypeRef check_state_call(const ast::Expr& e, Scope& scope);
+  // The map_groups_with_state node a node's rows come from, or -1.
+  int group_state_upstream(int node) const;
+  // State kept across batches holds no views into a batch: numbers, bools,
+  // times, and tuples, records and optionals of them.
+  static bool plain_state(const TypeRef& t);
+  const Node::GroupState* group_state_ctx_ = nullptr;  // while f of map_groups_with_state is checked
   void check_schema(const ast::Decl& d);
   bool source_record_options(const ast::Expr& call, SourceInfo& s);
   // kafka(…) as a source or sink (check_kafka.cpp). The source returns
@@ -108,6 +129,11 @@ class Checker {
   bool check_postgres_sink(const ast::Expr& call, SinkInfo& sink);
   bool check_postgres_table(const ast::Expr& call, SourceInfo& source);
   TypeRef check_binary(const ast::Expr& e, Scope& scope);
+  // An empty list literal `[]` in one branch of an if (or in a tuple there)
+  // takes its type from the other branch.
+  static bool has_empty_list(const ast::Expr& e);
+  void expect_empty_lists(const ast::Expr& e, const TypeRef& t);
+  std::map<const ast::Expr*, TypeRef> empty_lists_;
   TypeRef resolve_type(const ast::TypeExpr& t);
   TypeRef record(const ast::Expr& e, TypeRef t) {
     result_.expr_types[&e] = t;

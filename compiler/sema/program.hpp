@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -65,7 +66,7 @@ struct SourceInfo {
 
 // One node of the dataflow graph; streams are chains of these.
 struct Node {
-  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join, BatchWindow, StreamJoin };
+  enum class Op { Source, Map, FlatMap, Filter, Union, ReduceByKey, CountByValue, Reduce, Count, Select, Explode, Aggregate, Decode, DropDuplicates, UpdateStateByKey, Watermark, Join, BatchWindow, StreamJoin, MapGroupsWithState };
   Op op = Op::Source;
   std::vector<int> inputs;              // node ids; Union has two, Source none
   int source = -1;                      // Op::Source, Op::Decode: index into sources
@@ -116,6 +117,27 @@ struct Node {
   // read) are at most within_us apart.
   std::string left_time, right_time;
   int64_t within_us = 0;
+  // MapGroupsWithState: `group_by(keys…) |> [flat_]map_groups_with_state(f,
+  // state: S, timeout: …)`, Spark's [flat]MapGroupsWithState. `exprs` are
+  // the keys, `fn` is f: (key, rows, state) -> (output, state), where
+  // output is one row (map) or a list of rows (flat); the state f reads and
+  // returns is the `handle` record (exists, value, has_timed_out, timeout,
+  // processing_time, watermark), changed with update/remove/set_timeout_*.
+  struct GroupState {
+    enum class Timeout { None, ProcessingTime, EventTime };
+    TypeRef key;     // as f gets it: the one key's type, or a tuple of the keys
+    TypeRef row;     // the input rows
+    TypeRef state;   // S
+    TypeRef handle;  // the GroupState record
+    TypeRef result;  // f's result: (output or [output], handle)
+    bool flat = false;
+    Timeout timeout = Timeout::None;
+    std::string event_time;  // event_time: the watermark's column in the rows; late rows are dropped
+    // f is an imported C++ function taking streamc::GroupState<S>& (then
+    // `fn` is its name and `result` its output, or list of outputs).
+    FunctionRef cpp;
+  };
+  GroupState group_state;
   // The watermark operators upstream (through narrow operators and unions);
   // the node's watermark is the minimum of theirs.
   std::vector<int> watermarks;
@@ -125,6 +147,12 @@ struct Node {
 };
 
 const char* op_name(Node::Op op);
+
+// The calls that change the state of map_groups_with_state's function
+// (not functions of the stdlib: the checker and code generator make them).
+inline bool is_state_op(std::string_view name) {
+  return name == "update" || name == "remove" || name == "set_timeout_duration" || name == "set_timeout_timestamp";
+}
 
 struct SinkInfo {
   std::string stream;  // the stream it reads, as written

@@ -58,6 +58,18 @@ const std::vector<OperatorSpec>& operators() {
       {"aggregate", O::Stateful, "`aggregate(count() as n, sum(x) as s, …)`", "running aggregates per group."},
       {"update_state_by_key", O::Stateful, "`update_state_by_key((values, state) -> new_state)`",
        "keeps a state per key."},
+      {"map_groups_with_state", O::Stateful,
+       "`group_by(keys…) |> map_groups_with_state((key, rows, state) -> (row, state'), state: S, timeout: "
+       "processing_time|event_time|none)`",
+       "Spark's mapGroupsWithState. Per key with rows in the batch, then per timed-out key (no rows, "
+       "`state.has_timed_out`), `f` returns one row and the state it leaves: `state`, `update(state, v)`, "
+       "`remove(state)`, `set_timeout_duration(…)`, `set_timeout_timestamp(…)`. `state` reads `exists`, `value` (S?), "
+       "`has_timed_out`, `processing_time`, `watermark`. Mode update. `f` may be an imported C++ function taking "
+       "`streamc::GroupState<S>&`."},
+      {"flat_map_groups_with_state", O::Stateful,
+       "`group_by(keys…) |> flat_map_groups_with_state((key, rows, state) -> ([rows], state'), state: S, timeout: …)`",
+       "Spark's flatMapGroupsWithState; like `map_groups_with_state` but `f` returns a list of rows (0..n). Mode append "
+       "or update."},
       {"drop_duplicates", O::Stateful, "`drop_duplicates(keys…)`",
        "passes each key once; with the watermark's column among the keys, late rows are dropped and old keys "
        "forgotten."},

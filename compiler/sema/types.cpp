@@ -49,6 +49,15 @@ TypeRef record(std::vector<std::string> fields, std::vector<TypeRef> field_types
 }
 }  // namespace types
 
+TypeRef group_state_param(TypeRef state) {
+  return types::record({"streamc_group_state"}, {types::optional(std::move(state))});
+}
+
+TypeRef group_state_of(const TypeRef& t) {
+  if (!t || !t->is(Type::Kind::Record) || t->fields.size() != 1 || t->fields[0] != "streamc_group_state") return nullptr;
+  return t->elements[0]->elements[0];
+}
+
 bool same_type(const TypeRef& a, const TypeRef& b) {
   if (a == b) return true;
   if (a->kind != b->kind || a->elements.size() != b->elements.size() || a->fields != b->fields) return false;

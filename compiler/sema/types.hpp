@@ -38,6 +38,12 @@ TypeRef optional(TypeRef element);
 TypeRef record(std::vector<std::string> fields, std::vector<TypeRef> types, std::string name = {});
 }  // namespace types
 
+// The SDL side of a C++ function's `streamc::GroupState<S>&` parameter
+// (map_groups_with_state): a record {streamc_group_state: S?}, which no
+// SDL value has; group_state_of gives S back, or null for other types.
+TypeRef group_state_param(TypeRef state);
+TypeRef group_state_of(const TypeRef& t);
+
 bool same_type(const TypeRef& a, const TypeRef& b);
 // int widens to float; anything else must match. Returns the common type or null.
 TypeRef unify(const TypeRef& a, const TypeRef& b);

@@ -24,13 +24,13 @@ syn keyword sdlNull null
 syn keyword sdlType bool int float string timestamp duration
 
 " Names are coloured where they are called: name followed by "(".
-syn match sdlOperator "\<\(drop_duplicates_within_watermark\|reduce_by_key_and_window\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>\ze\s*("
-syn match sdlOperator "\(|>\s*\)\@<=\(drop_duplicates_within_watermark\|reduce_by_key_and_window\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>"
+syn match sdlOperator "\<\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>\ze\s*("
+syn match sdlOperator "\(|>\s*\)\@<=\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|join\|map\)\>"
 syn match sdlAggregate "\<\(approx_count_distinct\|count_distinct\|collect_list\|first\|last\|avg\|max\|min\|sum\)\>\ze\s*("
 syn match sdlConnector "\<\(generate\|postgres\|console\|foreach\|socket\|files\|kafka\)\>\ze\s*("
-syn match sdlFunction "\<\(element_at\|to_string\|contains\|distinct\|to_float\|length\|to_int\|lower\|split\|upper\|size\|sort\|trim\|get\)\>\ze\s*("
+syn match sdlFunction "\<\(set_timeout_timestamp\|set_timeout_duration\|element_at\|to_string\|contains\|distinct\|to_float\|length\|remove\|to_int\|lower\|split\|upper\|size\|sort\|trim\|get\)\>\ze\s*("
 syn match sdlOutputMode "\(\<mode\s\+\)\@<=\(complete\|append\|update\)\>"
-syn match sdlOption "\(\<\(clean_source\|on_error\|format\|kind\)\s*:\s*\)\@<=\(permissive\|archive\|delete\|inner\|drop\|fail\|json\|left\|text\|csv\|off\)\>"
+syn match sdlOption "\(\<\(clean_source\|on_error\|timeout\|format\|kind\)\s*:\s*\)\@<=\(processing_time\|event_time\|permissive\|archive\|delete\|inner\|drop\|fail\|json\|left\|none\|text\|csv\|off\)\>"
 " Named-argument labels and record fields: `rows: 10`, `{word: w}`.
 syn match sdlLabel "\<\h\w*\ze\s*:[^:]"
 " Declared names.

@@ -37,10 +37,20 @@
 //   STREAMC_UDF void save(int64_t batch_id, const std::vector<T>& rows);
 // once per batch with that batch's rows: like Spark's foreachBatch, a batch
 // that is re-run has the same id, so `save` can write idempotently.
+//
+// map_groups_with_state's function may be C++ (`map_groups_with_state(step,
+// state: S, timeout: …)` after `import`), taking Spark's GroupState by
+// non-const reference and returning the output row (a list of rows for
+// flat_map_groups_with_state):
+//   STREAMC_UDF inline Update step(std::string_view key, const std::vector<Event>& rows,
+//                                  streamc::GroupState<Session>& state);
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <utility>
 
 #include "streamc/runtime/values.hpp"
 
@@ -65,3 +75,62 @@ struct Context {
 };
 
 }  // namespace streamc::udf
+
+namespace streamc {
+
+// Spark's GroupState[S] for a C++ map_groups_with_state function: read the
+// state (exists, get, get_option), change it (update, remove; removing it
+// removes its timeout), and set a timeout for the key (set_timeout_duration
+// under timeout: processing_time, set_timeout_timestamp under event_time; a
+// timeout lasts one call, so set it on each call that wants one). get()
+// without a state and a timeout of the other kind throw std::logic_error,
+// which stops the binary with that message (Spark fails the query).
+template <class S>
+class GroupState {
+ public:
+  enum class Timeout { None, ProcessingTime, EventTime };
+
+  // Made by the generated code for each call.
+  GroupState(std::optional<S> value, bool timed_out, rt::Timestamp processing_time,
+             std::optional<rt::Timestamp> watermark, Timeout kind)
+      : value_(std::move(value)), timed_out_(timed_out), processing_time_(processing_time), watermark_(watermark),
+        kind_(kind) {}
+
+  bool exists() const { return value_.has_value(); }
+  const S& get() const {
+    if (!value_) throw std::logic_error("GroupState::get: the key has no state (check exists() or use get_option())");
+    return *value_;
+  }
+  const std::optional<S>& get_option() const { return value_; }
+  void update(S value) { value_ = std::move(value); }
+  void remove() {
+    value_.reset();
+    timeout_.reset();
+  }
+  bool has_timed_out() const { return timed_out_; }
+  void set_timeout_duration(rt::Duration d) {
+    if (kind_ != Timeout::ProcessingTime)
+      throw std::logic_error("GroupState::set_timeout_duration needs timeout: processing_time");
+    timeout_ = rt::Timestamp{processing_time_.micros + d.micros};
+  }
+  void set_timeout_timestamp(rt::Timestamp t) {
+    if (kind_ != Timeout::EventTime)
+      throw std::logic_error("GroupState::set_timeout_timestamp needs timeout: event_time");
+    timeout_ = t;
+  }
+  // The batch's processing time, and the watermark (none before the first).
+  rt::Timestamp processing_time() const { return processing_time_; }
+  std::optional<rt::Timestamp> watermark() const { return watermark_; }
+  // When the key times out, as set in this call.
+  const std::optional<rt::Timestamp>& timeout() const { return timeout_; }
+
+ private:
+  std::optional<S> value_;
+  std::optional<rt::Timestamp> timeout_;
+  bool timed_out_;
+  rt::Timestamp processing_time_;
+  std::optional<rt::Timestamp> watermark_;
+  Timeout kind_;
+};
+
+}  // namespace streamc

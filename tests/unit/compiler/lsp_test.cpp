@@ -369,6 +369,53 @@ TEST(LspServer, EmptyRangeUnderlinesOneCharacter) {
   EXPECT_EQ(num(rel["location"]["range"]["end"]["character"]), 5);
 }
 
+// map_groups_with_state and the calls on its state are offered and
+// explained on hover, like the other operators.
+TEST(LspServer, GroupStateOperatorHoverAndCompletion) {
+  const std::string text =
+      "schema E { user: string, ts: timestamp }\n"
+      "source events = files(\"in/*.json\", format: json, schema: E)\n"
+      "stream s = events |> group_by(user)\n"
+      "  |> map_groups_with_state((user, rows, state) -> (user, set_timeout_duration(state, 5s)),\n"
+      "                           state: int, timeout: processing_time)\n";
+  SourceFile file("gs.sdl", text);
+  auto at = [&](const char* word) { return to_position(file, static_cast<uint32_t>(text.find(word) + 2)); };
+  auto hover = [&](int id, const char* word) {
+    Position p = at(word);
+    return frame(R"({"jsonrpc":"2.0","id":)" + std::to_string(id) +
+                 R"(,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///gs.sdl"},"position":{"line":)" +
+                 std::to_string(p.line) + R"(,"character":)" + std::to_string(p.character) + "}}}");
+  };
+  std::string in;
+  in += frame(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})");
+  in += frame(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///gs.sdl","languageId":"sdl","version":1,"text":)" +
+              json_str(text) + "}}}");
+  in += hover(2, "map_groups_with_state");
+  in += hover(3, "set_timeout_duration");
+  in += hover(4, "processing_time");
+  in += frame(R"({"jsonrpc":"2.0","id":5,"method":"textDocument/completion","params":{"textDocument":{"uri":"file:///gs.sdl"},"position":{"line":4,"character":0}}})");
+  in += frame(R"({"jsonrpc":"2.0","id":6,"method":"shutdown"})");
+  in += frame(R"({"jsonrpc":"2.0","method":"exit"})");
+  std::istringstream input(in);
+  std::ostringstream output;
+  EXPECT_EQ(run_lsp(input, output, fake_analyzer), 0);
+  Output o(output.str());
+  std::string op = str(o.response(2)["result"]["contents"]["value"]);
+  EXPECT_NE(op.find("mapGroupsWithState"), std::string::npos) << op;
+  EXPECT_NE(op.find("has_timed_out"), std::string::npos) << op;
+  std::string timeout = str(o.response(3)["result"]["contents"]["value"]);
+  EXPECT_NE(timeout.find("processing time"), std::string::npos) << timeout;
+  std::string kind = str(o.response(4)["result"]["contents"]["value"]);
+  EXPECT_NE(kind.find("ProcessingTimeTimeout"), std::string::npos) << kind;
+  simdjson::dom::array items;
+  ASSERT_EQ(o.response(5)["result"]["items"].get_array().get(items), simdjson::SUCCESS);
+  std::set<std::string> labels;
+  for (auto it : items) labels.insert(str(it["label"]));
+  for (const char* want : {"map_groups_with_state", "flat_map_groups_with_state", "remove", "set_timeout_duration",
+                           "set_timeout_timestamp", "event_time", "processing_time"})
+    EXPECT_TRUE(labels.count(want)) << want;
+}
+
 // The completion list offers every name the editor grammar colours, so the
 // two are generated from / checked against the same list (grammar/keywords.json).
 TEST(LspCompletion, CoversGrammarKeywords) {
