@@ -64,9 +64,33 @@ stream joined = imps
   |> join(clks |> watermark(click_time, 2m), on: ad, kind: left, within: 5m)
 sink joined -> files("out", format: json) checkpoint "chk"
 """
-PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN, "join": JOIN}
+# map_groups_with_state with processing-time timeouts: a word's tally is
+# closed (written once more with "closed": true, its state removed) in the
+# first batch more than 2.5 s after the last one that had the word. It runs
+# under the test clock, where batch N's time depends on N only, so the
+# timeouts, like the data, are the same in every run; a restart must bring
+# back each word's state and its pending timeout.
+GS = """schema W { word: string, n: int }
+schema Tally { count: int, total: int }
+source words = files("in/*.json", format: json, schema: W, max_files_per_batch: 1)
+stream tallies = words
+  |> group_by(word)
+  |> map_groups_with_state((word, rows, state) ->
+       if state.has_timed_out then
+         ({word: word, count: state.value.count ?? 0, total: state.value.total ?? 0, closed: true}, remove(state))
+       else
+         ({word: word, count: (state.value.count ?? 0) + size(rows.n), total: (state.value.total ?? 0) + sum(rows.n),
+           closed: false},
+          set_timeout_duration(update(state, {count: (state.value.count ?? 0) + size(rows.n),
+                                              total: (state.value.total ?? 0) + sum(rows.n)}), 2500ms)),
+     state: Tally, timeout: processing_time)
+sink tallies -> files("out", format: json) mode update checkpoint "chk"
+"""
+PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN, "join": JOIN, "gs": GS}
 # State objects, each writing a file per batch: a join has two watermarks and two sides.
-STATES = {"agg": 1, "flat": 0, "win": 2, "dwin": 1, "join": 4}
+STATES = {"agg": 1, "flat": 0, "win": 2, "dwin": 1, "join": 4, "gs": 1}
+# Programs whose output depends on the batches' processing times run under the test clock.
+TEST_CLOCK = {"gs"}
 
 
 def write_join_inputs(d: Path, files, first):
@@ -95,6 +119,9 @@ def write_inputs(d: Path, kind: str, files=FILES, first=0):
         for j in range(5):
             if kind in ("agg", "dwin"):
                 lines.append(f'{{"word":"w{rnd.randrange(7)}","n":{rnd.randrange(100)}}}')
+            elif kind == "gs":  # 3 of 12 words per file: a word is often missing long enough to time out
+                if j < 3:
+                    lines.append(f'{{"word":"w{rnd.randrange(12)}","n":{rnd.randrange(100)}}}')
             elif kind == "win":  # each file's events depend on its number only
                 one = random.Random(i * 100 + j)
                 ts = 1_790_000_000 + i * 10 + one.randrange(-35, 6)
@@ -110,12 +137,19 @@ def setup(name, kind, program=None, files=FILES):
     d = harness.fresh_dir("recovery", name)
     write_inputs(d, kind, files)
     (d / "p.sdl").write_text(program or PROGRAMS[kind])
+    if kind in TEST_CLOCK:
+        (d / ".test_clock").touch()
     c = harness.compile_sdl(d / "p.sdl", d / "p", d)
     assert c.returncode == 0, c.stderr
     return d
 
 
-env = harness.wall_clock_env
+def env(fail=None, d=None):
+    """The wall clock, or the test clock for a program set up with it."""
+    e = harness.wall_clock_env(fail)
+    if d is not None and (d / ".test_clock").exists():
+        e["STREAMC_TEST_CLOCK"] = harness.TEST_CLOCK
+    return e
 
 
 SNAPSHOT_EVERY = 5
@@ -123,7 +157,7 @@ CMD = ["./p", "--available-now", "--snapshot-every", str(SNAPSHOT_EVERY)]
 
 
 def run(d, fail=None, cmd=None):
-    return subprocess.run(cmd or CMD, cwd=d, env=env(fail), capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd or CMD, cwd=d, env=env(fail, d), capture_output=True, text=True, timeout=120)
 
 
 def read_output(d):
@@ -177,7 +211,7 @@ def crash_at_random(name, kind, kills=20):
     files = RANDOM_FILES
     for _ in range(20):
         for _ in range(200):
-            p = subprocess.Popen(CMD, cwd=d, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            p = subprocess.Popen(CMD, cwd=d, env=env(d=d), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if killed < kills:
                 time.sleep(rnd.uniform(0.001, 0.03))
                 if p.poll() is None:
@@ -199,6 +233,8 @@ def crash_at_random(name, kind, kills=20):
         st = f.stat()
         os.utime(ref / "in" / f.name, (st.st_atime, st.st_mtime))
     (ref / "p.sdl").write_text((d / "p.sdl").read_text())
+    if kind in TEST_CLOCK:
+        (ref / ".test_clock").touch()
     assert harness.compile_sdl(ref / "p.sdl", ref / "p", ref).returncode == 0
     r = run(ref)
     assert r.returncode == 0, r.stderr
@@ -409,6 +445,33 @@ def test_restart_continues_batch_ids_and_state():
     count = sum(1 for l in before.splitlines() if l.startswith('{"word":"w0"'))
     assert count > 0
     assert (d / "out" / f"part-{FILES:05d}.json").exists()
+
+
+def test_group_state_survives_every_failure_point():
+    expected = reference("gs", "gs")
+    assert expected.count('"closed":true') >= 10, expected
+    crash_at_points("gs", "gs", expected)
+
+
+def test_group_state_random_kill_9():
+    assert crash_at_random("gs", "gs", kills=15) >= 15
+
+
+def test_group_state_timeouts_pending_across_a_restart():
+    """Stopped after 8 batches and restarted: words whose last rows came
+    before the stop time out after the restart, from the restored state."""
+    expected = reference("gs_restart", "gs")
+    d = setup("gs_restart", "gs")
+    r = run(d, cmd=["./p", "--available-now", "--max-batches", "8"])
+    assert r.returncode == 0, r.stderr
+    first = read_output(d)
+    r = run(d)
+    assert r.returncode == 0, r.stderr
+    got = read_output(d)
+    assert got.startswith(first) and got == expected, f"restarted:\n{got}\n---\n{expected}"
+    open_words = {line.split('"')[3] for line in first.splitlines() if '"closed":false' in line}
+    closed_after = {line.split('"')[3] for line in got[len(first):].splitlines() if '"closed":true' in line}
+    assert open_words & closed_after, (open_words, closed_after)
 
 
 def main():
