@@ -14,39 +14,29 @@ import harness  # noqa: E402
 HERE = Path(__file__).resolve().parent
 
 
+def check(name, update):
+    sdl = HERE / (name + ".sdl")
+    r = subprocess.run([harness.STREAMC, "check", sdl.name], cwd=HERE, env=harness.env(),
+                       capture_output=True, text=True, timeout=60)
+    expected = sdl.with_suffix(".expected")
+    problems = []
+    if r.returncode != 1:
+        problems.append(f"exit status {r.returncode}, expected 1")
+    if "internal error" in r.stderr or "Assertion" in r.stderr:
+        problems.append("crashed")
+    if update:
+        expected.write_text(r.stderr)
+    if not expected.exists():
+        problems.append("no .expected file (run with --update and review it)")
+    elif r.stderr != expected.read_text():
+        problems.append(f"stderr:\n{r.stderr}\nexpected:\n{expected.read_text()}")
+    return problems
+
+
 def main():
     update = "--update" in sys.argv
-    names = [a for a in sys.argv[1:] if not a.startswith("--")]
-    cases = sorted(p for p in HERE.glob("*.sdl") if not names or p.stem in names)
-    if "--list" in sys.argv:
-        print("\n".join(p.stem for p in cases))
-        return 0
-    passed = failed = 0
-    for sdl in cases:
-        r = subprocess.run([harness.STREAMC, "check", sdl.name], cwd=HERE, env=harness.env(),
-                           capture_output=True, text=True, timeout=60)
-        expected = sdl.with_suffix(".expected")
-        problems = []
-        if r.returncode != 1:
-            problems.append(f"exit status {r.returncode}, expected 1")
-        if "internal error" in r.stderr or "Assertion" in r.stderr:
-            problems.append("crashed")
-        if update:
-            expected.write_text(r.stderr)
-        if not expected.exists():
-            problems.append("no .expected file (run with --update and review it)")
-        elif r.stderr != expected.read_text():
-            problems.append(f"stderr:\n{r.stderr}\nexpected:\n{expected.read_text()}")
-        if problems:
-            failed += 1
-            print(f"FAIL {sdl.name}")
-            for p in problems:
-                print("  " + p.replace("\n", "\n  "))
-        else:
-            passed += 1
-            print(f"ok   {sdl.name}")
-    print(f"diagnostics: {passed} passed, {failed} failed")
-    return 1 if failed or passed == 0 else 0
+    names = sorted(p.stem for p in HERE.glob("*.sdl"))
+    return harness.run_cases("diagnostics", names, lambda name: check(name, update))
 
 
 if __name__ == "__main__":

@@ -17,37 +17,25 @@ HERE = Path(__file__).resolve().parent
 EXAMPLES = harness.SOURCE_DIR / "examples"
 
 
+def check(name, update):
+    r = subprocess.run([harness.STREAMC, "--dump-after=plan", name + ".sdl"], cwd=EXAMPLES, env=harness.env(),
+                       capture_output=True, text=True, timeout=120)
+    expected = HERE / (name + ".plan")
+    if r.returncode != 0:
+        return [f"exit status {r.returncode}: {r.stderr}"]
+    if update:
+        expected.write_text(r.stdout)
+    if not expected.exists():
+        return ["no .plan file (run with --update and review it)"]
+    if r.stdout != expected.read_text():
+        return [f"plan:\n{r.stdout}\nexpected:\n{expected.read_text()}"]
+    return []
+
+
 def main():
     update = "--update" in sys.argv
-    names = [a for a in sys.argv[1:] if not a.startswith("--")]
-    cases = sorted(p for p in EXAMPLES.glob("*.sdl") if not names or p.stem in names)
-    if "--list" in sys.argv:
-        print("\n".join(p.stem for p in cases))
-        return 0
-    passed = failed = 0
-    for sdl in cases:
-        r = subprocess.run([harness.STREAMC, "--dump-after=plan", sdl.name], cwd=EXAMPLES, env=harness.env(),
-                           capture_output=True, text=True, timeout=120)
-        expected = HERE / (sdl.stem + ".plan")
-        problems = []
-        if r.returncode != 0:
-            problems.append(f"exit status {r.returncode}: {r.stderr}")
-        elif update:
-            expected.write_text(r.stdout)
-        if not expected.exists():
-            problems.append("no .plan file (run with --update and review it)")
-        elif r.returncode == 0 and r.stdout != expected.read_text():
-            problems.append(f"plan:\n{r.stdout}\nexpected:\n{expected.read_text()}")
-        if problems:
-            failed += 1
-            print(f"FAIL {sdl.stem}")
-            for p in problems:
-                print("  " + p.replace("\n", "\n  "))
-        else:
-            passed += 1
-            print(f"ok   {sdl.stem}")
-    print(f"dump: {passed} passed, {failed} failed")
-    return 1 if failed or passed == 0 else 0
+    names = sorted(p.stem for p in EXAMPLES.glob("*.sdl"))
+    return harness.run_cases("dump", names, lambda name: check(name, update))
 
 
 if __name__ == "__main__":

@@ -57,6 +57,32 @@ def run_tests(suite, namespace):
     return 1 if failed or passed == 0 else 0
 
 
+def run_cases(suite, names, check):
+    """The main of a suite whose cases are files: `names` are all the case
+    names, `check(name)` runs one and returns its problems (none: passed).
+    `run.py --list` names them, `run.py NAME ...` runs those, no name runs
+    all. Returns the exit status (1 when one failed or none ran)."""
+    only = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--list" in sys.argv:
+        print("\n".join(names))
+        return 0
+    passed = failed = 0
+    for name in names:
+        if only and name not in only:
+            continue
+        problems = check(name)
+        if problems:
+            failed += 1
+            print(f"FAIL {name}")
+            for p in problems:
+                print("  " + p.replace("\n", "\n  "))
+        else:
+            passed += 1
+            print(f"ok   {name}")
+    print(f"{suite}: {passed} passed, {failed} failed")
+    return 1 if failed or passed == 0 else 0
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     s = socket.socket()
