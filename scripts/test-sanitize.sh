@@ -26,7 +26,7 @@ export STREAMC_HOME="$home" CXX="$root/scripts/sanitize-cxx"
 export STREAMC="$build/compiler/streamc" STREAMC_SOURCE_DIR="$root" STREAMC_TEST_WORK="$san/test-work"
 
 echo "== golden subset (ASan + UBSan)"
-python3 "$root/tests/golden/run.py" json_on_error json_on_error_fail json_arrays json_lines_threads bus_flatten csv_on_error \
+python3 "$root/tests/golden/run.py" json_on_error json_on_error_fail json_arrays group_state_sessions json_lines_threads bus_flatten csv_on_error \
   wordcount_socket join_table windowed_update stream_join_left
 echo "== recovery subset (ASan + UBSan)"
 python3 "$root/tests/recovery/run.py" test_damaged_checkpoint_files_are_named test_restart_continues_batch_ids_and_state
