@@ -1,23 +1,15 @@
 #include "checkpoint/checkpoint.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <random>
 
 #include "checkpoint/checkpoint_file.hpp"
 #include "core/failure_points.hpp"
-#include "io/atomic_file.hpp"
 
 namespace streamc::rt {
 namespace {
-
-void ensure_dir(const std::string& dir) {
-  if (int err = make_dirs(dir)) throw FatalError("checkpoint: cannot create directory '" + dir + "': " + std::strerror(err));
-}
 
 std::string new_uuid() {
   std::random_device rd;
@@ -130,27 +122,32 @@ std::string describe_plan_change(const Signatures& old_sources, const Signatures
   return "";
 }
 
-Checkpoint::Checkpoint(std::string dir) : dir_(std::move(dir)) {
-  while (dir_.size() > 1 && dir_.back() == '/') dir_.pop_back();
+Checkpoint::Checkpoint(std::string dir) : store_(std::make_unique<DirStore>(std::move(dir))) {}
+
+Checkpoint::Checkpoint(std::unique_ptr<CheckpointStore> store) : store_(std::move(store)) {}
+
+std::string Checkpoint::read_file(const std::string& rel, std::string_view kind) const {
+  std::optional<std::string> bytes = store_->read(rel);
+  if (!bytes) throw FatalError("checkpoint file '" + store_->describe(rel) + "' is missing");
+  return decode_checkpoint_file(*bytes, kind, store_->describe(rel));
 }
 
 void Checkpoint::open(const Signatures& sources, const Signatures& states) {
-  ensure_dir(dir_);
-  ensure_dir(dir_ + "/offsets");
-  ensure_dir(dir_ + "/commits");
-  const std::string meta_path = dir_ + "/metadata";
-  if (!path_exists(meta_path)) {
+  store_->open();
+  const std::string meta_path = store_->describe("metadata");
+  std::optional<std::string> meta = store_->read("metadata");
+  if (!meta) {
     query_id_ = new_uuid();
     std::string text = "version " + std::to_string(kFormatVersion) + "\nid " + query_id_ + "\n";
     for (const auto& [name, sig] : sources) text += "source " + name + "\t" + sig + "\n";
     for (const auto& [name, sig] : states) text += "state " + name + "\t" + sig + "\n";
-    write_checkpoint_file(dir_, "metadata", "metadata", text);
+    store_->write("metadata", encode_checkpoint_file("metadata", text));
   } else {
-    auto lines = lines_of(read_checkpoint_file(meta_path, "metadata"));
+    auto lines = lines_of(decode_checkpoint_file(*meta, "metadata", meta_path));
     if (lines.size() < 2) damaged(meta_path, "too short");
     int64_t version = number(field(lines[0], "version", meta_path), meta_path);
     if (version != kFormatVersion)
-      throw FatalError("checkpoint '" + dir_ + "' has format version " + std::to_string(version) + "; this program reads version " +
+      throw FatalError("checkpoint '" + store_->describe("") + "' has format version " + std::to_string(version) + "; this program reads version " +
                        std::to_string(kFormatVersion));
     query_id_ = field(lines[1], "id", meta_path);
     Signatures old_sources, old_states;
@@ -165,29 +162,31 @@ void Checkpoint::open(const Signatures& sources, const Signatures& states) {
     }
     std::string change = describe_plan_change(old_sources, sources, old_states, states);
     if (!change.empty())
-      throw FatalError("checkpoint '" + dir_ + "' belongs to another plan: " + change +
+      throw FatalError("checkpoint '" + store_->describe("") + "' belongs to another plan: " + change +
                        " (use a new checkpoint directory, or undo the change)");
   }
-  auto commits = numbered_files(dir_ + "/commits");
-  auto offsets = numbered_files(dir_ + "/offsets");
+  auto commits = store_->list("commits");
+  auto offsets = store_->list("offsets");
   if (!commits.empty()) {
     last_committed_ = commits.back();
-    const std::string path = dir_ + "/commits/" + std::to_string(last_committed_);
-    auto lines = lines_of(read_checkpoint_file(path, "commit"));
+    const std::string rel = "commits/" + std::to_string(last_committed_);
+    const std::string path = store_->describe(rel);
+    auto lines = lines_of(read_file(rel, "commit"));
     if (lines.empty() || number(field(lines[0], "batch", path), path) != last_committed_)
       damaged(path, "it names another batch");
   }
   if (!offsets.empty() && offsets.back() > last_committed_) {
     if (offsets.back() != last_committed_ + 1)
-      throw FatalError("checkpoint '" + dir_ + "': offsets/" + std::to_string(offsets.back()) +
+      throw FatalError("checkpoint '" + store_->describe("") + "': offsets/" + std::to_string(offsets.back()) +
                        " follows commit " + std::to_string(last_committed_) + " with a gap");
     pending_ = read_offsets(offsets.back());
   }
 }
 
 LoggedBatch Checkpoint::read_offsets(int64_t batch) const {
-  const std::string path = dir_ + "/offsets/" + std::to_string(batch);
-  auto lines = lines_of(read_checkpoint_file(path, "offsets"));
+  const std::string rel = "offsets/" + std::to_string(batch);
+  const std::string path = store_->describe(rel);
+  auto lines = lines_of(read_file(rel, "offsets"));
   if (lines.size() < 3) damaged(path, "too short");
   LoggedBatch b;
   b.batch = number(field(lines[0], "batch", path), path);
@@ -202,19 +201,18 @@ LoggedBatch Checkpoint::read_offsets(int64_t batch) const {
 }
 
 std::vector<std::string> Checkpoint::read_source_log(const std::string& source, int64_t batch) const {
-  const std::string path = dir_ + "/sources/" + source + "/" + std::to_string(batch);
-  return lines_of(read_checkpoint_file(path, "source-log"));
+  return lines_of(read_file("sources/" + source + "/" + std::to_string(batch), "source-log"));
 }
 
 std::vector<std::string> Checkpoint::read_source_history(const std::string& source, int64_t last) const {
-  const std::string dir = dir_ + "/sources/" + source;
+  const std::string dir = "sources/" + source;
   // The newest compact file at or below `last` (a newer one belongs to a
   // batch whose offsets never landed), then the batches after it.
   int64_t base = -1;
-  for (int64_t c : numbered_files(dir, ".compact"))
+  for (int64_t c : store_->list(dir, ".compact"))
     if (c <= last) base = c;
   std::vector<std::string> out;
-  if (base >= 0) out = lines_of(read_checkpoint_file(dir + "/" + std::to_string(base) + ".compact", "source-log"));
+  if (base >= 0) out = lines_of(read_file(dir + "/" + std::to_string(base) + ".compact", "source-log"));
   for (int64_t b = base + 1; b <= last; ++b)
     for (auto& f : read_source_log(source, b)) out.push_back(std::move(f));
   return out;
@@ -229,20 +227,18 @@ int64_t monotonic_us() {
 
 }  // namespace
 
-void Checkpoint::write_file(const std::string& dir, const std::string& name, std::string_view kind,
-                            std::string_view payload) const {
+void Checkpoint::write_file(const std::string& rel, std::string_view kind, std::string_view payload) const {
   const int64_t start = monotonic_us();
-  write_checkpoint_file(dir, name, kind, payload);
+  store_->write(rel, encode_checkpoint_file(kind, payload));
   write_us_.fetch_add(monotonic_us() - start, std::memory_order_relaxed);
   written_bytes_.fetch_add(static_cast<int64_t>(payload.size()), std::memory_order_relaxed);
 }
 
 void Checkpoint::write_source_log(const std::string& source, int64_t batch, const std::vector<std::string>& log) {
-  const std::string dir = dir_ + "/sources/" + source;
-  ensure_dir(dir);
+  const std::string dir = "sources/" + source;
   std::string text;
   for (const auto& l : log) text += l + "\n";
-  write_file(dir, std::to_string(batch), "source-log", text);
+  write_file(dir + "/" + std::to_string(batch), "source-log", text);
   if ((batch + 1) % kCompactEvery != 0) return;
   // Spark's compactible file log: every kCompactEvery batches one file holds
   // every file taken so far (the previous compact file plus the batches
@@ -253,8 +249,10 @@ void Checkpoint::write_source_log(const std::string& source, int64_t batch, cons
   const std::string previous_path = dir + "/" + std::to_string(previous) + ".compact";
   std::vector<std::string> all;
   int64_t from = 0;  // a checkpoint without compact files has every batch's log
-  if (previous >= 0 && path_exists(previous_path)) {
-    all = lines_of(read_checkpoint_file(previous_path, "source-log"));
+  std::optional<std::string> previous_bytes;
+  if (previous >= 0) previous_bytes = store_->read(previous_path);
+  if (previous_bytes) {
+    all = lines_of(decode_checkpoint_file(*previous_bytes, "source-log", store_->describe(previous_path)));
     from = previous + 1;
   }
   for (int64_t b = from; b < batch; ++b)
@@ -262,22 +260,22 @@ void Checkpoint::write_source_log(const std::string& source, int64_t batch, cons
   all.insert(all.end(), log.begin(), log.end());
   text.clear();
   for (const auto& l : all) text += l + "\n";
-  write_file(dir, std::to_string(batch) + ".compact", "source-log", text);
-  for (int64_t b : numbered_files(dir))
-    if (b <= previous) ::unlink((dir + "/" + std::to_string(b)).c_str());
-  for (int64_t c : numbered_files(dir, ".compact"))
-    if (c < previous) ::unlink((dir + "/" + std::to_string(c) + ".compact").c_str());
+  write_file(dir + "/" + std::to_string(batch) + ".compact", "source-log", text);
+  for (int64_t b : store_->list(dir))
+    if (b <= previous) store_->remove(dir + "/" + std::to_string(b));
+  for (int64_t c : store_->list(dir, ".compact"))
+    if (c < previous) store_->remove(dir + "/" + std::to_string(c) + ".compact");
 }
 
 void Checkpoint::write_offsets(const LoggedBatch& b) {
   std::string text = "batch " + std::to_string(b.batch) + "\ntime " + std::to_string(b.time_us) + "\ndata " +
                      (b.no_data ? "none" : "new") + "\n";
   for (const auto& o : b.offsets) text += "source " + o + "\n";
-  write_file(dir_ + "/offsets", std::to_string(b.batch), "offsets", text);
+  write_file("offsets/" + std::to_string(b.batch), "offsets", text);
 }
 
 void Checkpoint::write_commit(int64_t batch) {
-  write_file(dir_ + "/commits", std::to_string(batch), "commit", "batch " + std::to_string(batch) + "\n");
+  write_file("commits/" + std::to_string(batch), "commit", "batch " + std::to_string(batch) + "\n");
   last_committed_ = batch;
   pending_.reset();
 }
@@ -292,26 +290,26 @@ void Checkpoint::encode_state(PersistentState& state, bool snapshot, std::string
 void Checkpoint::write_state(const std::string& op, int64_t version, std::string& bytes, bool snapshot) const {
   const int64_t start = monotonic_us();
   seal_checkpoint_file(bytes);
-  write_sealed_checkpoint_file(state_dir(op), std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), bytes,
-                               snapshot ? "mid-background-snapshot" : "mid-state-snapshot");
+  store_->write(state_dir(op) + "/" + std::to_string(version) + (snapshot ? ".snapshot" : ".delta"), bytes,
+                snapshot ? "mid-background-snapshot" : "mid-state-snapshot");
   write_us_.fetch_add(monotonic_us() - start, std::memory_order_relaxed);
   written_bytes_.fetch_add(static_cast<int64_t>(bytes.size()), std::memory_order_relaxed);
 }
 
 void Checkpoint::restore_state(const std::string& op, int64_t version, PersistentState& state) {
   const std::string dir = state_dir(op);
-  ensure_dir(dir);
   // Files of versions after `version` come from a batch that never committed.
   for (const char* suffix : {".snapshot", ".delta"})
-    for (int64_t v : numbered_files(dir, suffix))
-      if (v > version) ::unlink((dir + "/" + std::to_string(v) + suffix).c_str());
+    for (int64_t v : store_->list(dir, suffix))
+      if (v > version) store_->remove(dir + "/" + std::to_string(v) + suffix);
   if (version == 0) return;
   int64_t base = 0;
-  for (int64_t v : numbered_files(dir, ".snapshot"))
+  for (int64_t v : store_->list(dir, ".snapshot"))
     if (v <= version) base = v;
   auto load = [&](int64_t v, bool snapshot) {
-    const std::string path = dir + "/" + std::to_string(v) + (snapshot ? ".snapshot" : ".delta");
-    std::string payload = read_checkpoint_file(path, snapshot ? "snapshot" : "delta");
+    const std::string rel = dir + "/" + std::to_string(v) + (snapshot ? ".snapshot" : ".delta");
+    const std::string path = store_->describe(rel);
+    std::string payload = read_file(rel, snapshot ? "snapshot" : "delta");
     try {
       StateReader r(payload);
       state.load(r, snapshot);
@@ -327,18 +325,18 @@ void Checkpoint::restore_state(const std::string& op, int64_t version, Persisten
 void Checkpoint::clean(int64_t batch, const std::vector<std::string>& ops) {
   constexpr int64_t kKeepBatches = 100;
   if (batch >= kKeepBatches && batch % 10 == 0) {
-    for (const char* sub : {"/offsets/", "/commits/"})
-      for (int64_t b : numbered_files(dir_ + sub))
-        if (b < batch - kKeepBatches) ::unlink((dir_ + sub + std::to_string(b)).c_str());
+    for (const char* sub : {"offsets", "commits"})
+      for (int64_t b : store_->list(sub))
+        if (b < batch - kKeepBatches) store_->remove(std::string(sub) + "/" + std::to_string(b));
   }
   for (const auto& op : ops) {
     const std::string dir = state_dir(op);
-    auto snaps = numbered_files(dir, ".snapshot");
+    auto snaps = store_->list(dir, ".snapshot");
     if (snaps.size() < 2) continue;
     int64_t keep_from = snaps[snaps.size() - 2];
     for (const char* suffix : {".snapshot", ".delta"})
-      for (int64_t v : numbered_files(dir, suffix))
-        if (v < keep_from) ::unlink((dir + "/" + std::to_string(v) + suffix).c_str());
+      for (int64_t v : store_->list(dir, suffix))
+        if (v < keep_from) store_->remove(dir + "/" + std::to_string(v) + suffix);
   }
 }
 

@@ -11,19 +11,23 @@
 //   state/<op>/0/<version>.snapshot    everything, every K versions (beside that
 //                                      version's delta; written in the background)
 //
-// Every file is a checkpoint file (checkpoint_file.hpp): written to a temp
-// name, fsynced, renamed; checksummed; rejected with an error naming it when
-// damaged. The batch loop (core/batch_loop.cpp) drives the protocol; the
+// Every file is a checkpoint file (checkpoint_file.hpp): checksummed,
+// rejected with an error naming it when damaged. The files live in a
+// CheckpointStore (checkpoint_store.hpp): a directory (DirStore: written to
+// a temp name, fsynced, renamed) or a Kafka changelog topic
+// (io/kafka_changelog.hpp), by the same relative paths. The batch loop (core/batch_loop.cpp) drives the protocol; the
 // writes themselves run on background threads (checkpoint_writer.hpp).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "checkpoint/checkpoint_store.hpp"
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {
@@ -42,13 +46,18 @@ using Signatures = std::vector<std::pair<std::string, std::string>>;
 class Checkpoint {
  public:
   static constexpr int kFormatVersion = 1;
+  // A checkpoint directory (a DirStore).
   explicit Checkpoint(std::string dir);
+  explicit Checkpoint(std::unique_ptr<CheckpointStore> store);
 
   // Writes the metadata of a new checkpoint, or reads an existing one and
   // throws FatalError naming what changed when the plan cannot follow it.
   void open(const Signatures& sources, const Signatures& states);
   const std::string& query_id() const { return query_id_; }
-  const std::string& dir() const { return dir_; }
+  // A file of the checkpoint as errors name it ("chk/offsets/7"); "" names
+  // the checkpoint itself.
+  std::string describe(const std::string& rel = "") const { return store_->describe(rel); }
+  CheckpointStore& store() const { return *store_; }
 
   int64_t last_committed() const { return last_committed_; }  // -1: none
   // Bytes and microseconds spent writing checkpoint files so far (on any
@@ -86,12 +95,13 @@ class Checkpoint {
   void clean(int64_t batch, const std::vector<std::string>& ops);
 
  private:
-  // Writes one file through write_checkpoint_file, counting its bytes and time.
-  void write_file(const std::string& dir, const std::string& name, std::string_view kind,
-                  std::string_view payload) const;
+  // Writes one file to the store, counting its bytes and time.
+  void write_file(const std::string& rel, std::string_view kind, std::string_view payload) const;
+  // Reads and checks one file; FatalError naming it when missing or damaged.
+  std::string read_file(const std::string& rel, std::string_view kind) const;
   mutable std::atomic<int64_t> written_bytes_{0}, write_us_{0};
-  std::string state_dir(const std::string& op) const { return dir_ + "/state/" + op + "/0"; }
-  std::string dir_;
+  static std::string state_dir(const std::string& op) { return "state/" + op + "/0"; }
+  std::unique_ptr<CheckpointStore> store_;
   std::string query_id_;
   int64_t last_committed_ = -1;
   std::optional<LoggedBatch> pending_;

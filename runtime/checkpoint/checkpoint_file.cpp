@@ -87,10 +87,10 @@ void write_sealed_checkpoint_file(const std::string& dir, const std::string& nam
   write_file_atomically(dir, name, bytes, "checkpoint", probe);
 }
 
-std::string read_checkpoint_file(const std::string& path, std::string_view kind) {
+std::optional<std::string> read_checkpoint_bytes(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) throw FatalError("checkpoint file '" + path + "' is missing");
+    if (errno == ENOENT) return std::nullopt;
     throw FatalError("checkpoint file '" + path + "' cannot be read: " + std::strerror(errno));
   }
   std::string bytes;
@@ -107,7 +107,13 @@ std::string read_checkpoint_file(const std::string& path, std::string_view kind)
     bytes.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  return decode_checkpoint_file(bytes, kind, path);
+  return bytes;
+}
+
+std::string read_checkpoint_file(const std::string& path, std::string_view kind) {
+  std::optional<std::string> bytes = read_checkpoint_bytes(path);
+  if (!bytes) throw FatalError("checkpoint file '" + path + "' is missing");
+  return decode_checkpoint_file(*bytes, kind, path);
 }
 
 bool path_exists(const std::string& path) {

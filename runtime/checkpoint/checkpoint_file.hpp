@@ -14,6 +14,7 @@
 // it, never used.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,6 +49,10 @@ void write_sealed_checkpoint_file(const std::string& dir, const std::string& nam
 // Reads and checks a checkpoint file; FatalError naming it when it is
 // missing, unreadable or damaged.
 std::string read_checkpoint_file(const std::string& path, std::string_view kind);
+
+// The raw bytes of the file at `path`, or nothing when it does not exist;
+// FatalError "checkpoint file 'PATH' cannot be read: …" otherwise.
+std::optional<std::string> read_checkpoint_bytes(const std::string& path);
 
 // Whether a path exists (any kind of file).
 bool path_exists(const std::string& path);

@@ -126,7 +126,12 @@ void BatchLoop::wait_for_live_news() const {
 }
 
 void BatchLoop::recover() {
-  checkpoint_ = std::make_unique<Checkpoint>(engine_.options().checkpoint);
+  // A store the program set (a task's changelog in a consumer group) takes
+  // the place of the --checkpoint directory.
+  if (const auto& make_store = engine_.checkpoint_store())
+    checkpoint_ = std::make_unique<Checkpoint>(make_store());
+  else
+    checkpoint_ = std::make_unique<Checkpoint>(engine_.options().checkpoint);
   const auto& sources = engine_.sources();
   Signatures source_sigs, state_sigs;
   for (const auto& s : sources) source_sigs.emplace_back(s->name(), s->signature());
@@ -142,14 +147,14 @@ void BatchLoop::recover() {
   if (last >= 0) {
     LoggedBatch b = checkpoint_->read_offsets(last);
     if (b.offsets.size() != sources.size())
-      throw FatalError("checkpoint file '" + checkpoint_->dir() + "/offsets/" + std::to_string(last) +
+      throw FatalError("checkpoint file '" + checkpoint_->describe("offsets/" + std::to_string(last)) +
                        "' is damaged: it has " + std::to_string(b.offsets.size()) + " source offsets for " +
                        std::to_string(sources.size()) + " sources");
     last_offsets = b.offsets;
   }
   const auto& pending = checkpoint_->pending();
   if (pending && pending->offsets.size() != sources.size())
-    throw FatalError("checkpoint file '" + checkpoint_->dir() + "/offsets/" + std::to_string(pending->batch) +
+    throw FatalError("checkpoint file '" + checkpoint_->describe("offsets/" + std::to_string(pending->batch)) +
                      "' is damaged: it has " + std::to_string(pending->offsets.size()) + " source offsets for " +
                      std::to_string(sources.size()) + " sources");
   replay_logs_.assign(sources.size(), {});
@@ -181,7 +186,7 @@ void BatchLoop::run_batches() {
   const RunOptions& o = engine_.options();
   const RunMode mode = o.mode;
   const int64_t interval = o.batch_us;
-  if (!o.checkpoint.empty()) recover();
+  if (!o.checkpoint.empty() || engine_.checkpoint_store()) recover();
   for (const auto& s : engine_.sources()) s->start(mode);
 
   auto now = [&] { return clock_.is_manual() ? manual_time() : Timestamp{Clock::now_us()}; };

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "checkpoint/checkpoint_store.hpp"
 #include "core/command_line.hpp"
 #include "io/socket_source.hpp"
 #include "io/source.hpp"
@@ -49,6 +50,14 @@ class ProgramEngine final : public Engine {
   // Sources made outside the engine (Kafka: io/kafka_source.cpp, which
   // only programs that use Kafka link, with librdkafka).
   SourceId add_source(std::unique_ptr<Source> source, SourceOptions options);
+
+  // Where the batch loop keeps the checkpoint instead of the --checkpoint
+  // directory (a task's Kafka changelog: io/kafka_changelog.hpp); called
+  // once, when the loop recovers. With a store set the loop checkpoints
+  // even without --checkpoint.
+  using CheckpointStoreFactory = std::function<std::unique_ptr<CheckpointStore>()>;
+  void use_checkpoint_store(CheckpointStoreFactory make) { make_store_ = std::move(make); }
+  const CheckpointStoreFactory& checkpoint_store() const { return make_store_; }
 
   // The program's name, for the progress report.
   void set_program_name(std::string name) { program_name_ = std::move(name); }
@@ -100,6 +109,7 @@ class ProgramEngine final : public Engine {
   std::vector<SourceOptions> source_options_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::function<void(Batch&)> batch_fn_;
+  CheckpointStoreFactory make_store_;
   std::vector<State> states_;
   std::mutex reject_mu_;  // rejects may come from worker threads
   std::vector<int64_t> rejected_batch_;
