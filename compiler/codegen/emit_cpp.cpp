@@ -275,6 +275,7 @@ void ProgramEmitter::emit_sources() {
         if (s.fail_on_data_loss) out_ += fmt::format("    ks{}.fail_on_data_loss = {};\n", i, startup(*s.fail_on_data_loss));
         for (const auto* o : s.kafka_options) out_ += fmt::format("    ks{}.options.emplace_back({});\n", i, startup(*o));
         if (s.kafka_raw) out_ += fmt::format("    ks{}.raw = true;\n", i);
+        if (s.kafka_group) out_ += fmt::format("    ks{}.group = std::string({});\n", i, startup(*s.kafka_group));
         out_ += fmt::format("    const rt::SourceId src{0} = rt::add_kafka_source(eng, std::string({1}), ks{0}, so{0});\n", i,
                             string_literal(s.name));
         break;

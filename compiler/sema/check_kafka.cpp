@@ -42,8 +42,8 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
                   1, "source 'kafka'"))
     return false;
   if (const Expr* g = named_arg(call, "group")) {
-    not_supported(g->range, "group: (a consumer group shared by copies of the binary)");
-    return false;
+    if (check_startup_expr(*g, types::string(), "group")->is_error()) return false;
+    s.kafka_group = g;
   }
   if (call.args.empty() || !call.args[0].name.name.empty()) {
     diags_.error(call.range, "kafka needs a topic or a list of topics: kafka(\"events\", brokers: \"host:9092\")");

@@ -139,12 +139,53 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
         diags_.error(where, std::string("the window ") + what + " must be a multiple of the batch interval (" +
                                 std::to_string(result_.batch_us / 1000) + "ms), as in Spark");
   }
+  if (!diags_.has_errors()) check_group_member();
   if (!diags_.has_errors() && result_.sinks.empty()) {
     SourceRange where = program.decls.empty() ? SourceRange{0, 0} : program.decls.back().range;
     diags_.error(where, "the program has no sink, so nothing would run; add one such as: sink NAME -> console()");
   }
   if (diags_.has_errors()) return std::nullopt;
   return std::move(result_);
+}
+
+// A Kafka source with `group:` makes every copy of the binary a member of
+// that consumer group, each running the tasks (input partitions) it is
+// assigned (DESIGN.md, "Scale-out"). What this version runs that way: the
+// group's source alone (tables beside it) and operators whose state, if
+// any, is per batch. State across batches is kept per task, so a key whose
+// rows arrive on several partitions would be counted apart on each: that
+// needs the repartition topics still to come.
+void Checker::check_group_member() {
+  const SourceInfo* group = nullptr;
+  for (const auto& s : result_.sources)
+    if (s.kafka_group) group = &s;
+  if (!group) return;
+  for (const auto& s : result_.sources)
+    if (&s != group && !s.is_table) {
+      auto& err = diags_.error(s.range, "a consumer-group member reads its Kafka source only: source " + q(s.name) +
+                                            " cannot be read beside " + q(group->name) + ", which has group:");
+      err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
+      return;
+    }
+  for (const auto& n : result_.nodes) {
+    switch (n.op) {
+      case Node::Op::Aggregate:
+      case Node::Op::DropDuplicates:
+      case Node::Op::UpdateStateByKey:
+      case Node::Op::MapGroupsWithState:
+      case Node::Op::BatchWindow:
+      case Node::Op::StreamJoin: {
+        auto& err = diags_.error(
+            n.range, std::string("'") + op_name(n.op) +
+                         "' keeps state across batches, which a consumer-group member keeps per partition; rows of one "
+                         "key from several partitions would be counted apart. Repartitioning by key through Kafka is "
+                         "not supported yet: run one copy without group: for now");
+        err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
+        return;
+      }
+      default: break;
+    }
+  }
 }
 
 void Checker::declare_names(const ast::Program& program) {

@@ -61,6 +61,9 @@ struct SourceInfo {
   const ast::Expr* max_offsets_per_batch = nullptr;
   const ast::Expr* fail_on_data_loss = nullptr;
   std::vector<const ast::Expr*> kafka_options;  // options: ["name=value", …]
+  // group: "name": the binary is a member of that consumer group and runs
+  // one task per partition it is assigned (DESIGN.md, "Scale-out").
+  const ast::Expr* kafka_group = nullptr;
   SourceRange range;
 };
 

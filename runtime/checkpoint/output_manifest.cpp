@@ -132,15 +132,19 @@ std::vector<std::string> lines_of(const std::string& text) {
 
 }  // namespace
 
-void write_manifest_entry(const std::string& dir, const ManifestEntry& e) {
+std::string manifest_dir(const std::string& dir, const std::string& task) {
+  return dir + "/" + kManifestDir + (task.empty() ? "" : "/" + task);
+}
+
+void write_manifest_entry(const std::string& dir, const ManifestEntry& e, const std::string& task) {
   std::string text = "batch " + std::to_string(e.batch) + "\nquery " + e.query_id + "\nmode " +
                      (e.complete ? "complete" : "append") + "\nformat " + e.format + "\n";
   for (const auto& f : e.files) text += "file " + f + "\n";
-  write_checkpoint_file(dir + "/" + kManifestDir, std::to_string(e.batch), "manifest", text);
+  write_checkpoint_file(manifest_dir(dir, task), std::to_string(e.batch), "manifest", text);
 }
 
-ManifestEntry read_manifest_entry(const std::string& dir, int64_t batch) {
-  const std::string path = dir + "/" + kManifestDir + "/" + std::to_string(batch);
+ManifestEntry read_manifest_entry(const std::string& dir, int64_t batch, const std::string& task) {
+  const std::string path = manifest_dir(dir, task) + "/" + std::to_string(batch);
   auto lines = lines_of(read_checkpoint_file(path, "manifest"));
   auto bad = [&](const std::string& why) { throw FatalError("checkpoint file '" + path + "' is damaged: " + why); };
   if (lines.size() < 4) bad("too short");
@@ -166,11 +170,26 @@ std::string read_committed_output(const std::string& dir_in) {
   std::string out;
   const std::string mdir = dir + "/" + kManifestDir;
   if (path_exists(mdir)) {
-    std::vector<ManifestEntry> entries;
-    for (int64_t b : numbered_files(mdir)) entries.push_back(read_manifest_entry(dir, b));
-    if (!entries.empty() && entries.back().complete) entries.erase(entries.begin(), entries.end() - 1);
-    for (const auto& e : entries)
-      for (const auto& f : e.files) append_part(out, dir, f, e.format);
+    // A single copy's entries, then each consumer-group task's (tasks in
+    // name order, each in batch order: a task's rows keep their order).
+    std::vector<std::string> tasks = {""};
+    if (DIR* d = ::opendir(mdir.c_str())) {
+      std::vector<std::string> named;
+      while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name[0] != '.' && e->d_type == DT_DIR) named.push_back(name);
+      }
+      ::closedir(d);
+      std::sort(named.begin(), named.end());
+      tasks.insert(tasks.end(), named.begin(), named.end());
+    }
+    for (const auto& task : tasks) {
+      std::vector<ManifestEntry> entries;
+      for (int64_t b : numbered_files(manifest_dir(dir, task))) entries.push_back(read_manifest_entry(dir, b, task));
+      if (!entries.empty() && entries.back().complete) entries.erase(entries.begin(), entries.end() - 1);
+      for (const auto& e : entries)
+        for (const auto& f : e.files) append_part(out, dir, f, e.format);
+    }
     return out;
   }
   // No manifest: every part file, here and in partition directories

@@ -8,6 +8,10 @@
 //   format json|csv|text
 //   file part-00007.json   (one line per part; none for an empty batch)
 //
+// Copies of a binary in a consumer group share the directory: each task
+// (input partition) writes part-<task>-<batch>.<ext> and its own entries
+// under _streamc/<task>/<batch>, numbered by the task's batches.
+//
 // read_committed_output (streamc/runtime/committed_output.hpp) reads them.
 #pragma once
 
@@ -29,8 +33,11 @@ struct ManifestEntry {
   std::vector<std::string> files;
 };
 
-void write_manifest_entry(const std::string& dir, const ManifestEntry& e);
+// A consumer-group task's entries are under _streamc/<task>/ (`task`
+// non-empty); a single copy's directly under _streamc/.
+std::string manifest_dir(const std::string& dir, const std::string& task = {});
+void write_manifest_entry(const std::string& dir, const ManifestEntry& e, const std::string& task = {});
 // FatalError naming the file when it is missing or damaged.
-ManifestEntry read_manifest_entry(const std::string& dir, int64_t batch);
+ManifestEntry read_manifest_entry(const std::string& dir, int64_t batch, const std::string& task = {});
 
 }  // namespace streamc::rt

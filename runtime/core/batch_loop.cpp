@@ -41,6 +41,7 @@ BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTime
   p.id = checkpoint_ ? checkpoint_->query_id() : run_id_;
   p.run_id = run_id_;
   p.name = engine_.program_name();
+  if (engine_.task()) p.task = engine_.task()->name();
   p.batch_id = id;
   p.time = time;
   p.idle = idle;
@@ -177,9 +178,26 @@ void BatchLoop::recover() {
 
 void BatchLoop::run() {
   run_batches();
+  finish();
+}
+
+void BatchLoop::finish() {
   // Whatever stopped the loop, the last batch's commit must be durable.
   if (log_writer_) log_writer_->drain();
   if (snapshot_writer_) snapshot_writer_->drain();
+}
+
+void BatchLoop::start() {
+  if (!engine_.options().checkpoint.empty()) recover();
+  for (const auto& s : engine_.sources()) s->start(RunMode::Continuous);
+}
+
+void BatchLoop::step(int64_t trigger_us) {
+  if (replay_) {
+    run_batch(Timestamp{replay_->time_us}, replay_->no_data);
+    return;
+  }
+  run_batch(clock_.is_manual() ? manual_time() : Timestamp{trigger_us});
 }
 
 void BatchLoop::run_batches() {

@@ -49,10 +49,21 @@ class BatchLoop {
 
   // Runs until the mode's end, --max-batches, or `stop`. Throws FatalError.
   void run();
+  // The same loop driven from outside, one batch at a time (a consumer
+  // group's tasks, core/group_runner.cpp): start() restores the checkpoint
+  // and starts the sources; each step() is one continuous trigger at
+  // `trigger_us` (wall clock; the manual clock's time otherwise), re-running
+  // a logged but uncommitted batch first; finish() waits until the last
+  // commit is durable.
+  void start();
+  void step(int64_t trigger_us);
+  void finish();
   int64_t batches_run() const { return next_id_; }
   // Told about every batch after --progress (the UI server, the terminal
   // line); must outlive the loop.
   void add_observer(ProgressObserver& o) { observers_.push_back(&o); }
+  // The loop's checkpoint, once started (null without one).
+  const Checkpoint* checkpoint() const { return checkpoint_.get(); }
 
  private:
   // run() without the final wait for the checkpoint writers.

@@ -95,6 +95,7 @@ ConsoleSink& ProgramEngine::add_console_sink(std::string name, ConsoleOptions op
 }
 
 FilesSink& ProgramEngine::add_files_sink(std::string name, std::string dir, FilesSinkOptions options) {
+  if (task_) options.task = task_->name();
   auto sink = std::make_unique<FilesSink>(std::move(name), std::move(dir), options);
   FilesSink& ref = *sink;
   sinks_.push_back(std::move(sink));

@@ -7,10 +7,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "checkpoint/checkpoint_store.hpp"
 #include "core/command_line.hpp"
+#include "core/group_membership.hpp"
 #include "io/socket_source.hpp"
 #include "io/source.hpp"
 #include "streamc/runtime/api.hpp"
@@ -63,6 +65,17 @@ class ProgramEngine final : public Engine {
   void set_program_name(std::string name) { program_name_ = std::move(name); }
   const std::string& program_name() const { return program_name_; }
 
+  // Consumer groups (core/group_runner.hpp). The first engine a program
+  // builds meets the group's Kafka source, which joins it here; the runner
+  // then builds one engine per task, each told its task first, whose
+  // source reads that partition only and whose files sinks write the task's
+  // own parts and manifest.
+  void join_group(std::unique_ptr<GroupMembership> m) { group_ = std::move(m); }
+  std::unique_ptr<GroupMembership> take_group() { return std::move(group_); }
+  bool in_group() const { return group_ != nullptr; }
+  void set_task(TaskId task) { task_ = std::move(task); }
+  const std::optional<TaskId>& task() const { return task_; }
+
   // For the batch loop.
   const RunOptions& options() const { return options_; }
   const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
@@ -104,6 +117,8 @@ class ProgramEngine final : public Engine {
 
   RunOptions options_;
   std::string program_name_;
+  std::unique_ptr<GroupMembership> group_;
+  std::optional<TaskId> task_;
   SocketSettings socket_settings_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<SourceOptions> source_options_;

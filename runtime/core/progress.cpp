@@ -39,6 +39,11 @@ std::string progress_json(const BatchProgress& p) {
     append_json_string(out, p.name);
     out += ',';
   }
+  if (!p.task.empty()) {
+    key(out, "task");
+    append_json_string(out, p.task);
+    out += ',';
+  }
   key(out, "batchId");
   append_json(out, p.batch_id);
   out += ",\"timestamp\":";

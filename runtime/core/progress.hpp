@@ -70,6 +70,7 @@ struct SinkProgress {
 
 struct BatchProgress {
   std::string id, run_id, name;
+  std::string task;  // a consumer-group member's task ("orders-3"), else empty
   int64_t batch_id = 0;
   Timestamp time;
   int64_t duration_us = 0;       // triggerExecution

@@ -7,6 +7,7 @@
 
 #include "core/batch_loop.hpp"
 #include "core/command_line.hpp"
+#include "core/group_runner.hpp"
 #include "core/program_engine.hpp"
 #include "core/terminal_progress.hpp"
 #include "streamc/runtime/api.hpp"
@@ -111,17 +112,30 @@ int run_program(int argc, char** argv, const ProgramSpec& spec, const std::funct
   engine.set_program_name(prog);
   int status = 0;
   std::unique_ptr<UiServer> ui;
+  std::unique_ptr<GroupRunner> group;
   std::string failure;
   try {
     build(engine);
     const RunOptions& o = engine.options();
     if (o.ui_port) ui = std::make_unique<UiServer>(o.ui_host, o.ui_port, ui_info(prog, o));
-    BatchLoop loop(engine, clock, g_stop_signal);
-    if (ui) loop.add_observer(*ui);
-    // Declared after the loop: erased before an error is printed.
-    std::optional<TerminalProgress> line;
-    if (TerminalProgress::wanted(o.mode)) loop.add_observer(line.emplace(engine.sources()));
-    loop.run();
+    if (engine.in_group()) {
+      // A consumer-group member: one loop per task (core/group_runner.hpp).
+      if (o.mode != RunMode::Continuous)
+        throw FatalError("a consumer-group member runs continuously: the partitions it reads change as copies join "
+                         "and leave, so --once and --available-now have no end to reach");
+      std::unique_ptr<ProgressWriter> progress;
+      group = std::make_unique<GroupRunner>(engine, build, clock, g_stop_signal);
+      if (!o.progress.empty()) group->add_observer(*(progress = std::make_unique<ProgressWriter>(o.progress)));
+      if (ui) group->add_observer(*ui);
+      group->run();
+    } else {
+      BatchLoop loop(engine, clock, g_stop_signal);
+      if (ui) loop.add_observer(*ui);
+      // Declared after the loop: erased before an error is printed.
+      std::optional<TerminalProgress> line;
+      if (TerminalProgress::wanted(o.mode)) loop.add_observer(line.emplace(engine.sources()));
+      loop.run();
+    }
   } catch (const FatalError& e) {
     failure = e.what();
   } catch (const RecordError& e) {
@@ -133,6 +147,7 @@ int run_program(int argc, char** argv, const ProgramSpec& spec, const std::funct
   if (ui) ui->loop_ended(failure);
   std::fflush(stdout);
   engine.print_rejected_summary(stderr);
+  if (group) group->print_rejected_summary(stderr);
   return status;
 }
 

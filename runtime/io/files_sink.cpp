@@ -38,12 +38,12 @@ FilesSink::FilesSink(std::string name, std::string dir, FilesSinkOptions options
 }
 
 void FilesSink::start_exactly_once(const std::string& query_id) {
-  const std::string mdir = dir_ + "/" + kManifestDir;
+  const std::string mdir = manifest_dir(dir_, options_.task);
   if (int err = make_dirs(mdir))
     throw FatalError("sink '" + name_ + "': cannot create directory '" + mdir + "': " + std::strerror(err));
   committed_ = numbered_files(mdir);
   if (!committed_.empty()) {
-    ManifestEntry last = read_manifest_entry(dir_, committed_.back());
+    ManifestEntry last = read_manifest_entry(dir_, committed_.back(), options_.task);
     if (last.query_id != query_id)
       throw FatalError("sink '" + name_ + "': '" + dir_ + "' holds the committed output of another query (" + mdir + "/" +
                        std::to_string(committed_.back()) + " names query " + last.query_id +
@@ -120,8 +120,8 @@ void FilesSink::open_partition(const std::string& path, Partition& p, const Batc
 std::string FilesSink::part_name(const Batch& batch) const {
   const char* ext = options_.format == FileFormat::Json ? "json" : options_.format == FileFormat::Csv ? "csv" : "txt";
   char base[48];
-  std::snprintf(base, sizeof base, "part-%05lld.%s", static_cast<long long>(batch.id()), ext);
-  return base;
+  std::snprintf(base, sizeof base, "%05lld.%s", static_cast<long long>(batch.id()), ext);
+  return (options_.task.empty() ? "part-" : "part-" + options_.task + "-") + base;
 }
 
 void FilesSink::open_part(const Batch& batch) {
@@ -160,7 +160,7 @@ void FilesSink::commit(int64_t batch_id) {
   e.complete = options_.complete;
   e.format = options_.format == FileFormat::Json ? "json" : options_.format == FileFormat::Csv ? "csv" : "text";
   e.files = batch_parts_;
-  write_manifest_entry(dir_, e);
+  write_manifest_entry(dir_, e, options_.task);
   committed_.push_back(batch_id);
 }
 

@@ -16,8 +16,10 @@ std::pair<std::string, std::string> split_kafka_option(const std::string& who, c
 KafkaClient::KafkaClient(rd_kafka_type_t type, std::string who, const std::string& brokers,
                          const std::vector<std::string>& options,
                          const std::vector<std::pair<std::string, std::string>>& defaults,
-                         void (*delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*))
-    : who_(std::move(who)), brokers_(brokers) {
+                         void (*delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*),
+                         void (*rebalance)(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*, void*),
+                         void* owner)
+    : who_(std::move(who)), brokers_(brokers), owner_(owner) {
   if (brokers.empty()) throw FatalError(who_ + ": no brokers given (brokers: \"host:port,…\")");
   char errstr[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -37,6 +39,7 @@ KafkaClient::KafkaClient(rd_kafka_type_t type, std::string who, const std::strin
   rd_kafka_conf_set_error_cb(conf, &KafkaClient::on_error);
   rd_kafka_conf_set_log_cb(conf, &KafkaClient::on_log);
   if (delivery) rd_kafka_conf_set_dr_msg_cb(conf, delivery);
+  if (rebalance) rd_kafka_conf_set_rebalance_cb(conf, rebalance);
   rk_ = rd_kafka_new(type, conf, errstr, sizeof errstr);  // takes conf when it succeeds
   if (!rk_) {
     rd_kafka_conf_destroy(conf);

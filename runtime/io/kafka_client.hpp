@@ -20,12 +20,17 @@ class KafkaClient {
   // Throws FatalError for an option librdkafka does not accept.
   KafkaClient(rd_kafka_type_t type, std::string who, const std::string& brokers, const std::vector<std::string>& options,
               const std::vector<std::pair<std::string, std::string>>& defaults,
-              void (*delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr);
+              void (*delivery)(rd_kafka_t*, const rd_kafka_message_t*, void*) = nullptr,
+              void (*rebalance)(rd_kafka_t*, rd_kafka_resp_err_t, rd_kafka_topic_partition_list_t*, void*) = nullptr,
+              void* owner = nullptr);
   ~KafkaClient();
   KafkaClient(const KafkaClient&) = delete;
   KafkaClient& operator=(const KafkaClient&) = delete;
 
   rd_kafka_t* handle() const { return rk_; }
+  // What the maker passed as `owner`, for its callbacks (their opaque is
+  // this client).
+  void* owner() const { return owner_; }
   const std::string& who() const { return who_; }
   const std::string& brokers() const { return brokers_; }
   // Throws FatalError when librdkafka reported an error that retrying
@@ -41,6 +46,7 @@ class KafkaClient {
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   static void on_log(const rd_kafka_t*, int, const char*, const char*) {}
   std::string who_, brokers_;
+  void* owner_ = nullptr;
   rd_kafka_t* rk_ = nullptr;
   std::mutex mu_;
   std::string last_status_;

@@ -1,4 +1,5 @@
 #include "io/kafka_source.hpp"
+#include "io/kafka_group.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -177,6 +178,7 @@ bool KafkaSource::look() {
       return false;
     }
     for (int32_t i = 0; i < count; ++i) {
+      if (pinned_ && *pinned_ != Key{topic, i}) continue;
       auto [it, fresh] = partitions_.try_emplace({topic, i});
       if (fresh || it->second.topic.empty()) {
         it->second.topic = topic;
@@ -588,7 +590,12 @@ std::optional<Source::OffsetsReport> KafkaSource::offsets_report() const {
 
 SourceId add_kafka_source(Engine& engine, std::string name, KafkaSourceOptions options, SourceOptions format) {
   auto& eng = static_cast<ProgramEngine&>(engine);
-  return eng.add_source(std::make_unique<KafkaSource>(std::move(name), std::move(options), format), format);
+  // With a group, the first build of the program makes it a member; the
+  // builds that follow are its tasks, one partition each.
+  if (!options.group.empty() && !eng.task()) eng.join_group(make_kafka_group_member(name, options));
+  auto source = std::make_unique<KafkaSource>(std::move(name), std::move(options), format);
+  if (eng.task()) source->pin(eng.task()->topic, eng.task()->partition);
+  return eng.add_source(std::move(source), format);
 }
 
 }  // namespace streamc::rt

@@ -64,6 +64,9 @@ class KafkaSource final : public Source {
   KafkaSource(std::string name, KafkaSourceOptions options, SourceOptions format);
   ~KafkaSource() override;
 
+  // A consumer-group task reads this one partition only.
+  void pin(std::string topic, int32_t partition) { pinned_ = Key{std::move(topic), partition}; }
+
   void start(RunMode mode) override;
   bool poll(SourceIntake intake) override;
   bool complete() const override;
@@ -136,6 +139,7 @@ class KafkaSource final : public Source {
   std::unique_ptr<KafkaClient> client_;
   rd_kafka_queue_t* queue_ = nullptr;
   std::map<Key, Partition> partitions_;
+  std::optional<Key> pinned_;
   bool assigned_ = false;      // the consumer's assignment matches partitions_
   bool looked_once_ = false;   // the first look fixed `starting` and the bounded stops
   bool restored_ = false;      // a checkpoint gave the offsets: `starting` no longer applies

@@ -166,6 +166,11 @@ struct FilesSinkOptions {
   // Spark's partitionBy: these columns' values name Hive-style directories
   // (country=KR/part-00003.json) and are left out of the rows written.
   std::vector<std::string> partition_by;
+  // Set by the runtime, not by generated code: the consumer-group task
+  // (core/group_membership.hpp) whose output this is. Its part files are
+  // part-<task>-<batch>.<ext> and its manifest _streamc/<task>/<batch>, so
+  // copies of the binary share one output directory.
+  std::string task;
 };
 
 // generate(rate: N, …): Spark's rate source. Rows {timestamp, value} with
@@ -189,6 +194,10 @@ struct KafkaSourceOptions {
   bool fail_on_data_loss = true;
   std::vector<std::string> options;                 // "name=value" librdkafka settings, passed through
   bool raw = false;  // format: raw: the batch keeps each message's key and timestamp (Batch::kafka_message)
+  // group: "name": copies of the binary share the topics' partitions
+  // through this consumer group, each running its partitions as tasks
+  // (core/group_runner.hpp). Empty: one copy reads every partition.
+  std::string group;
 };
 
 // One message of a Kafka source in a batch, beside its value (the record);

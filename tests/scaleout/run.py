@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Copies of one binary sharing a Kafka topic through a consumer group
+(`kafka(…, group: "g")`, DESIGN.md "Scale-out"), against the test broker
+(librdkafka's mock cluster speaking the real protocol on 127.0.0.1).
+Kafka assigns the partitions; each copy runs its partitions as tasks, and
+a copy that is killed or leaves hands its tasks to the others, which
+restore them from their checkpoints. The committed output must hold every
+row exactly once whatever copies die when. Each test_* function is one
+case (`run.py test_name`)."""
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+import harness  # noqa: E402
+from kafka_broker import TestBroker, wait_until  # noqa: E402
+
+# A stateless pipeline: every order with qty >= 5, written by each task to
+# the one shared output directory.
+FILTER = """param brokers: string = "localhost:9092"
+schema O { user: string, qty: int, seq: int }
+source orders = kafka("orders", brokers: brokers, group: "big-orders", format: json, schema: O,
+                      starting: earliest, max_offsets_per_batch: 40,
+                      options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream big = orders |> filter(qty >= 5)
+sink big -> files("out", format: json)
+"""
+
+env = harness.wall_clock_env
+
+
+def build(name, program):
+    d = harness.fresh_dir("scaleout", name)
+    (d / "p.sdl").write_text(program)
+    c = harness.compile_sdl(d / "p.sdl", d / "p", d)
+    assert c.returncode == 0, c.stderr
+    return d
+
+
+def orders(first, count):
+    """Keyed by user (as a producer would key them), seq numbers the rows."""
+    return [f"u{i % 23}|" + json.dumps({"user": f"u{i % 23}", "qty": (i * 7) % 10, "seq": i})
+            for i in range(first, first + count)]
+
+
+class Copy:
+    """One copy of the binary, running continuously in `d`."""
+
+    def __init__(self, d, broker, *extra):
+        self.err = open(d / f"copy-{time.monotonic_ns()}.err", "w+")
+        self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms", *extra], cwd=d,
+                                     env=env(), stdout=subprocess.DEVNULL, stderr=self.err, text=True)
+
+    def stderr(self):
+        self.err.flush()
+        self.err.seek(0)
+        return self.err.read()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+    def stop(self):
+        """SIGTERM: the copy finishes its batch, leaves the group, exits 0."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def committed(d):
+    r = subprocess.run([harness.STREAMC, "read", "out"], cwd=d, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return [json.loads(line) for line in r.stdout.splitlines()]
+
+
+def seqs(d):
+    return sorted(row["seq"] for row in committed(d)) if (d / "out").exists() else []
+
+
+def expected(count):
+    return sorted(i for i in range(count) if (i * 7) % 10 >= 5)
+
+
+def test_three_copies_every_row_once_through_kill_9():
+    """Three copies share an 8-partition topic. One is killed with kill -9
+    midway and started again later; another is killed and never comes back
+    (its tasks are taken over). Every row is committed exactly once."""
+    d = build("filter_kill", FILTER)
+    with TestBroker({"orders": 8}) as broker:
+        copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
+        try:
+            assert wait_until(lambda: all("gained" in c.stderr() for c in copies), timeout=60), \
+                [c.stderr() for c in copies]
+            total = 0
+            for wave in range(6):
+                broker.produce("orders", orders(total, 150), key_sep="|")
+                total += 150
+                if wave == 1:
+                    copies[0].kill()  # restarted below
+                if wave == 3:
+                    copies[1].kill()  # never restarted
+                    copies[0] = Copy(d, broker, *CHECKPOINT)
+                time.sleep(0.5)
+            want = expected(total)
+            assert wait_until(lambda: len(seqs(d)) >= len(want), timeout=90), (len(seqs(d)), len(want))
+            time.sleep(1)  # a duplicate would show up by now
+            got = seqs(d)
+            assert got == want, f"{len(got)} rows committed, {len(want)} expected; " \
+                                f"duplicates {sorted(set(x for x in got if got.count(x) > 1))[:10]}"
+            # The rows of one partition keep their order (a task's batches in order).
+            by_user = {}
+            for row in committed(d):
+                by_user.setdefault(row["user"], []).append(row["seq"])
+            for user, s in by_user.items():
+                assert s == sorted(s), (user, s)
+            assert "gained" in copies[2].stderr() and "rebalance" in copies[2].stderr()
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.stop()
+
+
+def test_a_copy_that_leaves_hands_its_tasks_over():
+    """SIGTERM: the copy finishes its batch and leaves the group (exit 0);
+    the other copy takes every partition at once and goes on."""
+    d = build("filter_leave", FILTER)
+    with TestBroker({"orders": 8}) as broker:
+        a, b = Copy(d, broker, *CHECKPOINT), Copy(d, broker, *CHECKPOINT)
+        try:
+            assert wait_until(lambda: "gained" in a.stderr() and "gained" in b.stderr(), timeout=60)
+            broker.produce("orders", orders(0, 200), key_sep="|")
+            assert wait_until(lambda: len(seqs(d)) >= len(expected(200)), timeout=60)
+            assert b.stop() == 0, b.stderr()
+            assert wait_until(lambda: "running orders-0, orders-1, orders-2, orders-3, orders-4, orders-5, orders-6, "
+                                      "orders-7" in a.stderr(), timeout=30), a.stderr()
+            broker.produce("orders", orders(200, 200), key_sep="|")
+            assert wait_until(lambda: len(seqs(d)) >= len(expected(400)), timeout=60)
+            time.sleep(1)
+            assert seqs(d) == expected(400)
+        finally:
+            a.stop()
+            b.stop()
+
+
+def test_a_group_member_runs_continuously():
+    d = build("filter_once", FILTER)
+    with TestBroker({"orders": 2}) as broker:
+        r = subprocess.run(["./p", "--brokers", broker.bootstrap, "--once"], cwd=d, env=env(), capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 1, r
+        assert r.stderr.strip().splitlines() == [
+            "p: error: a consumer-group member runs continuously: the partitions it reads change as copies join and "
+            "leave, so --once and --available-now have no end to reach"], r.stderr
+
+
+# Until the tasks' checkpoints live in Kafka, the copies share a checkpoint
+# directory (one machine).
+CHECKPOINT = ["--checkpoint", "chk"]
+
+
+def main():
+    return harness.run_tests("scaleout", globals())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
