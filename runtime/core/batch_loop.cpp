@@ -188,7 +188,7 @@ void BatchLoop::finish() {
 }
 
 void BatchLoop::start() {
-  if (!engine_.options().checkpoint.empty()) recover();
+  if (!engine_.options().checkpoint.empty() || engine_.checkpoint_store()) recover();
   for (const auto& s : engine_.sources()) s->start(RunMode::Continuous);
 }
 
