@@ -151,14 +151,20 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
 // A Kafka source with `group:` makes every copy of the binary a member of
 // that consumer group, each running the tasks (input partitions) it is
 // assigned (DESIGN.md, "Scale-out"). What this version runs that way: the
-// group's source alone (tables beside it) and operators whose state, if
-// any, is per batch. State across batches is kept per task, so a key whose
-// rows arrive on several partitions would be counted apart on each: that
-// needs the repartition topics still to come.
+// group's source alone (tables beside it), operators without state across
+// batches, and stateful operators keyed by the message key of a raw source
+// (with only filters and watermarks between), whose keys are partitioned
+// as the topic is: each task keeps its keys' state. Any other key would
+// take its rows from several partitions, counted apart on each: that needs
+// the repartition topics still to come.
 void Checker::check_group_member() {
   const SourceInfo* group = nullptr;
-  for (const auto& s : result_.sources)
-    if (s.kafka_group) group = &s;
+  int group_index = -1;
+  for (size_t i = 0; i < result_.sources.size(); ++i)
+    if (result_.sources[i].kafka_group) {
+      group = &result_.sources[i];
+      group_index = static_cast<int>(i);
+    }
   if (!group) return;
   for (const auto& s : result_.sources)
     if (&s != group && !s.is_table) {
@@ -167,19 +173,39 @@ void Checker::check_group_member() {
       err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
       return;
     }
+  // The node's rows are the raw records as partitioned on the topic.
+  auto as_partitioned = [&](int id) {
+    while (id >= 0) {
+      const Node& n = result_.nodes[id];
+      if (n.op == Node::Op::Source) return n.source == group_index && group->kafka_raw;
+      if (n.op != Node::Op::Decode && n.op != Node::Op::Filter && n.op != Node::Op::Watermark) return false;
+      id = n.inputs.empty() ? -1 : n.inputs[0];
+    }
+    return false;
+  };
+  auto keyed_by_message_key = [&](const Node& n) {
+    if (n.inputs.empty() || !as_partitioned(n.inputs[0])) return false;
+    if (n.op == Node::Op::DropDuplicates && n.exprs.empty()) return true;  // the whole record, its key with it
+    for (const ast::Expr* k : n.exprs)
+      if (k->kind == ExprKind::Name && k->text == "key") return true;
+    return false;
+  };
   for (const auto& n : result_.nodes) {
     switch (n.op) {
       case Node::Op::Aggregate:
       case Node::Op::DropDuplicates:
-      case Node::Op::UpdateStateByKey:
       case Node::Op::MapGroupsWithState:
+        if (keyed_by_message_key(n)) break;
+        [[fallthrough]];
+      case Node::Op::UpdateStateByKey:
       case Node::Op::BatchWindow:
       case Node::Op::StreamJoin: {
         auto& err = diags_.error(
             n.range, std::string("'") + op_name(n.op) +
                          "' keeps state across batches, which a consumer-group member keeps per partition; rows of one "
-                         "key from several partitions would be counted apart. Repartitioning by key through Kafka is "
-                         "not supported yet: run one copy without group: for now");
+                         "key from several partitions would be counted apart. Key it by the message key "
+                         "(format: raw, group_by(key)), or run one copy without group: (repartitioning through Kafka "
+                         "is not supported yet)");
         err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
         return;
       }

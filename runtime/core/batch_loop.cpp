@@ -304,7 +304,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     bool news = false;
     for (size_t i = 0; i < sources.size(); ++i)
       news = news || !BatchAccess::records(batch_, i).empty() || BatchAccess::generated(batch_, i).count > 0 ||
-             !oversized[i].empty() || sources[i]->position() != start_offsets[i];
+             !oversized[i].empty() || sources[i]->position() != start_offsets[i] || sources[i]->starts_query();
     if (!news) {
       if (!watermark_moved()) {
         // Spark reports an idle trigger now and then

@@ -512,6 +512,7 @@ void KafkaSource::count_pending() {
 
 bool KafkaSource::poll(SourceIntake intake) {
   client_->check_fatal();
+  const bool new_query = !looked_once_ && !restored_;
   if (replay_) {
     std::vector<KafkaRange> ranges = std::move(*replay_);
     replay_.reset();
@@ -527,6 +528,7 @@ bool KafkaSource::poll(SourceIntake intake) {
     fetch(ranges, false, intake);
     last_ranges_ = std::move(ranges);
   }
+  starts_query_ = new_query && looked_once_;
   if (mode_ == RunMode::Continuous || !looked_once_) return false;
   for (const auto& [key, p] : partitions_)
     if (p.stop_at >= 0 && p.next < p.stop_at) return false;

@@ -81,6 +81,7 @@ class KafkaSource final : public Source {
   void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
   void replay(std::string_view offset, const std::vector<std::string>& log) override;
   int64_t position() const override { return delivered_; }
+  bool starts_query() const override { return starts_query_; }
   std::optional<OffsetsReport> offsets_report() const override;
   // Offsets read by this run, and offsets behind the latest ones the last
   // look saw (summed over partitions).
@@ -143,6 +144,7 @@ class KafkaSource final : public Source {
   bool assigned_ = false;      // the consumer's assignment matches partitions_
   bool looked_once_ = false;   // the first look fixed `starting` and the bounded stops
   bool restored_ = false;      // a checkpoint gave the offsets: `starting` no longer applies
+  bool starts_query_ = false;  // this poll's look was a new query's first: `starting` was applied
   std::optional<std::vector<KafkaRange>> replay_;
   std::vector<KafkaRange> last_ranges_;
   // The region this batch's pieces are carved from (ReadRegion::take; the

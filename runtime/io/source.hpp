@@ -116,6 +116,11 @@ class Source {
   // checkpoint): what the source does with what it took (files: Spark's
   // cleanSource). May run on the checkpoint writer's thread.
   virtual void clean(const std::vector<std::string>& /*log*/) const {}
+  // The last poll fixed where a new query starts (Kafka's `starting`): the
+  // batch runs even without records, so that its offsets are logged and a
+  // restart (or the copy that takes a task over) starts there, not at a
+  // later `latest` (Spark's empty batch 0 of a Kafka query).
+  virtual bool starts_query() const { return false; }
   // Sources that cannot re-deliver (socket) are at-most-once across crashes.
   virtual bool replayable() const { return true; }
   // For the progress report: files taken, rows generated, lines received.

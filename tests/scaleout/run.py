@@ -23,10 +23,26 @@ from kafka_broker import TestBroker, wait_until  # noqa: E402
 FILTER = """param brokers: string = "localhost:9092"
 schema O { user: string, qty: int, seq: int }
 source orders = kafka("orders", brokers: brokers, group: "big-orders", format: json, schema: O,
-                      starting: earliest, max_offsets_per_batch: 40,
+                      starting: latest, max_offsets_per_batch: 40,
                       options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
 stream big = orders |> filter(qty >= 5)
 sink big -> files("out", format: json)
+"""
+
+# Running state keyed by the message key: each key lives in one partition,
+# so each task counts its own keys, and its state moves with the task.
+PER_USER = """param brokers: string = "localhost:9092"
+source orders = kafka("orders", brokers: brokers, group: "per-user", format: raw, starting: latest,
+                      max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream counts = orders |> group_by(key) |> aggregate(count() as n)
+sink counts -> files("out", format: json) mode update
+"""
+# The same per event-time window of the message timestamps.
+PER_USER_WINDOW = """param brokers: string = "localhost:9092"
+source orders = kafka("orders", brokers: brokers, group: "per-user-window", format: raw, starting: latest,
+                      max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream counts = orders |> watermark(timestamp, 1h) |> group_by(window(timestamp, 2s), key) |> aggregate(count() as n)
+sink counts -> files("out", format: json) mode update
 """
 
 env = harness.wall_clock_env
@@ -50,9 +66,19 @@ class Copy:
     """One copy of the binary, running continuously in `d`."""
 
     def __init__(self, d, broker, *extra):
-        self.err = open(d / f"copy-{time.monotonic_ns()}.err", "w+")
-        self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms", *extra], cwd=d,
+        name = f"copy-{time.monotonic_ns()}"
+        self.err = open(d / f"{name}.err", "w+")
+        self.progress = d / f"{name}.progress"
+        self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms",
+                                      "--progress", self.progress.name, *extra], cwd=d,
                                      env=env(), stdout=subprocess.DEVNULL, stderr=self.err, text=True)
+
+    def started(self):
+        """The tasks that have run a batch here (a new query's first batch
+        logs where it starts, even without data)."""
+        if not self.progress.exists():
+            return set()
+        return {json.loads(line).get("task") for line in self.progress.read_text().splitlines() if line.endswith("}")}
 
     def stderr(self):
         self.err.flush()
@@ -73,6 +99,25 @@ class Copy:
                 self.proc.kill()
                 self.proc.wait()
         return self.proc.returncode
+
+
+def running(copy):
+    """The tasks a copy runs now, from its last rebalance line."""
+    lines = [line for line in copy.stderr().splitlines() if "; running " in line]
+    if not lines:
+        return set()
+    tasks = lines[-1].rsplit("; running ", 1)[1]
+    return set() if tasks == "none" else set(tasks.split(", "))
+
+
+def settled(copies, partitions=8):
+    """Every partition runs on exactly one live copy (the group has
+    finished rebalancing). The sources start at the latest offsets: rows
+    produced before this would be skipped, as Spark's `latest` skips them."""
+    live = [c for c in copies if c.proc.poll() is None]
+    owned = [t for c in live for t in running(c)]
+    return len(owned) == partitions and len(set(owned)) == partitions and \
+        all(running(c) <= c.started() for c in live)
 
 
 def committed(d):
@@ -97,8 +142,7 @@ def test_three_copies_every_row_once_through_kill_9():
     with TestBroker({"orders": 8}) as broker:
         copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
         try:
-            assert wait_until(lambda: all("gained" in c.stderr() for c in copies), timeout=60), \
-                [c.stderr() for c in copies]
+            assert wait_until(lambda: settled(copies), timeout=60), [c.stderr() for c in copies]
             total = 0
             for wave in range(6):
                 broker.produce("orders", orders(total, 150), key_sep="|")
@@ -128,6 +172,54 @@ def test_three_copies_every_row_once_through_kill_9():
                     c.stop()
 
 
+def last_counts(d):
+    """The result table of an update-mode output: the last row per key
+    (per window and key), summed per user."""
+    last = {}
+    for row in committed(d):
+        last[(json.dumps(row.get("window")), row["key"])] = row["n"]
+    totals = {}
+    for (_, user), n in last.items():
+        totals[user] = totals.get(user, 0) + n
+    return totals
+
+
+def kill_and_take_over(name, program):
+    """Three copies; one killed with kill -9 and restarted, one killed for
+    good; the per-user totals equal what one copy counts."""
+    d = build(name, program)
+    with TestBroker({"orders": 8}) as broker:
+        copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
+        try:
+            assert wait_until(lambda: settled(copies), timeout=60), [c.stderr() for c in copies]
+            total = 0
+            for wave in range(6):
+                broker.produce("orders", orders(total, 150), key_sep="|")
+                total += 150
+                if wave == 1:
+                    copies[0].kill()
+                if wave == 3:
+                    copies[1].kill()
+                    copies[0] = Copy(d, broker, *CHECKPOINT)
+                time.sleep(0.5)
+            want = {}
+            for i in range(total):
+                want[f"u{i % 23}"] = want.get(f"u{i % 23}", 0) + 1
+            assert wait_until(lambda: last_counts(d) == want, timeout=90), (last_counts(d), want)
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.stop()
+
+
+def test_counts_by_message_key_survive_kill_9():
+    kill_and_take_over("per_user_kill", PER_USER)
+
+
+def test_event_time_window_counts_by_message_key_survive_kill_9():
+    kill_and_take_over("per_user_window_kill", PER_USER_WINDOW)
+
+
 def test_a_copy_that_leaves_hands_its_tasks_over():
     """SIGTERM: the copy finishes its batch and leaves the group (exit 0);
     the other copy takes every partition at once and goes on."""
@@ -135,7 +227,7 @@ def test_a_copy_that_leaves_hands_its_tasks_over():
     with TestBroker({"orders": 8}) as broker:
         a, b = Copy(d, broker, *CHECKPOINT), Copy(d, broker, *CHECKPOINT)
         try:
-            assert wait_until(lambda: "gained" in a.stderr() and "gained" in b.stderr(), timeout=60)
+            assert wait_until(lambda: settled([a, b]), timeout=60), [a.stderr(), b.stderr()]
             broker.produce("orders", orders(0, 200), key_sep="|")
             assert wait_until(lambda: len(seqs(d)) >= len(expected(200)), timeout=60)
             assert b.stop() == 0, b.stderr()
