@@ -121,6 +121,16 @@ bool path_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+std::optional<int64_t> file_number(std::string_view name, std::string_view suffix) {
+  if (!suffix.empty()) {
+    if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) return std::nullopt;
+    name.remove_suffix(suffix.size());
+  }
+  if (name.empty() || name.size() > 18 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoll(std::string(name));
+}
+
 std::vector<int64_t> numbered_files(const std::string& dir, std::string_view suffix) {
   std::vector<int64_t> out;
   DIR* d = ::opendir(dir.c_str());
@@ -128,13 +138,7 @@ std::vector<int64_t> numbered_files(const std::string& dir, std::string_view suf
   while (dirent* e = ::readdir(d)) {
     std::string_view name = e->d_name;
     if (name.empty() || name[0] == '.') continue;
-    if (!suffix.empty()) {
-      if (name.size() <= suffix.size() || name.substr(name.size() - suffix.size()) != suffix) continue;
-      name = name.substr(0, name.size() - suffix.size());
-    }
-    if (name.empty() || name.size() > 18 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;
-    out.push_back(std::stoll(std::string(name)));
+    if (auto n = file_number(name, suffix)) out.push_back(*n);
   }
   ::closedir(d);
   std::sort(out.begin(), out.end());

@@ -57,6 +57,10 @@ std::optional<std::string> read_checkpoint_bytes(const std::string& path);
 // Whether a path exists (any kind of file).
 bool path_exists(const std::string& path);
 
+// The number of a numbered file's name ("12", or "12.delta" for suffix
+// ".delta" → 12); nothing for another name.
+std::optional<int64_t> file_number(std::string_view name, std::string_view suffix = {});
+
 // The numbered files of a directory ("12", "12.delta" → 12 for suffix
 // ".delta"), sorted; hidden temporary files are ignored. Missing dir: none.
 std::vector<int64_t> numbered_files(const std::string& dir, std::string_view suffix = {});

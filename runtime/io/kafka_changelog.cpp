@@ -1,0 +1,347 @@
+#include "io/kafka_changelog.hpp"
+
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "checkpoint/checkpoint_file.hpp"
+#include "core/failure_points.hpp"
+#include "io/kafka_client.hpp"
+#include "streamc/runtime/values.hpp"
+
+namespace streamc::rt {
+namespace {
+
+constexpr int kLookTimeoutMs = 3000;
+constexpr const char* kEpochHeader = "streamc-epoch";
+constexpr const char* kFromHeader = "streamc-from";
+
+struct Delivery {
+  bool done = false;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  int64_t offset = -1;
+};
+
+void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+  auto* d = static_cast<Delivery*>(m->_private);
+  d->err = m->err;
+  d->offset = m->offset;
+  d->done = true;
+}
+
+// A decimal header of a message, or nothing when it is missing or not a number.
+std::optional<int64_t> number_header(const rd_kafka_message_t* m, const char* name) {
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  const void* v = nullptr;
+  size_t size = 0;
+  if (rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || !v || size == 0 || size > 19)
+    return std::nullopt;
+  std::string text(static_cast<const char*>(v), size);
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(text.c_str(), &end, 10);
+  if (*end || errno) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+struct KafkaChangelogStore::Replay {
+  int64_t epoch = 0;               // the epoch in force
+  int64_t max_epoch = 0;           // the highest in the task's records
+  int64_t first_control = -1;      // offset of the first control record read
+  int64_t last_from = -1;          // "from" of the last accepted control record
+  bool seen = false;               // any record of the task
+  std::map<int64_t, int64_t> controls;  // accepted control record's offset → task bytes up to it
+  std::map<std::string, File> files;
+  int64_t task_bytes = 0;
+  int64_t next = 0;                // the next offset to read
+  int64_t claim = -1;              // this owner's claim, once sent
+  bool claim_won = false;
+};
+
+KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std::move(options)) {
+  if (o_.task.empty() || o_.task.find('\t') != std::string::npos)
+    throw FatalError("kafka changelog '" + o_.topic + "': a task id must be non-empty and have no tab, not '" + o_.task + "'");
+  if (o_.topic.empty()) throw FatalError("kafka changelog of task " + o_.task + ": no topic given");
+  producer_ = std::make_unique<KafkaClient>(RD_KAFKA_PRODUCER, "kafka changelog '" + o_.topic + "' of task " + o_.task,
+                                            o_.brokers, o_.options,
+                                            std::vector<std::pair<std::string, std::string>>{
+                                                {"acks", "all"},
+                                                {"enable.idempotence", "true"},
+                                                {"max.in.flight.requests.per.connection", "1"},
+                                                {"linger.ms", "0"},
+                                            },
+                                            &on_delivery);
+  topic_ = rd_kafka_topic_new(producer_->handle(), o_.topic.c_str(), nullptr);
+}
+
+KafkaChangelogStore::~KafkaChangelogStore() {
+  if (topic_) rd_kafka_topic_destroy(topic_);
+}
+
+void KafkaChangelogStore::fail(const std::string& why) const {
+  throw FatalError("kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) + ", task " +
+                   o_.task + ": " + why);
+}
+
+std::string KafkaChangelogStore::describe(const std::string& rel) const {
+  std::string where = "kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_);
+  if (rel.empty()) return where + ", task " + o_.task;
+  {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(rel);
+    if (it != files_.end()) where += " offset " + std::to_string(it->second.offset);
+  }
+  return where + ", task " + o_.task + ", file " + rel;
+}
+
+int64_t KafkaChangelogStore::records_written() const {
+  std::lock_guard lock(mu_);
+  return records_written_;
+}
+
+void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
+  r.next = m->offset + 1;
+  std::string_view key(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
+  if (key.size() <= o_.task.size() || key.substr(0, o_.task.size()) != o_.task || key[o_.task.size()] != '\t') return;
+  const std::string rel(key.substr(o_.task.size() + 1));
+  const std::string at = "the record at offset " + std::to_string(m->offset);
+  std::optional<int64_t> epoch = number_header(m, kEpochHeader);
+  if (!epoch || *epoch < 1) fail(at + " is damaged: no valid " + kEpochHeader + " header");
+  r.seen = true;
+  r.task_bytes += static_cast<int64_t>(m->key_len + m->len);
+  r.max_epoch = std::max(r.max_epoch, *epoch);
+  std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  if (rel.empty()) {  // a claim or a rewrite marker
+    std::optional<int64_t> from = number_header(m, kFromHeader);
+    if (!m->payload || (value != "claim" && value != "live") || !from)
+      fail(at + " is damaged: not a claim or a marker of the task");
+    if (r.first_control < 0) r.first_control = m->offset;
+    // A claim must raise the epoch; a marker comes from the owner in force.
+    // (A later reader may have lost the claim to retention: any higher
+    // epoch is then the owner whose claim was there.)
+    if (*epoch > r.epoch || (value == "live" && *epoch == r.epoch)) {
+      r.epoch = *epoch;
+      r.last_from = *from < 0 ? m->offset : *from;
+      r.controls[m->offset] = r.task_bytes;
+      if (m->offset == r.claim) r.claim_won = true;
+    }
+    return;
+  }
+  // Records before the first control record this read saw are older than
+  // anything the task still needs (checked when the read ends).
+  if (r.first_control < 0 || *epoch < r.epoch) return;
+  r.epoch = *epoch;
+  if (!m->payload)
+    r.files.erase(rel);
+  else
+    r.files[rel] = File{std::string(value), m->offset};
+}
+
+void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
+  if (from > last) return;
+  KafkaClient consumer(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
+                       {{"group.id", "streamc-changelog-" + o_.task},
+                        {"enable.auto.commit", "false"},
+                        {"enable.auto.offset.store", "false"},
+                        {"auto.offset.reset", "error"},
+                        {"allow.auto.create.topics", "false"},
+                        {"fetch.wait.max.ms", "50"}});
+  rd_kafka_t* rk = consumer.handle();
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, o_.topic.c_str(), partition_)->offset = from;
+  rd_kafka_resp_err_t err = rd_kafka_assign(rk, list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) fail(std::string("cannot read the partition: ") + rd_kafka_err2str(err));
+  r.next = from;
+  while (r.next <= last) {
+    consumer.check_fatal();
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
+    if (!m) continue;
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    if (m->err) {
+      const std::string why = rd_kafka_message_errstr(m);
+      const bool gone = m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET;
+      rd_kafka_message_destroy(m);
+      if (gone) fail("records from offset " + std::to_string(r.next) + " on were removed (retention) while being read: " + why);
+      consumer.status(consumer.who() + ": cannot read the partition (" + why + "); retrying");
+      continue;
+    }
+    try {
+      if (m->offset >= r.next) apply(r, m);
+    } catch (...) {
+      rd_kafka_message_destroy(m);
+      throw;
+    }
+    rd_kafka_message_destroy(m);
+  }
+  consumer.clear_status();
+  rd_kafka_consumer_close(rk);
+}
+
+void KafkaChangelogStore::open() {
+  if (epoch_ > 0) return;  // open already: a second claim would fence this very store
+  rd_kafka_t* rk = producer_->handle();
+  // The topic's partition count (a broker that auto-creates topics makes it now).
+  int32_t count = 0;
+  while (count == 0) {
+    producer_->check_fatal();
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, topic_, &md, kLookTimeoutMs);
+    if (err) {
+      producer_->status(producer_->who() + ": waiting for brokers " + o_.brokers + " (" + rd_kafka_err2str(err) + "); retrying");
+      continue;
+    }
+    rd_kafka_resp_err_t terr = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+    if (!terr) count = md->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+    if (terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+      throw FatalError(producer_->who() + ": topic '" + o_.topic + "' does not exist on " + o_.brokers);
+    if (terr == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+      throw FatalError(producer_->who() + ": not authorised to use topic '" + o_.topic + "' on " + o_.brokers);
+    if (terr || count == 0) {
+      producer_->status(producer_->who() + ": waiting for topic '" + o_.topic + "' (" + rd_kafka_err2str(terr) + "); retrying");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      count = 0;
+    }
+  }
+  producer_->clear_status();
+  partition_ = rd_kafka_msg_partitioner_murmur2(topic_, o_.task.data(), o_.task.size(), count, nullptr, nullptr);
+  int64_t low = 0, high = 0;
+  for (;;) {
+    producer_->check_fatal();
+    rd_kafka_resp_err_t err =
+        rd_kafka_query_watermark_offsets(rk, o_.topic.c_str(), partition_, &low, &high, kLookTimeoutMs);
+    if (!err) break;
+    producer_->status(producer_->who() + ": waiting for partition " + std::to_string(partition_) + " (" +
+                      rd_kafka_err2str(err) + "); retrying");
+  }
+  producer_->clear_status();
+
+  Replay r;
+  r.next = low;
+  read_partition(r, low, high - 1);
+  if (r.seen && (r.first_control < 0 || r.last_from < r.first_control))
+    fail("records the task still needs are gone from the topic (retention dropped them; the partition starts at offset " +
+         std::to_string(low) + "); its checkpoint cannot be restored");
+  // The claim names the oldest control record the restored files rely on:
+  // the last one at or before the oldest of them.
+  int64_t oldest = -1;
+  for (const auto& [rel, f] : r.files) oldest = oldest < 0 ? f.offset : std::min(oldest, f.offset);
+  int64_t window = -1;
+  for (const auto& [offset, bytes] : r.controls)
+    if (offset <= oldest) window = offset;
+  std::lock_guard lock(mu_);
+  epoch_ = r.max_epoch + 1;
+  r.claim = send("", nullptr, "claim", window);
+  read_partition(r, r.next, r.claim);
+  if (!r.claim_won)
+    fail("another copy claimed the task at the same time (epoch " + std::to_string(epoch_) + "); this one stops");
+  files_ = std::move(r.files);
+  live_bytes_ = 0;
+  for (const auto& [rel, f] : files_) live_bytes_ += static_cast<int64_t>(f.bytes.size());
+  task_bytes_ = r.task_bytes;
+  window_offset_ = window >= 0 ? window : r.claim;
+  window_bytes_ = r.controls.at(window_offset_);
+}
+
+int64_t KafkaChangelogStore::send(const std::string& rel, const std::string* value, const char* control, int64_t from) {
+  const std::string key = o_.task + "\t" + rel;
+  const std::string epoch = std::to_string(epoch_);
+  const std::string from_text = std::to_string(from);
+  const std::string_view body = control ? std::string_view(control) : value ? std::string_view(*value) : std::string_view();
+  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(2);
+  rd_kafka_header_add(hdrs, kEpochHeader, -1, epoch.data(), static_cast<ssize_t>(epoch.size()));
+  if (control) rd_kafka_header_add(hdrs, kFromHeader, -1, from_text.data(), static_cast<ssize_t>(from_text.size()));
+  Delivery d;
+  rd_kafka_t* rk = producer_->handle();
+  for (;;) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk, RD_KAFKA_V_RKT(topic_), RD_KAFKA_V_PARTITION(partition_), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(control || value ? const_cast<char*>(body.data()) : nullptr, control || value ? body.size() : 0),
+        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_END);
+    if (!err) break;  // the message owns the headers now
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_headers_destroy(hdrs);
+      fail(std::string("cannot send a record: ") + rd_kafka_err2str(err));
+    }
+    rd_kafka_poll(rk, 10);
+  }
+  while (!d.done) {
+    rd_kafka_poll(rk, 100);
+    if (!d.done) producer_->check_fatal();
+  }
+  if (d.err) fail(std::string("a record was not delivered: ") + rd_kafka_err2str(d.err));
+  ++records_written_;
+  task_bytes_ += static_cast<int64_t>(key.size() + body.size());
+  return d.offset;
+}
+
+void KafkaChangelogStore::write(const std::string& rel, std::string_view bytes, const char* probe) {
+  if (probe) failure_point(probe);  // a record is whole or not sent: a crash here loses it all
+  std::lock_guard lock(mu_);
+  std::string value(bytes);
+  int64_t offset = send(rel, &value, nullptr);
+  File& f = files_[rel];
+  live_bytes_ += static_cast<int64_t>(value.size()) - static_cast<int64_t>(f.bytes.size());
+  f = File{std::move(value), offset};
+  maybe_rewrite();
+}
+
+void KafkaChangelogStore::remove(const std::string& rel) {
+  std::lock_guard lock(mu_);
+  auto it = files_.find(rel);
+  if (it == files_.end()) return;
+  send(rel, nullptr);
+  live_bytes_ -= static_cast<int64_t>(it->second.bytes.size());
+  files_.erase(it);
+  maybe_rewrite();
+}
+
+void KafkaChangelogStore::maybe_rewrite() {
+  if (task_bytes_ - window_bytes_ <= std::max(o_.rewrite_bytes, 2 * live_bytes_)) return;
+  // The marker first: every live file is then rewritten after it, so a
+  // reader needs nothing older than the marker.
+  const int64_t bytes_at_marker = task_bytes_;
+  const int64_t marker = send("", nullptr, "live", -1);
+  for (auto& [rel, f] : files_)
+    if (f.offset < marker) f.offset = send(rel, &f.bytes, nullptr);
+  window_offset_ = marker;
+  window_bytes_ = bytes_at_marker;
+}
+
+std::optional<std::string> KafkaChangelogStore::read(const std::string& rel) const {
+  std::lock_guard lock(mu_);
+  auto it = files_.find(rel);
+  if (it == files_.end()) return std::nullopt;
+  return it->second.bytes;
+}
+
+std::vector<int64_t> KafkaChangelogStore::list(const std::string& rel_dir, std::string_view suffix) const {
+  std::lock_guard lock(mu_);
+  std::vector<int64_t> out;
+  const std::string prefix = rel_dir + "/";
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (auto n = file_number(std::string_view(it->first).substr(prefix.size()), suffix)) out.push_back(*n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::unique_ptr<CheckpointStore> make_kafka_changelog_store(const std::string& brokers,
+                                                            const std::vector<std::string>& options,
+                                                            const std::string& topic, const std::string& task) {
+  return std::make_unique<KafkaChangelogStore>(KafkaChangelogOptions{brokers, options, topic, task});
+}
+
+}  // namespace streamc::rt

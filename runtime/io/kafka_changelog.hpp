@@ -1,0 +1,123 @@
+// A task's checkpoint in a Kafka changelog topic (DESIGN.md, "Scale-out"):
+// a copy of a program in a consumer group has no checkpoint directory, so
+// the files of a task's checkpoint (checkpoint/checkpoint_store.hpp) are
+// records in a topic, restored on whichever copy takes the task.
+//
+// Records (all of a task's go to one partition: Kafka's murmur2 of the task
+// id modulo the topic's partitions, as the Java client places key = task
+// id; tasks may share a partition and ignore each other's records):
+//
+//   key "<task>\t<rel path>"  value: the sealed checkpoint file   a write
+//   key "<task>\t<rel path>"  no value (a tombstone)              a remove
+//   key "<task>\t"            value "claim"                       a new owner
+//   key "<task>\t"            value "live"                        a rewrite
+//
+// and every record has the header "streamc-epoch" (the owner's epoch, a
+// decimal). Claims and rewrite markers are the task's control records; a
+// control record also has "streamc-from": the offset of the control record
+// from which on every file it relies on is in the log.
+//
+// Open (restore) reads the partition from its low to its high watermark and
+// applies the task's records in log order into a map (rel path → bytes) that
+// then serves read() and list(). Epochs fence zombies: the new owner claims
+// the highest epoch seen + 1 and reads on up to its claim; a record whose
+// epoch is lower than the claim in force at its place in the log is ignored,
+// by every reader, so every owner sees the same history. A claim that does
+// not raise the epoch (two copies claimed at once) loses: that open fails.
+//
+// Nothing relies on log compaction. Retention (the test broker keeps ~5 MiB
+// per partition) drops old records: the store keeps what it still needs
+// young by rewriting its live files behind a "live" marker when the task's
+// bytes written since its oldest needed record pass max(rewrite_bytes,
+// 2 × live bytes). A restore that finds the records it needs gone stops
+// with a FatalError naming the task, topic and partition; it never restores
+// part of a history. A task whose every record aged out looks new (Kafka
+// keeps nothing to tell): retention must outlast a task left idle.
+//
+// Each write is one record, sent with acks=all by an idempotent producer,
+// one at a time, and returns once the broker acknowledged it; a failed
+// delivery is a FatalError naming topic, partition and error. A file must
+// fit in one record (the broker's message.max.bytes).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint_store.hpp"
+
+typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_topic_s rd_kafka_topic_t;
+typedef struct rd_kafka_message_s rd_kafka_message_t;
+
+namespace streamc::rt {
+
+class KafkaClient;
+
+struct KafkaChangelogOptions {
+  std::string brokers;               // "host:port,…"
+  std::vector<std::string> options;  // librdkafka settings, "name=value"
+  std::string topic;                 // the changelog topic
+  std::string task;                  // the task id, e.g. "orders-5" (no tab)
+  int64_t rewrite_bytes = 1 << 20;   // see above
+};
+
+class KafkaChangelogStore final : public CheckpointStore {
+ public:
+  explicit KafkaChangelogStore(KafkaChangelogOptions options);
+  ~KafkaChangelogStore() override;
+
+  void open() override;
+  void write(const std::string& rel, std::string_view bytes, const char* probe = nullptr) override;
+  std::optional<std::string> read(const std::string& rel) const override;
+  std::vector<int64_t> list(const std::string& rel_dir, std::string_view suffix = {}) const override;
+  void remove(const std::string& rel) override;
+  // "changelog 'T' partition P offset O (task orders-5, offsets/7)".
+  std::string describe(const std::string& rel) const override;
+
+  // After open(): this owner's epoch and the task's partition.
+  int64_t epoch() const { return epoch_; }
+  int32_t partition() const { return partition_; }
+  // Records this store has written (rewrites included), for tests.
+  int64_t records_written() const;
+
+ private:
+  struct File {
+    std::string bytes;
+    int64_t offset = -1;  // of the record that wrote it
+  };
+  // What a read of the partition found, applied in log order.
+  struct Replay;
+  void apply(Replay& r, const rd_kafka_message_t* m) const;
+  // Reads the partition from `from` through offset `last` into `r`.
+  void read_partition(Replay& r, int64_t from, int64_t last) const;
+  // Sends one record of this task and waits for the broker; its offset.
+  int64_t send(const std::string& rel, const std::string* value, const char* control = nullptr, int64_t from = -1);
+  // Rewrites every live file behind a new marker when the records behind
+  // them grew past the bound (under mu_).
+  void maybe_rewrite();
+  [[noreturn]] void fail(const std::string& why) const;
+
+  KafkaChangelogOptions o_;
+  std::unique_ptr<KafkaClient> producer_;
+  rd_kafka_topic_t* topic_ = nullptr;
+  int32_t partition_ = -1;
+  int64_t epoch_ = 0;
+  mutable std::mutex mu_;
+  std::map<std::string, File> files_;
+  int64_t live_bytes_ = 0;
+  // The task's bytes written, counted from the restore on, and where the
+  // oldest control record still needed (window_offset_) was in that count.
+  int64_t task_bytes_ = 0, window_bytes_ = 0, window_offset_ = -1;
+  int64_t records_written_ = 0;
+};
+
+// The store of `task`'s checkpoint in `topic` (see above).
+std::unique_ptr<CheckpointStore> make_kafka_changelog_store(const std::string& brokers,
+                                                            const std::vector<std::string>& options,
+                                                            const std::string& topic, const std::string& task);
+
+}  // namespace streamc::rt

@@ -1,0 +1,287 @@
+// The Kafka changelog store against librdkafka's mock cluster (real Kafka
+// protocol over TCP on 127.0.0.1, in this process): the store contract that
+// DirStore also meets, tasks sharing a partition, zombie fencing, damaged
+// records, retention, and a batch loop that restarts on it.
+#include "io/kafka_changelog.hpp"
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <set>
+
+#include "checkpoint/checkpoint.hpp"
+#include "checkpoint/checkpoint_file.hpp"
+#include "checkpoint_store_contract.hpp"
+#include "core/batch_loop.hpp"
+#include "streamc/runtime/aggregates.hpp"
+#include "streamc/runtime/state.hpp"
+#include "test_dir.hpp"
+
+namespace streamc::rt {
+namespace {
+
+using testing::TestDir;
+
+// A one-broker mock cluster, gone with the test.
+class MockCluster {
+ public:
+  MockCluster() {
+    char errstr[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof errstr);
+    rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    mc_ = rd_kafka_mock_cluster_new(rk_, 1);
+    brokers_ = rd_kafka_mock_cluster_bootstraps(mc_);
+  }
+  ~MockCluster() {
+    rd_kafka_mock_cluster_destroy(mc_);
+    rd_kafka_destroy(rk_);
+  }
+  const std::string& brokers() const { return brokers_; }
+  void create_topic(const std::string& name, int partitions) {
+    ASSERT_EQ(rd_kafka_mock_topic_create(mc_, name.c_str(), partitions, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  // Sends one raw record (a damaged one, for tests) and waits for it.
+  void send_raw(const std::string& topic, int32_t partition, const std::string& key, const std::string& value,
+                const char* epoch) {
+    char errstr[256];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", brokers_.c_str(), errstr, sizeof errstr);
+    rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+    rd_kafka_headers_t* hdrs = rd_kafka_headers_new(1);
+    if (epoch) rd_kafka_header_add(hdrs, "streamc-epoch", -1, epoch, -1);
+    ASSERT_EQ(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END),
+              RD_KAFKA_RESP_ERR_NO_ERROR);
+    EXPECT_EQ(rd_kafka_flush(p, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(p);
+  }
+
+ private:
+  rd_kafka_t* rk_ = nullptr;
+  rd_kafka_mock_cluster_t* mc_ = nullptr;
+  std::string brokers_;
+};
+
+std::unique_ptr<KafkaChangelogStore> open_store(const MockCluster& k, const std::string& topic, const std::string& task,
+                                                int64_t rewrite_bytes = 1 << 20) {
+  auto s = std::make_unique<KafkaChangelogStore>(KafkaChangelogOptions{k.brokers(), {}, topic, task, rewrite_bytes});
+  s->open();
+  return s;
+}
+
+std::string file(std::string_view text) { return encode_checkpoint_file("delta", text); }
+std::string text_of(const std::optional<std::string>& bytes) {
+  return bytes ? decode_checkpoint_file(*bytes, "delta", "test") : "(none)";
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const FatalError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(KafkaChangelogStore, Contract) {
+  MockCluster k;
+  testing::check_store_contract([&] {
+    return std::make_unique<KafkaChangelogStore>(KafkaChangelogOptions{k.brokers(), {"linger.ms=0"}, "ck", "orders-5"});
+  });
+}
+
+TEST(KafkaChangelogStore, TasksSharingAPartitionSeeOnlyTheirOwnFiles) {
+  MockCluster k;
+  k.create_topic("shared", 1);
+  {
+    auto a = open_store(k, "shared", "orders-0");
+    auto b = open_store(k, "shared", "orders-1");
+    EXPECT_EQ(a->partition(), 0);
+    EXPECT_EQ(b->partition(), 0);
+    a->write("offsets/0", file("a0"));
+    b->write("offsets/0", file("b0"));
+    b->write("offsets/1", file("b1"));
+    a->remove("offsets/0");
+    a->write("offsets/2", file("a2"));
+  }
+  auto a = open_store(k, "shared", "orders-0");
+  auto b = open_store(k, "shared", "orders-1");
+  EXPECT_EQ(a->list("offsets"), std::vector<int64_t>{2});
+  EXPECT_EQ(b->list("offsets"), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(text_of(b->read("offsets/0")), "b0");
+  EXPECT_EQ(text_of(a->read("offsets/2")), "a2");
+  // Each open claimed the next epoch of its own task only.
+  EXPECT_EQ(a->epoch(), 2);
+  EXPECT_EQ(b->epoch(), 2);
+}
+
+TEST(KafkaChangelogStore, PartitionIsKafkasMurmur2OfTheTask) {
+  MockCluster k;  // the mock creates any topic with 4 partitions
+  std::set<int32_t> seen;
+  for (int t = 0; t < 8; ++t) {
+    auto s = open_store(k, "auto", "orders-" + std::to_string(t));
+    EXPECT_GE(s->partition(), 0);
+    EXPECT_LT(s->partition(), 4);
+    seen.insert(s->partition());
+    EXPECT_EQ(open_store(k, "auto", "orders-" + std::to_string(t))->partition(), s->partition());
+  }
+  EXPECT_GT(seen.size(), 1u);
+}
+
+TEST(KafkaChangelogStore, AZombieWriterAfterANewClaimIsIgnored) {
+  MockCluster k;
+  auto old_owner = open_store(k, "ck", "t");
+  EXPECT_EQ(old_owner->epoch(), 1);
+  old_owner->write("commits/0", file("old 0"));
+  auto new_owner = open_store(k, "ck", "t");  // takes the task over
+  EXPECT_EQ(new_owner->epoch(), 2);
+  EXPECT_EQ(text_of(new_owner->read("commits/0")), "old 0");
+  // The old owner does not know yet: it writes on (a zombie).
+  old_owner->write("commits/1", file("zombie 1"));
+  old_owner->write("commits/0", file("zombie 0"));
+  old_owner->remove("commits/0");
+  new_owner->write("commits/1", file("new 1"));
+  auto next = open_store(k, "ck", "t");
+  EXPECT_EQ(next->epoch(), 3);
+  EXPECT_EQ(next->list("commits"), (std::vector<int64_t>{0, 1}));
+  EXPECT_EQ(text_of(next->read("commits/0")), "old 0");
+  EXPECT_EQ(text_of(next->read("commits/1")), "new 1");
+}
+
+TEST(KafkaChangelogStore, DamagedRecordsAreNamedByTopicPartitionAndOffset) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  {
+    Checkpoint c(open_store(k, "ck", "t"));
+    c.open({{"in", "files"}}, {});
+    c.write_offsets({0, 1000, false, {"1"}});
+  }
+  // A commit whose bytes are not a checkpoint file, by the owner's epoch.
+  k.send_raw("ck", 0, "t\tcommits/0", "batch 0 but no checksum", "1");
+  Checkpoint c(open_store(k, "ck", "t"));
+  std::string err = error_of([&] { c.open({{"in", "files"}}, {}); });
+  EXPECT_NE(err.find("checkpoint file 'kafka changelog topic ck partition 0 offset 3, task t, file commits/0' is damaged"),
+            std::string::npos)
+      << err;
+  // A record of the task without an epoch stops the restore.
+  k.send_raw("ck", 0, "t\toffsets/1", file("x"), nullptr);
+  err = error_of([&] { open_store(k, "ck", "t"); });
+  EXPECT_NE(err.find("kafka changelog topic ck partition 0, task t: the record at offset 5 is damaged: no valid "
+                     "streamc-epoch header"),
+            std::string::npos)
+      << err;
+}
+
+// The mock keeps about 5 MiB per partition; 8 MiB of 100 KiB deltas push the
+// oldest records out.
+void churn(CheckpointStore& s, int n) {
+  for (int v = 1; v <= n; ++v) {
+    s.write("state/a#0/0/" + std::to_string(v) + ".delta", file(std::string(100 << 10, static_cast<char>('a' + v % 26))));
+    if (v > 2) s.remove("state/a#0/0/" + std::to_string(v - 2) + ".delta");
+  }
+}
+
+TEST(KafkaChangelogStore, RewritesKeepLiveFilesAheadOfRetention) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  {
+    auto s = open_store(k, "ck", "t", 1 << 20);
+    s->write("metadata", encode_checkpoint_file("metadata", "version 1\n"));
+    churn(*s, 80);
+    // 1 claim + 1 + 80 writes + 78 removes, and the rewrites: a marker and
+    // the live files (metadata and two deltas) about every MiB.
+    EXPECT_GT(s->records_written(), 160 + 5 * 4);
+    EXPECT_LT(s->records_written(), 160 + 12 * 4);
+  }
+  auto s = open_store(k, "ck", "t");
+  EXPECT_EQ(decode_checkpoint_file(*s->read("metadata"), "metadata", "m"), "version 1\n");
+  EXPECT_EQ(s->list("state/a#0/0", ".delta"), (std::vector<int64_t>{79, 80}));
+  EXPECT_EQ(text_of(s->read("state/a#0/0/80.delta")), std::string(100 << 10, static_cast<char>('a' + 80 % 26)));
+}
+
+TEST(KafkaChangelogStore, RecordsGoneToRetentionStopTheRestore) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  {
+    auto s = open_store(k, "ck", "t", int64_t{1} << 40);  // never rewrites
+    s->write("metadata", encode_checkpoint_file("metadata", "version 1\n"));
+    churn(*s, 80);
+  }
+  std::string err = error_of([&] { open_store(k, "ck", "t"); });
+  EXPECT_NE(err.find("kafka changelog topic ck partition 0, task t: records the task still needs are gone"),
+            std::string::npos)
+      << err;
+}
+
+// A counting program over a files source on the changelog store: a restart
+// of the loop (a new engine, as on another copy) continues state, batch ids
+// and offsets exactly.
+struct Count1 {
+  Count n;
+  template <class F>
+  void for_each_member(F&& f) {
+    f(n);
+  }
+  template <class F>
+  void for_each_member(F&& f) const {
+    f(n);
+  }
+};
+using Counts = StateTable<std::tuple<std::string_view>, Count1>;
+
+struct LoopRun {
+  std::string counts;
+  int64_t batches = 0, first_batch = -1;
+};
+
+LoopRun run_counting(const MockCluster& k, const std::string& input) {
+  RunOptions o;
+  o.mode = RunMode::AvailableNow;
+  o.snapshot_every = 3;
+  ProgramEngine engine(o);
+  SourceOptions so;
+  so.max_files_per_batch = 1;
+  SourceId in = engine.add_files_source("lines", input + "/*.txt", so);
+  auto table = std::make_shared<Counts>();
+  engine.add_state("count#0", "keys=(word:string) aggs=(count())", std::make_unique<PersistentStateOf<Counts>>(table));
+  LoopRun run;
+  engine.set_batch_function([&](Batch& b) {
+    if (run.first_batch < 0) run.first_batch = b.id();
+    for (std::string_view line : b.records(in)) table->upsert({line}).n.add();
+    table->end_batch();
+  });
+  engine.use_checkpoint_store([&] { return make_kafka_changelog_store(k.brokers(), {}, "counts-changelog", "lines-0"); });
+  std::atomic<int> stop{0};
+  BatchLoop loop(engine, Clock::manual(1'700'000'000'000'000), stop);
+  loop.run();
+  run.batches = loop.batches_run();
+  std::map<std::string, int64_t> sorted;
+  table->for_each([&](const auto& key, const Count1& c) { sorted[std::string(std::get<0>(key))] = c.n.result(); });
+  for (const auto& [w, n] : sorted) run.counts += w + "=" + std::to_string(n) + " ";
+  return run;
+}
+
+TEST(KafkaChangelogStore, BatchLoopRestartsOnTheChangelogExactly) {
+  MockCluster k;
+  TestDir dir;
+  dir.write("in/1.txt", "a\nb\na\n", 1'700'000'001);
+  dir.write("in/2.txt", "b\n", 1'700'000'002);
+  LoopRun first = run_counting(k, dir / "in");
+  EXPECT_EQ(first.counts, "a=2 b=2 ");
+  EXPECT_EQ(first.first_batch, 0);
+  EXPECT_EQ(first.batches, 2);
+  for (int f = 3; f <= 6; ++f) dir.write("in/" + std::to_string(f) + ".txt", "c\na\n", 1'700'000'000 + f);
+  LoopRun second = run_counting(k, dir / "in");
+  EXPECT_EQ(second.counts, "a=6 b=2 c=4 ");  // files 1 and 2 are not read again
+  EXPECT_EQ(second.first_batch, 2);
+  EXPECT_EQ(second.batches, 6);
+  LoopRun third = run_counting(k, dir / "in");  // nothing new
+  EXPECT_EQ(third.counts, "a=6 b=2 c=4 ");
+}
+
+}  // namespace
+}  // namespace streamc::rt
