@@ -19,6 +19,7 @@ namespace {
 constexpr int kLookTimeoutMs = 3000;
 constexpr const char* kEpochHeader = "streamc-epoch";
 constexpr const char* kFromHeader = "streamc-from";
+constexpr const char* kPartHeader = "streamc-part";
 
 struct Delivery {
   bool done = false;
@@ -33,21 +34,27 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   d->done = true;
 }
 
-// A decimal header of a message, or nothing when it is missing or not a number.
-std::optional<int64_t> number_header(const rd_kafka_message_t* m, const char* name) {
+// A header of a message, or nothing when it is missing.
+std::optional<std::string> header(const rd_kafka_message_t* m, const char* name) {
   rd_kafka_headers_t* hdrs = nullptr;
   if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
   const void* v = nullptr;
   size_t size = 0;
-  if (rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || !v || size == 0 || size > 19)
-    return std::nullopt;
-  std::string text(static_cast<const char*>(v), size);
+  if (rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || !v) return std::nullopt;
+  return std::string(static_cast<const char*>(v), size);
+}
+
+std::optional<int64_t> number(const std::optional<std::string>& text) {
+  if (!text || text->empty() || text->size() > 19) return std::nullopt;
   char* end = nullptr;
   errno = 0;
-  long long n = std::strtoll(text.c_str(), &end, 10);
+  long long n = std::strtoll(text->c_str(), &end, 10);
   if (*end || errno) return std::nullopt;
   return n;
 }
+
+// A decimal header of a message, or nothing when it is missing or not a number.
+std::optional<int64_t> number_header(const rd_kafka_message_t* m, const char* name) { return number(header(m, name)); }
 
 }  // namespace
 
@@ -63,6 +70,9 @@ struct KafkaChangelogStore::Replay {
   int64_t next = 0;                // the next offset to read
   int64_t claim = -1;              // this owner's claim, once sent
   bool claim_won = false;
+  // A file whose parts are arriving: its path, the parts so far, where it began.
+  std::string part_rel, part_bytes;
+  int64_t parts_seen = 0, part_offset = -1;
 };
 
 KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std::move(options)) {
@@ -118,6 +128,13 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   r.task_bytes += static_cast<int64_t>(m->key_len + m->len);
   r.max_epoch = std::max(r.max_epoch, *epoch);
   std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+  // A file whose parts were arriving ends unfinished (a crash cut it short;
+  // it is not taken) at any record of the task's owner but its next part.
+  auto drop_unfinished = [&r] {
+    r.part_rel.clear();
+    r.part_bytes.clear();
+    r.parts_seen = 0;
+  };
   if (rel.empty()) {  // a claim or a rewrite marker
     std::optional<int64_t> from = number_header(m, kFromHeader);
     if (!m->payload || (value != "claim" && value != "live") || !from)
@@ -127,6 +144,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
     // (A later reader may have lost the claim to retention: any higher
     // epoch is then the owner whose claim was there.)
     if (*epoch > r.epoch || (value == "live" && *epoch == r.epoch)) {
+      drop_unfinished();
       r.epoch = *epoch;
       r.last_from = *from < 0 ? m->offset : *from;
       r.controls[m->offset] = r.task_bytes;
@@ -134,14 +152,37 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
     }
     return;
   }
+  // "i/n": the i-th of the n records of a large file.
+  int64_t part_i = -1, part_n = -1;
+  if (std::optional<std::string> part = header(m, kPartHeader)) {
+    size_t slash = part->find('/');
+    auto i = number(part->substr(0, slash)), n = number(slash == std::string::npos ? "" : part->substr(slash + 1));
+    if (!i || !n || *i < 0 || *i >= *n || !m->payload) fail(at + " is damaged: a bad " + kPartHeader + " header");
+    part_i = *i;
+    part_n = *n;
+  }
   // Records before the first control record this read saw are older than
-  // anything the task still needs (checked when the read ends).
+  // anything the task still needs (checked when the read ends); a zombie's
+  // (a lower epoch than the owner's in force) are ignored.
   if (r.first_control < 0 || *epoch < r.epoch) return;
   r.epoch = *epoch;
-  if (!m->payload)
+  const bool next_part = part_i > 0 && part_i == r.parts_seen && rel == r.part_rel;
+  if (!next_part) drop_unfinished();
+  if (!m->payload) {
     r.files.erase(rel);
-  else
+  } else if (part_i < 0) {
     r.files[rel] = File{std::string(value), m->offset};
+  } else if (part_i == 0 || next_part) {
+    if (part_i == 0) {
+      r.part_rel = rel;
+      r.part_offset = m->offset;
+    }
+    r.part_bytes.append(value);
+    if (++r.parts_seen == part_n) {
+      r.files[rel] = File{std::move(r.part_bytes), r.part_offset};
+      drop_unfinished();
+    }
+  }
 }
 
 void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
@@ -242,7 +283,7 @@ void KafkaChangelogStore::open() {
     if (offset <= oldest) window = offset;
   std::lock_guard lock(mu_);
   epoch_ = r.max_epoch + 1;
-  r.claim = send("", nullptr, "claim", window);
+  r.claim = send(Record{"", std::nullopt, "claim", window, {}});
   read_partition(r, r.next, r.claim);
   if (!r.claim_won)
     fail("another copy claimed the task at the same time (epoch " + std::to_string(epoch_) + "); this one stops");
@@ -254,26 +295,29 @@ void KafkaChangelogStore::open() {
   window_bytes_ = r.controls.at(window_offset_);
 }
 
-int64_t KafkaChangelogStore::send(const std::string& rel, const std::string* value, const char* control, int64_t from) {
-  const std::string key = o_.task + "\t" + rel;
+int64_t KafkaChangelogStore::send(const Record& rec) {
+  const std::string key = o_.task + "\t" + std::string(rec.rel);
   const std::string epoch = std::to_string(epoch_);
-  const std::string from_text = std::to_string(from);
-  const std::string_view body = control ? std::string_view(control) : value ? std::string_view(*value) : std::string_view();
-  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(2);
+  const std::string from_text = std::to_string(rec.from);
+  const bool has_value = rec.control || rec.value;
+  const std::string_view body = rec.control ? std::string_view(rec.control) : rec.value.value_or(std::string_view());
+  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(3);
   rd_kafka_header_add(hdrs, kEpochHeader, -1, epoch.data(), static_cast<ssize_t>(epoch.size()));
-  if (control) rd_kafka_header_add(hdrs, kFromHeader, -1, from_text.data(), static_cast<ssize_t>(from_text.size()));
+  if (rec.control) rd_kafka_header_add(hdrs, kFromHeader, -1, from_text.data(), static_cast<ssize_t>(from_text.size()));
+  if (!rec.part.empty()) rd_kafka_header_add(hdrs, kPartHeader, -1, rec.part.data(), static_cast<ssize_t>(rec.part.size()));
+  const std::string what = rec.control ? std::string("a ") + rec.control + " record" : "the record of " + std::string(rec.rel);
   Delivery d;
   rd_kafka_t* rk = producer_->handle();
   for (;;) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk, RD_KAFKA_V_RKT(topic_), RD_KAFKA_V_PARTITION(partition_), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(control || value ? const_cast<char*>(body.data()) : nullptr, control || value ? body.size() : 0),
+        RD_KAFKA_V_VALUE(has_value ? const_cast<char*>(body.data()) : nullptr, has_value ? body.size() : 0),
         RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_END);
     if (!err) break;  // the message owns the headers now
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_headers_destroy(hdrs);
-      fail(std::string("cannot send a record: ") + rd_kafka_err2str(err));
+      fail("cannot send " + what + ": " + rd_kafka_err2str(err));
     }
     rd_kafka_poll(rk, 10);
   }
@@ -281,20 +325,33 @@ int64_t KafkaChangelogStore::send(const std::string& rel, const std::string* val
     rd_kafka_poll(rk, 100);
     if (!d.done) producer_->check_fatal();
   }
-  if (d.err) fail(std::string("a record was not delivered: ") + rd_kafka_err2str(d.err));
+  if (d.err) fail(what + " was not delivered: " + rd_kafka_err2str(d.err));
   ++records_written_;
   task_bytes_ += static_cast<int64_t>(key.size() + body.size());
   return d.offset;
 }
 
+int64_t KafkaChangelogStore::send_file(const std::string& rel, std::string_view bytes) {
+  const auto size = static_cast<int64_t>(bytes.size());
+  const int64_t max = std::max<int64_t>(o_.record_bytes, 1);
+  if (size <= max) return send(Record{rel, bytes, nullptr, -1, {}});
+  const int64_t n = (size + max - 1) / max;
+  int64_t first = -1;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t offset = send(Record{rel, bytes.substr(static_cast<size_t>(i * max), static_cast<size_t>(max)), nullptr, -1,
+                                 std::to_string(i) + "/" + std::to_string(n)});
+    if (i == 0) first = offset;
+  }
+  return first;
+}
+
 void KafkaChangelogStore::write(const std::string& rel, std::string_view bytes, const char* probe) {
   if (probe) failure_point(probe);  // a record is whole or not sent: a crash here loses it all
   std::lock_guard lock(mu_);
-  std::string value(bytes);
-  int64_t offset = send(rel, &value, nullptr);
+  int64_t offset = send_file(rel, bytes);
   File& f = files_[rel];
-  live_bytes_ += static_cast<int64_t>(value.size()) - static_cast<int64_t>(f.bytes.size());
-  f = File{std::move(value), offset};
+  live_bytes_ += static_cast<int64_t>(bytes.size()) - static_cast<int64_t>(f.bytes.size());
+  f = File{std::string(bytes), offset};
   maybe_rewrite();
 }
 
@@ -302,7 +359,7 @@ void KafkaChangelogStore::remove(const std::string& rel) {
   std::lock_guard lock(mu_);
   auto it = files_.find(rel);
   if (it == files_.end()) return;
-  send(rel, nullptr);
+  send(Record{rel, std::nullopt, nullptr, -1, {}});
   live_bytes_ -= static_cast<int64_t>(it->second.bytes.size());
   files_.erase(it);
   maybe_rewrite();
@@ -313,9 +370,9 @@ void KafkaChangelogStore::maybe_rewrite() {
   // The marker first: every live file is then rewritten after it, so a
   // reader needs nothing older than the marker.
   const int64_t bytes_at_marker = task_bytes_;
-  const int64_t marker = send("", nullptr, "live", -1);
+  const int64_t marker = send(Record{"", std::nullopt, "live", -1, {}});
   for (auto& [rel, f] : files_)
-    if (f.offset < marker) f.offset = send(rel, &f.bytes, nullptr);
+    if (f.offset < marker) f.offset = send_file(rel, f.bytes);
   window_offset_ = marker;
   window_bytes_ = bytes_at_marker;
 }

@@ -36,8 +36,11 @@
 //
 // Each write is one record, sent with acks=all by an idempotent producer,
 // one at a time, and returns once the broker acknowledged it; a failed
-// delivery is a FatalError naming topic, partition and error. A file must
-// fit in one record (the broker's message.max.bytes).
+// delivery is a FatalError naming topic, partition and error. A file larger
+// than record_bytes (a state snapshot) is sent as consecutive records with
+// the header "streamc-part: i/n"; a reader takes it only when all n parts
+// follow each other in the task's records, so a file cut short by a crash
+// leaves the one before it in place.
 #pragma once
 
 #include <cstdint>
@@ -63,6 +66,7 @@ struct KafkaChangelogOptions {
   std::string topic;                 // the changelog topic
   std::string task;                  // the task id, e.g. "orders-5" (no tab)
   int64_t rewrite_bytes = 1 << 20;   // see above
+  int64_t record_bytes = 512 << 10;  // a larger file is sent in parts
 };
 
 class KafkaChangelogStore final : public CheckpointStore {
@@ -94,8 +98,19 @@ class KafkaChangelogStore final : public CheckpointStore {
   void apply(Replay& r, const rd_kafka_message_t* m) const;
   // Reads the partition from `from` through offset `last` into `r`.
   void read_partition(Replay& r, int64_t from, int64_t last) const;
-  // Sends one record of this task and waits for the broker; its offset.
-  int64_t send(const std::string& rel, const std::string* value, const char* control = nullptr, int64_t from = -1);
+  // A record of this task: a file (or a part of one), a tombstone (no
+  // value) or a control record.
+  struct Record {
+    std::string_view rel;
+    std::optional<std::string_view> value;
+    const char* control = nullptr;  // "claim" or "live"
+    int64_t from = -1;              // of a control record
+    std::string part;               // "i/n" of a file sent in n records
+  };
+  // Sends one record and waits for the broker; its offset.
+  int64_t send(const Record& rec);
+  // Sends a file in records of at most record_bytes; the first one's offset.
+  int64_t send_file(const std::string& rel, std::string_view bytes);
   // Rewrites every live file behind a new marker when the records behind
   // them grew past the bound (under mu_).
   void maybe_rewrite();

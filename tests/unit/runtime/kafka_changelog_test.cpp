@@ -44,13 +44,14 @@ class MockCluster {
   }
   // Sends one raw record (a damaged one, for tests) and waits for it.
   void send_raw(const std::string& topic, int32_t partition, const std::string& key, const std::string& value,
-                const char* epoch) {
+                const char* epoch, const char* part = nullptr) {
     char errstr[256];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "bootstrap.servers", brokers_.c_str(), errstr, sizeof errstr);
     rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
     rd_kafka_headers_t* hdrs = rd_kafka_headers_new(1);
     if (epoch) rd_kafka_header_add(hdrs, "streamc-epoch", -1, epoch, -1);
+    if (part) rd_kafka_header_add(hdrs, "streamc-part", -1, part, -1);
     ASSERT_EQ(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
                                 RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
@@ -67,8 +68,9 @@ class MockCluster {
 };
 
 std::unique_ptr<KafkaChangelogStore> open_store(const MockCluster& k, const std::string& topic, const std::string& task,
-                                                int64_t rewrite_bytes = 1 << 20) {
-  auto s = std::make_unique<KafkaChangelogStore>(KafkaChangelogOptions{k.brokers(), {}, topic, task, rewrite_bytes});
+                                                int64_t rewrite_bytes = 1 << 20, int64_t record_bytes = 512 << 10) {
+  auto s = std::make_unique<KafkaChangelogStore>(
+      KafkaChangelogOptions{k.brokers(), {}, topic, task, rewrite_bytes, record_bytes});
   s->open();
   return s;
 }
@@ -174,6 +176,27 @@ TEST(KafkaChangelogStore, DamagedRecordsAreNamedByTopicPartitionAndOffset) {
                      "streamc-epoch header"),
             std::string::npos)
       << err;
+}
+
+TEST(KafkaChangelogStore, LargeFilesGoInPartsAndACutShortFileIsNotTaken) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  const std::string big(300'000, 'b');
+  {
+    auto s = open_store(k, "ck", "t", 1 << 20, 100'000);
+    s->write("state/a#0/0/5.snapshot", file(big));
+    EXPECT_EQ(s->records_written(), 1 + 4);  // the claim, then 300 KB (and the checksum) in 4 parts
+    s->write("state/a#0/0/10.snapshot", file("small"));
+  }
+  auto s = open_store(k, "ck", "t");  // epoch 2
+  EXPECT_EQ(text_of(s->read("state/a#0/0/5.snapshot")), big);
+  // The owner of epoch 2 crashed after two of three parts of a new version
+  // of 10.snapshot: the version before it stays.
+  k.send_raw("ck", 0, "t\tstate/a#0/0/10.snapshot", "xxxx", "2", "0/3");
+  k.send_raw("ck", 0, "t\tstate/a#0/0/10.snapshot", "yyyy", "2", "1/3");
+  auto next = open_store(k, "ck", "t");
+  EXPECT_EQ(text_of(next->read("state/a#0/0/10.snapshot")), "small");
+  EXPECT_EQ(text_of(next->read("state/a#0/0/5.snapshot")), big);
 }
 
 // The mock keeps about 5 MiB per partition; 8 MiB of 100 KiB deltas push the
