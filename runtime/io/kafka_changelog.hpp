@@ -79,7 +79,8 @@ class KafkaChangelogStore final : public CheckpointStore {
   std::optional<std::string> read(const std::string& rel) const override;
   std::vector<int64_t> list(const std::string& rel_dir, std::string_view suffix = {}) const override;
   void remove(const std::string& rel) override;
-  // "changelog 'T' partition P offset O (task orders-5, offsets/7)".
+  // "kafka changelog topic T partition P offset O, task orders-5, file
+  // offsets/7" (the offset of the record holding the file, when there is one).
   std::string describe(const std::string& rel) const override;
 
   // After open(): this owner's epoch and the task's partition.
