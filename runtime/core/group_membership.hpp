@@ -9,10 +9,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace streamc::rt {
+
+class CheckpointStore;
 
 // One input partition of the group's source.
 struct TaskId {
@@ -41,6 +44,9 @@ class GroupMembership {
   // Serves the group protocol (heartbeats are librdkafka's; rebalances
   // happen here) and returns the tasks gained since the last call.
   virtual std::vector<TaskId> poll() = 0;
+  // Where a task keeps its checkpoint when the run has no checkpoint
+  // directory: the group's changelog topic in Kafka.
+  virtual std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task) const = 0;
   // Leaves the group (the tasks move to the other copies at once, rather
   // than after the session timeout).
   virtual void leave() = 0;

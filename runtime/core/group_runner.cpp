@@ -36,13 +36,16 @@ std::string GroupRunner::running() const {
 
 void GroupRunner::start_task(const TaskId& id) {
   RunOptions o = first_.options();
-  if (!o.checkpoint.empty()) o.checkpoint += "/tasks/" + id.name();
+  o.checkpoint.clear();  // the changelog is the checkpoint (GroupRunner::run says so once)
   o.progress.clear();  // one writer for every task: the runner's observers
   auto task = std::make_unique<Task>();
   task->id = id;
   task->engine = std::make_unique<ProgramEngine>(std::move(o));
   task->engine->set_program_name(first_.program_name());
   task->engine->set_task(id);
+  // The task's checkpoint is in the group's changelog topic, wherever it
+  // runs: a copy needs no directory.
+  task->engine->use_checkpoint_store(member_->task_store(id));
   try {
     build_(*task->engine);
     task->loop = std::make_unique<BatchLoop>(*task->engine, clock_, stop_);
@@ -97,6 +100,13 @@ void GroupRunner::take_assignment() {
 }
 
 void GroupRunner::run() {
+  if (!first_.options().checkpoint.empty()) {
+    std::fprintf(stderr,
+                 "%s: the checkpoint directory '%s' is not used: the tasks of a consumer-group member checkpoint to "
+                 "the group's changelog topic, so that any copy can take them over\n",
+                 first_.program_name().c_str(), first_.options().checkpoint.c_str());
+    std::fflush(stderr);
+  }
   member_->join([this](const TaskId& id) { stop_task(id); });
   const int64_t interval = first_.options().batch_us;
   int64_t trigger = Clock::now_us();

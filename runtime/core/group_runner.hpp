@@ -7,8 +7,9 @@
 // after restoring their checkpoints, and stops the tasks lost once their
 // last commit is durable; it is one line on stderr.
 //
-// A task's checkpoint is <checkpoint>/tasks/<task> when the run has a
-// checkpoint directory.
+// A task's checkpoint is kept in the group's changelog topic
+// (<group>-changelog, io/kafka_changelog.hpp), restored by whichever copy
+// runs the task; a checkpoint directory is not used.
 #pragma once
 
 #include <atomic>

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/kafka_changelog.hpp"
 #include "io/kafka_client.hpp"
 
 namespace streamc::rt {
@@ -59,6 +60,14 @@ class KafkaGroupMember final : public GroupMembership {
     std::vector<TaskId> out;
     std::swap(out, gained_);
     return out;
+  }
+
+  // <group>-changelog: every task's checkpoint, keyed by task (the topic
+  // may have fewer partitions than there are tasks: the test broker makes
+  // any topic with 4, and tasks share them).
+  std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task) const override {
+    return [brokers = options_.brokers, opts = options_.options, topic = options_.group + "-changelog",
+            name = task.name()] { return make_kafka_changelog_store(brokers, opts, topic, name); };
   }
 
   void leave() override {

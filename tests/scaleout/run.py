@@ -166,6 +166,11 @@ def test_three_copies_every_row_once_through_kill_9():
             for user, s in by_user.items():
                 assert s == sorted(s), (user, s)
             assert "gained" in copies[2].stderr() and "rebalance" in copies[2].stderr()
+            # The tasks' checkpoints are in the group's changelog topic: a
+            # commit record of every task.
+            keys = broker.consume("big-orders-changelog", fmt="%k\\n").splitlines()
+            for p in range(8):
+                assert any(k.startswith(f"orders-{p}\tcommits/") for k in keys), (p, keys[:20])
         finally:
             for c in copies:
                 if c.proc.poll() is None:
@@ -253,9 +258,9 @@ def test_a_group_member_runs_continuously():
             "leave, so --once and --available-now have no end to reach"], r.stderr
 
 
-# Until the tasks' checkpoints live in Kafka, the copies share a checkpoint
-# directory (one machine).
-CHECKPOINT = ["--checkpoint", "chk"]
+# The copies have no checkpoint directory: each task's checkpoint is in the
+# group's changelog topic (a test may add flags here).
+CHECKPOINT = []
 
 
 def main():

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Scale-out: copies of one binary sharing a topic through a consumer group,
+against the test broker (tests/kafka/test_broker, librdkafka's mock cluster
+on 127.0.0.1).
+
+A topic of 8 partitions holds --messages small JSON messages keyed by user
+(Java's murmur2 partitioner, through kcat). The same compiled grouped count
+(`group_by(key) |> aggregate(count() as n)` over `format: raw`, in a group,
+checkpointing each task) runs as one copy, then as two copies started
+together, each with --threads 1, in a new group and output directory each
+time. A run is timed from the start of its copies until every partition's
+last offset is committed (the copies' --progress records), so it includes
+joining the group and the rebalance; "after the first batch" leaves those
+out. The broker shares the two cores: its CPU time during each run is
+reported too. The per-user counts are checked against the messages sent.
+Best of --runs runs each, alternating."""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "lib"))
+PARTITIONS = 8
+MESSAGES = 400_000
+USERS = 1000
+
+PROGRAM = """param brokers: string = "localhost:9092"
+param group: string = "bench"
+source orders = kafka("orders", brokers: brokers, group: group, format: raw, starting: earliest,
+                      options: ["session.timeout.ms=6000", "heartbeat.interval.ms=500"])
+stream counts = orders |> group_by(key) |> aggregate(count() as n)
+sink counts -> files("out", format: json) mode update
+"""
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def committed_offsets(progress_files):
+    """Per task, the end offset of its last batch, and when the first batch ran."""
+    ends, first = {}, None
+    for f in progress_files:
+        if not f.exists():
+            continue
+        for line in f.read_text().splitlines():
+            if not line.endswith("}"):
+                continue
+            p = json.loads(line)
+            if p.get("numInputRows", 0) > 0 and first is None:
+                first = time.perf_counter()
+            end = p["sources"][0].get("endOffset") or {}
+            for topic, parts in end.items():
+                for part, offset in parts.items():
+                    ends[(topic, int(part))] = max(ends.get((topic, int(part)), 0), offset)
+    return ends, first
+
+
+def run(work, binary, broker, copies, run_id, latest, env):
+    d = work / f"run-{copies}-{run_id}"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    group = f"bench-{copies}-{run_id}"
+    cpu0 = cpu_seconds(broker.proc.pid)
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([str(binary), "--brokers", broker.bootstrap, "--group", group, "--threads", "1",
+                               "--batch", "100ms", "--progress", f"progress-{i}.jsonl"],
+                              cwd=d, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for i in range(copies)]
+    files = [d / f"progress-{i}.jsonl" for i in range(copies)]
+    first_batch = None
+    try:
+        deadline = time.perf_counter() + 600
+        while True:
+            ends, first = committed_offsets(files)
+            first_batch = first_batch or first
+            if all(ends.get(("orders", p), -1) >= latest[p] for p in range(PARTITIONS)):
+                break
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"{copies} copies: not every offset committed after 600 s: {ends}")
+            time.sleep(0.02)
+        wall = time.perf_counter() - t0
+        cpu = cpu_seconds(broker.proc.pid) - cpu0
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=60)
+    return d, wall, wall - (first_batch - t0 if first_batch else 0), cpu
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=str(ROOT / "build"))
+    ap.add_argument("--messages", type=int, default=MESSAGES)
+    ap.add_argument("--runs", type=int, default=2)
+    args = ap.parse_args()
+    build = Path(args.build).resolve()
+    os.environ.setdefault("STREAMC_TEST_BROKER", str(build / "tests" / "kafka" / "test_broker"))
+    from kafka_broker import TestBroker  # noqa: E402 (reads STREAMC_TEST_BROKER)
+
+    n = args.messages
+    work = build / "bench" / "scaleout"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = dict(os.environ, STREAMC_CACHE_DIR=str(build / "bench" / "cache"))
+    env.pop("STREAMC_TEST_CLOCK", None)
+    (work / "p.sdl").write_text(PROGRAM)
+    subprocess.run([str(build / "compiler" / "streamc"), str(work / "p.sdl"), "-o", str(work / "p")], check=True, env=env)
+    want = {}
+    with open(work / "messages.txt", "w") as f:
+        for i in range(n):
+            user = f"u{i * 7919 % USERS}"
+            want[user] = want.get(user, 0) + 1
+            f.write(f"{user}|" + json.dumps({"user": user, "qty": i % 10}, separators=(",", ":")) + "\n")
+    best = {}
+    with TestBroker({"orders": PARTITIONS}) as broker:
+        with open(work / "messages.txt") as f:
+            subprocess.run(["kcat", "-P", "-b", broker.bootstrap, "-t", "orders", "-K", "|", "-X",
+                            "partitioner=murmur2_random"], stdin=f, check=True)
+        r = subprocess.run(["kcat", "-Q", "-b", broker.bootstrap] +
+                           [a for p in range(PARTITIONS) for a in ("-t", f"orders:{p}:-1")],
+                           capture_output=True, text=True, check=True, timeout=60)
+        latest = {}
+        for line in r.stdout.splitlines():
+            if " offset " in line:
+                part = int(line.split("[")[1].split("]")[0])
+                latest[part] = int(line.rsplit(" ", 1)[1])
+        assert sum(latest.values()) == n, (latest, n)
+        for run_id in range(args.runs):
+            for copies in (1, 2):
+                d, wall, busy, cpu = run(work, work / "p", broker, copies, run_id, latest, env)
+                r = subprocess.run([str(build / "compiler" / "streamc"), "read", "out"], cwd=d, capture_output=True,
+                                   text=True, check=True)
+                last = {}
+                for line in r.stdout.splitlines():
+                    row = json.loads(line)
+                    last[row["key"]] = row["n"]
+                assert last == want, f"{copies} copies: counts differ from the messages sent"
+                if copies not in best or wall < best[copies][0]:
+                    best[copies] = (wall, busy, cpu)
+    print(f"Scale-out on the test broker: {n:,} messages keyed by {USERS} users, {PARTITIONS} partitions, "
+          f"group_by(key) count, --threads 1 per copy, best of {args.runs}")
+    print("| copies | seconds to commit every offset | after the first batch | messages/s | vs one copy | broker CPU s |")
+    print("| -----: | -----: | -----: | ---------: | ------: | -----: |")
+    for copies in (1, 2):
+        wall, busy, cpu = best[copies]
+        print(f"| {copies} | {wall:6.2f} | {busy:6.2f} | {n / wall:10,.0f} | {best[1][0] / wall:5.2f}x | {cpu:5.2f} |")
+
+
+if __name__ == "__main__":
+    main()
