@@ -81,6 +81,7 @@ SourceId ProgramEngine::add_generate_source(std::string name, GenerateOptions op
 }
 
 TableConsoleSink& ProgramEngine::add_table_console_sink(std::string name, TableConsoleOptions options) {
+  if (task_) options.task = task_->name();
   auto sink = std::make_unique<TableConsoleSink>(std::move(name), options);
   TableConsoleSink& ref = *sink;
   sinks_.push_back(std::move(sink));
@@ -88,6 +89,7 @@ TableConsoleSink& ProgramEngine::add_table_console_sink(std::string name, TableC
 }
 
 ConsoleSink& ProgramEngine::add_console_sink(std::string name, ConsoleOptions options) {
+  if (task_) options.task = task_->name();
   auto sink = std::make_unique<ConsoleSink>(std::move(name), options);
   ConsoleSink& ref = *sink;
   sinks_.push_back(std::move(sink));

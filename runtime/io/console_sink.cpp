@@ -13,6 +13,7 @@ void ConsoleSink::print_batch(const Batch& batch, const std::vector<std::string>
   out.append(kRule);
   out.append("Time: ");
   out.append(format_batch_time(batch.time()));
+  if (!options_.task.empty()) out.append(" (task " + options_.task + ")");
   out.push_back('\n');
   out.append(kRule);
   for (const std::string& row : rows) {

@@ -115,6 +115,7 @@ std::string TableConsoleSink::render(int64_t batch_id, const std::vector<std::st
     for (size_t i = 0; i < r.size(); ++i) widths[i] = std::max(widths[i], half_width(r[i]));
 
   std::string out = "-------------------------------------------\nBatch: " + std::to_string(batch_id) +
+                    (options_.task.empty() ? "" : " (task " + options_.task + ")") +
                     "\n-------------------------------------------\n";
   // Scala's addString(sb, start, sep, end): "+" w1 "+" w2 "+\n", "++\n" for none.
   std::string sep = "+";

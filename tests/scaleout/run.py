@@ -45,6 +45,16 @@ stream counts = orders |> watermark(timestamp, 1h) |> group_by(window(timestamp,
 sink counts -> files("out", format: json) mode update
 """
 
+# The same counts written as update-mode rows to a Kafka topic, keyed by
+# user: at least once, but a replayed batch sends the same rows again, so
+# the last row per key is the count.
+PER_USER_TO_KAFKA = """param brokers: string = "localhost:9092"
+source orders = kafka("orders", brokers: brokers, group: "per-user-kafka", format: raw, starting: latest,
+                      max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream counts = orders |> group_by(key) |> aggregate(count() as n)
+sink counts -> kafka("counts", brokers: brokers, key: key, format: json) mode update
+"""
+
 env = harness.wall_clock_env
 
 
@@ -69,9 +79,11 @@ class Copy:
         name = f"copy-{time.monotonic_ns()}"
         self.err = open(d / f"{name}.err", "w+")
         self.progress = d / f"{name}.progress"
-        self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms",
-                                      "--progress", self.progress.name, *extra], cwd=d,
-                                     env=env(), stdout=subprocess.DEVNULL, stderr=self.err, text=True)
+        self.out = d / f"{name}.out"
+        with open(self.out, "w") as out:
+            self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms",
+                                          "--progress", self.progress.name, *extra], cwd=d,
+                                         env=env(), stdout=out, stderr=self.err, text=True)
 
     def started(self):
         """The tasks that have run a batch here (a new query's first batch
@@ -189,11 +201,22 @@ def last_counts(d):
     return totals
 
 
-def kill_and_take_over(name, program):
+def kafka_counts(broker):
+    """The last count per user in the `counts` topic (partition order is
+    enough: a user's rows all go to one partition, in order)."""
+    last = {}
+    for line in broker.consume("counts", fmt="%s\\n").splitlines():
+        row = json.loads(line)
+        last[row["key"]] = row["n"]
+    return last
+
+
+def kill_and_take_over(name, program, result=None):
     """Three copies; one killed with kill -9 and restarted, one killed for
     good; the per-user totals equal what one copy counts."""
     d = build(name, program)
-    with TestBroker({"orders": 8}) as broker:
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        counts = (lambda: result(broker)) if result else (lambda: last_counts(d))
         copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
         try:
             assert wait_until(lambda: settled(copies), timeout=60), [c.stderr() for c in copies]
@@ -210,7 +233,7 @@ def kill_and_take_over(name, program):
             want = {}
             for i in range(total):
                 want[f"u{i % 23}"] = want.get(f"u{i % 23}", 0) + 1
-            assert wait_until(lambda: last_counts(d) == want, timeout=90), (last_counts(d), want)
+            assert wait_until(lambda: counts() == want, timeout=90), (counts(), want)
         finally:
             for c in copies:
                 if c.proc.poll() is None:
@@ -223,6 +246,10 @@ def test_counts_by_message_key_survive_kill_9():
 
 def test_event_time_window_counts_by_message_key_survive_kill_9():
     kill_and_take_over("per_user_window_kill", PER_USER_WINDOW)
+
+
+def test_counts_to_a_kafka_topic_survive_kill_9():
+    kill_and_take_over("per_user_kafka_kill", PER_USER_TO_KAFKA, kafka_counts)
 
 
 def test_a_copy_that_leaves_hands_its_tasks_over():
@@ -245,6 +272,22 @@ def test_a_copy_that_leaves_hands_its_tasks_over():
         finally:
             a.stop()
             b.stop()
+
+
+def test_console_batches_name_their_task():
+    """Each copy prints its own tasks' batches, each header naming the task."""
+    d = build("console", FILTER.replace('sink big -> files("out", format: json)', "sink big -> console()"))
+    with TestBroker({"orders": 2}) as broker:
+        c = Copy(d, broker)
+        try:
+            assert wait_until(lambda: settled([c], partitions=2), timeout=60), c.stderr()
+            broker.produce("orders", [json.dumps({"user": "u1", "qty": 7, "seq": 1})], partition=1)
+            assert wait_until(lambda: "|  u1|  7|  1|" in c.out.read_text(), timeout=30), c.out.read_text()
+            text = c.out.read_text()
+            assert "Batch: 0 (task orders-0)" in text and "Batch: 1 (task orders-1)" in text, text
+            assert text.index("Batch: 1 (task orders-1)") < text.index("|  u1|  7|  1|"), text
+        finally:
+            c.stop()
 
 
 def test_a_group_member_runs_continuously():

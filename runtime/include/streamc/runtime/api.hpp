@@ -147,6 +147,9 @@ struct SourceOptions {
 
 struct ConsoleOptions {
   int64_t rows = 10;
+  // Set by the runtime: a consumer-group task's batches say whose they are
+  // ("Time: … (task orders-3)"), as each copy prints its own tasks.
+  std::string task;
 };
 
 // Spark's console sink for records (Dataset.show): `rows` per batch, cells
@@ -154,6 +157,7 @@ struct ConsoleOptions {
 struct TableConsoleOptions {
   int64_t rows = 20;
   bool truncate = true;
+  std::string task;  // set by the runtime: "Batch: 3 (task orders-3)" (see ConsoleOptions)
 };
 
 enum class FileFormat { Text, Json, Csv };
