@@ -58,6 +58,8 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
   const size_t n = nodes.size();
   Plan plan;
   plan.program = &program;
+  for (size_t i = 0; i < program.sources.size(); ++i)
+    if (program.sources[i].kafka_group) plan.task_source = static_cast<int>(i);
   plan.live.assign(n, false);
   plan.materialized.assign(n, false);
   plan.consumers.assign(n, 0);
@@ -162,6 +164,13 @@ std::string dump(const Plan& plan) {
   }
   for (const auto& s : plan.program->sinks)
     out += "sink " + s.stream + " <- " + label(s.node) + "\n";
+  if (plan.task_source >= 0) {
+    const auto& src = plan.program->sources[plan.task_source];
+    const ast::Expr& g = *src.kafka_group;
+    const std::string group = g.kind == ast::ExprKind::StringLit ? g.text : "<" + g.text + ">";
+    out += "tasks: one per partition of source " + src.name + ", in consumer group '" + group +
+           "'; state and checkpoint per task, in topic '" + group + "-changelog'; one sub-topology\n";
+  }
   // What code generation reads per node, beyond the stages.
   static const char* modes[] = {"append", "update", "complete"};
   const auto& sources = plan.program->sources;

@@ -33,6 +33,11 @@ struct Plan {
   // with a (non-session) window forget the windows the watermark passed.
   std::vector<bool> drops_late;
   std::vector<bool> evicts_windows;
+  // A consumer-group member (a Kafka source with group:): the whole plan
+  // runs once per partition of that source, as a task with its own state
+  // and checkpoint (in the group's changelog topic); -1 when the program is
+  // not one. One sub-topology: repartition topics are still to come.
+  int task_source = -1;
 };
 
 // Builds the plan: narrow operators fused into one loop per stage, stage
