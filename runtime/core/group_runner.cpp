@@ -26,7 +26,14 @@ GroupRunner::GroupRunner(ProgramEngine& first, std::function<void(Engine&)> buil
                          const std::atomic<int>& stop)
     : first_(first), build_(std::move(build)), clock_(clock), stop_(stop), member_(first.take_group()) {}
 
-GroupRunner::~GroupRunner() = default;
+GroupRunner::~GroupRunner() {
+  // After an error the copy still leaves the group, with every member of
+  // the runner alive: leaving revokes the tasks through stop_task.
+  try {
+    member_->leave();
+  } catch (const std::exception&) {
+  }
+}
 
 std::string GroupRunner::running() const {
   std::string out;

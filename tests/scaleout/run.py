@@ -290,6 +290,27 @@ def test_console_batches_name_their_task():
             c.stop()
 
 
+def test_a_task_whose_changelog_is_damaged_stops_the_copy_naming_it():
+    """A record in the changelog that is not a checkpoint file streamc
+    wrote: the copy that takes the task stops with one line naming the
+    task, the topic, partition and offset (never a guessed state), and
+    leaves the group."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kafka"))
+    from run import murmur2_partition  # Java's partitioner, as the store places a task
+    d = build("damaged_changelog", FILTER)
+    with TestBroker({"orders": 1}) as broker:
+        c = Copy(d, broker)
+        assert wait_until(lambda: settled([c], partitions=1), timeout=60), c.stderr()
+        assert c.stop() == 0, c.stderr()
+        p = murmur2_partition(b"orders-0", 4)  # the test broker made the changelog topic with 4 partitions
+        broker.produce("big-orders-changelog", ["orders-0\tcommits/7|not a checkpoint file"], key_sep="|", partition=p)
+        c = Copy(d, broker)
+        assert c.proc.wait(timeout=60) == 1, c.stderr()
+        lines = c.stderr().strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("p: error: task orders-0: "), lines
+        assert f"big-orders-changelog partition {p}" in lines[0] and "offset" in lines[0], lines
+
+
 def test_a_group_member_runs_continuously():
     d = build("filter_once", FILTER)
     with TestBroker({"orders": 2}) as broker:
