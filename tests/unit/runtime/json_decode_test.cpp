@@ -81,6 +81,22 @@ TEST(JsonDecodeNumber, ValidNumbersOnDemandRefusesAreReadAsTheDomReadsThem) {
   EXPECT_EQ(ReadField<int64_t>("{\"s\":1e" + std::string(40, '9') + "}").status, Status::WrongType);
 }
 
+// simdjson 3.0's On-Demand reads a number below 1 of more than 19
+// significant digits wrongly (a fuzz finding): such numbers are read as the
+// DOM and strtod read them, in fields and in lists alike.
+TEST(JsonDecodeNumber, LongMantissasBelowOneAreReadExactly) {
+  ReadField<double> d("{\"s\": 0.753333333333333333333333333333375}");
+  EXPECT_EQ(d.status, Status::Ok);
+  EXPECT_EQ(d.out, 0.7533333333333333);
+  ReadField<double> e("{\"s\":0.75333333333333333333333333333337e5}");
+  EXPECT_EQ(e.out, std::strtod("75333.333333333333333333333333337", nullptr));
+  ReadField<std::vector<double>> l("{\"s\":[1.5, 0.1234567890123456789012, 0.7533333333333333333]}");
+  EXPECT_EQ(l.status, Status::Ok);
+  EXPECT_EQ(l.out, (std::vector<double>{1.5, 0.12345678901234568, 0.7533333333333333}));
+  ReadField<int64_t> i("{\"s\":0.10000000000000000000000000001}");
+  EXPECT_EQ(i.status, Status::WrongType);
+}
+
 // A record's rows as a generated decoder makes them (rt::json::for_each_row
 // through Documents): field "a" of each object, every other field checked.
 struct Rows {
