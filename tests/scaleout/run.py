@@ -146,6 +146,23 @@ def expected(count):
     return sorted(i for i in range(count) if (i * 7) % 10 >= 5)
 
 
+def produce_while_killing(d, broker, copies):
+    """Six waves of 150 orders into settled copies: after the second, copy 0
+    is killed with kill -9 (started again after the fourth); after the
+    fourth, copy 1 is killed and never comes back. Returns the orders sent."""
+    total = 0
+    for wave in range(6):
+        broker.produce("orders", orders(total, 150), key_sep="|")
+        total += 150
+        if wave == 1:
+            copies[0].kill()  # restarted below
+        if wave == 3:
+            copies[1].kill()  # never restarted
+            copies[0] = Copy(d, broker, *CHECKPOINT)
+        time.sleep(0.5)
+    return total
+
+
 def test_three_copies_every_row_once_through_kill_9():
     """Three copies share an 8-partition topic. One is killed with kill -9
     midway and started again later; another is killed and never comes back
@@ -155,16 +172,7 @@ def test_three_copies_every_row_once_through_kill_9():
         copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
         try:
             assert wait_until(lambda: settled(copies), timeout=60), [c.stderr() for c in copies]
-            total = 0
-            for wave in range(6):
-                broker.produce("orders", orders(total, 150), key_sep="|")
-                total += 150
-                if wave == 1:
-                    copies[0].kill()  # restarted below
-                if wave == 3:
-                    copies[1].kill()  # never restarted
-                    copies[0] = Copy(d, broker, *CHECKPOINT)
-                time.sleep(0.5)
+            total = produce_while_killing(d, broker, copies)
             want = expected(total)
             assert wait_until(lambda: len(seqs(d)) >= len(want), timeout=90), (len(seqs(d)), len(want))
             time.sleep(1)  # a duplicate would show up by now
@@ -220,16 +228,7 @@ def kill_and_take_over(name, program, result=None):
         copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
         try:
             assert wait_until(lambda: settled(copies), timeout=60), [c.stderr() for c in copies]
-            total = 0
-            for wave in range(6):
-                broker.produce("orders", orders(total, 150), key_sep="|")
-                total += 150
-                if wave == 1:
-                    copies[0].kill()
-                if wave == 3:
-                    copies[1].kill()
-                    copies[0] = Copy(d, broker, *CHECKPOINT)
-                time.sleep(0.5)
+            total = produce_while_killing(d, broker, copies)
             want = {}
             for i in range(total):
                 want[f"u{i % 23}"] = want.get(f"u{i % 23}", 0) + 1
