@@ -600,4 +600,9 @@ SourceId add_kafka_source(Engine& engine, std::string name, KafkaSourceOptions o
   return eng.add_source(std::move(source), format);
 }
 
+std::string_view task_topic(const Engine& engine) {
+  const auto& eng = static_cast<const ProgramEngine&>(engine);
+  return eng.task() ? std::string_view(eng.task()->topic) : std::string_view();
+}
+
 }  // namespace streamc::rt

@@ -202,6 +202,15 @@ struct KafkaSourceOptions {
   // through this consumer group, each running its partitions as tasks
   // (core/group_runner.hpp). Empty: one copy reads every partition.
   std::string group;
+  // The repartition topics of the program's later sub-topologies (DESIGN.md,
+  // "Scale-out"): the group member subscribes to them too, so that their
+  // partitions are tasks as well, and makes them when they do not exist
+  // (partitions: as many as the first topic's).
+  std::vector<std::string> internal_topics;
+  // This source reads a repartition topic written by a sink with
+  // `repartition` set: a producer task's batch is delivered once, when its
+  // end marker has arrived, in marker order; replays are ignored.
+  bool repartition = false;
 };
 
 // One message of a Kafka source in a batch, beside its value (the record);
@@ -236,6 +245,13 @@ struct KafkaSinkOptions {
   std::string brokers;
   FileFormat format = FileFormat::Json;
   std::vector<std::string> options;  // "name=value" librdkafka settings
+  // An internal repartition topic of a consumer group (DESIGN.md,
+  // "Scale-out"): each row goes to the partition of its key (murmur2), with
+  // headers naming the producer task, batch and sequence number, and every
+  // partition written in a batch gets an end marker at commit. The topic is
+  // made, when missing, with as many partitions as `partitions_like`.
+  bool repartition = false;
+  std::string partitions_like;
 };
 
 // The rows a generate source contributes to one batch: values first_value,
@@ -782,6 +798,12 @@ class KafkaSink : public Sink {
 };
 
 KafkaSink& add_kafka_sink(Engine& eng, std::string name, KafkaSinkOptions options);
+
+// The topic of the consumer-group task `eng` is built for ("" when the
+// engine runs no task: a program without group:, or the build that joins
+// the group). A program with sub-topologies builds the one whose input is
+// this topic.
+std::string_view task_topic(const Engine& eng);
 
 // Parses argv (params, --batch, --threads, --once, --available-now,
 // --max-batches, --checkpoint, --progress, --help), lets `build` register
