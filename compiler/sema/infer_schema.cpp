@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "streamc/runtime/parse.hpp"
+
 namespace streamc::sema {
 
 namespace {
@@ -69,52 +71,9 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
   return s;
 }
 
-bool digits(std::string_view s, size_t pos, size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 }  // namespace
 
-bool looks_like_timestamp(std::string_view s) {
-  int year, month, day, hour, minute, second = 0;
-  if (!digits(s, 0, 4, year) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
-      !digits(s, 8, 2, day))
-    return false;
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
-  if (!digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute)) return false;
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return false;
-  if (day > mdays[month - 1] + (month == 2 && leap(year) ? 1 : 0)) return false;
-  if (hour > 23 || minute > 59) return false;
-  size_t i = 16;
-  if (i < s.size() && s[i] == ':') {
-    if (!digits(s, i + 1, 2, second) || second > 59) return false;
-    i += 3;
-    if (i < s.size() && s[i] == '.') {
-      size_t n = 0;
-      for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++n;
-      if (n < 1 || n > 9) return false;
-    }
-  }
-  if (i == s.size()) return true;
-  if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size();
-  if (s[i] != '+' && s[i] != '-') return false;
-  int oh, om = 0;
-  if (!digits(s, i + 1, 2, oh) || oh > 23) return false;
-  i += 3;
-  if (i == s.size()) return true;
-  if (s[i] == ':') ++i;
-  if (!digits(s, i, 2, om) || om > 59) return false;
-  return i + 2 == s.size();
-}
+bool looks_like_timestamp(std::string_view s) { return rt::parse_timestamp(s).has_value(); }
 
 namespace {
 
@@ -564,18 +523,11 @@ char csv_delimiter(std::string_view text) {
   return ',';
 }
 
-bool csv_int(const std::string& s) {
-  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  if (i == s.size()) return false;
-  for (size_t j = i; j < s.size(); ++j)
-    if (s[j] < '0' || s[j] > '9') return false;
-  errno = 0;
-  char* end = nullptr;
-  std::strtoll(s.c_str(), &end, 10);
-  return errno != ERANGE;
-}
+bool csv_int(const std::string& s) { return rt::parse_int(s).has_value(); }
 
-// Decimal floats only (digits, '.', exponent): no hex, inf or nan.
+// Decimal floats only (digits, '.', exponent): no hex, inf or nan, which
+// the runtime parses as floats too but a column of which is text more
+// likely than numbers.
 bool csv_float(const std::string& s) {
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   size_t mant = 0;
@@ -595,12 +547,7 @@ bool csv_float(const std::string& s) {
   return i == s.size();
 }
 
-bool csv_bool(const std::string& s) {
-  if (s.size() != 4 && s.size() != 5) return false;
-  std::string l;
-  for (char c : s) l += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return l == "true" || l == "false";
-}
+bool csv_bool(const std::string& s) { return rt::parse_bool(s).has_value(); }
 
 TypeRef infer_csv(const std::string& path, const std::string& text, const std::string& name, Diagnostics& diags,
                   SourceRange where) {

@@ -57,11 +57,11 @@ TypeRef infer_schema(const std::string& sample_path, SampleFormat format, const 
 // back to the same type.
 std::string print_schema(const std::string& name, const TypeRef& type);
 
-// The ISO-8601 forms inference accepts as `timestamp` (the runtime's JSON and
-// CSV decoders should accept at least these):
-//   YYYY-MM-DD(T|t| )HH:MM[:SS[.fraction]][Z|z|±HH|±HH:MM|±HHMM]
-// with the fraction 1–9 digits and the date and time fields in range.
-// A date alone, or digits alone ("20210813142502"), is not a timestamp.
+// Whether inference takes `text` as a timestamp: exactly when the runtime's
+// decoders parse it as one (rt::parse_timestamp, the one set of value
+// recognisers both use): ISO-8601 / RFC 3339 and its common variants,
+// a date alone (midnight UTC) included; digits alone ("20210813142502")
+// are not.
 bool looks_like_timestamp(std::string_view text);
 
 }  // namespace streamc::sema
