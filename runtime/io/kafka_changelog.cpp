@@ -3,9 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include "checkpoint/checkpoint_file.hpp"
@@ -33,28 +31,6 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   d->offset = m->offset;
   d->done = true;
 }
-
-// A header of a message, or nothing when it is missing.
-std::optional<std::string> header(const rd_kafka_message_t* m, const char* name) {
-  rd_kafka_headers_t* hdrs = nullptr;
-  if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
-  const void* v = nullptr;
-  size_t size = 0;
-  if (rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || !v) return std::nullopt;
-  return std::string(static_cast<const char*>(v), size);
-}
-
-std::optional<int64_t> number(const std::optional<std::string>& text) {
-  if (!text || text->empty() || text->size() > 19) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  long long n = std::strtoll(text->c_str(), &end, 10);
-  if (*end || errno) return std::nullopt;
-  return n;
-}
-
-// A decimal header of a message, or nothing when it is missing or not a number.
-std::optional<int64_t> number_header(const rd_kafka_message_t* m, const char* name) { return number(header(m, name)); }
 
 }  // namespace
 
@@ -122,7 +98,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   if (key.size() <= o_.task.size() || key.substr(0, o_.task.size()) != o_.task || key[o_.task.size()] != '\t') return;
   const std::string rel(key.substr(o_.task.size() + 1));
   const std::string at = "the record at offset " + std::to_string(m->offset);
-  std::optional<int64_t> epoch = number_header(m, kEpochHeader);
+  std::optional<int64_t> epoch = kafka_number_header(m, kEpochHeader);
   if (!epoch || *epoch < 1) fail(at + " is damaged: no valid " + kEpochHeader + " header");
   r.seen = true;
   r.task_bytes += static_cast<int64_t>(m->key_len + m->len);
@@ -136,7 +112,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
     r.parts_seen = 0;
   };
   if (rel.empty()) {  // a claim or a rewrite marker
-    std::optional<int64_t> from = number_header(m, kFromHeader);
+    std::optional<int64_t> from = kafka_number_header(m, kFromHeader);
     if (!m->payload || (value != "claim" && value != "live") || !from)
       fail(at + " is damaged: not a claim or a marker of the task");
     if (r.first_control < 0) r.first_control = m->offset;
@@ -154,9 +130,9 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   }
   // "i/n": the i-th of the n records of a large file.
   int64_t part_i = -1, part_n = -1;
-  if (std::optional<std::string> part = header(m, kPartHeader)) {
+  if (std::optional<std::string_view> part = kafka_header(m, kPartHeader)) {
     size_t slash = part->find('/');
-    auto i = number(part->substr(0, slash)), n = number(slash == std::string::npos ? "" : part->substr(slash + 1));
+    auto i = kafka_decimal(part->substr(0, slash)), n = kafka_decimal(slash == std::string::npos ? "" : part->substr(slash + 1));
     if (!i || !n || *i < 0 || *i >= *n || !m->payload) fail(at + " is damaged: a bad " + kPartHeader + " header");
     part_i = *i;
     part_n = *n;

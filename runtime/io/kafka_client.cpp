@@ -1,5 +1,6 @@
 #include "io/kafka_client.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 #include "streamc/runtime/values.hpp"
@@ -11,6 +12,29 @@ std::pair<std::string, std::string> split_kafka_option(const std::string& who, c
   if (eq == std::string::npos || eq == 0)
     throw FatalError(who + ": option '" + option + "' is not name=value (a librdkafka setting, e.g. \"session.timeout.ms=6000\")");
   return {option.substr(0, eq), option.substr(eq + 1)};
+}
+
+std::optional<std::string_view> kafka_header(const rd_kafka_message_t* m, const char* name) {
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  const void* v = nullptr;
+  size_t size = 0;
+  if (rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR || !v) return std::nullopt;
+  return std::string_view(static_cast<const char*>(v), size);
+}
+
+std::optional<int64_t> kafka_decimal(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  int64_t n = 0;
+  const char* end = text.data() + text.size();
+  auto [at, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || at != end) return std::nullopt;
+  return n;
+}
+
+std::optional<int64_t> kafka_number_header(const rd_kafka_message_t* m, const char* name) {
+  std::optional<std::string_view> text = kafka_header(m, name);
+  return text ? kafka_decimal(*text) : std::nullopt;
 }
 
 KafkaClient::KafkaClient(rd_kafka_type_t type, std::string who, const std::string& brokers,

@@ -9,7 +9,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace streamc::rt {
@@ -52,6 +54,15 @@ class KafkaClient {
   std::string last_status_;
   std::string fatal_;
 };
+
+// A header of a message (the last of that name), or nothing when it is
+// missing; the view lives as long as the message.
+std::optional<std::string_view> kafka_header(const rd_kafka_message_t* m, const char* name);
+// A decimal number as the runtime writes it in headers ("-1", "42"), or
+// nothing when the text is not one.
+std::optional<int64_t> kafka_decimal(std::string_view text);
+// A decimal header, or nothing when it is missing or not a number.
+std::optional<int64_t> kafka_number_header(const rd_kafka_message_t* m, const char* name);
 
 // "name=value" → {name, value}; throws FatalError naming the entry otherwise.
 std::pair<std::string, std::string> split_kafka_option(const std::string& who, const std::string& option);

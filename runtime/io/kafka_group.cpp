@@ -7,6 +7,7 @@
 
 #include "io/kafka_changelog.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_internal_topic.hpp"
 
 namespace streamc::rt {
 namespace {
@@ -35,8 +36,15 @@ class KafkaGroupMember final : public GroupMembership {
 
   void join(std::function<void(const TaskId&)> stop_task) override {
     stop_task_ = std::move(stop_task);
-    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size()));
+    // The repartition topics' partitions are tasks too (of the program's
+    // later sub-topologies): the topics are made first when missing, with
+    // as many partitions as the first topic.
+    for (const auto& t : options_.internal_topics)
+      ensure_internal_topic(client_.who(), options_.brokers, options_.options, t, options_.topics.front());
+    rd_kafka_topic_partition_list_t* topics =
+        rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size() + options_.internal_topics.size()));
     for (const auto& t : options_.topics) rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
+    for (const auto& t : options_.internal_topics) rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t err = rd_kafka_subscribe(client_.handle(), topics);
     rd_kafka_topic_partition_list_destroy(topics);
     if (err) throw FatalError(client_.who() + ": cannot join " + describe() + ": " + rd_kafka_err2str(err));

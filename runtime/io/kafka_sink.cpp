@@ -1,10 +1,15 @@
 // The Kafka sink (api.hpp, KafkaSink): rows are formatted by the template
-// in api.hpp and handed to librdkafka here, one message each.
+// in api.hpp and handed to librdkafka here, one message each. A repartition
+// sink (KafkaSinkOptions::repartition) picks each message's partition
+// itself, numbers the batch's messages per partition in headers and ends
+// the batch with a marker on every partition it wrote; the reading side is
+// io/kafka_source.cpp (KafkaSourceOptions::repartition).
 #include <chrono>
 #include <thread>
 
 #include "core/program_engine.hpp"
 #include "io/kafka_client.hpp"
+#include "io/kafka_internal_topic.hpp"
 
 namespace streamc::rt {
 
@@ -17,6 +22,16 @@ struct KafkaSink::Producer {
   int64_t failed = 0;
   std::string first_failure;
   int unpolled = 0;  // messages sent since the last rd_kafka_poll
+  // A repartition sink: the headers' producer and batch, the topic's
+  // partition count (looked up before the first batch) and, per partition,
+  // the batch's messages so far (the next streamc.seq).
+  std::string producer_name, batch;
+  int32_t partitions = 0;
+  std::vector<int64_t> seq;
+
+  // One message (partition RD_KAFKA_PARTITION_UA: the partitioner's pick;
+  // no key when `key` is null); takes `headers` (may be null).
+  void produce(int32_t partition, const std::string_view* key, std::string_view value, rd_kafka_headers_t* headers);
 
   static void delivered(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* self = static_cast<Producer*>(opaque);
@@ -38,19 +53,23 @@ KafkaSink::KafkaSink(std::string name, KafkaSinkOptions options)
     : Sink(std::move(name)), options_(std::move(options)), producer_(std::make_unique<Producer>()) {
   const std::string who = "kafka sink '" + name_ + "'";
   if (options_.topic.empty()) throw FatalError(who + ": no topic given");
-  producer_->client = std::make_unique<KafkaClient>(
-      RD_KAFKA_PRODUCER, who, options_.brokers, options_.options,
-      std::vector<std::pair<std::string, std::string>>{
-          {"partitioner", "murmur2_random"},  // Java's default partitioner for keyed messages
-          {"allow.auto.create.topics", "false"},
-          {"acks", "all"},
-          {"linger.ms", "5"},
-          // A batch's rows are queued locally as fast as they are formatted
-          // (librdkafka's default of 100,000 makes a large batch wait for
-          // acknowledgements every 100,000 rows); commit() waits for them all.
-          {"queue.buffering.max.messages", "2000000"},
-      },
-      &on_delivery);
+  if (options_.repartition && options_.partitions_like.empty())
+    throw FatalError(who + ": a repartition topic needs partitions_like (the topic whose partition count it takes)");
+  std::vector<std::pair<std::string, std::string>> defaults{
+      {"partitioner", "murmur2_random"},  // Java's default partitioner for keyed messages
+      {"allow.auto.create.topics", "false"},
+      {"acks", "all"},
+      {"linger.ms", "5"},
+      // A batch's rows are queued locally as fast as they are formatted
+      // (librdkafka's default of 100,000 makes a large batch wait for
+      // acknowledgements every 100,000 rows); commit() waits for them all.
+      {"queue.buffering.max.messages", "2000000"},
+  };
+  // A repartition reader needs a producer's messages in order on each
+  // partition, without duplicates from retries between them.
+  if (options_.repartition) defaults.emplace_back("enable.idempotence", "true");
+  producer_->client = std::make_unique<KafkaClient>(RD_KAFKA_PRODUCER, who, options_.brokers, options_.options,
+                                                    defaults, &on_delivery);
   producer_->topic = rd_kafka_topic_new(producer_->client->handle(), options_.topic.c_str(), nullptr);
 }
 
@@ -60,11 +79,22 @@ KafkaSink::~KafkaSink() {
   producer_->client.reset();
 }
 
+void KafkaSink::set_producer(std::string producer) { producer_->producer_name = std::move(producer); }
+
 void KafkaSink::begin_batch(int64_t batch_id) {
   Sink::begin_batch(batch_id);
   producer_->failed = 0;
   producer_->first_failure.clear();
   KafkaClient& c = *producer_->client;
+  if (options_.repartition) {
+    // Before the first batch: the partition count, the topic made if missing.
+    if (producer_->partitions == 0)
+      producer_->partitions =
+          ensure_internal_topic(c.who(), options_.brokers, options_.options, options_.topic, options_.partitions_like);
+    producer_->batch = std::to_string(batch_id);
+    producer_->seq.assign(static_cast<size_t>(producer_->partitions), 0);
+    return;
+  }
   // Before the first batch writes: the topic must exist (brokers that do not
   // answer are waited for).
   while (!producer_->checked) {
@@ -91,18 +121,51 @@ void KafkaSink::begin_batch(int64_t batch_id) {
   }
 }
 
+namespace {
+
+void add_header(rd_kafka_headers_t* hdrs, const char* name, std::string_view value) {
+  rd_kafka_header_add(hdrs, name, -1, value.data(), static_cast<ssize_t>(value.size()));
+}
+
+}  // namespace
+
+void KafkaSink::Producer::produce(int32_t partition, const std::string_view* key, std::string_view value,
+                                  rd_kafka_headers_t* headers) {
+  rd_kafka_t* rk = client->handle();
+  // An empty value is sent as one (a null pointer would make a tombstone).
+  char* payload = const_cast<char*>(value.data() ? value.data() : "");
+  for (;;) {
+    rd_kafka_resp_err_t err =
+        rd_kafka_producev(rk, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_VALUE(payload, value.size()),
+                          RD_KAFKA_V_KEY((key ? key->data() : nullptr), (key ? key->size() : 0)),
+                          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END);
+    if (!err) return;  // the message owns the headers now
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      if (headers) rd_kafka_headers_destroy(headers);
+      throw FatalError(client->who() + ": cannot send a message to topic '" + rd_kafka_topic_name(topic) +
+                       "': " + rd_kafka_err2str(err));
+    }
+    rd_kafka_poll(rk, 10);  // the local queue is full: let deliveries drain it
+  }
+}
+
 void KafkaSink::send(bool has_key, std::string_view value) {
   rd_kafka_t* rk = producer_->client->handle();
-  for (;;) {
-    int rc = rd_kafka_produce(producer_->topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                              const_cast<char*>(value.data()), value.size(), has_key ? key_.data() : nullptr,
-                              has_key ? key_.size() : 0, producer_.get());
-    if (rc == 0) break;
-    rd_kafka_resp_err_t err = rd_kafka_last_error();
-    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-      throw FatalError(producer_->client->who() + ": cannot send a message to topic '" + options_.topic +
-                       "': " + rd_kafka_err2str(err));
-    rd_kafka_poll(rk, 10);  // the local queue is full: let deliveries drain it
+  const std::string_view key = key_;
+  if (!options_.repartition) {
+    producer_->produce(RD_KAFKA_PARTITION_UA, has_key ? &key : nullptr, value, nullptr);
+  } else {
+    // Kafka's murmur2 of the key's bytes (a null key: the empty one), as a
+    // Java producer and the changelog store pick partitions.
+    const auto partition = static_cast<int32_t>(rd_kafka_msg_partitioner_murmur2(
+        producer_->topic, has_key ? key.data() : "", has_key ? key.size() : 0, producer_->partitions, nullptr, nullptr));
+    const std::string seq = std::to_string(producer_->seq[static_cast<size_t>(partition)]++);
+    rd_kafka_headers_t* hdrs = rd_kafka_headers_new(3);
+    add_header(hdrs, "streamc.producer", producer_->producer_name);
+    add_header(hdrs, "streamc.batch", producer_->batch);
+    add_header(hdrs, "streamc.seq", seq);
+    producer_->produce(partition, has_key ? &key : nullptr, value, hdrs);
   }
   // Delivery reports are served now and then (each poll takes librdkafka's
   // locks), and all of them by commit().
@@ -114,6 +177,17 @@ void KafkaSink::send(bool has_key, std::string_view value) {
 
 void KafkaSink::commit(int64_t batch_id) {
   KafkaClient& c = *producer_->client;
+  if (options_.repartition) {
+    // The batch's end on every partition it wrote: its message count there.
+    for (size_t p = 0; p < producer_->seq.size(); ++p) {
+      if (producer_->seq[p] == 0) continue;
+      rd_kafka_headers_t* hdrs = rd_kafka_headers_new(3);
+      add_header(hdrs, "streamc.producer", producer_->producer_name);
+      add_header(hdrs, "streamc.batch", producer_->batch);
+      add_header(hdrs, "streamc.marker", std::to_string(producer_->seq[p]));
+      producer_->produce(static_cast<int32_t>(p), nullptr, {}, hdrs);
+    }
+  }
   // Every message of the batch acknowledged (or failed) before the batch
   // may commit.
   while (rd_kafka_outq_len(c.handle()) > 0) {
@@ -131,7 +205,9 @@ void KafkaSink::commit(int64_t batch_id) {
 
 KafkaSink& add_kafka_sink(Engine& engine, std::string name, KafkaSinkOptions options) {
   auto& eng = static_cast<ProgramEngine&>(engine);
-  return static_cast<KafkaSink&>(eng.add_sink(std::make_unique<KafkaSink>(std::move(name), std::move(options))));
+  auto sink = std::make_unique<KafkaSink>(std::move(name), std::move(options));
+  sink->set_producer(eng.task() ? eng.task()->name() : eng.program_name());
+  return static_cast<KafkaSink&>(eng.add_sink(std::move(sink)));
 }
 
 }  // namespace streamc::rt

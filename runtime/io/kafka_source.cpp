@@ -1,5 +1,6 @@
 #include "io/kafka_source.hpp"
 #include "io/kafka_group.hpp"
+#include "io/repartition_reader.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -37,6 +38,17 @@ std::string format_kafka_ranges(const std::vector<KafkaRange>& ranges) {
   return out;
 }
 
+std::vector<std::string_view> offset_line_words(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (size_t pos = 0; pos < line.size();) {
+    size_t space = line.find(' ', pos);
+    if (space == std::string_view::npos) space = line.size();
+    if (space > pos) out.push_back(line.substr(pos, space - pos));
+    pos = space + 1;
+  }
+  return out;
+}
+
 std::vector<KafkaRange> parse_kafka_ranges(std::string_view line, const std::string& what) {
   std::vector<KafkaRange> out;
   auto bad = [&](std::string_view item) -> FatalError {
@@ -51,13 +63,7 @@ std::vector<KafkaRange> parse_kafka_ranges(std::string_view line, const std::str
     }
     return v;
   };
-  size_t pos = 0;
-  while (pos < line.size()) {
-    size_t space = line.find(' ', pos);
-    if (space == std::string_view::npos) space = line.size();
-    std::string_view item = line.substr(pos, space - pos);
-    pos = space + 1;
-    if (item.empty()) continue;
+  for (std::string_view item : offset_line_words(line)) {
     size_t colon = item.rfind(':');
     size_t slash = item.rfind('/', colon);
     size_t dash = colon == std::string_view::npos ? colon : item.find('-', colon);
@@ -94,6 +100,8 @@ KafkaSource::KafkaSource(std::string name, KafkaSourceOptions options, SourceOpt
   if (options_.topics.empty()) throw FatalError(who + ": no topic given");
   if (options_.max_offsets_per_batch < 0)
     throw FatalError(who + ": max_offsets_per_batch must be positive, not " + std::to_string(options_.max_offsets_per_batch));
+  // An internal topic holds what the program wrote to it: all of it.
+  if (options_.repartition) options_.starting = KafkaStarting::Earliest;
   std::random_device rd;
   char group[64];
   std::snprintf(group, sizeof group, "streamc-source-%08x%08x", rd(), rd());
@@ -135,20 +143,43 @@ bool KafkaSource::complete() const {
   return looked_once_;
 }
 
+std::string KafkaSource::last_offset() const {
+  return options_.repartition ? format_repartition_ranges(last_repartition_) : format_kafka_ranges(last_ranges_);
+}
+
+RepartitionReader& KafkaSource::reader(Partition& p) {
+  if (!p.reader) p.reader = std::make_unique<RepartitionReader>(client_->who(), p.topic, p.partition);
+  return *p.reader;
+}
+
 void KafkaSource::restore(std::string_view last_offset, const std::vector<std::string>&) {
   if (last_offset.empty()) return;
-  for (const auto& r : parse_kafka_ranges(last_offset, "kafka source '" + name_ + "': checkpoint offsets")) {
+  const std::string what = "kafka source '" + name_ + "': checkpoint offsets";
+  auto restore_at = [&](const KafkaRange& r, int64_t next) -> Partition& {
     Partition& p = partitions_[{r.topic, r.partition}];
     p.topic = r.topic;
     p.partition = r.partition;
-    p.next = r.end;
+    p.next = next;
+    return p;
+  };
+  if (options_.repartition) {
+    for (auto& r : parse_repartition_ranges(last_offset, what)) reader(restore_at(r.range, r.next)).set_applied(std::move(r.to));
+  } else {
+    for (const auto& r : parse_kafka_ranges(last_offset, what)) restore_at(r, r.end);
   }
   looked_once_ = false;
   restored_ = true;
 }
 
 void KafkaSource::replay(std::string_view offset, const std::vector<std::string>&) {
-  replay_ = parse_kafka_ranges(offset, "kafka source '" + name_ + "': checkpoint offsets");
+  const std::string what = "kafka source '" + name_ + "': checkpoint offsets";
+  if (options_.repartition) {
+    replay_repartition_ = parse_repartition_ranges(offset, what);
+    replay_.emplace();
+    for (const auto& r : replay_repartition_) replay_->push_back(r.range);
+  } else {
+    replay_ = parse_kafka_ranges(offset, what);
+  }
 }
 
 bool KafkaSource::look() {
@@ -259,7 +290,7 @@ std::vector<KafkaRange> KafkaSource::plan_ranges() {
     if (mode_ != RunMode::Continuous) end = std::min(end, std::max(p.stop_at, p.next));
     ranges.push_back({p.topic, p.partition, p.next, end});
   }
-  if (mode_ != RunMode::Once) cap_kafka_ranges(ranges, options_.max_offsets_per_batch);
+  if (mode_ != RunMode::Once && !options_.repartition) cap_kafka_ranges(ranges, options_.max_offsets_per_batch);
   return ranges;
 }
 
@@ -325,11 +356,13 @@ void KafkaSource::take(Partition& p, const rd_kafka_message_t* m, SourceIntake& 
 }
 
 void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake) {
-  // Per range: its partition and the offset reading has reached.
+  // Per range: its partition, the offset reading has reached and where
+  // its offsets not read before start.
   struct Reading {
     Partition* part;
     KafkaRange* range;
     int64_t reached;
+    int64_t unread;
   };
   std::vector<Reading> reading;
   reading.reserve(ranges.size());
@@ -348,7 +381,10 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       p.topic = r.topic;
       p.partition = r.partition;
     }
-    if (p.next != r.start) moved = true;  // a replay, or a skip over lost offsets
+    // A replay, a skip over lost offsets, a repartition source reading
+    // again from an incomplete producer batch: the consumer moves.
+    const int64_t at = read_position(p);
+    if (at != r.start) moved = true;
     p.next = r.start;
     p.values.clear();
     p.spans.clear();
@@ -360,7 +396,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     if (t == topics.end()) t = topics.insert(topics.end(), {p.topic, {}});
     if (t->by_partition.size() <= static_cast<size_t>(r.partition)) t->by_partition.resize(r.partition + 1, -1);
     t->by_partition[r.partition] = static_cast<int>(reading.size());
-    reading.push_back({&p, &r, r.start});
+    reading.push_back({&p, &r, r.start, at > r.start && at <= r.end ? at : r.start});
   }
   if (moved) assign();
   size_t open = 0;
@@ -368,12 +404,13 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   for (auto& rd : reading) {
     std::vector<rd_kafka_message_t*> later;
     for (auto* m : rd.part->ahead) {
+      bool kept = false;
       if (m->offset >= rd.range->start && m->offset < rd.range->end) {
-        take(*rd.part, m, intake);
+        kept = accept(*rd.part, m, intake);
         rd.reached = m->offset + 1;
       }
       if (m->offset < rd.range->end) {
-        rd_kafka_message_destroy(m);
+        if (!kept) rd_kafka_message_destroy(m);
       } else {
         later.push_back(m);
       }
@@ -386,6 +423,15 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   const int64_t stall_ms = std::max<int64_t>(3000, 2 * intake.interval_us / 1000);
   int64_t deadline = steady_ms() + stall_ms;
   rd_kafka_message_t* got[4096];
+  // The messages of `got` not handled yet when one stops the batch (a
+  // FatalError) are destroyed.
+  struct Unhandled {
+    rd_kafka_message_t** got;
+    ssize_t from = 0, to = 0;
+    ~Unhandled() {
+      for (ssize_t k = from; k < to; ++k) rd_kafka_message_destroy(got[k]);
+    }
+  } unhandled{got};
   const rd_kafka_topic_t* last_rkt = nullptr;
   const TopicReadings* last_topic = nullptr;
   while (open > 0) {
@@ -398,8 +444,10 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
       n = got[0] ? 1 : 0;
     }
     if (n > 0) deadline = steady_ms() + stall_ms;
+    unhandled.to = n;
     for (ssize_t k = 0; k < n; ++k) {
       rd_kafka_message_t* m = got[k];
+      unhandled.from = k + 1;
       if (m->rkt != last_rkt) {
         last_rkt = m->rkt;
         const std::string_view name = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
@@ -453,9 +501,8 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
         }
         continue;
       }
-      take(*rd->part, m, intake);
       rd->reached = m->offset + 1;
-      rd_kafka_message_destroy(m);
+      if (!accept(*rd->part, m, intake)) rd_kafka_message_destroy(m);
       if (rd->reached >= rd->range->end) --open;
     }
     if (open > 0 && steady_ms() > deadline) {
@@ -495,43 +542,83 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     p.spans.clear();
     p.messages.clear();
     p.at = p.piece_end = nullptr;
-    p.next = rd.range->end;
-    offsets_done_.fetch_add(rd.range->end - rd.range->start, std::memory_order_relaxed);
+    if (options_.repartition) {
+      p.read_to = rd.range->end;
+      p.next = reader(p).end_range(rd.range->end);
+    } else {
+      p.next = rd.range->end;
+    }
+    offsets_done_.fetch_add(std::max<int64_t>(0, rd.range->end - rd.unread), std::memory_order_relaxed);
   }
   region_.reset();
   delivered_ += static_cast<int64_t>(count);
   count_pending();
 }
 
+bool KafkaSource::accept(Partition& p, rd_kafka_message_t* m, SourceIntake& intake) {
+  if (!options_.repartition) {
+    take(p, m, intake);
+    return false;
+  }
+  try {
+    return reader(p).offer(m, [&](const rd_kafka_message_t* record) { take(p, record, intake); });
+  } catch (...) {
+    rd_kafka_message_destroy(m);
+    throw;
+  }
+}
+
 void KafkaSource::count_pending() {
   int64_t pending = 0;
   for (const auto& [key, p] : partitions_)
-    if (p.next >= 0) pending += std::max<int64_t>(0, p.latest - p.next);
+    if (p.next >= 0) pending += std::max<int64_t>(0, p.latest - read_position(p));
   offsets_pending_.store(pending, std::memory_order_relaxed);
 }
 
 bool KafkaSource::poll(SourceIntake intake) {
   client_->check_fatal();
   const bool new_query = !looked_once_ && !restored_;
+  std::vector<KafkaRange> ranges;
+  bool read = true, exact = false;
   if (replay_) {
-    std::vector<KafkaRange> ranges = std::move(*replay_);
+    ranges = std::move(*replay_);
     replay_.reset();
-    fetch(ranges, true, intake);
-    last_ranges_ = std::move(ranges);
+    exact = true;
+    // A repartition source re-runs the batch from what was delivered before it.
+    for (auto& r : replay_repartition_) {
+      Partition& p = partitions_[{r.range.topic, r.range.partition}];
+      p.topic = r.range.topic;
+      p.partition = r.range.partition;
+      reader(p).set_applied(std::move(r.from));
+    }
+    replay_repartition_.clear();
   } else if (intake.no_data || !look()) {
     // Nothing this batch: the same offsets again.
-    last_ranges_.clear();
+    read = false;
     for (const auto& [key, p] : partitions_)
-      if (p.next >= 0) last_ranges_.push_back({p.topic, p.partition, p.next, p.next});
+      if (p.next >= 0) ranges.push_back({p.topic, p.partition, p.next, p.next});
   } else {
-    std::vector<KafkaRange> ranges = plan_ranges();
-    fetch(ranges, false, intake);
-    last_ranges_ = std::move(ranges);
+    ranges = plan_ranges();
   }
+  std::vector<RepartitionApplied> from;
+  if (options_.repartition)
+    for (const auto& r : ranges) {
+      auto it = partitions_.find({r.topic, r.partition});
+      from.push_back(it != partitions_.end() && it->second.reader ? it->second.reader->applied() : RepartitionApplied{});
+    }
+  if (read) fetch(ranges, exact, intake);
+  if (options_.repartition) {
+    last_repartition_.clear();
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      Partition& p = partitions_.at({ranges[i].topic, ranges[i].partition});
+      last_repartition_.push_back({ranges[i], std::move(from[i]), p.next, reader(p).applied()});
+    }
+  }
+  last_ranges_ = std::move(ranges);
   starts_query_ = new_query && looked_once_;
   if (mode_ == RunMode::Continuous || !looked_once_) return false;
   for (const auto& [key, p] : partitions_)
-    if (p.stop_at >= 0 && p.next < p.stop_at) return false;
+    if (p.stop_at >= 0 && read_position(p) < p.stop_at) return false;
   return true;
 }
 
@@ -540,7 +627,8 @@ bool KafkaSource::has_news() const {
   for (const auto& [key, p] : partitions_) {
     if (!p.ahead.empty()) return true;
     int64_t lo = 0, hi = 0;
-    if (rd_kafka_get_watermark_offsets(client_->handle(), p.topic.c_str(), p.partition, &lo, &hi) == 0 && hi > p.next)
+    if (rd_kafka_get_watermark_offsets(client_->handle(), p.topic.c_str(), p.partition, &lo, &hi) == 0 &&
+        hi > read_position(p))
       return true;
   }
   return false;

@@ -23,6 +23,16 @@
 // batches); the values are the records. Where they came from is kept per
 // run of consecutive offsets (Batch KafkaSpan), and only format: raw keeps
 // each message's key and timestamp (Batch::kafka_message).
+//
+// A repartition source (KafkaSourceOptions::repartition: a consumer-group
+// task reading the internal topic another sub-topology writes) fetches the
+// same way, but its records are the producer batches completed by an end
+// marker in its range (io/repartition_reader.hpp): a batch reads from the
+// first message of the earliest producer batch still incomplete (`next`),
+// so it may read again what the last batch read, to the latest offset (not
+// capped: a producer batch is delivered whole or not at all), and starts a
+// new query at the earliest offset. Its offsets/<batch> line adds, per
+// partition, what each producer had delivered before and after the batch.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -49,6 +59,8 @@ struct KafkaRange {
   int64_t end = 0;
 };
 
+// The words of an offsets/<batch> line (split at spaces).
+std::vector<std::string_view> offset_line_words(std::string_view line);
 // The offsets/<batch> line of a Kafka source: "events/0:0-12 events/1:5-9".
 std::string format_kafka_ranges(const std::vector<KafkaRange>& ranges);
 // Throws FatalError naming `what` when the line is not such a list.
@@ -58,6 +70,9 @@ std::vector<KafkaRange> parse_kafka_ranges(std::string_view line, const std::str
 // their lag (ceil below one offset, floor above), each capped at its latest.
 // `ranges` hold [start, latest); their ends are lowered in place.
 void cap_kafka_ranges(std::vector<KafkaRange>& ranges, int64_t limit);
+
+class RepartitionReader;
+struct RepartitionRange;
 
 class KafkaSource final : public Source {
  public:
@@ -77,7 +92,7 @@ class KafkaSource final : public Source {
 
   std::string kind() const override { return "kafka"; }
   std::string signature() const override;
-  std::string last_offset() const override { return format_kafka_ranges(last_ranges_); }
+  std::string last_offset() const override;
   void restore(std::string_view last_offset, const std::vector<std::string>& logs) override;
   void replay(std::string_view offset, const std::vector<std::string>& log) override;
   int64_t position() const override { return delivered_; }
@@ -100,6 +115,10 @@ class KafkaSource final : public Source {
     int64_t earliest = 0;   // low watermark at the last look
     int64_t latest = 0;     // high watermark at the last look
     int64_t stop_at = -1;   // bounded modes: the latest offset seen at the first look (-1: none)
+    // A repartition source: where the last batch's reading ended (`next`
+    // may be before it), and which producer batches it delivered.
+    int64_t read_to = -1;
+    std::unique_ptr<RepartitionReader> reader;
     // Messages fetched beyond the current batch's end, for the next batch.
     std::vector<rd_kafka_message_t*> ahead;
     // A batch's reading of the partition (capacity kept across batches):
@@ -125,6 +144,14 @@ class KafkaSource final : public Source {
   // comes in later batches. Appends the records to the intake.
   void fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntake& intake);
   void assign();
+  // Where the partition's consumer reads on (its next batch starts at
+  // `next`; a repartition source's may start before).
+  static int64_t read_position(const Partition& p) { return p.read_to >= 0 ? p.read_to : p.next; }
+  // A message of a batch's range: its record (a repartition source's
+  // reader may keep it for later in the batch: true; else the caller
+  // destroys it).
+  bool accept(Partition& p, rd_kafka_message_t* m, SourceIntake& intake);
+  RepartitionReader& reader(Partition& p);
   // Copies one message into its partition's memory.
   void take(Partition& p, const rd_kafka_message_t* m, SourceIntake& intake);
   // Room for `bytes` more in the partition's open piece, or a new piece.
@@ -147,6 +174,8 @@ class KafkaSource final : public Source {
   bool starts_query_ = false;  // this poll's look was a new query's first: `starting` was applied
   std::optional<std::vector<KafkaRange>> replay_;
   std::vector<KafkaRange> last_ranges_;
+  // A repartition source's logged lines: the batch to re-run, the last batch.
+  std::vector<RepartitionRange> replay_repartition_, last_repartition_;
   // The region this batch's pieces are carved from (ReadRegion::take; the
   // batch holds it, and a new one once it is full).
   std::shared_ptr<ReadRegion> region_;

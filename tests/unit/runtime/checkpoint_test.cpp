@@ -10,6 +10,7 @@
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/checkpoint_file.hpp"
 #include "checkpoint/output_manifest.hpp"
+#include "error_of.hpp"
 #include "streamc/runtime/aggregates.hpp"
 #include "streamc/runtime/event_time.hpp"
 #include "streamc/runtime/state.hpp"
@@ -18,16 +19,8 @@
 namespace streamc::rt {
 namespace {
 
+using testing::error_of;
 using testing::TestDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const FatalError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(CheckpointFile, RoundTripAndLayout) {
   std::string bytes = encode_checkpoint_file("offsets", "batch 3\n");

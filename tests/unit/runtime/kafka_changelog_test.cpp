@@ -5,8 +5,6 @@
 #include "io/kafka_changelog.hpp"
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include <set>
 
@@ -14,6 +12,8 @@
 #include "checkpoint/checkpoint_file.hpp"
 #include "checkpoint_store_contract.hpp"
 #include "core/batch_loop.hpp"
+#include "error_of.hpp"
+#include "kafka_mock_cluster.hpp"
 #include "streamc/runtime/aggregates.hpp"
 #include "streamc/runtime/state.hpp"
 #include "test_dir.hpp"
@@ -21,51 +21,18 @@
 namespace streamc::rt {
 namespace {
 
+using testing::error_of;
+using testing::MockCluster;
 using testing::TestDir;
 
-// A one-broker mock cluster, gone with the test.
-class MockCluster {
- public:
-  MockCluster() {
-    char errstr[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof errstr);
-    rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    mc_ = rd_kafka_mock_cluster_new(rk_, 1);
-    brokers_ = rd_kafka_mock_cluster_bootstraps(mc_);
-  }
-  ~MockCluster() {
-    rd_kafka_mock_cluster_destroy(mc_);
-    rd_kafka_destroy(rk_);
-  }
-  const std::string& brokers() const { return brokers_; }
-  void create_topic(const std::string& name, int partitions) {
-    ASSERT_EQ(rd_kafka_mock_topic_create(mc_, name.c_str(), partitions, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  }
-  // Sends one raw record (a damaged one, for tests) and waits for it.
-  void send_raw(const std::string& topic, int32_t partition, const std::string& key, const std::string& value,
-                const char* epoch, const char* part = nullptr) {
-    char errstr[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "bootstrap.servers", brokers_.c_str(), errstr, sizeof errstr);
-    rd_kafka_t* p = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    rd_kafka_headers_t* hdrs = rd_kafka_headers_new(1);
-    if (epoch) rd_kafka_header_add(hdrs, "streamc-epoch", -1, epoch, -1);
-    if (part) rd_kafka_header_add(hdrs, "streamc-part", -1, part, -1);
-    ASSERT_EQ(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key.data(), key.size()),
-                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
-    EXPECT_EQ(rd_kafka_flush(p, 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
-    rd_kafka_destroy(p);
-  }
-
- private:
-  rd_kafka_t* rk_ = nullptr;
-  rd_kafka_mock_cluster_t* mc_ = nullptr;
-  std::string brokers_;
-};
+// Sends one raw record of the changelog (a damaged one, for tests).
+void send_raw(MockCluster& k, const std::string& topic, int32_t partition, const std::string& key,
+              const std::string& value, const char* epoch, const char* part = nullptr) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (epoch) headers.emplace_back("streamc-epoch", epoch);
+  if (part) headers.emplace_back("streamc-part", part);
+  k.send(topic, partition, key, value, headers);
+}
 
 std::unique_ptr<KafkaChangelogStore> open_store(const MockCluster& k, const std::string& topic, const std::string& task,
                                                 int64_t rewrite_bytes = 1 << 20, int64_t record_bytes = 512 << 10) {
@@ -78,15 +45,6 @@ std::unique_ptr<KafkaChangelogStore> open_store(const MockCluster& k, const std:
 std::string file(std::string_view text) { return encode_checkpoint_file("delta", text); }
 std::string text_of(const std::optional<std::string>& bytes) {
   return bytes ? decode_checkpoint_file(*bytes, "delta", "test") : "(none)";
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const FatalError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST(KafkaChangelogStore, Contract) {
@@ -163,14 +121,14 @@ TEST(KafkaChangelogStore, DamagedRecordsAreNamedByTopicPartitionAndOffset) {
     c.write_offsets({0, 1000, false, {"1"}});
   }
   // A commit whose bytes are not a checkpoint file, by the owner's epoch.
-  k.send_raw("ck", 0, "t\tcommits/0", "batch 0 but no checksum", "1");
+  send_raw(k, "ck", 0, "t\tcommits/0", "batch 0 but no checksum", "1");
   Checkpoint c(open_store(k, "ck", "t"));
   std::string err = error_of([&] { c.open({{"in", "files"}}, {}); });
   EXPECT_NE(err.find("checkpoint file 'kafka changelog topic ck partition 0 offset 3, task t, file commits/0' is damaged"),
             std::string::npos)
       << err;
   // A record of the task without an epoch stops the restore.
-  k.send_raw("ck", 0, "t\toffsets/1", file("x"), nullptr);
+  send_raw(k, "ck", 0, "t\toffsets/1", file("x"), nullptr);
   err = error_of([&] { open_store(k, "ck", "t"); });
   EXPECT_NE(err.find("kafka changelog topic ck partition 0, task t: the record at offset 5 is damaged: no valid "
                      "streamc-epoch header"),
@@ -192,8 +150,8 @@ TEST(KafkaChangelogStore, LargeFilesGoInPartsAndACutShortFileIsNotTaken) {
   EXPECT_EQ(text_of(s->read("state/a#0/0/5.snapshot")), big);
   // The owner of epoch 2 crashed after two of three parts of a new version
   // of 10.snapshot: the version before it stays.
-  k.send_raw("ck", 0, "t\tstate/a#0/0/10.snapshot", "xxxx", "2", "0/3");
-  k.send_raw("ck", 0, "t\tstate/a#0/0/10.snapshot", "yyyy", "2", "1/3");
+  send_raw(k, "ck", 0, "t\tstate/a#0/0/10.snapshot", "xxxx", "2", "0/3");
+  send_raw(k, "ck", 0, "t\tstate/a#0/0/10.snapshot", "yyyy", "2", "1/3");
   auto next = open_store(k, "ck", "t");
   EXPECT_EQ(text_of(next->read("state/a#0/0/10.snapshot")), "small");
   EXPECT_EQ(text_of(next->read("state/a#0/0/5.snapshot")), big);

@@ -246,10 +246,17 @@ struct KafkaSinkOptions {
   FileFormat format = FileFormat::Json;
   std::vector<std::string> options;  // "name=value" librdkafka settings
   // An internal repartition topic of a consumer group (DESIGN.md,
-  // "Scale-out"): each row goes to the partition of its key (murmur2), with
-  // headers naming the producer task, batch and sequence number, and every
-  // partition written in a batch gets an end marker at commit. The topic is
-  // made, when missing, with as many partitions as `partitions_like`.
+  // "Scale-out"): each row goes to the partition of its key (murmur2 of the
+  // key's bytes, a null key as the empty one, modulo the partition count),
+  // with headers streamc.producer (the task), streamc.batch and streamc.seq
+  // (its index among the batch's messages to that partition), and every
+  // partition written in a batch gets an end marker at commit (no key, an
+  // empty value, headers streamc.producer, streamc.batch and streamc.marker:
+  // the batch's message count there). The batch runs only once its offsets
+  // are logged, so that a re-run after a crash re-sends the same rows in the
+  // same order (the same seq numbers), which the reading source
+  // (KafkaSourceOptions::repartition) recognises. The topic is made, when
+  // missing, with as many partitions as `partitions_like`.
   bool repartition = false;
   std::string partitions_like;
 };
@@ -750,7 +757,14 @@ class KafkaSink : public Sink {
   ~KafkaSink() override;
   void begin_batch(int64_t batch_id) override;
   void commit(int64_t batch_id) override;
+  // A repartition sink's messages are those of a logged batch (see
+  // KafkaSinkOptions::repartition).
+  bool writes_during_batch() const override { return options_.repartition; }
   std::string description() const override { return "KafkaSink[" + options_.topic + "]"; }
+  // The streamc.producer header of a repartition sink: the producing task
+  // ("orders-3"), or the program when the engine runs no task
+  // (add_kafka_sink sets it).
+  void set_producer(std::string producer);
 
   template <class Rows, class KeyOf>
   void write(Batch&, const Rows& rows, const KeyOf& key_of) {
