@@ -396,7 +396,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     if (t == topics.end()) t = topics.insert(topics.end(), {p.topic, {}});
     if (t->by_partition.size() <= static_cast<size_t>(r.partition)) t->by_partition.resize(r.partition + 1, -1);
     t->by_partition[r.partition] = static_cast<int>(reading.size());
-    reading.push_back({&p, &r, r.start, at > r.start && at <= r.end ? at : r.start});
+    reading.push_back({&p, &r, r.start, options_.repartition && at > r.start && at <= r.end ? at : r.start});
   }
   if (moved) assign();
   size_t open = 0;
@@ -560,12 +560,16 @@ bool KafkaSource::accept(Partition& p, rd_kafka_message_t* m, SourceIntake& inta
     take(p, m, intake);
     return false;
   }
+  RepartitionReader& r = reader(p);
+  bool kept = false;
   try {
-    return reader(p).offer(m, [&](const rd_kafka_message_t* record) { take(p, record, intake); });
+    kept = r.offer(m);
+    for (const rd_kafka_message_t* record : r.ready()) take(p, record, intake);
   } catch (...) {
-    rd_kafka_message_destroy(m);
+    if (!kept) rd_kafka_message_destroy(m);
     throw;
   }
+  return kept;
 }
 
 void KafkaSource::count_pending() {

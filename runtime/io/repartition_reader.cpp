@@ -119,7 +119,8 @@ std::vector<RepartitionRange> parse_repartition_ranges(std::string_view line, co
   return out;
 }
 
-bool RepartitionReader::offer(rd_kafka_message_t* m, const std::function<void(const rd_kafka_message_t*)>& deliver) {
+bool RepartitionReader::offer(rd_kafka_message_t* m) {
+  drop_ready();
   auto bad = [&](const std::string& why) {
     return FatalError(who_ + ": topic '" + topic_ + "' partition " + std::to_string(partition_) + " offset " +
                       std::to_string(m->offset) + ": " + why);
@@ -134,12 +135,12 @@ bool RepartitionReader::offer(rd_kafka_message_t* m, const std::function<void(co
   std::pair<std::string, int64_t> key{std::string(*producer), *batch};
   auto done = applied_.find(key.first);
   if (done != applied_.end() && key.second <= done->second) return false;  // delivered already
-  const std::string what = "batch " + std::to_string(key.second) + " of producer " + key.first;
+  auto what = [&] { return "batch " + std::to_string(key.second) + " of producer " + key.first; };
   if (seq) {
     Pending& p = pending_[key];
     if (*seq < p.expected) return false;  // sent again by a re-run of the batch
     if (*seq > p.expected)
-      throw bad("message " + std::to_string(*seq) + " of " + what + " comes where message " +
+      throw bad("message " + std::to_string(*seq) + " of " + what() + " comes where message " +
                 std::to_string(p.expected) + " is due (messages of the batch are missing)");
     p.messages.push_back(m);
     ++p.expected;
@@ -148,11 +149,10 @@ bool RepartitionReader::offer(rd_kafka_message_t* m, const std::function<void(co
   auto it = pending_.find(key);
   const int64_t came = it == pending_.end() ? 0 : it->second.expected;
   if (came != *marker)
-    throw bad("the end marker of " + what + " counts " + std::to_string(*marker) + " messages, but " +
+    throw bad("the end marker of " + what() + " counts " + std::to_string(*marker) + " messages, but " +
               std::to_string(came) + " came before it");
   if (it != pending_.end()) {
-    for (const rd_kafka_message_t* x : it->second.messages) deliver(x);
-    for (rd_kafka_message_t* x : it->second.messages) rd_kafka_message_destroy(x);
+    ready_ = std::move(it->second.messages);
     pending_.erase(it);
   }
   applied_[key.first] = key.second;
@@ -160,11 +160,17 @@ bool RepartitionReader::offer(rd_kafka_message_t* m, const std::function<void(co
 }
 
 int64_t RepartitionReader::end_range(int64_t end) {
+  drop_ready();
   int64_t next = end;
   for (const auto& [key, p] : pending_)
     if (!p.messages.empty()) next = std::min(next, p.messages.front()->offset);
   drop_pending();
   return next;
+}
+
+void RepartitionReader::drop_ready() {
+  for (rd_kafka_message_t* m : ready_) rd_kafka_message_destroy(m);
+  ready_.clear();
 }
 
 void RepartitionReader::drop_pending() {

@@ -22,7 +22,6 @@
 #include <librdkafka/rdkafka.h>
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -56,7 +55,10 @@ class RepartitionReader {
   // `who` and the topic and partition name the reader in errors.
   RepartitionReader(std::string who, std::string topic, int32_t partition)
       : who_(std::move(who)), topic_(std::move(topic)), partition_(partition) {}
-  ~RepartitionReader() { drop_pending(); }
+  ~RepartitionReader() {
+    drop_ready();
+    drop_pending();
+  }
   RepartitionReader(const RepartitionReader&) = delete;
   RepartitionReader& operator=(const RepartitionReader&) = delete;
 
@@ -66,11 +68,13 @@ class RepartitionReader {
 
   // One message of the range being read, in offset order. Returns true when
   // the reader keeps the message (a record of a batch whose marker has not
-  // come yet); otherwise the caller destroys it. A marker that completes a
-  // batch calls `deliver` with each of its records in seq order (the reader
-  // destroys them afterwards). Throws FatalError naming topic, partition
-  // and offset for a message that breaks the protocol.
-  bool offer(rd_kafka_message_t* m, const std::function<void(const rd_kafka_message_t*)>& deliver);
+  // come yet); otherwise the caller destroys it. Throws FatalError naming
+  // topic, partition and offset for a message that breaks the protocol.
+  bool offer(rd_kafka_message_t* m);
+  // After offer(): the records of the batch its marker completed, in seq
+  // order (none otherwise), which the caller takes; they live until the
+  // next offer() or end_range().
+  const std::vector<rd_kafka_message_t*>& ready() const { return ready_; }
 
   // The range has been read up to `end`: returns the offset the next batch
   // reads from (the first message of the earliest batch still incomplete,
@@ -83,11 +87,13 @@ class RepartitionReader {
     std::vector<rd_kafka_message_t*> messages;
   };
   void drop_pending();
+  void drop_ready();
 
   std::string who_, topic_;
   int32_t partition_;
   RepartitionApplied applied_;
   std::map<std::pair<std::string, int64_t>, Pending> pending_;  // by (producer, batch)
+  std::vector<rd_kafka_message_t*> ready_;
 };
 
 }  // namespace streamc::rt
