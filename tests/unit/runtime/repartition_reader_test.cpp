@@ -1,8 +1,9 @@
 // The repartition protocol against librdkafka's mock cluster: repartition
 // sinks play the producing tasks (crashing mid-batch and re-running
 // batches), repartition sources pinned to one partition each play the
-// consuming tasks (io/repartition_reader.hpp), and the group member makes
-// the internal topic it subscribes to.
+// consuming tasks (io/repartition_reader.hpp), the group member makes the
+// internal topic it subscribes to, and both sides run as group tasks do
+// (a batch loop on the changelog store) through batches that fail midway.
 #include "io/repartition_reader.hpp"
 
 #include <gtest/gtest.h>
@@ -12,11 +13,14 @@
 #include <set>
 #include <thread>
 
+#include "core/batch_loop.hpp"
 #include "error_of.hpp"
+#include "io/kafka_changelog.hpp"
 #include "io/kafka_group.hpp"
 #include "io/kafka_internal_topic.hpp"
 #include "io/kafka_source.hpp"
 #include "kafka_mock_cluster.hpp"
+#include "test_dir.hpp"
 
 namespace streamc::rt {
 namespace {
@@ -331,6 +335,100 @@ TEST(Repartition, ProtocolErrorsNameTopicPartitionAndOffset) {
                      "range"),
             std::string::npos)
       << err;
+}
+
+// ------------------------------------------------------- through batch loops
+
+std::function<std::unique_ptr<CheckpointStore>()> changelog(const MockCluster& k, const TaskId& task) {
+  return [brokers = k.brokers(), name = task.name()] {
+    return make_kafka_changelog_store(brokers, {}, "g-changelog", name);
+  };
+}
+
+// Sub-topology 1 as the task orders-0 runs it: a files source (a file a
+// batch) whose lines go to the repartition sink keyed by their first word.
+// Batch `fail` sends half its rows, then fails (its offsets are logged).
+void run_producer(const MockCluster& k, const std::string& input, int64_t fail = -1) {
+  RunOptions o;
+  o.mode = RunMode::AvailableNow;
+  ProgramEngine engine(o);
+  engine.set_program_name("words");
+  engine.set_task({"orders", 0});
+  engine.use_checkpoint_store(changelog(k, {"orders", 0}));
+  SourceOptions so;
+  so.max_files_per_batch = 1;
+  SourceId in = engine.add_files_source("lines", input + "/*.txt", so);
+  KafkaSink& sink = add_kafka_sink(engine, "by_word", Producer::options(k, kTopic));
+  engine.set_batch_function([&](Batch& b) {
+    std::vector<std::string> lines(b.records(in).begin(), b.records(in).end());
+    if (b.id() == fail) lines.resize(lines.size() / 2);
+    sink.write(b, lines, key_of);
+    if (b.id() == fail) throw FatalError("crash");
+  });
+  std::atomic<int> stop{0};
+  BatchLoop loop(engine, Clock::manual(1'700'000'000'000'000), stop);
+  loop.run();
+}
+
+// Sub-topology 2's task of partition `p`: the records of each batch it
+// runs (a re-run must see the same). Batch `fail` fails after its poll.
+void run_consumer(const MockCluster& k, int32_t p, std::map<int64_t, std::vector<std::string>>& batches,
+                  int64_t fail = -1) {
+  RunOptions o;
+  o.batches_only_with_data = true;
+  ProgramEngine engine(o);
+  engine.set_program_name("words");
+  engine.set_task({kTopic, p});
+  engine.use_checkpoint_store(changelog(k, {kTopic, p}));
+  SourceId in = add_kafka_source(engine, "by_word", Consumer::options(k, kTopic), SourceOptions{});
+  engine.set_batch_function([&](Batch& b) {
+    std::vector<std::string> got(b.records(in).begin(), b.records(in).end());
+    auto [it, first] = batches.try_emplace(b.id(), got);
+    if (!first) EXPECT_EQ(it->second, got) << "partition " << p << ": batch " << b.id() << " re-run";
+    if (b.id() == fail) throw FatalError("crash");
+  });
+  std::atomic<int> stop{0};
+  BatchLoop loop(engine, Clock::manual(1'700'000'000'000'000), stop);
+  loop.start();
+  // Until three triggers in a row run no batch.
+  for (int idle = 0, i = 0; idle < 3 && i < 30; ++i) {
+    const int64_t before = loop.batches_run();
+    loop.step(Clock::now_us());
+    idle = loop.batches_run() == before ? idle + 1 : 0;
+  }
+  loop.finish();
+}
+
+TEST(Repartition, TasksThatFailMidBatchReRunTheirBatchesAndEveryRowArrivesOnce) {
+  MockCluster k;
+  k.create_topic("orders", 1);
+  testing::TestDir dir;
+  std::vector<std::string> all;
+  for (int f = 1; f <= 3; ++f) {
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+      all.push_back("u" + std::to_string((i * 7 + f) % 10) + " f" + std::to_string(f) + "#" + std::to_string(i));
+      text += all.back() + "\n";
+    }
+    dir.write("in/" + std::to_string(f) + ".txt", text, 1'700'000'000 + f);
+  }
+  // orders-0 commits batch 0 (file 1) and fails in batch 1 (file 2).
+  EXPECT_EQ(error_of([&] { run_producer(k, dir / "in", 1); }), "crash");
+  std::vector<std::map<int64_t, std::vector<std::string>>> seen(kPartitions);
+  const int32_t q = partition_of("u1");
+  EXPECT_EQ(error_of([&] { run_consumer(k, q, seen[q], 0); }), "crash");  // its first batch reads from the earliest offset
+  for (int32_t p = 0; p < kPartitions; ++p) run_consumer(k, p, seen[p]);
+  // orders-0 re-runs batch 1 (file 2) whole, then runs file 3.
+  run_producer(k, dir / "in");
+  for (int32_t p = 0; p < kPartitions; ++p) run_consumer(k, p, seen[p]);
+  std::multiset<std::string> got;
+  for (int32_t p = 0; p < kPartitions; ++p)
+    for (const auto& [batch, records] : seen[p])
+      for (const auto& r : records) {
+        EXPECT_EQ(partition_of(*key_of(r)), p) << r;
+        got.insert(r);
+      }
+  EXPECT_EQ(got, std::multiset<std::string>(all.begin(), all.end()));
 }
 
 TEST(Repartition, AGroupMemberMakesItsInternalTopicsAndRunsTheirPartitionsAsTasks) {
