@@ -34,6 +34,6 @@ std::string place_line_directives(std::string_view cpp, const std::string& cpp_p
 
 // Compiler and linker arguments the generated code needs beyond the runtime
 // (simdjson for JSON decoders, which Debian ships as a shared library only).
-std::vector<std::string> runtime_build_args(const sema::CheckedProgram& program);
+std::vector<std::string> runtime_build_args(const plan::Plan& plan);
 
 }  // namespace streamc::codegen

@@ -23,6 +23,8 @@ class ProgramEmitter {
       : plan_(plan), prog_(*plan.program), options_(options), expr_(prog_, types_) {}
 
   std::string run();
+  // A program split into sub-topologies (plan.sub_topologies).
+  std::string run_split();
 
  private:
   using Node = sema::Node;
@@ -30,6 +32,18 @@ class ProgramEmitter {
   // emit_cpp.cpp
   void emit_params();
   void emit_main();
+  // The comment, includes and API check at the top of the file, for these
+  // programs (the program, or the sub-topologies of a split one).
+  void emit_file_head(const std::vector<const sema::CheckedProgram*>& programs);
+  // In main: the ProgramSpec, then (in the build function) the params'
+  // values from the command line.
+  void emit_spec();
+  void emit_param_values();
+  // The build function's body: sources, sinks, state, batch function.
+  void emit_build();
+  // One sub-topology of a split program: namespace `ns` with its types,
+  // decoders and `void build(rt::Engine&)`.
+  std::string run_sub_topology(const std::string& ns);
   bool structured_only() const;
   void emit_sources();
   void emit_sinks();

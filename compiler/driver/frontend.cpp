@@ -66,7 +66,7 @@ bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, co
   if (dump && dump_after == "check") *dump += dump_checked(*out.checked);
   if (last == "check") return true;
 
-  out.plan = plan::fuse_narrow_operators(*out.checked);
+  out.plan = plan::make_plan(*out.checked);
   if (dump && dump_after == "plan") *dump += plan::dump(*out.plan);
   if (last == "plan") return true;
 
@@ -74,7 +74,7 @@ bool run_passes(const SourceFile& file, Diagnostics& diags, Compilation& out, co
   if (out.debug) emit.line_directives_for = &file;
   out.cpp = codegen::emit_cpp(*out.plan, emit);
   out.link_args = codegen::function_link_args(*out.checked);
-  for (auto& arg : codegen::runtime_build_args(*out.checked)) out.link_args.push_back(std::move(arg));
+  for (auto& arg : codegen::runtime_build_args(*out.plan)) out.link_args.push_back(std::move(arg));
   if (dump && dump_after == "codegen") *dump += out.cpp;
   return true;
 }

@@ -69,11 +69,18 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
     plan.live[s.node] = true;
     sunk[s.node] = true;
   }
-  // Nodes only point at earlier nodes, so one backward sweep finds every node
-  // a sink depends on.
-  for (size_t i = n; i-- > 0;) {
-    if (!plan.live[i]) continue;
-    for (int in : nodes[i].inputs) plan.live[in] = true;
+  // Every node a sink depends on (the split of a repartitioning program
+  // feeds an operator from nodes added after it: ids are not in order).
+  std::vector<int> todo;
+  for (const auto& s : program.sinks) todo.push_back(s.node);
+  while (!todo.empty()) {
+    const int cur = todo.back();
+    todo.pop_back();
+    for (int in : nodes[cur].inputs)
+      if (!plan.live[in]) {
+        plan.live[in] = true;
+        todo.push_back(in);
+      }
   }
   for (size_t i = 0; i < n; ++i) {
     if (!plan.live[i]) continue;
@@ -148,7 +155,13 @@ std::string micros(int64_t us) {
 }
 }  // namespace
 
-std::string dump(const Plan& plan) {
+namespace {
+std::string group_name(const sema::SourceInfo& src) {
+  const ast::Expr& g = *src.kafka_group;
+  return g.kind == ast::ExprKind::StringLit ? g.text : "<" + g.text + ">";
+}
+
+std::string dump_one(const Plan& plan) {
   const auto& nodes = plan.program->nodes;
   auto label = [&](int id) {
     std::string s = "#" + std::to_string(id) + " " + sema::op_name(nodes[id].op);
@@ -164,13 +177,6 @@ std::string dump(const Plan& plan) {
   }
   for (const auto& s : plan.program->sinks)
     out += "sink " + s.stream + " <- " + label(s.node) + "\n";
-  if (plan.task_source >= 0) {
-    const auto& src = plan.program->sources[plan.task_source];
-    const ast::Expr& g = *src.kafka_group;
-    const std::string group = g.kind == ast::ExprKind::StringLit ? g.text : "<" + g.text + ">";
-    out += "tasks: one per partition of source " + src.name + ", in consumer group '" + group +
-           "'; state and checkpoint per task, in topic '" + group + "-changelog'; one sub-topology\n";
-  }
   // What code generation reads per node, beyond the stages.
   static const char* modes[] = {"append", "update", "complete"};
   const auto& sources = plan.program->sources;
@@ -194,6 +200,41 @@ std::string dump(const Plan& plan) {
     if (plan.drops_late[i]) out += ", drops late rows";
     if (plan.evicts_windows[i]) out += ", forgets passed windows";
     out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string dump(const Plan& plan) {
+  if (plan.task_source < 0) return dump_one(plan);
+  const auto& src = plan.program->sources[plan.task_source];
+  const std::string group = group_name(src);
+  std::string out = "tasks: one per partition, in consumer group '" + group +
+                    "'; state and checkpoint per task, in topic '" + group + "-changelog'; ";
+  if (plan.sub_topologies.empty()) return out + "one sub-topology, over source " + src.name + "\n" + dump_one(plan);
+  out += std::to_string(plan.sub_topologies.size()) + " sub-topologies\n";
+  const sema::CheckedProgram& first = *plan.sub_topologies[0].program;
+  for (size_t k = 0; k < plan.sub_topologies.size(); ++k) {
+    const Plan& sub = plan.sub_topologies[k];
+    const auto& s = sub.program->sources[sub.task_source];
+    out += "sub-topology " + std::to_string(k + 1) + ": tasks over the partitions of " +
+           (s.repartition_suffix.empty() ? "source " + s.name : "topic '" + group + s.repartition_suffix + "'") + "\n";
+    std::string body = dump_one(sub);
+    for (size_t at = 0; at < body.size();) {
+      size_t nl = body.find('\n', at);
+      if (nl == std::string::npos) nl = body.size();
+      out += "  " + body.substr(at, nl - at) + "\n";
+      at = nl + 1;
+    }
+  }
+  for (const auto& sink : first.sinks) {
+    if (sink.repartition_suffix.empty()) continue;
+    std::string keys;
+    for (const ast::Expr* k : sink.repartition_keys)
+      keys += (keys.empty() ? "" : ", ") + (k->text.empty() ? std::string("an expression") : k->text);
+    out += "repartition topic '" + group + sink.repartition_suffix + "': rows of #" + std::to_string(sink.node) +
+           " keyed by (" + keys + "), murmur2; made with as many partitions as the topic of source " + src.name + "\n";
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // one materialized node: a vector, a hash table, an accumulator.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,14 +37,24 @@ struct Plan {
   // A consumer-group member (a Kafka source with group:): the whole plan
   // runs once per partition of that source, as a task with its own state
   // and checkpoint (in the group's changelog topic); -1 when the program is
-  // not one. One sub-topology: repartition topics are still to come.
+  // not one.
   int task_source = -1;
+  // A group program that repartitions (sema's repartition_node): the plans
+  // of its two sub-topologies, each of a program the split made (owned
+  // here), in order: tasks over the group's topic, then tasks over the
+  // repartition topic. Empty: the program is its one sub-topology.
+  std::vector<Plan> sub_topologies;
+  std::vector<std::shared_ptr<const sema::CheckedProgram>> split_programs;
 };
 
 // Builds the plan: narrow operators fused into one loop per stage, stage
 // boundaries at wide operators (hash aggregation, reduce, count), unions, and
 // streams read by more than one consumer.
 Plan fuse_narrow_operators(const sema::CheckedProgram& program);
+
+// The program's plan (fuse_narrow_operators), and for a group program that
+// repartitions, its sub-topologies (split_sub_topologies.cpp).
+Plan make_plan(const sema::CheckedProgram& program);
 
 // `streamc --dump-after=plan`: the stages, then every live node's facts.
 std::string dump(const Plan& plan);

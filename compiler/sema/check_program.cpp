@@ -150,13 +150,14 @@ std::optional<CheckedProgram> Checker::run(const ast::Program& program) {
 
 // A Kafka source with `group:` makes every copy of the binary a member of
 // that consumer group, each running the tasks (input partitions) it is
-// assigned (DESIGN.md, "Scale-out"). What this version runs that way: the
-// group's source alone (tables beside it), operators without state across
-// batches, and stateful operators keyed by the message key of a raw source
-// (with only filters and watermarks between), whose keys are partitioned
-// as the topic is: each task keeps its keys' state. Any other key would
-// take its rows from several partitions, counted apart on each: that needs
-// the repartition topics still to come.
+// assigned (DESIGN.md, "Scale-out"). What runs that way: the group's source
+// alone (tables beside it), operators without state across batches,
+// stateful operators keyed by the message key of a raw source (with only
+// filters and watermarks between), whose keys are partitioned as the topic
+// is, and one stateful operator keyed otherwise (`group_by(country)` over a
+// topic keyed by user): its input rows go through a repartition topic
+// keyed by its keys, and it and what follows run as tasks over that topic
+// (the planner splits the program there: plan/split_sub_topologies.cpp).
 void Checker::check_group_member() {
   const SourceInfo* group = nullptr;
   int group_index = -1;
@@ -173,10 +174,15 @@ void Checker::check_group_member() {
       err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
       return;
     }
+  const auto& nodes = result_.nodes;
+  auto refuse = [&](const Node& n, const std::string& why) {
+    auto& err = diags_.error(n.range, why);
+    err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
+  };
   // The node's rows are the raw records as partitioned on the topic.
   auto as_partitioned = [&](int id) {
     while (id >= 0) {
-      const Node& n = result_.nodes[id];
+      const Node& n = nodes[id];
       if (n.op == Node::Op::Source) return n.source == group_index && group->kafka_raw;
       if (n.op != Node::Op::Decode && n.op != Node::Op::Filter && n.op != Node::Op::Watermark) return false;
       id = n.inputs.empty() ? -1 : n.inputs[0];
@@ -190,25 +196,118 @@ void Checker::check_group_member() {
       if (k->kind == ExprKind::Name && k->text == "key") return true;
     return false;
   };
-  for (const auto& n : result_.nodes) {
+  // Every node upstream of `id` keeps no state across batches (what a
+  // first sub-topology can run).
+  auto stateless_upstream = [&](int id) {
+    std::vector<int> todo{id};
+    while (!todo.empty()) {
+      const Node& n = nodes[todo.back()];
+      todo.pop_back();
+      switch (n.op) {
+        case Node::Op::Source:
+        case Node::Op::Decode:
+        case Node::Op::Filter:
+        case Node::Op::Map:
+        case Node::Op::FlatMap:
+        case Node::Op::Select:
+        case Node::Op::Explode:
+        case Node::Op::Watermark:
+        case Node::Op::Join: break;
+        default: return false;
+      }
+      for (int in : n.inputs) todo.push_back(in);
+    }
+    return true;
+  };
+  const char* stateful_note =
+      "' keeps state across batches, which a consumer-group member keeps per task; rows of one key from several "
+      "partitions would be counted apart. ";
+  int x = -1;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Node& n = nodes[i];
     switch (n.op) {
       case Node::Op::Aggregate:
       case Node::Op::DropDuplicates:
       case Node::Op::MapGroupsWithState:
-        if (keyed_by_message_key(n)) break;
+        if (x < 0 && keyed_by_message_key(n)) break;
         [[fallthrough]];
       case Node::Op::UpdateStateByKey:
       case Node::Op::BatchWindow:
       case Node::Op::StreamJoin: {
-        auto& err = diags_.error(
-            n.range, std::string("'") + op_name(n.op) +
-                         "' keeps state across batches, which a consumer-group member keeps per partition; rows of one "
-                         "key from several partitions would be counted apart. Key it by the message key "
-                         "(format: raw, group_by(key)), or run one copy without group: (repartitioning through Kafka "
-                         "is not supported yet)");
-        err.notes.push_back({group->kafka_group->range, "the consumer group is joined here"});
-        return;
+        const std::string what = std::string("'") + op_name(n.op) + stateful_note;
+        if (x >= 0) {
+          refuse(n, what + "It follows " + q(op_name(nodes[x].op)) + " on line " +
+                        std::to_string(file_.line_col(nodes[x].range.begin).line) +
+                        ", whose rows already go through a repartition topic; a consumer-group program repartitions "
+                        "once (run one copy without group: for more)");
+          return;
+        }
+        const bool keyed = n.op == Node::Op::Aggregate || n.op == Node::Op::MapGroupsWithState ||
+                           (n.op == Node::Op::DropDuplicates && !n.exprs.empty());
+        if (!keyed) {
+          refuse(n, what + "Only group_by aggregations, map_groups_with_state and drop_duplicates of columns can be "
+                           "repartitioned by their keys through Kafka; key it by the message key (format: raw, "
+                           "group_by(key)), or run one copy without group:");
+          return;
+        }
+        if (!stateless_upstream(n.inputs[0])) {
+          refuse(n, what + "Its rows cannot be repartitioned through Kafka: an operator before it keeps state too");
+          return;
+        }
+        std::vector<const ast::Expr*> keys;
+        for (size_t k = 0; k < n.exprs.size(); ++k)
+          if (static_cast<int>(k) != n.window_key) keys.push_back(n.exprs[k]);
+        if (keys.empty()) {
+          refuse(n, what + "Its rows would be repartitioned by their keys, but it has no key besides the event-time "
+                           "window, so one task would do all the work; group by a column too, or run one copy "
+                           "without group:");
+          return;
+        }
+        // The rows are read back on the other side, where the watermark is
+        // the task's own, from the same column.
+        const TypeRef& row = nodes[n.inputs[0]].type;
+        for (int w : n.watermarks) {
+          const ast::Expr* col = nodes[w].exprs.empty() ? nullptr : nodes[w].exprs[0];
+          bool found = false;
+          if (col && col->kind == ExprKind::Name && row->is(K::Record))
+            for (const auto& f : row->fields) found |= f == col->text;
+          if (!found) {
+            refuse(n, what + "Its rows go through a repartition topic and its watermark is taken again from their "
+                             "event-time column there, but the rows it gets have no column " +
+                             q(col ? col->text : std::string("?")) + "; keep that column in them");
+            return;
+          }
+        }
+        for (const auto& [call, f] : result_.calls)
+          if (f && !f->structs.empty()) {
+            refuse(n, what + "Its rows would go through a repartition topic, but the program calls C++ functions "
+                             "that take or return structs, which a program split into sub-topologies cannot use yet");
+            return;
+          }
+        x = static_cast<int>(i);
+        result_.repartition_node = x;
+        result_.repartition_keys = std::move(keys);
+        result_.repartition_name = n.stream_name.empty() ? std::string(op_name(n.op)) + "-" + std::to_string(i)
+                                                          : n.stream_name;
+        break;
       }
+      case Node::Op::Union:
+        // After the repartition, every input comes through it.
+        if (x >= 0) {
+          int through = 0;
+          for (int in : n.inputs) {
+            bool from_x = false;
+            for (int cur = in; cur >= 0 && !from_x; cur = nodes[cur].inputs.empty() ? -1 : nodes[cur].inputs[0])
+              from_x = cur == x;
+            through += from_x;
+          }
+          if (through != 0 && through != static_cast<int>(n.inputs.size())) {
+            refuse(n, "'union' mixes rows that went through the repartition topic of " + q(op_name(nodes[x].op)) +
+                          " with rows that did not; a consumer-group program cannot run that");
+            return;
+          }
+        }
+        break;
       default: break;
     }
   }

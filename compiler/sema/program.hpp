@@ -64,6 +64,13 @@ struct SourceInfo {
   // group: "name": the binary is a member of that consumer group and runs
   // one task per partition it is assigned (DESIGN.md, "Scale-out").
   const ast::Expr* kafka_group = nullptr;
+  // Sub-topologies (plan/split_sub_topologies.cpp): the group's source of
+  // the first one subscribes to the repartition topics too, named <group>
+  // followed by these suffixes; the source of a later one reads the
+  // repartition topic <group><repartition_suffix> (JSON rows written by the
+  // first one's repartition sink).
+  std::vector<std::string> internal_topic_suffixes;
+  std::string repartition_suffix;
   SourceRange range;
 };
 
@@ -177,6 +184,12 @@ struct SinkInfo {
   const ast::Expr* brokers = nullptr;
   const ast::Expr* kafka_key = nullptr;
   std::vector<const ast::Expr*> kafka_options;
+  // The repartition sink of a first sub-topology (made by the planner, not
+  // written): rows go to topic <group of source `repartition_source`>
+  // <repartition_suffix>, keyed by `repartition_keys` (row expressions).
+  std::string repartition_suffix;
+  int repartition_source = -1;
+  std::vector<const ast::Expr*> repartition_keys;
   OutputMode mode = OutputMode::Append;
   bool stateful = false;                 // reads a running aggregation (update/complete)
   SourceRange range;
@@ -216,6 +229,14 @@ struct CheckedProgram {
   // Names of the row fields that a Name expression refers to (bare field names).
   std::unordered_map<const ast::Expr*, bool> field_names;
   std::vector<std::pair<std::string, TypeRef>> schemas;  // declared and inferred, in order
+  // A consumer-group member whose stateful operator is keyed otherwise than
+  // the topic's partitions: that node, whose input rows go through the
+  // repartition topic <group>-<repartition_name>-repartition keyed by
+  // `repartition_keys` (the node's keys other than an event-time window).
+  // The planner splits the program there into two sub-topologies.
+  int repartition_node = -1;
+  std::string repartition_name;
+  std::vector<const ast::Expr*> repartition_keys;
 
   const TypeRef& type_of(const ast::Expr& e) const { return expr_types.at(&e); }
 };

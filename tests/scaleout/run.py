@@ -55,6 +55,30 @@ stream counts = orders |> group_by(key) |> aggregate(count() as n)
 sink counts -> kafka("counts", brokers: brokers, key: key, format: json) mode update
 """
 
+# Counts per country over a topic keyed by user: one country's orders are on
+# every partition, so the counting goes through a repartition topic keyed
+# by country (two sub-topologies; the second's tasks are the partitions of
+# per-country-per_country-repartition, which the test broker makes with 4).
+PER_COUNTRY = """param brokers: string = "localhost:9092"
+schema O { user: string, country: string, qty: int, seq: int }
+source orders = kafka("orders", brokers: brokers, group: "per-country", format: json, schema: O, starting: latest,
+                      max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream per_country = orders |> filter(qty >= 0) |> group_by(country) |> aggregate(count() as n, sum(qty) as qty)
+sink per_country -> kafka("counts", brokers: brokers, key: country, format: json) mode update
+"""
+# The same per event-time window, the watermark taken again on the
+# repartitioned side from the same column.
+PER_COUNTRY_WINDOW = """param brokers: string = "localhost:9092"
+schema O { user: string, country: string, qty: int, seq: int, ts: timestamp }
+source orders = kafka("orders", brokers: brokers, group: "per-country-window", format: json, schema: O,
+                      starting: latest, max_offsets_per_batch: 40,
+                      options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
+stream per_country = orders |> watermark(ts, 1h) |> group_by(window(ts, 10s), country)
+  |> aggregate(count() as n, sum(qty) as qty)
+sink per_country -> files("out", format: json) mode update
+"""
+COUNTRIES = ["de", "fr", "kr", "us", "br"]
+
 env = harness.wall_clock_env
 
 
@@ -68,8 +92,18 @@ def build(name, program):
 
 def orders(first, count):
     """Keyed by user (as a producer would key them), seq numbers the rows."""
-    return [f"u{i % 23}|" + json.dumps({"user": f"u{i % 23}", "qty": (i * 7) % 10, "seq": i})
+    return [f"u{i % 23}|" + json.dumps({"user": f"u{i % 23}", "country": COUNTRIES[i % 5], "qty": (i * 7) % 10,
+                                        "seq": i, "ts": f"2026-12-05T10:{i // 600 % 60:02d}:{i // 10 % 60:02d}Z"})
             for i in range(first, first + count)]
+
+
+def per_country(count):
+    """What one copy counts: orders and quantity per country."""
+    want = {}
+    for i in range(count):
+        n, qty = want.get(COUNTRIES[i % 5], (0, 0))
+        want[COUNTRIES[i % 5]] = (n + 1, qty + (i * 7) % 10)
+    return want
 
 
 class Copy:
@@ -122,13 +156,14 @@ def running(copy):
     return set() if tasks == "none" else set(tasks.split(", "))
 
 
-def settled(copies, partitions=8):
+def settled(copies, partitions=8, tasks=None):
     """Every partition runs on exactly one live copy (the group has
     finished rebalancing). The sources start at the latest offsets: rows
     produced before this would be skipped, as Spark's `latest` skips them."""
     live = [c for c in copies if c.proc.poll() is None]
     owned = [t for c in live for t in running(c)]
-    return len(owned) == partitions and len(set(owned)) == partitions and \
+    tasks = partitions if tasks is None else tasks
+    return len(owned) == tasks and len(set(owned)) == tasks and \
         all(running(c) <= c.started() for c in live)
 
 
@@ -249,6 +284,75 @@ def test_event_time_window_counts_by_message_key_survive_kill_9():
 
 def test_counts_to_a_kafka_topic_survive_kill_9():
     kill_and_take_over("per_user_kafka_kill", PER_USER_TO_KAFKA, kafka_counts)
+
+
+def country_counts(broker):
+    """The last (orders, quantity) per country in the `counts` topic (a
+    country's rows are all on one partition, in order)."""
+    last = {}
+    for line in broker.consume("counts", fmt="%s\\n").splitlines():
+        row = json.loads(line)
+        last[row["country"]] = (row["n"], row["qty"])
+    return last
+
+
+def window_country_counts(d):
+    """The result table of the windowed counts (last row per window and
+    country), summed per country."""
+    last = {}
+    for row in committed(d):
+        last[(json.dumps(row["window"]), row["country"])] = (row["n"], row["qty"])
+    totals = {}
+    for (_, country), (n, qty) in last.items():
+        t = totals.get(country, (0, 0))
+        totals[country] = (t[0] + n, t[1] + qty)
+    return totals
+
+
+# 8 partitions of orders, 4 of the repartition topic (the test broker's
+# count for a topic it makes on first use).
+REPARTITIONED_TASKS = 12
+
+
+def repartitioned(name, program, result, kill):
+    """Three copies of a count by country over orders keyed by user; with
+    `kill`, one is killed with kill -9 and restarted and one is killed for
+    good. The counts equal what one copy counts."""
+    d = build(name, program)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        counts = (lambda: result(broker)) if result else (lambda: window_country_counts(d))
+        copies = [Copy(d, broker, *CHECKPOINT) for _ in range(3)]
+        try:
+            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
+                [c.stderr() for c in copies]
+            if kill:
+                total = produce_while_killing(d, broker, copies)
+            else:
+                total = 900
+                for wave in range(6):
+                    broker.produce("orders", orders(wave * 150, 150), key_sep="|")
+                    time.sleep(0.5)
+            assert wait_until(lambda: counts() == per_country(total), timeout=90), (counts(), per_country(total))
+            time.sleep(1)  # a batch applied twice would show by now
+            assert counts() == per_country(total)
+            names = " ".join(c.stderr() for c in copies)
+            assert "per-country" in names and "-per_country-repartition-" in names, names
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.stop()
+
+
+def test_counts_repartitioned_by_country_with_all_copies_up():
+    repartitioned("per_country_up", PER_COUNTRY, country_counts, kill=False)
+
+
+def test_counts_repartitioned_by_country_survive_kill_9():
+    repartitioned("per_country_kill", PER_COUNTRY, country_counts, kill=True)
+
+
+def test_event_time_window_counts_repartitioned_by_country_survive_kill_9():
+    repartitioned("per_country_window_kill", PER_COUNTRY_WINDOW, None, kill=True)
 
 
 def test_a_copy_that_leaves_hands_its_tasks_over():

@@ -1,0 +1,157 @@
+// A consumer-group program whose stateful operator is keyed otherwise than
+// the topic's partitions (the checker marks it: CheckedProgram::
+// repartition_node) runs as two sub-topologies (DESIGN.md, "Scale-out";
+// Kafka Streams' sub-topologies):
+//
+//   1. tasks over the partitions of the group's topic run everything before
+//      the operator and write its input rows to the repartition topic
+//      <group>-<name>-repartition, keyed by the operator's keys (a sink the
+//      split adds), and any sink that does not depend on the operator;
+//   2. tasks over the partitions of the repartition topic read those rows
+//      back (a JSON Kafka source in place of the group's), take the
+//      watermark again from the same event-time column, and run the
+//      operator and everything after it.
+//
+// Each is a program of its own, planned as any other: the split is the only
+// place that knows the boundary.
+#include <algorithm>
+#include <memory>
+
+#include "plan/plan.hpp"
+
+namespace streamc::plan {
+
+using sema::Node;
+
+namespace {
+
+// Whether `node` depends on `target` (through any input).
+bool depends_on(const std::vector<Node>& nodes, int node, int target) {
+  std::vector<int> todo{node};
+  std::vector<bool> seen(nodes.size(), false);
+  while (!todo.empty()) {
+    const int cur = todo.back();
+    todo.pop_back();
+    if (cur == target) return true;
+    if (seen[cur]) continue;
+    seen[cur] = true;
+    for (int in : nodes[cur].inputs) todo.push_back(in);
+  }
+  return false;
+}
+
+std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProgram& program, int group,
+                                                         const std::string& suffix) {
+  auto p = std::make_shared<sema::CheckedProgram>(program);
+  const int x = program.repartition_node;
+  const Node& op = program.nodes[x];
+  std::vector<sema::SinkInfo> sinks;
+  for (const auto& s : program.sinks)
+    if (!depends_on(program.nodes, s.node, x)) sinks.push_back(s);
+  sema::SinkInfo rs;
+  rs.stream = program.repartition_name + "-repartition";
+  rs.node = op.inputs[0];
+  rs.connector = sema::Connector::Kafka;
+  rs.format = sema::DataFormat::Json;
+  rs.brokers = program.sources[group].brokers;
+  rs.kafka_options = program.sources[group].kafka_options;
+  rs.repartition_suffix = suffix;
+  rs.repartition_source = group;
+  rs.repartition_keys = program.repartition_keys;
+  rs.mode = sema::OutputMode::Append;
+  rs.range = op.range;
+  sinks.push_back(std::move(rs));
+  p->sinks = std::move(sinks);
+  p->sources[group].internal_topic_suffixes.push_back(suffix);
+  return p;
+}
+
+std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedProgram& program, int group,
+                                                          const std::string& suffix) {
+  auto p = std::make_shared<sema::CheckedProgram>(program);
+  const int x = program.repartition_node;
+  const sema::TypeRef row = program.nodes[program.nodes[x].inputs[0]].type;
+  // The group's source becomes the reader of the repartition topic: our own
+  // JSON rows, so a row that does not decode is a bug, not bad input.
+  sema::SourceInfo& src = p->sources[group];
+  src.args.clear();
+  src.format = sema::DataFormat::Json;
+  src.multiline = 0;
+  src.kafka_raw = false;
+  src.on_error = sema::OnError::Fail;
+  src.errors_path = nullptr;
+  src.element = row;
+  src.schema.clear();
+  src.starting_earliest = true;  // a new task reads every row written for it
+  src.max_offsets_per_batch = nullptr;
+  src.repartition_suffix = suffix;
+  src.internal_topic_suffixes.clear();
+  src.name = program.repartition_name + "-repartition";
+
+  auto add = [&](Node n) {
+    n.range = program.nodes[x].range;
+    p->nodes.push_back(std::move(n));
+    return static_cast<int>(p->nodes.size()) - 1;
+  };
+  Node source;
+  source.op = Node::Op::Source;
+  source.source = group;
+  source.type = sema::types::string();
+  int last = add(std::move(source));
+  Node decode;
+  decode.op = Node::Op::Decode;
+  decode.inputs = {last};
+  decode.source = group;
+  decode.type = row;
+  last = add(std::move(decode));
+  // One watermark per task, from the same column of the rows read back
+  // (the checker made sure they have it); the least delay of the ones
+  // upstream, as the minimum of their watermarks would be.
+  const std::vector<int> old_watermarks = program.nodes[x].watermarks;
+  int watermark = -1;
+  for (int w : old_watermarks)
+    if (watermark < 0 || program.nodes[w].delay_us > program.nodes[watermark].delay_us) watermark = w;
+  std::vector<int> new_watermarks;
+  if (watermark >= 0) {
+    Node wm = program.nodes[watermark];
+    wm.inputs = {last};
+    wm.type = row;
+    wm.stream_name.clear();
+    const int id = static_cast<int>(p->nodes.size());
+    wm.watermarks = {id};
+    last = add(std::move(wm));
+    new_watermarks = {last};
+  }
+  p->nodes[x].inputs[0] = last;
+  // The watermarks downstream were the old ones (the split keeps node ids).
+  for (size_t i = 0; i < program.nodes.size(); ++i) {
+    if (!depends_on(program.nodes, static_cast<int>(i), x)) continue;
+    auto& ws = p->nodes[i].watermarks;
+    const bool had = std::any_of(ws.begin(), ws.end(), [&](int w) {
+      return std::find(old_watermarks.begin(), old_watermarks.end(), w) != old_watermarks.end();
+    });
+    ws.erase(std::remove_if(ws.begin(), ws.end(),
+                            [&](int w) { return std::find(old_watermarks.begin(), old_watermarks.end(), w) != old_watermarks.end(); }),
+             ws.end());
+    if (had) ws.insert(ws.end(), new_watermarks.begin(), new_watermarks.end());
+  }
+  std::vector<sema::SinkInfo> sinks;
+  for (const auto& s : program.sinks)
+    if (depends_on(program.nodes, s.node, x)) sinks.push_back(s);
+  p->sinks = std::move(sinks);
+  return p;
+}
+
+}  // namespace
+
+Plan make_plan(const sema::CheckedProgram& program) {
+  Plan plan = fuse_narrow_operators(program);
+  if (program.repartition_node < 0 || plan.task_source < 0) return plan;
+  const std::string suffix = "-" + program.repartition_name + "-repartition";
+  plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix));
+  plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix));
+  for (const auto& p : plan.split_programs) plan.sub_topologies.push_back(fuse_narrow_operators(*p));
+  return plan;
+}
+
+}  // namespace streamc::plan
