@@ -32,14 +32,14 @@ MESSAGES = 400_000
 USERS = 1000
 COUNTRIES = 40
 
-# max_offsets_per_batch keeps each task's batches small, so that the
+# max_offsets_per_batch keeps each task's batches small enough that the
 # repartition topic is read as it is written: the test broker keeps only
 # about 5 MiB per partition.
 PROGRAM = """param brokers: string = "localhost:9092"
 param group: string = "bench"
 schema Order { user: string, country: string, qty: int }
 source orders = kafka("orders", brokers: brokers, group: group, format: json, schema: Order, starting: earliest,
-                      max_offsets_per_batch: 5000,
+                      max_offsets_per_batch: 20000,
                       options: ["session.timeout.ms=6000", "heartbeat.interval.ms=500"])
 stream counts = orders |> select(country) |> group_by(country) |> aggregate(count() as n)
 sink counts -> files("out", format: json) mode update
