@@ -41,4 +41,9 @@ void failure_point(std::string_view point) {
   ::_exit(137);
 }
 
+bool failure_point_armed(std::string_view point) {
+  const Target& t = target();
+  return !t.point.empty() && t.point == point;
+}
+
 }  // namespace streamc::rt

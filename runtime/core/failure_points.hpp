@@ -9,6 +9,10 @@
 //                       snapshot version too) is written
 //   mid-background-snapshot  half of a snapshot is written (by the snapshot
 //                       writer, which the commit does not wait for)
+//   repartition-before-markers  the rows of a batch that wrote to a repartition
+//                       topic are delivered, its end markers not sent
+//   repartition-after-markers   its end markers are delivered too, the batch
+//                       not committed
 #pragma once
 
 #include <string_view>
@@ -17,5 +21,8 @@ namespace streamc::rt {
 
 // Kills the process when STREAMC_FAIL_AT names `point` and its count is due.
 void failure_point(std::string_view point);
+// Whether STREAMC_FAIL_AT names `point` (for work only a test of it needs,
+// such as making sure what precedes it has reached the broker).
+bool failure_point_armed(std::string_view point);
 
 }  // namespace streamc::rt

@@ -4,9 +4,11 @@
 // itself, numbers the batch's messages per partition in headers and ends
 // the batch with a marker on every partition it wrote; the reading side is
 // io/kafka_source.cpp (KafkaSourceOptions::repartition).
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include "core/failure_points.hpp"
 #include "core/program_engine.hpp"
 #include "io/kafka_client.hpp"
 #include "io/kafka_internal_topic.hpp"
@@ -177,7 +179,22 @@ void KafkaSink::send(bool has_key, std::string_view value) {
 
 void KafkaSink::commit(int64_t batch_id) {
   KafkaClient& c = *producer_->client;
-  if (options_.repartition) {
+  // Every message sent so far acknowledged (or failed).
+  auto flush = [&] {
+    while (rd_kafka_outq_len(c.handle()) > 0) {
+      c.check_fatal();
+      rd_kafka_flush(c.handle(), 1000);
+    }
+  };
+  // A repartition sink's batch that sent rows (the failure points count
+  // only those).
+  const bool wrote = options_.repartition &&
+                     std::any_of(producer_->seq.begin(), producer_->seq.end(), [](int64_t n) { return n > 0; });
+  if (wrote) {
+    if (failure_point_armed("repartition-before-markers")) {
+      flush();  // the rows are on the topic when the test kills the process
+      failure_point("repartition-before-markers");
+    }
     // The batch's end on every partition it wrote: its message count there.
     for (size_t p = 0; p < producer_->seq.size(); ++p) {
       if (producer_->seq[p] == 0) continue;
@@ -190,10 +207,8 @@ void KafkaSink::commit(int64_t batch_id) {
   }
   // Every message of the batch acknowledged (or failed) before the batch
   // may commit.
-  while (rd_kafka_outq_len(c.handle()) > 0) {
-    c.check_fatal();
-    rd_kafka_flush(c.handle(), 1000);
-  }
+  flush();
+  if (wrote) failure_point("repartition-after-markers");
   rd_kafka_poll(c.handle(), 0);
   c.check_fatal();
   if (producer_->failed > 0)

@@ -121,7 +121,7 @@ def per_country(count):
 class Copy:
     """One copy of the binary, running continuously in `d`."""
 
-    def __init__(self, d, broker, *extra):
+    def __init__(self, d, broker, *extra, fail=None):
         name = f"copy-{time.monotonic_ns()}"
         self.err = open(d / f"{name}.err", "w+")
         self.progress = d / f"{name}.progress"
@@ -129,7 +129,7 @@ class Copy:
         with open(self.out, "w") as out:
             self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms",
                                           "--progress", self.progress.name, *extra], cwd=d,
-                                         env=env(), stdout=out, stderr=self.err, text=True)
+                                         env=env(fail), stdout=out, stderr=self.err, text=True)
 
     def started(self):
         """The tasks that have run a batch here (a new query's first batch
@@ -365,6 +365,43 @@ def test_counts_repartitioned_by_country_survive_kill_9():
 
 def test_event_time_window_counts_repartitioned_by_country_survive_kill_9():
     repartitioned("per_country_window_kill", PER_COUNTRY_WINDOW, None, kill=True)
+
+
+def crash_in_repartitioned_batch(name, point):
+    """Two copies; one dies at `point` (a failure point, exactly like kill
+    -9) in its third batch that writes to the repartition topic, and is
+    started again. The task's next owner re-runs that batch, sending its
+    rows (and markers) again: the counting tasks apply it once."""
+    d = build(name, PER_COUNTRY)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        copies = [Copy(d, broker, fail=f"{point}:3"), Copy(d, broker)]
+        try:
+            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
+                [c.stderr() for c in copies]
+            total = 0
+            for wave in range(6):
+                broker.produce("orders", orders(total, 150), key_sep="|")
+                total += 150
+                time.sleep(0.5)
+                if wave == 3:
+                    assert copies[0].proc.wait(timeout=30) == -signal.SIGKILL, copies[0].stderr()
+                    copies[0] = Copy(d, broker)
+            assert wait_until(lambda: country_counts(broker) == per_country(total), timeout=90), \
+                (country_counts(broker), per_country(total))
+            time.sleep(1)
+            assert country_counts(broker) == per_country(total)
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.stop()
+
+
+def test_a_batch_whose_rows_were_repartitioned_without_markers_is_applied_once():
+    crash_in_repartitioned_batch("replay_before_markers", "repartition-before-markers")
+
+
+def test_a_batch_whose_rows_and_markers_were_repartitioned_is_applied_once():
+    crash_in_repartitioned_batch("replay_after_markers", "repartition-after-markers")
 
 
 def test_counts_repartitioned_by_country_to_postgres_survive_kill_9():
