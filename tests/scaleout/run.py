@@ -442,6 +442,35 @@ def test_a_copy_that_leaves_hands_its_tasks_over():
             b.stop()
 
 
+def test_copies_wait_for_brokers_that_go_away_and_go_on():
+    """The brokers disconnect and refuse connections for a few seconds while
+    two copies of the repartitioned count run: the copies say they are
+    retrying, do not exit, and when the brokers are back they go on; the
+    counts equal one copy's."""
+    d = build("brokers_down", PER_COUNTRY)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        copies = [Copy(d, broker), Copy(d, broker)]
+        try:
+            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
+                [c.stderr() for c in copies]
+            broker.produce("orders", orders(0, 300), key_sep="|")
+            assert wait_until(lambda: country_counts(broker) == per_country(300), timeout=60), country_counts(broker)
+            broker.down()
+            time.sleep(4)
+            assert all(c.proc.poll() is None for c in copies), [c.stderr() for c in copies]
+            assert all("waiting for brokers" in c.stderr() and "retrying" in c.stderr() for c in copies), \
+                [c.stderr()[-2000:] for c in copies]
+            broker.up()
+            broker.produce("orders", orders(300, 300), key_sep="|")
+            assert wait_until(lambda: country_counts(broker) == per_country(600), timeout=90), \
+                (country_counts(broker), [c.stderr()[-2000:] for c in copies])
+            assert all(c.proc.poll() is None for c in copies), [c.stderr() for c in copies]
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.stop()
+
+
 def test_console_batches_name_their_task():
     """Each copy prints its own tasks' batches, each header naming the task."""
     d = build("console", FILTER.replace('sink big -> files("out", format: json)', "sink big -> console()"))
