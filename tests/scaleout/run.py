@@ -458,7 +458,7 @@ def test_copies_wait_for_brokers_that_go_away_and_go_on():
             broker.down()
             time.sleep(4)
             assert all(c.proc.poll() is None for c in copies), [c.stderr() for c in copies]
-            assert all("waiting for brokers" in c.stderr() and "retrying" in c.stderr() for c in copies), \
+            assert all("; retrying" in c.stderr() for c in copies), \
                 [c.stderr()[-2000:] for c in copies]
             broker.up()
             broker.produce("orders", orders(300, 300), key_sep="|")
