@@ -209,7 +209,10 @@ struct KafkaSourceOptions {
   std::vector<std::string> internal_topics;
   // This source reads a repartition topic written by a sink with
   // `repartition` set: a producer task's batch is delivered once, when its
-  // end marker has arrived, in marker order; replays are ignored.
+  // end marker has arrived, in marker order; replays are ignored
+  // (io/repartition_reader.hpp). `starting` and `max_offsets_per_batch` do
+  // not apply: a new task reads from the earliest offset, and a batch to
+  // the latest (a producer batch is delivered whole or not at all).
   bool repartition = false;
 };
 
