@@ -471,6 +471,43 @@ def test_copies_wait_for_brokers_that_go_away_and_go_on():
                     c.stop()
 
 
+def test_a_copy_stopped_past_its_session_timeout_is_fenced():
+    """A copy is stopped (SIGSTOP) for longer than its session timeout while
+    orders arrive: its tasks move to the other copy. When it resumes it is
+    a zombie until it learns it lost them: nothing it does then may count
+    (its batches would re-use batch ids the new owners used for other
+    offsets). The counts equal one copy's."""
+    d = build("zombie", PER_COUNTRY)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        copies = [Copy(d, broker), Copy(d, broker)]
+        try:
+            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
+                [c.stderr() for c in copies]
+            total = 0
+            for wave in range(8):
+                broker.produce("orders", orders(total, 100), key_sep="|")
+                total += 100
+                if wave == 1:
+                    copies[0].proc.send_signal(signal.SIGSTOP)
+                if wave == 5:
+                    copies[0].proc.send_signal(signal.SIGCONT)
+                # The test broker moves a silent member's tasks 10 to 20 s
+                # after its session timeout (6 s) starts running.
+                time.sleep(6 if 1 <= wave <= 4 else 0.3)
+            assert wait_until(lambda: country_counts(broker) == per_country(total), timeout=90), \
+                (country_counts(broker), per_country(total))
+            time.sleep(2)
+            assert country_counts(broker) == per_country(total)
+            # The stopped copy's tasks did move, and it learnt it had lost them.
+            assert "gained" in copies[1].stderr().split("\n", 1)[1], copies[1].stderr()
+            assert "lost" in copies[0].stderr(), copies[0].stderr()
+        finally:
+            for c in copies:
+                if c.proc.poll() is None:
+                    c.proc.send_signal(signal.SIGCONT)
+                    c.stop()
+
+
 def test_console_batches_name_their_task():
     """Each copy prints its own tasks' batches, each header naming the task."""
     d = build("console", FILTER.replace('sink big -> files("out", format: json)', "sink big -> console()"))
