@@ -7,6 +7,7 @@ a copy that is killed or leaves hands its tasks to the others, which
 restore them from their checkpoints. The committed output must hold every
 row exactly once whatever copies die when. Each test_* function is one
 case (`run.py test_name`)."""
+import contextlib
 import json
 import signal
 import subprocess
@@ -179,6 +180,20 @@ def settled(copies, partitions=8, tasks=None):
         all(running(c) <= c.started() for c in live)
 
 
+@contextlib.contextmanager
+def settled_copies(copies, tasks=8):
+    """The copies once every task runs on one of them; stopped at the end
+    (a stopped one continued first)."""
+    try:
+        assert wait_until(lambda: settled(copies, tasks=tasks), timeout=90), [c.stderr() for c in copies]
+        yield copies
+    finally:
+        for c in copies:
+            if c.proc.poll() is None:
+                c.proc.send_signal(signal.SIGCONT)
+                c.stop()
+
+
 def committed(d):
     r = subprocess.run([harness.STREAMC, "read", "out"], cwd=d, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
@@ -334,9 +349,7 @@ def repartitioned(name, program, result, kill, extra=()):
     with TestBroker({"orders": 8, "counts": 8}) as broker:
         counts = (lambda: result(broker)) if result else (lambda: window_country_counts(d))
         copies = [Copy(d, broker, *CHECKPOINT, *extra) for _ in range(3)]
-        try:
-            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
-                [c.stderr() for c in copies]
+        with settled_copies(copies, tasks=REPARTITIONED_TASKS):
             if kill:
                 total = produce_while_killing(d, broker, copies, *extra)
             else:
@@ -349,10 +362,6 @@ def repartitioned(name, program, result, kill, extra=()):
             assert counts() == per_country(total)
             names = " ".join(c.stderr() for c in copies)
             assert "per-country" in names and "-per_country-repartition-" in names, names
-        finally:
-            for c in copies:
-                if c.proc.poll() is None:
-                    c.stop()
 
 
 def test_counts_repartitioned_by_country_with_all_copies_up():
@@ -375,9 +384,7 @@ def crash_in_repartitioned_batch(name, point):
     d = build(name, PER_COUNTRY)
     with TestBroker({"orders": 8, "counts": 8}) as broker:
         copies = [Copy(d, broker, fail=f"{point}:3"), Copy(d, broker)]
-        try:
-            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
-                [c.stderr() for c in copies]
+        with settled_copies(copies, tasks=REPARTITIONED_TASKS):
             total = 0
             for wave in range(6):
                 broker.produce("orders", orders(total, 150), key_sep="|")
@@ -390,10 +397,6 @@ def crash_in_repartitioned_batch(name, point):
                 (country_counts(broker), per_country(total))
             time.sleep(1)
             assert country_counts(broker) == per_country(total)
-        finally:
-            for c in copies:
-                if c.proc.poll() is None:
-                    c.stop()
 
 
 def test_a_batch_whose_rows_were_repartitioned_without_markers_is_applied_once():
@@ -450,9 +453,7 @@ def test_copies_wait_for_brokers_that_go_away_and_go_on():
     d = build("brokers_down", PER_COUNTRY)
     with TestBroker({"orders": 8, "counts": 8}) as broker:
         copies = [Copy(d, broker), Copy(d, broker)]
-        try:
-            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
-                [c.stderr() for c in copies]
+        with settled_copies(copies, tasks=REPARTITIONED_TASKS):
             broker.produce("orders", orders(0, 300), key_sep="|")
             assert wait_until(lambda: country_counts(broker) == per_country(300), timeout=60), country_counts(broker)
             broker.down()
@@ -465,10 +466,6 @@ def test_copies_wait_for_brokers_that_go_away_and_go_on():
             assert wait_until(lambda: country_counts(broker) == per_country(600), timeout=90), \
                 (country_counts(broker), [c.stderr()[-2000:] for c in copies])
             assert all(c.proc.poll() is None for c in copies), [c.stderr() for c in copies]
-        finally:
-            for c in copies:
-                if c.proc.poll() is None:
-                    c.stop()
 
 
 def test_a_copy_stopped_past_its_session_timeout_is_fenced():
@@ -480,9 +477,7 @@ def test_a_copy_stopped_past_its_session_timeout_is_fenced():
     d = build("zombie", PER_COUNTRY)
     with TestBroker({"orders": 8, "counts": 8}) as broker:
         copies = [Copy(d, broker), Copy(d, broker)]
-        try:
-            assert wait_until(lambda: settled(copies, tasks=REPARTITIONED_TASKS), timeout=90), \
-                [c.stderr() for c in copies]
+        with settled_copies(copies, tasks=REPARTITIONED_TASKS):
             total = 0
             for wave in range(8):
                 broker.produce("orders", orders(total, 100), key_sep="|")
@@ -501,11 +496,6 @@ def test_a_copy_stopped_past_its_session_timeout_is_fenced():
             # The stopped copy's tasks did move, and it learnt it had lost them.
             assert "gained" in copies[1].stderr().split("\n", 1)[1], copies[1].stderr()
             assert "lost" in copies[0].stderr(), copies[0].stderr()
-        finally:
-            for c in copies:
-                if c.proc.poll() is None:
-                    c.proc.send_signal(signal.SIGCONT)
-                    c.stop()
 
 
 def test_console_batches_name_their_task():
