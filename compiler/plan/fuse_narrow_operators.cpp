@@ -71,15 +71,15 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
   }
   // Every node a sink depends on (the split of a repartitioning program
   // feeds an operator from nodes added after it: ids are not in order).
-  std::vector<int> todo;
-  for (const auto& s : program.sinks) todo.push_back(s.node);
-  while (!todo.empty()) {
-    const int cur = todo.back();
-    todo.pop_back();
+  std::vector<int> stack;
+  for (const auto& s : program.sinks) stack.push_back(s.node);
+  while (!stack.empty()) {
+    const int cur = stack.back();
+    stack.pop_back();
     for (int in : nodes[cur].inputs)
       if (!plan.live[in]) {
         plan.live[in] = true;
-        todo.push_back(in);
+        stack.push_back(in);
       }
   }
   for (size_t i = 0; i < n; ++i) {

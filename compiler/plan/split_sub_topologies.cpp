@@ -27,15 +27,15 @@ namespace {
 
 // Whether `node` depends on `target` (through any input).
 bool depends_on(const std::vector<Node>& nodes, int node, int target) {
-  std::vector<int> todo{node};
+  std::vector<int> stack{node};
   std::vector<bool> seen(nodes.size(), false);
-  while (!todo.empty()) {
-    const int cur = todo.back();
-    todo.pop_back();
+  while (!stack.empty()) {
+    const int cur = stack.back();
+    stack.pop_back();
     if (cur == target) return true;
     if (seen[cur]) continue;
     seen[cur] = true;
-    for (int in : nodes[cur].inputs) todo.push_back(in);
+    for (int in : nodes[cur].inputs) stack.push_back(in);
   }
   return false;
 }
@@ -105,8 +105,8 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   decode.type = row;
   last = add(std::move(decode));
   // One watermark per task, from the same column of the rows read back
-  // (the checker made sure they have it); the least delay of the ones
-  // upstream, as the minimum of their watermarks would be.
+  // (the checker made sure they have it), with the largest delay of the
+  // ones upstream: over one column, that is the minimum of their watermarks.
   const std::vector<int> old_watermarks = program.nodes[x].watermarks;
   int watermark = -1;
   for (int w : old_watermarks)
@@ -127,12 +127,9 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   for (size_t i = 0; i < program.nodes.size(); ++i) {
     if (!depends_on(program.nodes, static_cast<int>(i), x)) continue;
     auto& ws = p->nodes[i].watermarks;
-    const bool had = std::any_of(ws.begin(), ws.end(), [&](int w) {
-      return std::find(old_watermarks.begin(), old_watermarks.end(), w) != old_watermarks.end();
-    });
-    ws.erase(std::remove_if(ws.begin(), ws.end(),
-                            [&](int w) { return std::find(old_watermarks.begin(), old_watermarks.end(), w) != old_watermarks.end(); }),
-             ws.end());
+    auto is_old = [&](int w) { return std::find(old_watermarks.begin(), old_watermarks.end(), w) != old_watermarks.end(); };
+    const bool had = std::any_of(ws.begin(), ws.end(), is_old);
+    ws.erase(std::remove_if(ws.begin(), ws.end(), is_old), ws.end());
     if (had) ws.insert(ws.end(), new_watermarks.begin(), new_watermarks.end());
   }
   std::vector<sema::SinkInfo> sinks;

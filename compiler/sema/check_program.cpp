@@ -199,10 +199,10 @@ void Checker::check_group_member() {
   // Every node upstream of `id` keeps no state across batches (what a
   // first sub-topology can run).
   auto stateless_upstream = [&](int id) {
-    std::vector<int> todo{id};
-    while (!todo.empty()) {
-      const Node& n = nodes[todo.back()];
-      todo.pop_back();
+    std::vector<int> stack{id};
+    while (!stack.empty()) {
+      const Node& n = nodes[stack.back()];
+      stack.pop_back();
       switch (n.op) {
         case Node::Op::Source:
         case Node::Op::Decode:
@@ -215,7 +215,7 @@ void Checker::check_group_member() {
         case Node::Op::Join: break;
         default: return false;
       }
-      for (int in : n.inputs) todo.push_back(in);
+      for (int in : n.inputs) stack.push_back(in);
     }
     return true;
   };
