@@ -272,6 +272,9 @@ void Checkpoint::write_offsets(const LoggedBatch& b) {
                      (b.no_data ? "none" : "new") + "\n";
   for (const auto& o : b.offsets) text += "source " + o + "\n";
   write_file("offsets/" + std::to_string(b.batch), "offsets", text);
+  // Before the batch's output may leave (a zombie's offsets would differ
+  // from its next owner's for the same batch id).
+  store_->confirm_owner();
 }
 
 void Checkpoint::write_commit(int64_t batch) {

@@ -21,7 +21,18 @@
 #include <string_view>
 #include <vector>
 
+#include "streamc/runtime/values.hpp"
+
 namespace streamc::rt {
+
+// A store found that another owner took the checkpoint over (a task's next
+// owner in a consumer group, after a rebalance this copy had not yet heard
+// of): this copy is a zombie of it. What it wrote since does not count, and
+// it must not act on it: the task stops here, not the process.
+class CheckpointTakenOver : public FatalError {
+ public:
+  using FatalError::FatalError;
+};
 
 class CheckpointStore {
  public:
@@ -34,6 +45,13 @@ class CheckpointStore {
   // there. `probe` names a failure point (core/failure_points.hpp) reached
   // once part of the file is on its way. Throws FatalError.
   virtual void write(const std::string& rel, std::string_view bytes, const char* probe = nullptr) = 0;
+  // Returns once every file written so far is part of the checkpoint as
+  // any later owner will restore it; throws CheckpointTakenOver when another
+  // owner took the checkpoint over before some of them. Called after a
+  // batch's offsets are written and before anything leaves the batch: a
+  // batch whose offsets are in force gives the same output whoever runs it.
+  // A directory has one owner at a time: nothing to do.
+  virtual void confirm_owner() {}
   // The bytes at `rel`, or nothing when there is no such file. Throws
   // FatalError when it exists but cannot be read.
   virtual std::optional<std::string> read(const std::string& rel) const = 0;

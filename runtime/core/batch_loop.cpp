@@ -325,6 +325,9 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   int64_t polled = steady_us();
   CheckpointWriter::Ticket offsets_logged = 0;
   if (checkpoint_ && !replaying) {
+    bool read_records = false;
+    for (size_t i = 0; i < sources.size(); ++i) read_records = read_records || !BatchAccess::records(batch_, i).empty();
+    if (read_records) failure_point("before-offsets");
     LoggedBatch logged{id, time.micros, no_data, {}};
     std::vector<std::pair<std::string, std::vector<std::string>>> source_logs;
     for (const auto& s : sources) {

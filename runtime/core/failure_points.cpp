@@ -13,8 +13,8 @@ namespace {
 
 // Points are reached on the checkpoint writer threads too, hence the atomic.
 struct Target {
-  Target() {
-    const char* env = std::getenv("STREAMC_FAIL_AT");
+  explicit Target(const char* variable) {
+    const char* env = std::getenv(variable);
     if (!env || !*env) return;
     std::string spec = env;
     size_t colon = spec.find(':');
@@ -23,26 +23,32 @@ struct Target {
     remaining = n < 1 ? 1 : n;
   }
   std::string point;
-  std::atomic<long> remaining = 0;  // reached this many more times: kill
+  std::atomic<long> remaining = 0;  // reached this many more times: act
+
+  bool due(std::string_view at) { return !point.empty() && point == at && --remaining == 0; }
 };
 
-Target& target() {
-  static Target t;
+Target& kill_target() {
+  static Target t("STREAMC_FAIL_AT");
+  return t;
+}
+
+Target& stop_target() {
+  static Target t("STREAMC_STOP_AT");
   return t;
 }
 
 }  // namespace
 
 void failure_point(std::string_view point) {
-  Target& t = target();
-  if (t.point.empty() || t.point != point) return;
-  if (--t.remaining > 0) return;
+  if (stop_target().due(point)) ::kill(::getpid(), SIGSTOP);  // returns when continued
+  if (!kill_target().due(point)) return;
   ::kill(::getpid(), SIGKILL);
   ::_exit(137);
 }
 
 bool failure_point_armed(std::string_view point) {
-  const Target& t = target();
+  const Target& t = kill_target();
   return !t.point.empty() && t.point == point;
 }
 

@@ -1,7 +1,10 @@
 // Named failure points (Redpanda's failure probes) for recovery tests:
 // STREAMC_FAIL_AT=POINT[:N] kills the process with SIGKILL, exactly like
-// `kill -9`, the Nth time (default: the first) POINT is reached:
+// `kill -9`, the Nth time (default: the first) POINT is reached;
+// STREAMC_STOP_AT=POINT[:N] stops it there with SIGSTOP instead (a long
+// pause, as of a machine that froze), until the test sends SIGCONT:
 //
+//   before-offsets      a batch that read records is about to log its offsets
 //   after-offsets       offsets/<batch> is durable, the batch has not run
 //   mid-sink-write      half of a files sink's part file is written (temp name)
 //   before-commit       every sink committed, commits/<batch> not written

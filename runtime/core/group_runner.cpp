@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "checkpoint/checkpoint_store.hpp"
 #include "core/batch_loop.hpp"
 
 namespace streamc::rt {
@@ -72,6 +73,8 @@ void GroupRunner::stop_task(const TaskId& id) {
   // through it.
   try {
     (*it)->loop->finish();
+  } catch (const CheckpointTakenOver&) {
+    // A zombie's last batch: its next owner has the task already.
   } catch (const std::exception& e) {
     if (stop_error_.empty()) stop_error_ = "task " + id.name() + ": " + e.what();
   }
@@ -79,6 +82,16 @@ void GroupRunner::stop_task(const TaskId& id) {
   stopped_.push_back(std::move((*it)->engine));
   tasks_.erase(it);
   lost_.push_back(id.name());
+}
+
+void GroupRunner::drop_fenced(size_t i, const std::string& why) {
+  // The task's next owner runs it (and re-runs the batch this copy began):
+  // nothing of it is committed here. The group tells this copy soon.
+  tasks_[i]->loop.reset();
+  stopped_.push_back(std::move(tasks_[i]->engine));
+  tasks_.erase(tasks_.begin() + static_cast<std::ptrdiff_t>(i));
+  std::fprintf(stderr, "%s: rebalance: %s; running %s\n", first_.program_name().c_str(), why.c_str(), running().c_str());
+  std::fflush(stderr);
 }
 
 void GroupRunner::take_assignment() {
@@ -119,12 +132,15 @@ void GroupRunner::run() {
   int64_t trigger = Clock::now_us();
   take_assignment();
   while (!stop_.load()) {
-    for (const auto& t : tasks_) {
-      if (stop_.load()) break;
+    for (size_t i = 0; i < tasks_.size() && !stop_.load();) {
+      Task& t = *tasks_[i];
       try {
-        t->loop->step(trigger);
+        t.loop->step(trigger);
+        ++i;
+      } catch (const CheckpointTakenOver& e) {
+        drop_fenced(i, e.what());
       } catch (const FatalError& e) {
-        throw FatalError("task " + t->id.name() + ": " + e.what());
+        throw FatalError("task " + t.id.name() + ": " + e.what());
       }
     }
     // Until the next trigger on the interval grid, serve the group every
@@ -143,7 +159,10 @@ void GroupRunner::run() {
   // Leaving hands the tasks over at once; they are stopped first, so the
   // revocation finds none running.
   for (auto& t : tasks_) {
-    t->loop->finish();
+    try {
+      t->loop->finish();
+    } catch (const CheckpointTakenOver&) {
+    }
     t->loop.reset();
     stopped_.push_back(std::move(t->engine));
   }

@@ -41,6 +41,9 @@ class GroupRunner {
   struct Task;
   void start_task(const TaskId& id);
   void stop_task(const TaskId& id);
+  // tasks_[i] found another copy took it over (CheckpointTakenOver `why`):
+  // stopped without a commit, one line on stderr.
+  void drop_fenced(size_t i, const std::string& why);
   // Polls the membership and starts the tasks gained (one line on stderr).
   void take_assignment();
   // "orders-0, orders-3"

@@ -15,6 +15,11 @@ namespace streamc::rt {
 namespace {
 
 constexpr int kLookTimeoutMs = 3000;
+// How long a broker may hold a fetch that finds nothing: a restore reads
+// what is there; the owner's tail (confirm_owner) waits for its own record,
+// just written, so a fetch held open before it arrived costs as much.
+constexpr int kRestoreWaitMs = 50;
+constexpr int kTailWaitMs = 10;
 constexpr const char* kEpochHeader = "streamc-epoch";
 constexpr const char* kFromHeader = "streamc-from";
 constexpr const char* kPartHeader = "streamc-part";
@@ -68,6 +73,7 @@ KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std
 }
 
 KafkaChangelogStore::~KafkaChangelogStore() {
+  if (tail_) rd_kafka_consumer_close(tail_->handle());
   if (topic_) rd_kafka_topic_destroy(topic_);
 }
 
@@ -161,48 +167,73 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   }
 }
 
-void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
-  if (from > last) return;
-  KafkaClient consumer(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
-                       {{"group.id", "streamc-changelog-" + o_.task},
-                        {"enable.auto.commit", "false"},
-                        {"enable.auto.offset.store", "false"},
-                        {"auto.offset.reset", "error"},
-                        {"allow.auto.create.topics", "false"},
-                        {"fetch.wait.max.ms", "50"}});
-  rd_kafka_t* rk = consumer.handle();
+std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from, int wait_ms) const {
+  auto consumer = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
+                                                std::vector<std::pair<std::string, std::string>>{
+                                                    {"group.id", "streamc-changelog-" + o_.task},
+                                                    {"enable.auto.commit", "false"},
+                                                    {"enable.auto.offset.store", "false"},
+                                                    {"auto.offset.reset", "error"},
+                                                    {"allow.auto.create.topics", "false"},
+                                                    {"fetch.wait.max.ms", std::to_string(wait_ms)}});
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(list, o_.topic.c_str(), partition_)->offset = from;
-  rd_kafka_resp_err_t err = rd_kafka_assign(rk, list);
+  rd_kafka_resp_err_t err = rd_kafka_assign(consumer->handle(), list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) fail(std::string("cannot read the partition: ") + rd_kafka_err2str(err));
-  r.next = from;
-  while (r.next <= last) {
-    consumer.check_fatal();
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 200);
-    if (!m) continue;
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      rd_kafka_message_destroy(m);
-      continue;
-    }
-    if (m->err) {
-      const std::string why = rd_kafka_message_errstr(m);
-      const bool gone = m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET;
-      rd_kafka_message_destroy(m);
-      if (gone) fail("records from offset " + std::to_string(r.next) + " on were removed (retention) while being read: " + why);
-      consumer.status(consumer.who() + ": cannot read the partition (" + why + "); retrying");
-      continue;
-    }
-    try {
-      if (m->offset >= r.next) apply(r, m);
-    } catch (...) {
-      rd_kafka_message_destroy(m);
-      throw;
-    }
-    rd_kafka_message_destroy(m);
+  return consumer;
+}
+
+KafkaChangelogStore::Polled KafkaChangelogStore::next_record(KafkaClient& consumer, int64_t next) const {
+  consumer.check_fatal();
+  Polled m(rd_kafka_consumer_poll(consumer.handle(), 200), &rd_kafka_message_destroy);
+  if (!m || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return Polled(nullptr, &rd_kafka_message_destroy);
+  if (m->err) {
+    const std::string why = rd_kafka_message_errstr(m.get());
+    if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+      fail("records from offset " + std::to_string(next) + " on were removed (retention) while being read: " + why);
+    consumer.status(consumer.who() + ": cannot read the partition (" + why + "); retrying");
+    return Polled(nullptr, &rd_kafka_message_destroy);
   }
   consumer.clear_status();
-  rd_kafka_consumer_close(rk);
+  return m;
+}
+
+void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
+  if (from > last) return;
+  std::unique_ptr<KafkaClient> consumer = reader(from, kRestoreWaitMs);
+  r.next = from;
+  while (r.next <= last)
+    if (Polled m = next_record(*consumer, r.next); m && m->offset >= r.next) apply(r, m.get());
+  rd_kafka_consumer_close(consumer->handle());
+}
+
+void KafkaChangelogStore::confirm_owner() {
+  int64_t through = 0;
+  {
+    std::lock_guard lock(mu_);
+    through = last_written_;
+  }
+  std::lock_guard lock(tail_mu_);
+  if (through <= confirmed_) return;
+  // The owner's own tail of the partition, from its claim on: every record
+  // up to its last write is looked at once.
+  if (!tail_) tail_ = reader(confirmed_ + 1, kTailWaitMs);
+  while (confirmed_ < through) {
+    Polled m = next_record(*tail_, confirmed_ + 1);
+    if (!m || m->offset <= confirmed_) continue;
+    confirmed_ = m->offset;
+    std::string_view key(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
+    std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+    if (key.size() != o_.task.size() + 1 || key.substr(0, o_.task.size()) != o_.task || value != "claim") continue;
+    const std::optional<int64_t> epoch = kafka_number_header(m.get(), kEpochHeader);
+    if (epoch && *epoch > epoch_)
+      throw CheckpointTakenOver("task " + o_.task + ": another copy took the task over (its claim of epoch " +
+                                std::to_string(*epoch) + " is at offset " + std::to_string(m->offset) +
+                                " of kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) +
+                                ", this copy's was epoch " + std::to_string(epoch_) +
+                                "): this copy no longer runs it, and its batch since does not count");
+  }
 }
 
 void KafkaChangelogStore::open() {
@@ -260,6 +291,7 @@ void KafkaChangelogStore::open() {
   std::lock_guard lock(mu_);
   epoch_ = r.max_epoch + 1;
   r.claim = send(Record{"", std::nullopt, "claim", window, {}});
+  confirmed_ = r.claim;  // confirm_owner() looks at what follows the claim
   read_partition(r, r.next, r.claim);
   if (!r.claim_won)
     fail("another copy claimed the task at the same time (epoch " + std::to_string(epoch_) + "); this one stops");
@@ -303,6 +335,7 @@ int64_t KafkaChangelogStore::send(const Record& rec) {
   }
   if (d.err) fail(what + " was not delivered: " + rd_kafka_err2str(d.err));
   ++records_written_;
+  last_written_ = std::max(last_written_, d.offset);
   task_bytes_ += static_cast<int64_t>(key.size() + body.size());
   return d.offset;
 }

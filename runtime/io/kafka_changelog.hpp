@@ -82,6 +82,10 @@ class KafkaChangelogStore final : public CheckpointStore {
   // "kafka changelog topic T partition P offset O, task orders-5, file
   // offsets/7" (the offset of the record holding the file, when there is one).
   std::string describe(const std::string& rel) const override;
+  // Reads the partition after this owner's claim through its last write:
+  // a claim of the task with a higher epoch there (a copy that took the
+  // task over while this one did not know) throws CheckpointTakenOver.
+  void confirm_owner() override;
 
   // After open(): this owner's epoch and the task's partition.
   int64_t epoch() const { return epoch_; }
@@ -99,6 +103,13 @@ class KafkaChangelogStore final : public CheckpointStore {
   void apply(Replay& r, const rd_kafka_message_t* m) const;
   // Reads the partition from `from` through offset `last` into `r`.
   void read_partition(Replay& r, int64_t from, int64_t last) const;
+  // A consumer of the task's partition from offset `from` on, whose
+  // fetches the broker holds at most `wait_ms` when there is nothing new.
+  std::unique_ptr<KafkaClient> reader(int64_t from, int wait_ms) const;
+  // The next record `consumer` has (`next` is the offset it expects, for
+  // errors), or none yet; a record gone to retention is a FatalError.
+  using Polled = std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)>;
+  Polled next_record(KafkaClient& consumer, int64_t next) const;
   // A record of this task: a file (or a part of one), a tombstone (no
   // value) or a control record.
   struct Record {
@@ -129,6 +140,11 @@ class KafkaChangelogStore final : public CheckpointStore {
   // oldest control record still needed (window_offset_) was in that count.
   int64_t task_bytes_ = 0, window_bytes_ = 0, window_offset_ = -1;
   int64_t records_written_ = 0;
+  int64_t last_written_ = -1;  // the offset of this store's last record
+  // confirm_owner(): its consumer, and the offset it has looked at through.
+  std::mutex tail_mu_;
+  std::unique_ptr<KafkaClient> tail_;
+  int64_t confirmed_ = -1;
 };
 
 // The store of `task`'s checkpoint in `topic` (see above).

@@ -122,15 +122,18 @@ def per_country(count):
 class Copy:
     """One copy of the binary, running continuously in `d`."""
 
-    def __init__(self, d, broker, *extra, fail=None):
+    def __init__(self, d, broker, *extra, fail=None, freeze=None):
         name = f"copy-{time.monotonic_ns()}"
+        environment = env(fail)
+        if freeze:
+            environment["STREAMC_STOP_AT"] = freeze  # a failure point where it stops itself (SIGSTOP)
         self.err = open(d / f"{name}.err", "w+")
         self.progress = d / f"{name}.progress"
         self.out = d / f"{name}.out"
         with open(self.out, "w") as out:
             self.proc = subprocess.Popen(["./p", "--brokers", broker.bootstrap, "--batch", "200ms",
                                           "--progress", self.progress.name, *extra], cwd=d,
-                                         env=env(fail), stdout=out, stderr=self.err, text=True)
+                                         env=environment, stdout=out, stderr=self.err, text=True)
 
     def started(self):
         """The tasks that have run a batch here (a new query's first batch
@@ -143,6 +146,13 @@ class Copy:
         self.err.flush()
         self.err.seek(0)
         return self.err.read()
+
+    def frozen(self):
+        """Stopped by a signal (state T in /proc)."""
+        try:
+            return Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "T"
+        except OSError:
+            return False
 
     def kill(self):
         self.proc.kill()
@@ -496,6 +506,43 @@ def test_a_copy_stopped_past_its_session_timeout_is_fenced():
             # The stopped copy's tasks did move, and it learnt it had lost them.
             assert "gained" in copies[1].stderr().split("\n", 1)[1], copies[1].stderr()
             assert "lost" in copies[0].stderr(), copies[0].stderr()
+
+
+def test_a_copy_frozen_before_it_logs_a_batch_sends_nothing_of_it_when_it_resumes():
+    """A copy freezes (it stops itself at the failure point before-offsets:
+    it has read a batch's records and not logged their offsets yet) for
+    longer than its session timeout; its tasks move to the other copy, which
+    claims them in the changelog and counts on. When the frozen copy resumes
+    it logs that batch after the new owner's claim (the same batch id for
+    other offsets): it finds the claim before any row of the batch leaves,
+    drops the task with one line, and nothing it computed counts. The counts
+    equal one copy's."""
+    d = build("frozen", PER_COUNTRY)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        copies = [Copy(d, broker, freeze="before-offsets"), Copy(d, broker)]
+        with settled_copies(copies, tasks=REPARTITIONED_TASKS):
+            broker.produce("orders", orders(0, 100), key_sep="|")
+            total = 100
+            assert wait_until(copies[0].frozen, timeout=60), copies[0].stderr()
+            for _ in range(3):  # read by the other copy only
+                broker.produce("orders", orders(total, 100), key_sep="|")
+                total += 100
+                time.sleep(1)
+            assert wait_until(lambda: len(running(copies[1])) == REPARTITIONED_TASKS, timeout=60), copies[1].stderr()
+            assert wait_until(lambda: country_counts(broker) == per_country(total), timeout=90), \
+                (country_counts(broker), per_country(total))
+            copies[0].proc.send_signal(signal.SIGCONT)
+            assert wait_until(lambda: "another copy took the task over" in copies[0].stderr(), timeout=60), \
+                copies[0].stderr()
+            for _ in range(2):
+                broker.produce("orders", orders(total, 100), key_sep="|")
+                total += 100
+                time.sleep(0.5)
+            assert wait_until(lambda: country_counts(broker) == per_country(total), timeout=90), \
+                (country_counts(broker), per_country(total))
+            time.sleep(1)
+            assert country_counts(broker) == per_country(total)
+            assert copies[0].proc.poll() is None, copies[0].stderr()
 
 
 def test_console_batches_name_their_task():

@@ -112,6 +112,35 @@ TEST(KafkaChangelogStore, AZombieWriterAfterANewClaimIsIgnored) {
   EXPECT_EQ(text_of(next->read("commits/1")), "new 1");
 }
 
+TEST(KafkaChangelogStore, AnOwnerConfirmsItsWritesUntilAnotherCopyClaimsTheTask) {
+  MockCluster k;
+  auto old_owner = open_store(k, "ck", "t");
+  old_owner->confirm_owner();  // nothing written yet
+  old_owner->write("offsets/0", file("old 0"));
+  old_owner->confirm_owner();
+  // Another task's claim in the same partition does not matter.
+  auto other = open_store(k, "ck", "u");
+  old_owner->write("offsets/1", file("old 1"));
+  if (other->partition() == old_owner->partition()) old_owner->confirm_owner();
+  auto new_owner = open_store(k, "ck", "t");  // takes the task over
+  EXPECT_EQ(text_of(new_owner->read("offsets/1")), "old 1");
+  // The old owner's write before the claim was in force (the new owner
+  // restored it); it learns of the claim at its next write.
+  old_owner->write("offsets/2", file("zombie 2"));
+  std::string e;
+  try {
+    old_owner->confirm_owner();
+  } catch (const CheckpointTakenOver& taken) {
+    e = taken.what();
+  }
+  EXPECT_NE(e.find("task t: another copy took the task over (its claim of epoch 2 is at offset "), std::string::npos) << e;
+  EXPECT_NE(e.find("this copy's was epoch 1"), std::string::npos) << e;
+  // The new owner's writes are in force.
+  new_owner->write("offsets/2", file("new 2"));
+  new_owner->confirm_owner();
+  EXPECT_EQ(text_of(open_store(k, "ck", "t")->read("offsets/2")), "new 2");
+}
+
 TEST(KafkaChangelogStore, DamagedRecordsAreNamedByTopicPartitionAndOffset) {
   MockCluster k;
   k.create_topic("ck", 1);

@@ -760,9 +760,10 @@ class KafkaSink : public Sink {
   ~KafkaSink() override;
   void begin_batch(int64_t batch_id) override;
   void commit(int64_t batch_id) override;
-  // A repartition sink's messages are those of a logged batch (see
-  // KafkaSinkOptions::repartition).
-  bool writes_during_batch() const override { return options_.repartition; }
+  // Messages leave as rows are formatted, so they must be those of a
+  // logged batch: a replay re-sends the same rows, and a copy that lost its
+  // task (CheckpointStore::confirm_owner) sends none.
+  bool writes_during_batch() const override { return true; }
   std::string description() const override { return "KafkaSink[" + options_.topic + "]"; }
   // The streamc.producer header of a repartition sink: the producing task
   // ("orders-3"), or the program when the engine runs no task
