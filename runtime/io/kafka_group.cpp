@@ -38,9 +38,12 @@ class KafkaGroupMember final : public GroupMembership {
     stop_task_ = std::move(stop_task);
     // The repartition topics' partitions are tasks too (of the program's
     // later sub-topologies): the topics are made first when missing, with
-    // as many partitions as the first topic.
+    // as many partitions as the first topic; so is the changelog (a
+    // cluster that does not make topics on first use would refuse it).
     for (const auto& t : options_.internal_topics)
       ensure_internal_topic(client_.who(), options_.brokers, options_.options, t, options_.topics.front());
+    ensure_internal_topic(client_.who(), options_.brokers, options_.options, changelog_topic(),
+                          options_.topics.front());
     rd_kafka_topic_partition_list_t* topics =
         rd_kafka_topic_partition_list_new(static_cast<int>(options_.topics.size() + options_.internal_topics.size()));
     for (const auto& t : options_.topics) rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
@@ -74,7 +77,7 @@ class KafkaGroupMember final : public GroupMembership {
   // may have fewer partitions than there are tasks: the test broker makes
   // any topic with 4, and tasks share them).
   std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task) const override {
-    return [brokers = options_.brokers, opts = options_.options, topic = options_.group + "-changelog",
+    return [brokers = options_.brokers, opts = options_.options, topic = changelog_topic(),
             name = task.name()] { return make_kafka_changelog_store(brokers, opts, topic, name); };
   }
 
@@ -85,6 +88,8 @@ class KafkaGroupMember final : public GroupMembership {
   }
 
  private:
+  std::string changelog_topic() const { return options_.group + "-changelog"; }
+
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                            void* opaque) {
     auto* self = static_cast<KafkaGroupMember*>(static_cast<KafkaClient*>(opaque)->owner());
