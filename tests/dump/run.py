@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Dump suite: for every example (examples/*.sdl), what `streamc
---dump-after=plan` prints must equal tests/dump/<example>.plan: the fused
-stages, the sinks, and per live node what code generation reads (its source,
+--dump-after=plan` prints must equal tests/dump/<example>.plan (the fused
+stages, the sinks, and per live node what code generation reads: its source,
 materialized or fused, consumers, rows straight to a files sink, the output
-mode). A change to planning shows up here as a readable diff.
-`run.py --update` rewrites the .plan files (review the diff); `run.py NAME…`
+mode, its state objects and their checkpoint names), and what
+`--dump-after=codegen` prints must equal tests/dump/<example>.codegen (the
+generated C++). A change to planning or to the generated code shows up here
+as a readable diff.
+`run.py --update` rewrites the files (review the diff); `run.py NAME…`
 runs those cases only, `run.py --list` names every case."""
+import difflib
 import subprocess
 import sys
 from pathlib import Path
@@ -17,19 +21,28 @@ HERE = Path(__file__).resolve().parent
 EXAMPLES = harness.SOURCE_DIR / "examples"
 
 
-def check(name, update):
-    r = subprocess.run([harness.STREAMC, "--dump-after=plan", name + ".sdl"], cwd=EXAMPLES, env=harness.env(),
+PASSES = ("plan", "codegen")
+
+
+def check_pass(name, dump, update):
+    r = subprocess.run([harness.STREAMC, "--dump-after=" + dump, name + ".sdl"], cwd=EXAMPLES, env=harness.env(),
                        capture_output=True, text=True, timeout=120)
-    expected = HERE / (name + ".plan")
+    expected = HERE / (name + "." + dump)
     if r.returncode != 0:
-        return [f"exit status {r.returncode}: {r.stderr}"]
+        return [f"--dump-after={dump}: exit status {r.returncode}: {r.stderr}"]
     if update:
         expected.write_text(r.stdout)
     if not expected.exists():
-        return ["no .plan file (run with --update and review it)"]
-    if r.stdout != expected.read_text():
-        return [f"plan:\n{r.stdout}\nexpected:\n{expected.read_text()}"]
+        return [f"no .{dump} file (run with --update and review it)"]
+    want = expected.read_text()
+    if r.stdout != want:
+        diff = "".join(difflib.unified_diff(want.splitlines(True), r.stdout.splitlines(True), str(expected), "streamc"))
+        return [f"--dump-after={dump} differs:\n{diff}"]
     return []
+
+
+def check(name, update):
+    return [p for dump in PASSES for p in check_pass(name, dump, update)]
 
 
 def main():
