@@ -77,28 +77,14 @@ std::vector<sema::FunctionRef> one_per_header(const sema::CheckedProgram& progra
 
 }  // namespace
 
-std::string function_includes(const sema::CheckedProgram& program) {
-  std::string out = "#include <streamc/udf_glue.hpp>\n";
-  for (const auto& f : one_per_header(program)) {
-    const std::string& h = f->header;
-    if (h == "streamc/stdlib/strings.hpp") continue;  // always included
-    if (h.front() != '/') {
-      out += "#include <" + h + ">\n";
-      continue;
-    }
-    // An imported header: its content hash (see sema::Function) goes into
-    // the generated code.
-    out += "#include \"" + h + "\"  // content " + f->content_hash + "\n";
-  }
-  return out;
-}
-
-std::string function_structs(const sema::CheckedProgram& program, CppTypes& types) {
+std::string function_structs(const sema::CheckedProgram& program, CppTypes& types, Includes& includes) {
   std::string out;
   std::set<std::string> done;
   for (const auto& f : called_functions(program)) {
     for (const auto& st : f->structs) {
       if (!done.insert(st.cpp).second) continue;
+      includes.use(Includes::UdfGlue);
+      includes.use_function(*f);  // declares the struct
       const auto& r = *st.record;
       std::string sdl = types.of(st.record);
       std::string to_cpp, to_sdl;
@@ -136,8 +122,10 @@ std::vector<std::string> function_link_args(const sema::CheckedProgram& program)
   return out;
 }
 
-std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index) {
+std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index, Includes& includes) {
   const sema::Function& f = *sink.foreach;
+  includes.use(Includes::UdfGlue);
+  includes.use_function(f);
   return fmt::format(
       "    // sink {0} -> foreach({1}): {2}\n"
       "    static streamc::udf::ForeachSink foreach{3}{{[](int64_t batch_id, const auto& rows) {{\n"
@@ -175,6 +163,7 @@ std::string ExprEmitter::emit_call(const ast::Expr& e, const std::string& arena)
   if (found == prog_.calls.end() && sema::is_state_op(e.callee_name())) return emit_state_call(e, arena);
   if (found == prog_.calls.end()) return "/* unresolved call */";
   const sema::Function& f = *found->second;
+  includes_.use_function(f);
   std::string s = f.cpp + "(";
   bool first = true;
   if (f.takes_context) {
@@ -184,13 +173,17 @@ std::string ExprEmitter::emit_call(const ast::Expr& e, const std::string& arena)
   for (size_t i = 0; i < e.args.size(); ++i) {
     const TypeRef& param = f.params[i];
     std::string arg = convert(emit(*e.args[i].value, arena), prog_.type_of(*e.args[i].value), param);
-    if (!f.param_cpp[i].empty() && f.param_cpp[i] != canonical(param)) arg = fmt::format("streamc::udf::pass<{}>({})", f.param_cpp[i], arg);
+    if (!f.param_cpp[i].empty() && f.param_cpp[i] != canonical(param)) {
+      includes_.use(Includes::UdfGlue);
+      arg = fmt::format("streamc::udf::pass<{}>({})", f.param_cpp[i], arg);
+    }
     s += (first ? "" : ", ") + arg;
     first = false;
   }
   s += ")";
   if (f.result_cpp == canonical(f.result)) return s;
   if (f.result_cpp == "std::string") return fmt::format("{}.keep({})", arena, s);
+  includes_.use(Includes::UdfGlue);
   return fmt::format("streamc::udf::to_sdl({}, {})", arena, s);
 }
 

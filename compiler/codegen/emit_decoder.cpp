@@ -128,6 +128,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
   };
 
   if (src.format == sema::DataFormat::Json) {
+    includes_.use(Includes::JsonDecode);
     PathTree tree;
     for (const Leaf* l : used) {
       PathTree* node = &tree;
@@ -216,6 +217,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
   }
 
   // CSV: flat records; columns found by header name once per file.
+  includes_.use(Includes::Csv);
   std::string cells = fmt::format("cells{}", source);
   prologue += fmt::format("          std::vector<std::string_view> {};\n", cells);
   prologue += fmt::format("          const rt::CsvHeader* header{} = nullptr;\n", source);
@@ -248,6 +250,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
     out += fmt::format("{0}std::string_view {1} = col_{2} >= 0 && static_cast<size_t>(col_{2}) < {3}.size() ? {3}[col_{2}] : std::string_view();\n",
                        indent, cell, l->var, cells);
     std::string parse;
+    if (!base->is(K::String)) includes_.use(Includes::Parse);
     switch (base->kind) {
       case K::String: parse = fmt::format("std::optional<std::string_view>({})", cell); break;
       case K::Int: parse = fmt::format("rt::parse_int({})", cell); break;
@@ -283,6 +286,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
 // vehicles of `itemList: [Item]`.
 void ProgramEmitter::emit_record_decoders() {
   if (decoded_records_.empty()) return;
+  includes_.use(Includes::JsonDecode);
   for (const auto& t : decoded_records_) out_ += fmt::format("rt::json::Status decode_record(simdjson::ondemand::object o, {}& r, rt::Arena& arena);\n", types_.of(t));
   for (const auto& t : decoded_records_) {
     std::string name = types_.of(t);

@@ -161,6 +161,7 @@ std::string ExprEmitter::flat_map_range(const Expr& fn, const Value& arg, const 
   std::string code;
   auto call = prog_.calls.find(body);
   if (call != prog_.calls.end() && call->second->builtin && call->second->name == "split" && body->args.size() == 2) {
+    includes_.use(Includes::SplitRange);
     code = fmt::format("rt::SplitRange({}, {})", emit(*body->args[0].value, arena), emit(*body->args[1].value, arena));
   } else {
     code = emit(*body, arena);

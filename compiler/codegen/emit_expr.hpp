@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "codegen/cpp_types.hpp"
+#include "codegen/includes.hpp"
 #include "sema/program.hpp"
 
 namespace streamc::codegen {
@@ -51,7 +52,9 @@ struct Value {
 
 class ExprEmitter {
  public:
-  ExprEmitter(const sema::CheckedProgram& program, CppTypes& types) : prog_(program), types_(types) {}
+  // Notes in `includes` the headers of what it prints.
+  ExprEmitter(const sema::CheckedProgram& program, CppTypes& types, Includes& includes)
+      : prog_(program), types_(types), includes_(includes) {}
 
   // `arena` names the rt::Arena variable in scope where computed strings go.
   std::string emit(const ast::Expr& e, const std::string& arena) { return materialize(value(e, arena)); }
@@ -91,6 +94,7 @@ class ExprEmitter {
 
   const sema::CheckedProgram& prog_;
   CppTypes& types_;
+  Includes& includes_;
   std::vector<std::pair<std::string, Value>> scope_;  // SDL name -> value
   std::set<std::string> used_;
 };

@@ -36,6 +36,7 @@ std::string ProgramEmitter::group_state_key(int node, const Value& row) {
 // names what the state's layout depends on.
 void ProgramEmitter::emit_group_state_table(int node, int ordinal) {
   const auto& gs = prog_.nodes[node].group_state;
+  includes_.use(Includes::GroupState);
   out_ += fmt::format("    auto gstate{} = std::make_shared<rt::GroupStateTable<{}, {}>>();\n", node,
                       types_.of(gs.key), types_.of(gs.state));
   const char* timeout = gs.timeout == Timeout::ProcessingTime ? "processing_time"
@@ -110,6 +111,8 @@ void ProgramEmitter::emit_group_state_cpp_call(int node) {
   const Node& n = prog_.nodes[node];
   const auto& gs = n.group_state;
   const sema::Function& f = *gs.cpp;
+  includes_.use(Includes::UdfGlue);
+  includes_.use_function(f);
   const std::string prefix = "streamc::GroupState<";
   const std::string& gs_cpp = f.param_cpp[2];  // streamc::GroupState<S>&
   const std::string s_cpp = gs_cpp.substr(prefix.size(), gs_cpp.size() - prefix.size() - 2);

@@ -17,6 +17,7 @@ bool uses_postgres(const sema::CheckedProgram& p) {
 }
 
 std::string ProgramEmitter::emit_postgres_sink(const sema::SinkInfo& s, size_t i) {
+  includes_.use(Includes::Postgres);
   std::string out = fmt::format("    rt::PostgresSinkOptions ko{};\n", i);
   out += fmt::format("    ko{}.conninfo = std::string({});\n", i, startup(*s.conn));
   out += fmt::format("    ko{}.table = std::string({});\n", i, startup(*s.table));
@@ -35,6 +36,7 @@ std::string ProgramEmitter::emit_postgres_sink(const sema::SinkInfo& s, size_t i
 
 std::string ProgramEmitter::read_postgres_table(int t) {
   const auto& s = prog_.sources[t];
+  includes_.use(Includes::Postgres);
   std::string cols;
   for (size_t f = 0; f < s.element->fields.size(); ++f) {
     const auto& type = s.element->elements[f];

@@ -118,6 +118,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
     return;
   }
+  includes_.use(Includes::Parallel);
   out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
   out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}, {}, arena);\n        }} else {{\n", fn, size, tv);
   out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
@@ -428,6 +429,7 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         // or before the watermark is closed, and the row is late for it.
         std::string ts = fresh("ts");
         window = fresh("w");
+        includes_.use(Includes::EventTime);  // rt::first_window, rt::last_window
         out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
                            expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
         out += fmt::format("{0}for (int64_t k = rt::first_window({1}, {2}, {3}), k_last = rt::last_window({1}, {3}); k <= k_last; ++k) {{\n",

@@ -51,6 +51,7 @@ void ProgramEmitter::emit_stream_join_state(int node, int ordinal) {
   const char* sides[] = {"left", "right"};
   const std::string* keys[] = {&n.stream_key, &n.table_key};
   const std::string* times[] = {&n.left_time, &n.right_time};
+  includes_.use(Includes::JoinBuffer);
   for (int side = 0; side < 2; ++side) {
     const TypeRef& row = prog_.nodes[n.inputs[side]].type;
     TypeRef key = field_type(row, *keys[side]);
@@ -88,6 +89,8 @@ void ProgramEmitter::emit_stream_join(int node) {
   }
   row += "}";
   std::string wm = fmt::format("wm_now{}", node);
+  includes_.use(Includes::JoinBuffer);  // rt::own_in_place
+  includes_.use(Includes::EventTime);   // rt::kNoWatermark
   int64_t within = n.within_us;
   auto l_time = fmt::format("l.{}.micros", member(n.left_time));
   auto r_time = fmt::format("r->{}.micros", member(n.right_time));

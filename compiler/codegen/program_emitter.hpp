@@ -10,6 +10,7 @@
 #include "codegen/cpp_types.hpp"
 #include "codegen/emit_cpp.hpp"
 #include "codegen/emit_expr.hpp"
+#include "codegen/includes.hpp"
 #include "plan/plan.hpp"
 
 namespace streamc::codegen {
@@ -20,7 +21,7 @@ bool uses_postgres(const sema::CheckedProgram& program);
 class ProgramEmitter {
  public:
   ProgramEmitter(const plan::Plan& plan, const EmitOptions& options)
-      : plan_(plan), prog_(*plan.program), options_(options), expr_(prog_, types_) {}
+      : plan_(plan), prog_(*plan.program), options_(options), expr_(prog_, types_, includes_) {}
 
   std::string run();
   // A program split into sub-topologies (plan.sub_topologies).
@@ -32,9 +33,9 @@ class ProgramEmitter {
   // emit_cpp.cpp
   void emit_params();
   void emit_main();
-  // The comment, includes and API check at the top of the file, for these
-  // programs (the program, or the sub-topologies of a split one).
-  void emit_file_head(const std::vector<const sema::CheckedProgram*>& programs);
+  // The comment, includes and API check at the top of the file: printed
+  // last, once includes_ holds what all the code uses.
+  void emit_file_head();
   // In main: the ProgramSpec, then (in the build function) the params'
   // values from the command line.
   void emit_spec();
@@ -112,6 +113,7 @@ class ProgramEmitter {
   const sema::CheckedProgram& prog_;
   EmitOptions options_;
   CppTypes types_;
+  Includes includes_;  // what the code printed so far uses
   ExprEmitter expr_;
   std::string out_;
   std::string agg_decls_;                       // accumulator structs of aggregations
