@@ -122,17 +122,17 @@ std::vector<std::string> function_link_args(const sema::CheckedProgram& program)
   return out;
 }
 
-std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index, Includes& includes) {
+std::string emit_foreach_sink(const sema::SinkInfo& sink, const std::string& var, Includes& includes) {
   const sema::Function& f = *sink.foreach;
   includes.use(Includes::UdfGlue);
   includes.use_function(f);
   return fmt::format(
       "    // sink {0} -> foreach({1}): {2}\n"
-      "    static streamc::udf::ForeachSink foreach{3}{{[](int64_t batch_id, const auto& rows) {{\n"
+      "    static streamc::udf::ForeachSink {3}_foreach{{[](int64_t batch_id, const auto& rows) {{\n"
       "      {4}(batch_id, streamc::udf::pass<{5}>(rows));\n"
       "    }}}};\n"
-      "    auto& sink{3} = foreach{3};\n",
-      sink.stream, f.name, f.signature, index, f.cpp, f.param_cpp[1]);
+      "    auto& {3} = {3}_foreach;\n",
+      sink.stream, f.name, f.signature, var, f.cpp, f.param_cpp[1]);
 }
 
 // update(state, v), remove(state), set_timeout_duration(state, d),

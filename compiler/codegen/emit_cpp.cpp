@@ -88,7 +88,6 @@ std::vector<std::string> runtime_build_args(const plan::Plan& plan) {
   return args;
 }
 
-std::string ProgramEmitter::fresh(const char* prefix) { return fmt::format("{}{}", prefix, counter_++); }
 
 std::string ProgramEmitter::run() {
   // main first: it registers the record types and decoders the file needs.
@@ -279,71 +278,73 @@ void ProgramEmitter::emit_sources() {
   out_ += "    static rt::Arena startup_arena;\n";
   for (size_t i = 0; i < prog_.sources.size(); ++i) {
     const auto& s = prog_.sources[i];
-    out_ += fmt::format("    rt::SourceOptions so{};\n", i);
+    const std::string src = source_var(static_cast<int>(i)), so = source_var(static_cast<int>(i), "options");
+    const std::string go = source_var(static_cast<int>(i), "generate"), ks = source_var(static_cast<int>(i), "kafka");
+    out_ += fmt::format("    rt::SourceOptions {};\n", so);
     const char* on_error = s.on_error == sema::OnError::Fail   ? "rt::OnError::Fail"
                            : s.on_error == sema::OnError::Drop ? "rt::OnError::Drop"
                                                                : "rt::OnError::Permissive";
-    out_ += fmt::format("    so{}.on_error = {};\n", i, on_error);
+    out_ += fmt::format("    {}.on_error = {};\n", so, on_error);
     if (s.max_files_per_batch)
-      out_ += fmt::format("    so{}.max_files_per_batch = {};\n", i, startup(*s.max_files_per_batch));
+      out_ += fmt::format("    {}.max_files_per_batch = {};\n", so, startup(*s.max_files_per_batch));
     if (s.max_record_bytes)
-      out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, startup(*s.max_record_bytes));
+      out_ += fmt::format("    {}.max_record_bytes = {};\n", so, startup(*s.max_record_bytes));
     else if (prog_.max_record_bytes > 0)
-      out_ += fmt::format("    so{}.max_record_bytes = {};\n", i, prog_.max_record_bytes);
-    if (s.latest_first) out_ += fmt::format("    so{}.latest_first = {};\n", i, startup(*s.latest_first));
+      out_ += fmt::format("    {}.max_record_bytes = {};\n", so, prog_.max_record_bytes);
+    if (s.latest_first) out_ += fmt::format("    {}.latest_first = {};\n", so, startup(*s.latest_first));
     if (!s.clean_source.empty())
-      out_ += fmt::format("    so{}.clean_source = rt::CleanSource::{};\n", i, s.clean_source == "archive" ? "Archive" : "Delete");
-    if (s.archive_dir) out_ += fmt::format("    so{}.archive_dir = std::string({});\n", i, startup(*s.archive_dir));
+      out_ += fmt::format("    {}.clean_source = rt::CleanSource::{};\n", so, s.clean_source == "archive" ? "Archive" : "Delete");
+    if (s.archive_dir) out_ += fmt::format("    {}.archive_dir = std::string({});\n", so, startup(*s.archive_dir));
     if (s.format == sema::DataFormat::Json) {
-      out_ += fmt::format("    so{}.format = rt::SourceFormat::Json;\n", i);
-      out_ += fmt::format("    so{}.multiline = {};\n", i, s.multiline);
+      out_ += fmt::format("    {}.format = rt::SourceFormat::Json;\n", so);
+      out_ += fmt::format("    {}.multiline = {};\n", so, s.multiline);
     } else if (s.format == sema::DataFormat::Csv) {
-      out_ += fmt::format("    so{}.format = rt::SourceFormat::Csv;\n", i);
-      out_ += fmt::format("    so{}.csv_delimiter = {};\n", i, static_cast<int>(s.csv_delimiter));
-      out_ += fmt::format("    so{}.csv_header = {};\n", i, s.csv_header ? "true" : "false");
+      out_ += fmt::format("    {}.format = rt::SourceFormat::Csv;\n", so);
+      out_ += fmt::format("    {}.csv_delimiter = {};\n", so, static_cast<int>(s.csv_delimiter));
+      out_ += fmt::format("    {}.csv_header = {};\n", so, s.csv_header ? "true" : "false");
     }
-    if (s.errors_path) out_ += fmt::format("    so{}.errors_path = std::string({});\n", i, startup(*s.errors_path));
-    if (s.connector == sema::Connector::Kafka) out_ += fmt::format("    so{}.csv_header = false;\n", i);  // one record per message
+    if (s.errors_path) out_ += fmt::format("    {}.errors_path = std::string({});\n", so, startup(*s.errors_path));
+    if (s.connector == sema::Connector::Kafka) out_ += fmt::format("    {}.csv_header = false;\n", so);  // one record per message
     if (s.is_table) {
       emit_table(static_cast<int>(i));
       continue;
     }
     switch (s.connector) {
       case sema::Connector::Socket:
-        out_ += fmt::format("    const rt::SourceId src{0} = eng.add_socket_source(std::string({1}), std::string({2}), {3}, so{0});\n",
-                            i, string_literal(s.name), startup(*s.args[0]), startup(*s.args[1]));
+        out_ += fmt::format("    const rt::SourceId {0} = eng.add_socket_source(std::string({1}), std::string({2}), {3}, {4});\n",
+                            src, string_literal(s.name), startup(*s.args[0]), startup(*s.args[1]), so);
         break;
       case sema::Connector::Files:
-        out_ += fmt::format("    const rt::SourceId src{0} = eng.add_files_source(std::string({1}), std::string({2}), so{0});\n",
-                            i, string_literal(s.name), startup(*s.args[0]));
+        out_ += fmt::format("    const rt::SourceId {0} = eng.add_files_source(std::string({1}), std::string({2}), {3});\n",
+                            src, string_literal(s.name), startup(*s.args[0]), so);
         break;
       case sema::Connector::Generate:
-        out_ += fmt::format("    rt::GenerateOptions go{};\n", i);
-        if (s.rate) out_ += fmt::format("    go{}.rows_per_second = {};\n", i, startup(*s.rate));
-        if (s.rows_per_batch) out_ += fmt::format("    go{}.rows_per_batch = {};\n", i, startup(*s.rows_per_batch));
-        if (s.total_rows) out_ += fmt::format("    go{}.total_rows = {};\n", i, startup(*s.total_rows));
-        out_ += fmt::format("    const rt::SourceId src{0} = eng.add_generate_source(std::string({1}), go{0});\n", i,
-                            string_literal(s.name));
+        out_ += fmt::format("    rt::GenerateOptions {};\n", go);
+        if (s.rate) out_ += fmt::format("    {}.rows_per_second = {};\n", go, startup(*s.rate));
+        if (s.rows_per_batch) out_ += fmt::format("    {}.rows_per_batch = {};\n", go, startup(*s.rows_per_batch));
+        if (s.total_rows) out_ += fmt::format("    {}.total_rows = {};\n", go, startup(*s.total_rows));
+        out_ += fmt::format("    const rt::SourceId {0} = eng.add_generate_source(std::string({1}), {2});\n", src,
+                            string_literal(s.name), go);
         break;
       case sema::Connector::Kafka:
-        out_ += fmt::format("    rt::KafkaSourceOptions ks{};\n", i);
-        for (const auto* t : s.args) out_ += fmt::format("    ks{}.topics.emplace_back({});\n", i, startup(*t));
+        out_ += fmt::format("    rt::KafkaSourceOptions {};\n", ks);
+        for (const auto* t : s.args) out_ += fmt::format("    {}.topics.emplace_back({});\n", ks, startup(*t));
         if (!s.repartition_suffix.empty())
-          out_ += fmt::format("    ks{}.topics.push_back((std::string({}) += {}));\n    ks{}.repartition = true;\n", i,
-                              startup(*s.kafka_group), string_literal(s.repartition_suffix), i);
+          out_ += fmt::format("    {0}.topics.push_back((std::string({1}) += {2}));\n    {0}.repartition = true;\n", ks,
+                              startup(*s.kafka_group), string_literal(s.repartition_suffix));
         for (const auto& suffix : s.internal_topic_suffixes)
-          out_ += fmt::format("    ks{}.internal_topics.push_back((std::string({}) += {}));\n", i, startup(*s.kafka_group),
+          out_ += fmt::format("    {}.internal_topics.push_back((std::string({}) += {}));\n", ks, startup(*s.kafka_group),
                               string_literal(suffix));
-        out_ += fmt::format("    ks{}.brokers = std::string({});\n", i, startup(*s.brokers));
-        if (s.starting_earliest) out_ += fmt::format("    ks{}.starting = rt::KafkaStarting::Earliest;\n", i);
+        out_ += fmt::format("    {}.brokers = std::string({});\n", ks, startup(*s.brokers));
+        if (s.starting_earliest) out_ += fmt::format("    {}.starting = rt::KafkaStarting::Earliest;\n", ks);
         if (s.max_offsets_per_batch)
-          out_ += fmt::format("    ks{}.max_offsets_per_batch = {};\n", i, startup(*s.max_offsets_per_batch));
-        if (s.fail_on_data_loss) out_ += fmt::format("    ks{}.fail_on_data_loss = {};\n", i, startup(*s.fail_on_data_loss));
-        for (const auto* o : s.kafka_options) out_ += fmt::format("    ks{}.options.emplace_back({});\n", i, startup(*o));
-        if (s.kafka_raw) out_ += fmt::format("    ks{}.raw = true;\n", i);
-        if (s.kafka_group) out_ += fmt::format("    ks{}.group = std::string({});\n", i, startup(*s.kafka_group));
-        out_ += fmt::format("    const rt::SourceId src{0} = rt::add_kafka_source(eng, std::string({1}), ks{0}, so{0});\n", i,
-                            string_literal(s.name));
+          out_ += fmt::format("    {}.max_offsets_per_batch = {};\n", ks, startup(*s.max_offsets_per_batch));
+        if (s.fail_on_data_loss) out_ += fmt::format("    {}.fail_on_data_loss = {};\n", ks, startup(*s.fail_on_data_loss));
+        for (const auto* o : s.kafka_options) out_ += fmt::format("    {}.options.emplace_back({});\n", ks, startup(*o));
+        if (s.kafka_raw) out_ += fmt::format("    {}.raw = true;\n", ks);
+        if (s.kafka_group) out_ += fmt::format("    {}.group = std::string({});\n", ks, startup(*s.kafka_group));
+        out_ += fmt::format("    const rt::SourceId {0} = rt::add_kafka_source(eng, std::string({1}), {2}, {3});\n", src,
+                            string_literal(s.name), ks, so);
         break;
       default: break;
     }
@@ -354,57 +355,58 @@ void ProgramEmitter::emit_sinks() {
   for (size_t i = 0; i < prog_.sinks.size(); ++i) {
     const auto& s = prog_.sinks[i];
     const TypeRef& element = prog_.nodes[s.node].type;
+    const std::string sink = sink_var(i), ko = sink_var(i, "options");
     switch (s.connector) {
       case sema::Connector::Console:
         if (element->is(K::Record)) {
           // Structured Streaming's console sink: "Batch: N" and a table.
-          out_ += fmt::format("    rt::TableConsoleOptions ko{};\n", i);
-          if (s.truncate) out_ += fmt::format("    ko{}.truncate = {};\n", i, startup(*s.truncate));
-          if (s.rows) out_ += fmt::format("    ko{}.rows = {};\n", i, startup(*s.rows));
-          out_ += fmt::format("    rt::TableConsoleSink& sink{0} = eng.add_table_console_sink(std::string({1}), ko{0});\n", i,
-                              string_literal(s.stream));
+          out_ += fmt::format("    rt::TableConsoleOptions {};\n", ko);
+          if (s.truncate) out_ += fmt::format("    {}.truncate = {};\n", ko, startup(*s.truncate));
+          if (s.rows) out_ += fmt::format("    {}.rows = {};\n", ko, startup(*s.rows));
+          out_ += fmt::format("    rt::TableConsoleSink& {0} = eng.add_table_console_sink(std::string({1}), {2});\n", sink,
+                              string_literal(s.stream), ko);
         } else {
-          out_ += fmt::format("    rt::ConsoleOptions ko{};\n", i);
-          if (s.rows) out_ += fmt::format("    ko{}.rows = {};\n", i, startup(*s.rows));
-          out_ += fmt::format("    rt::ConsoleSink& sink{0} = eng.add_console_sink(std::string({1}), ko{0});\n", i,
-                              string_literal(s.stream));
+          out_ += fmt::format("    rt::ConsoleOptions {};\n", ko);
+          if (s.rows) out_ += fmt::format("    {}.rows = {};\n", ko, startup(*s.rows));
+          out_ += fmt::format("    rt::ConsoleSink& {0} = eng.add_console_sink(std::string({1}), {2});\n", sink,
+                              string_literal(s.stream), ko);
         }
         break;
       case sema::Connector::Files: {
-        out_ += fmt::format("    rt::FilesSinkOptions ko{};\n", i);
+        out_ += fmt::format("    rt::FilesSinkOptions {};\n", ko);
         const char* format = s.format == sema::DataFormat::Json  ? "rt::FileFormat::Json"
                              : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
                                                                  : "rt::FileFormat::Text";
-        out_ += fmt::format("    ko{}.format = {};\n", i, format);
-        if (s.mode == sema::OutputMode::Complete) out_ += fmt::format("    ko{}.complete = true;\n", i);
+        out_ += fmt::format("    {}.format = {};\n", ko, format);
+        if (s.mode == sema::OutputMode::Complete) out_ += fmt::format("    {}.complete = true;\n", ko);
         for (const auto& col : s.partition_by)
-          out_ += fmt::format("    ko{}.partition_by.push_back(std::string({}));\n", i, string_literal(col));
-        out_ += fmt::format("    rt::FilesSink& sink{0} = eng.add_files_sink(std::string({1}), std::string({2}), ko{0});\n", i,
-                            string_literal(s.stream), startup(*s.path));
+          out_ += fmt::format("    {}.partition_by.push_back(std::string({}));\n", ko, string_literal(col));
+        out_ += fmt::format("    rt::FilesSink& {0} = eng.add_files_sink(std::string({1}), std::string({2}), {3});\n", sink,
+                            string_literal(s.stream), startup(*s.path), ko);
         break;
       }
-      case sema::Connector::Foreach: out_ += emit_foreach_sink(s, i, includes_); break;
+      case sema::Connector::Foreach: out_ += emit_foreach_sink(s, sink, includes_); break;
       case sema::Connector::Postgres: out_ += emit_postgres_sink(s, i); break;
       case sema::Connector::Kafka: {
-        out_ += fmt::format("    rt::KafkaSinkOptions ko{};\n", i);
+        out_ += fmt::format("    rt::KafkaSinkOptions {};\n", ko);
         if (s.repartition_source >= 0) {
           // The repartition topic of a split program's first sub-topology.
           const auto& src = prog_.sources[s.repartition_source];
-          out_ += fmt::format("    ko{}.topic = (std::string({}) += {});\n", i, startup(*src.kafka_group),
+          out_ += fmt::format("    {}.topic = (std::string({}) += {});\n", ko, startup(*src.kafka_group),
                               string_literal(s.repartition_suffix));
-          out_ += fmt::format("    ko{0}.repartition = true;\n    ko{0}.partitions_like = ks{1}.topics.front();\n", i,
-                              s.repartition_source);
+          out_ += fmt::format("    {0}.repartition = true;\n    {0}.partitions_like = {1}.topics.front();\n", ko,
+                              source_var(s.repartition_source, "kafka"));
         } else {
-          out_ += fmt::format("    ko{}.topic = std::string({});\n", i, startup(*s.path));
+          out_ += fmt::format("    {}.topic = std::string({});\n", ko, startup(*s.path));
         }
-        out_ += fmt::format("    ko{}.brokers = std::string({});\n", i, startup(*s.brokers));
+        out_ += fmt::format("    {}.brokers = std::string({});\n", ko, startup(*s.brokers));
         const char* format = s.format == sema::DataFormat::Json  ? "rt::FileFormat::Json"
                              : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
                                                                  : "rt::FileFormat::Text";
-        out_ += fmt::format("    ko{}.format = {};\n", i, format);
-        for (const auto* o : s.kafka_options) out_ += fmt::format("    ko{}.options.emplace_back({});\n", i, startup(*o));
-        out_ += fmt::format("    rt::KafkaSink& sink{0} = rt::add_kafka_sink(eng, std::string({1}), ko{0});\n", i,
-                            string_literal(s.stream));
+        out_ += fmt::format("    {}.format = {};\n", ko, format);
+        for (const auto* o : s.kafka_options) out_ += fmt::format("    {}.options.emplace_back({});\n", ko, startup(*o));
+        out_ += fmt::format("    rt::KafkaSink& {0} = rt::add_kafka_sink(eng, std::string({1}), {2});\n", sink,
+                            string_literal(s.stream), ko);
         break;
       }
       default: break;
@@ -417,6 +419,7 @@ void ProgramEmitter::emit_sinks() {
 void ProgramEmitter::emit_table(int t) {
   const auto& s = prog_.sources[t];
   std::string row_type = types_.of(s.element);
+  const std::string table = source_var(t);
   includes_.use(Includes::Table);
   // The key columns joins use on this table.
   std::vector<std::string> keys;
@@ -433,15 +436,15 @@ void ProgramEmitter::emit_table(int t) {
     out_ += fmt::format("      absl::flat_hash_map<{}, std::vector<uint32_t>> by_{};\n", types_.of(kt), k);
   }
   out_ += "    };\n";
-  out_ += fmt::format("    auto table{0} = std::make_shared<Table{0}>();\n", t);
+  out_ += fmt::format("    auto {} = std::make_shared<Table{}>();\n", table, t);
   if (s.connector == sema::Connector::Postgres)
-    out_ += fmt::format("    table{}->input = {};\n", t, read_postgres_table(t));
+    out_ += fmt::format("    {}->input = {};\n", table, read_postgres_table(t));
   else
-    out_ += fmt::format("    table{0}->input = rt::read_table(std::string({1}), std::string({2}), so{0});\n", t,
-                        string_literal(s.name), startup(*s.args[0]));
+    out_ += fmt::format("    {}->input = rt::read_table(std::string({}), std::string({}), {});\n", table,
+                        string_literal(s.name), startup(*s.args[0]), source_var(t, "options"));
   out_ += "    {\n";
-  out_ += fmt::format("      const rt::TableInput& table_input = table{}->input;\n", t);
-  out_ += fmt::format("      rt::Arena& arena = table{}->arena;\n", t);
+  out_ += fmt::format("      const rt::TableInput& table_input = {}->input;\n", table);
+  out_ += fmt::format("      rt::Arena& arena = {}->arena;\n", table);
   out_ += fmt::format("      const auto& records = table_input.records();\n");
   expr_.reset_used();
   Value row = source_row(t);
@@ -458,15 +461,15 @@ void ProgramEmitter::emit_table(int t) {
   out_ += decoder;
   // A JSON record that is an array of objects is a table row per element.
   out_ += rows;
-  out_ += fmt::format("          table{}->rows.push_back({});\n", t, make_row);
+  out_ += fmt::format("          {}->rows.push_back({});\n", table, make_row);
   if (!rows.empty()) out_ += "          }\n";
   out_ += "        } catch (const rt::RecordError& err) {\n";
   out_ += fmt::format("          throw rt::FatalError(\"table '{}': \" + std::string(err.what()) + \": \" + std::string(rec.substr(0, 200)));\n",
                       s.name);
   out_ += "        }\n      }\n";
   for (const auto& k : keys)
-    out_ += fmt::format("      for (uint32_t r = 0; r < table{0}->rows.size(); ++r) table{0}->by_{1}[table{0}->rows[r].{2}].push_back(r);\n",
-                        t, k, member(k));
+    out_ += fmt::format("      for (uint32_t r = 0; r < {0}->rows.size(); ++r) {0}->by_{1}[{0}->rows[r].{2}].push_back(r);\n",
+                        table, k, member(k));
   out_ += "    }\n";
 }
 
@@ -489,7 +492,7 @@ void ProgramEmitter::emit_state() {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
     if (n.op == Node::Op::Aggregate) {
-      out_ += fmt::format("    auto state{0} = std::make_shared<{1}>();\n", i, target_type(static_cast<int>(i)));
+      out_ += fmt::format("    auto {} = std::make_shared<{}>();\n", node_var(i, "state"), target_type(static_cast<int>(i)));
       std::string keys, aggs;
       for (size_t k = 0; k < n.exprs.size(); ++k)
         keys += (k ? "," : "") + n.type->fields[k] + ":" + sdl(n.type->elements[k]);
@@ -497,17 +500,17 @@ void ProgramEmitter::emit_state() {
         aggs += (a ? "," : "") + n.aggs[a].function + "(" + (n.aggs[a].arg_type ? sdl(n.aggs[a].arg_type) : "") + ")";
       std::string sig = "keys=(" + keys + ") aggs=(" + aggs + ")";
       if (n.window_key >= 0) sig += fmt::format(" window=({}us,{}us)", n.window_size_us, n.window_slide_us);
-      reg(fmt::format("state{}", i), fmt::format("aggregate#{}", aggregates++), sig);
+      reg(node_var(i, "state"), fmt::format("aggregate#{}", aggregates++), sig);
     }
     if (n.op == Node::Op::UpdateStateByKey) {
       includes_.use(Includes::State);
-      out_ += fmt::format("    auto state{} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", i,
+      out_ += fmt::format("    auto {} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", node_var(i, "state"),
                           types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
-      reg(fmt::format("state{}", i), fmt::format("update_state_by_key#{}", updates++),
+      reg(node_var(i, "state"), fmt::format("update_state_by_key#{}", updates++),
           "key=" + sdl(n.type->elements[0]) + " state=" + sdl(n.type->elements[1]));
     }
     if (n.op == Node::Op::DropDuplicates) {
-      out_ += fmt::format("    auto seen{} = std::make_shared<rt::{}<{}>>();\n", i,
+      out_ += fmt::format("    auto {} = std::make_shared<rt::{}<{}>>();\n", node_var(i, "seen"),
                           n.dedup_event_time.empty() ? "SeenSet" : "ExpiringSeenSet", dedup_key_type(n));
       std::string key;
       if (n.exprs.empty()) {
@@ -518,16 +521,17 @@ void ProgramEmitter::emit_state() {
       }
       if (!n.dedup_event_time.empty())
         key += fmt::format(" expires={}+{}us", n.dedup_event_time, n.delay_us);
-      reg(fmt::format("seen{}", i), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
+      reg(node_var(i, "seen"), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
     }
     if (n.op == Node::Op::BatchWindow) {
       includes_.use(Includes::BatchWindow);  // rt::window_batches, and the window unless it has an inverse
       if (n.inverse_fn) includes_.use(Includes::IncrementalWindow);
       // Windows are durations: their batches are counted at start from this
       // run's interval, which must divide them (rt::window_batches).
-      out_ += fmt::format("    const int64_t win_size{} = rt::window_batches({}, eng.batch_us(), {});\n", i,
+      const std::string window = node_var(i, "window"), size = node_var(i, "window_size"), slide = node_var(i, "window_slide");
+      out_ += fmt::format("    const int64_t {} = rt::window_batches({}, eng.batch_us(), {});\n", size,
                           n.window_size_us, string_literal("the size of " + n.window_text));
-      out_ += fmt::format("    const int64_t win_slide{} = {};\n", i,
+      out_ += fmt::format("    const int64_t {} = {};\n", slide,
                           n.window_slide_is_batch ? "1"
                                                   : fmt::format("rt::window_batches({}, eng.batch_us(), {})",
                                                                 n.window_slide_us,
@@ -535,18 +539,18 @@ void ProgramEmitter::emit_state() {
       std::string element = n.inverse_fn ? fmt::format("rt::IncrementalWindow<{}, {}>", types_.of(n.type->elements[0]),
                                                        types_.of(n.type->elements[1]))
                                          : fmt::format("rt::BatchWindow<{}>", types_.of(n.type));
-      out_ += fmt::format("    auto win{0} = std::make_shared<{1}>(win_size{0}, win_slide{0});\n", i, element);
-      out_ += fmt::format("    eng.register_state(std::string({}), win{}, std::string({}) + std::to_string(win_size{}));\n",
-                          string_literal(fmt::format("window#{}", windows++)), i,
-                          string_literal(fmt::format("{}={} batches=", n.inverse_fn ? "totals" : "element", sdl(n.type))), i);
+      out_ += fmt::format("    auto {} = std::make_shared<{}>({}, {});\n", window, element, size, slide);
+      out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}) + std::to_string({}));\n",
+                          string_literal(fmt::format("window#{}", windows++)), window,
+                          string_literal(fmt::format("{}={} batches=", n.inverse_fn ? "totals" : "element", sdl(n.type))), size);
     }
     if (n.op == Node::Op::StreamJoin) emit_stream_join_state(static_cast<int>(i), joins++);
     if (n.op == Node::Op::MapGroupsWithState) emit_group_state_table(static_cast<int>(i), group_states++);
     if (n.op == Node::Op::Watermark) {
       includes_.use(Includes::EventTime);
-      out_ += fmt::format("    auto wm{} = std::make_shared<rt::WatermarkState>();\n", i);
-      out_ += fmt::format("    wm{}->delay_us = {};\n", i, n.delay_us);
-      reg(fmt::format("wm{}", i), fmt::format("watermark#{}", watermarks++), "column=" + sdl(prog_.type_of(*n.exprs[0])));
+      out_ += fmt::format("    auto {} = std::make_shared<rt::WatermarkState>();\n", node_var(i, "watermark"));
+      out_ += fmt::format("    {}->delay_us = {};\n", node_var(i, "watermark"), n.delay_us);
+      reg(node_var(i, "watermark"), fmt::format("watermark#{}", watermarks++), "column=" + sdl(prog_.type_of(*n.exprs[0])));
     }
   }
 }
@@ -569,31 +573,34 @@ void ProgramEmitter::emit_update_state(int node) {
   TypeRef v = prog_.nodes[n.inputs[0]].type->elements[1];         // the values
   std::string st_t = types_.of(s), vt = types_.of(v);
   TypeRef os = sema::types::optional(s);
-  out_ += fmt::format("      for (const auto& e : t{}.entries()) state{}->upsert(std::get<0>(e));\n", node, node);
-  out_ += fmt::format("      std::vector<{}> keys{};\n", k, node);
-  out_ += fmt::format("      state{0}->for_each([&](const auto& key, const auto&) {{ keys{0}.push_back(key); }});\n", node);
-  out_ += fmt::format("      static const std::vector<{}> no_values{};\n", vt, node);
-  out_ += fmt::format("      for (const auto& key : keys{}) {{\n", node);
-  out_ += fmt::format("        std::optional<{}>& st = *state{}->find(key);\n", st_t, node);
-  out_ += fmt::format("        const std::vector<{0}>* found = t{1}.find(key);\n", vt, node);
-  out_ += fmt::format("        const std::vector<{}>& values = found ? *found : no_values{};\n", vt, node);
+  const std::string groups = node_var(node, "groups"), state = node_var(node, "state"), keys = node_var(node, "keys"),
+                    no_values = node_var(node, "no_values");
+  out_ += fmt::format("      for (const auto& e : {}.entries()) {}->upsert(std::get<0>(e));\n", groups, state);
+  out_ += fmt::format("      std::vector<{}> {};\n", k, keys);
+  out_ += fmt::format("      {}->for_each([&](const auto& key, const auto&) {{ {}.push_back(key); }});\n", state, keys);
+  out_ += fmt::format("      static const std::vector<{}> {};\n", vt, no_values);
+  out_ += fmt::format("      for (const auto& key : {}) {{\n", keys);
+  out_ += fmt::format("        std::optional<{}>& st = *{}->find(key);\n", st_t, state);
+  out_ += fmt::format("        const std::vector<{}>* found = {}.find(key);\n", vt, groups);
+  out_ += fmt::format("        const std::vector<{}>& values = found ? *found : {};\n", vt, no_values);
   out_ += fmt::format("        std::optional<{}> next = {};\n", st_t,
                       expr_.apply_code(*n.fn, {Value::concrete(sema::types::list(v), "values"), Value::concrete(os, "st")},
                                        "arena", os));
-  out_ += fmt::format("        if (next) {{\n          st = next;\n          v{}.emplace_back(key, *next);\n", node);
-  out_ += fmt::format("        }} else {{\n          state{}->erase(key);\n        }}\n      }}\n", node);
-  out_ += fmt::format("      state{}->end_batch();\n", node);
+  out_ += fmt::format("        if (next) {{\n          st = next;\n          {}.emplace_back(key, *next);\n", node_var(node));
+  out_ += fmt::format("        }} else {{\n          {}->erase(key);\n        }}\n      }}\n", state);
+  out_ += fmt::format("      {}->end_batch();\n", state);
 }
 
 std::string ProgramEmitter::container(int node) const {
   const Node& n = prog_.nodes[node];
   switch (n.op) {
     case Node::Op::Source:
-      if (prog_.sources[n.source].connector == sema::Connector::Generate) return fmt::format("batch.generated(src{})", n.source);
-      return fmt::format("batch.records(src{})", n.source);
+      if (prog_.sources[n.source].connector == sema::Connector::Generate)
+        return fmt::format("batch.generated({})", source_var(n.source));
+      return fmt::format("batch.records({})", source_var(n.source));
     case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue: return fmt::format("t{}.entries()", node);
-    default: return fmt::format("v{}", node);
+    case Node::Op::CountByValue: return node_var(node, "groups") + ".entries()";
+    default: return node_var(node);
   }
 }
 
@@ -651,14 +658,14 @@ std::string ProgramEmitter::target_type(int node) {
 std::string ProgramEmitter::target_var(int node) const {
   switch (prog_.nodes[node].op) {
     case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue: return fmt::format("t{}", node);
-    case Node::Op::Reduce: return fmt::format("acc{}", node);
-    case Node::Op::Count: return fmt::format("count{}", node);
+    case Node::Op::CountByValue: return node_var(node, "groups");
+    case Node::Op::Reduce: return node_var(node, "acc");
+    case Node::Op::Count: return node_var(node, "count");
     case Node::Op::UpdateStateByKey:
-    case Node::Op::MapGroupsWithState: return fmt::format("t{}", node);
-    case Node::Op::Aggregate: return fmt::format("(*state{})", node);
-    case Node::Op::BatchWindow: return fmt::format("win_in{}", node);
-    default: return fmt::format("v{}", node);
+    case Node::Op::MapGroupsWithState: return node_var(node, "groups");
+    case Node::Op::Aggregate: return "(*" + node_var(node, "state") + ")";
+    case Node::Op::BatchWindow: return node_var(node, "window_in");
+    default: return node_var(node);
   }
 }
 
@@ -684,16 +691,17 @@ void ProgramEmitter::emit_aggregate_output(int node) {
   }
   bool complete = mode == sema::OutputMode::Complete;
   bool evicts = plan_.evicts_windows[node];
+  const std::string state = node_var(node, "state"), done = node_var(node, "done"), wm_now = node_var(node, "wm_now");
   std::string window_end = fmt::format("std::get<{}>(key).{}.micros", n.window_key, member("end"));
   if (mode == sema::OutputMode::Append) {
     // A window's row is final once the watermark has passed its end: emit it
     // once, then forget it.
-    out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*state{})>::key_type> done{};\n", node, node);
-    out_ += fmt::format("      state{}->for_each([&](const auto& key, const auto& st) {{\n", node);
-    out_ += fmt::format("        if ({} > wm_now{}) return;\n", window_end, node);
-    out_ += fmt::format("        done{}.push_back(key);\n", node);
+    out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*{})>::key_type> {};\n", state, done);
+    out_ += fmt::format("      {}->for_each([&](const auto& key, const auto& st) {{\n", state);
+    out_ += fmt::format("        if ({} > {}) return;\n", window_end, wm_now);
+    out_ += fmt::format("        {}.push_back(key);\n", done);
   } else {
-    out_ += fmt::format("      state{}->{}([&](const auto& key, const auto& st) {{\n", node,
+    out_ += fmt::format("      {}->{}([&](const auto& key, const auto& st) {{\n", state,
                         complete ? "for_each" : "for_each_updated");
   }
   std::string row = types_.of(n.type) + "{";
@@ -706,17 +714,17 @@ void ProgramEmitter::emit_aggregate_output(int node) {
     row += fmt::format(", rt::own_key({}(st.a{}.result()), arena)", types_.of(result), a);
   }
   row += "}";
-  out_ += fmt::format("        v{}.push_back({});\n      }});\n", node, row);
+  out_ += fmt::format("        {}.push_back({});\n      }});\n", node_var(node), row);
   if (evicts) {
     // State at or below the watermark can no longer change: evict it.
     if (mode != sema::OutputMode::Append) {
-      out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*state{})>::key_type> done{};\n", node, node);
-      out_ += fmt::format("      state{}->for_each([&](const auto& key, const auto&) {{\n", node);
-      out_ += fmt::format("        if ({} <= wm_now{}) done{}.push_back(key);\n      }});\n", window_end, node, node);
+      out_ += fmt::format("      std::vector<typename std::decay_t<decltype(*{})>::key_type> {};\n", state, done);
+      out_ += fmt::format("      {}->for_each([&](const auto& key, const auto&) {{\n", state);
+      out_ += fmt::format("        if ({} <= {}) {}.push_back(key);\n      }});\n", window_end, wm_now, done);
     }
-    out_ += fmt::format("      for (const auto& key : done{}) state{}->erase(key);\n", node, node);
+    out_ += fmt::format("      for (const auto& key : {}) {}->erase(key);\n", done, state);
   }
-  out_ += fmt::format("      state{}->end_batch();\n", node);
+  out_ += fmt::format("      {}->end_batch();\n", state);
 }
 
 // Session windows: per group, the sessions to emit (append: closed by the
@@ -725,12 +733,13 @@ void ProgramEmitter::emit_aggregate_output(int node) {
 void ProgramEmitter::emit_session_output(int node, sema::OutputMode mode) {
   const Node& n = prog_.nodes[node];
   bool has_wm = !n.watermarks.empty();
-  out_ += fmt::format("      {{\n        std::vector<typename std::decay_t<decltype(*state{0})>::key_type> keys;\n", node);
-  out_ += fmt::format("        state{}->for_each([&](const auto& key, const auto&) {{ keys.push_back(key); }});\n", node);
+  const std::string state = node_var(node, "state");
+  out_ += fmt::format("      {{\n        std::vector<typename std::decay_t<decltype(*{})>::key_type> keys;\n", state);
+  out_ += fmt::format("        {}->for_each([&](const auto& key, const auto&) {{ keys.push_back(key); }});\n", state);
   out_ += "        for (const auto& key : keys) {\n";
-  out_ += fmt::format("          auto& sessions = state{}->find(key)->list;\n", node);
+  out_ += fmt::format("          auto& sessions = {}->find(key)->list;\n", state);
   out_ += "          for (auto& s : sessions) {\n";
-  std::string closed = has_wm ? fmt::format("s.end <= wm_now{}", node) : "false";
+  std::string closed = has_wm ? fmt::format("s.end <= {}", node_var(node, "wm_now")) : "false";
   std::string emit = mode == sema::OutputMode::Append   ? closed
                      : mode == sema::OutputMode::Update ? "s.touched"
                                                         : "true";
@@ -749,11 +758,12 @@ void ProgramEmitter::emit_session_output(int node, sema::OutputMode mode) {
   for (size_t a = 0; a < n.aggs.size(); ++a)
     row += fmt::format(", rt::own_key({}(s.acc.a{}.result()), arena)", types_.of(n.type->elements[keys + a]), a);
   row += "}";
-  out_ += fmt::format("              v{}.push_back({});\n            }}\n            s.touched = false;\n          }}\n", node, row);
+  out_ += fmt::format("              {}.push_back({});\n            }}\n            s.touched = false;\n          }}\n",
+                      node_var(node), row);
   if (has_wm && mode != sema::OutputMode::Complete)
     out_ += fmt::format("          std::erase_if(sessions, [&](const auto& s) {{ return {}; }});\n", closed);
-  out_ += fmt::format("          if (sessions.empty()) state{}->erase(key);\n        }}\n", node);
-  out_ += fmt::format("        state{}->end_batch();\n      }}\n", node);
+  out_ += fmt::format("          if (sessions.empty()) {}->erase(key);\n        }}\n", state);
+  out_ += fmt::format("        {}->end_batch();\n      }}\n", state);
 }
 
 void ProgramEmitter::emit_batch_function() {
@@ -763,7 +773,7 @@ void ProgramEmitter::emit_batch_function() {
     (void)target_type(static_cast<int>(i));
   }
   std::string captures = "=";
-  for (size_t i = 0; i < prog_.sinks.size(); ++i) captures += fmt::format(", &sink{}", i);
+  for (size_t i = 0; i < prog_.sinks.size(); ++i) captures += ", &" + sink_var(i);
   out_ += "    const int64_t threads = eng.threads();\n";
   out_ += fmt::format("    eng.set_batch_function([{}](rt::Batch& batch) {{\n", captures);
   out_ += "      rt::Arena& arena = batch.arena();\n";
@@ -784,8 +794,8 @@ void ProgramEmitter::emit_batch_function() {
         n.watermarks.empty())
       continue;
     std::string list;
-    for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
-    out_ += fmt::format("      const int64_t wm_now{} = std::min<int64_t>({{{}}});\n", i, list);
+    for (int w : n.watermarks) list += (list.empty() ? "" : ", ") + node_var(w, "watermark") + "->current";
+    out_ += fmt::format("      const int64_t {} = std::min<int64_t>({{{}}});\n", node_var(i, "wm_now"), list);
   }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i] || !plan_.materialized[i]) continue;
@@ -793,17 +803,19 @@ void ProgramEmitter::emit_batch_function() {
     if (n.op == Node::Op::Source) continue;
     if (n.op == Node::Op::StreamJoin) {
       for (int side = 0; side < 2; ++side)
-        out_ += fmt::format("      std::vector<{}> jin{}_{}{{}};\n", types_.of(prog_.nodes[n.inputs[side]].type), i, side);
-      out_ += fmt::format("      std::vector<{}> v{}{{}};\n", types_.of(n.type), i);
+        out_ += fmt::format("      std::vector<{}> {}{{}};\n", types_.of(prog_.nodes[n.inputs[side]].type),
+                            node_var(i, side == 0 ? "new_left" : "new_right"));
+      out_ += fmt::format("      std::vector<{}> {}{{}};\n", types_.of(n.type), node_var(i));
       continue;
     }
     if (int sink = plan_.direct_sink[static_cast<int>(i)]; sink >= 0)
-      out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{sink{}, batch}};\n", types_.of(n.type), target_var(static_cast<int>(i)), sink);
+      out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{{}, batch}};\n", types_.of(n.type), target_var(static_cast<int>(i)),
+                          sink_var(sink));
     else if (n.op != Node::Op::Aggregate)
       out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
     if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
         n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow || n.op == Node::Op::MapGroupsWithState)
-      out_ += fmt::format("      std::vector<{}> v{};\n", types_.of(n.type), i);
+      out_ += fmt::format("      std::vector<{}> {};\n", types_.of(n.type), node_var(i));
   }
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i]) continue;
@@ -815,19 +827,19 @@ void ProgramEmitter::emit_batch_function() {
       TypeRef v = n.op == Node::Op::Reduce ? n.type : n.type->elements[1];
       std::string t = types_.of(v);
       auto lambda = [&](const char* name, const ast::Expr& fn) {
-        out_ += fmt::format("      auto {}{} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", name, i, t, t, t,
+        out_ += fmt::format("      auto {} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", node_var(i, name), t, t, t,
                             expr_.apply_code(fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
       };
       lambda("combine", *n.fn);
       if (incremental) lambda("inverse", *n.inverse_fn);
     } else if (n.op == Node::Op::CountByValue) {
-      out_ += fmt::format("      auto combine{} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", i);
+      out_ += fmt::format("      auto {} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", node_var(i, "combine"));
     } else if (n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::MapGroupsWithState) {
       std::string vs = fmt::format("std::vector<{}>", types_.of(n.op == Node::Op::MapGroupsWithState
                                                                      ? n.group_state.row
                                                                      : prog_.nodes[n.inputs[0]].type->elements[1]));
-      out_ += fmt::format("      auto combine{0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
-                          i, vs);
+      out_ += fmt::format("      auto {0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
+                          node_var(i, "combine"), vs);
     }
   }
   int stage_no = 0;
@@ -835,13 +847,13 @@ void ProgramEmitter::emit_batch_function() {
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i]) continue;
     const Node& n = prog_.nodes[i];
-    if (n.op == Node::Op::Reduce) out_ += fmt::format("      if (acc{0}) v{0}.push_back(std::move(*acc{0}));\n", i);
-    if (n.op == Node::Op::Count) out_ += fmt::format("      v{0}.push_back(count{0});\n", i);
+    if (n.op == Node::Op::Reduce) out_ += fmt::format("      if ({0}) {1}.push_back(std::move(*{0}));\n", node_var(i, "acc"), node_var(i));
+    if (n.op == Node::Op::Count) out_ += fmt::format("      {}.push_back({});\n", node_var(i), node_var(i, "count"));
   }
   // drop_duplicates under a watermark forgets the keys it has passed.
   for (size_t i = 0; i < prog_.nodes.size(); ++i)
     if (plan_.live[i] && prog_.nodes[i].op == Node::Op::DropDuplicates && !prog_.nodes[i].dedup_event_time.empty())
-      out_ += fmt::format("      seen{0}->evict(wm_now{0});\n", i);
+      out_ += fmt::format("      {}->evict({});\n", node_var(i, "seen"), node_var(i, "wm_now"));
   for (size_t i = 0; i < prog_.sinks.size(); ++i) {
     // Downstream of a DStream window, output happens only when it slides.
     int window = -1;
@@ -850,7 +862,7 @@ void ProgramEmitter::emit_batch_function() {
       cur = prog_.nodes[cur].inputs.empty() ? -1 : prog_.nodes[cur].inputs[0];
     }
     if (plan_.direct_sink[prog_.sinks[i].node] == static_cast<int>(i)) {
-      out_ += fmt::format("      sink{}.end_rows(batch);\n", i);
+      out_ += fmt::format("      {}.end_rows(batch);\n", sink_var(i));
       continue;
     }
     std::string key;
@@ -877,16 +889,16 @@ void ProgramEmitter::emit_batch_function() {
       key = fmt::format(", [&](const {} & key_row) {{ return {}; }}", types_.of(row),
                         expr_.materialize(expr_.apply(*prog_.sinks[i].kafka_key, {Value::concrete(row, "key_row")}, "arena")));
     }
-    out_ += fmt::format("      {}sink{}.write(batch, {}{});\n", window >= 0 ? fmt::format("if (active{}) ", window) : "", i,
+    out_ += fmt::format("      {}{}.write(batch, {}{});\n", window >= 0 ? "if (" + node_var(window, "active") + ") " : "", sink_var(i),
                         container(prog_.sinks[i].node), key);
   }
   if (!all_watermarks.empty()) {
     std::string list;
-    for (int w : all_watermarks) list += (list.empty() ? "" : ", ") + fmt::format("wm{}->current", w);
+    for (int w : all_watermarks) list += (list.empty() ? "" : ", ") + node_var(w, "watermark") + "->current";
     out_ += fmt::format("      const int64_t used_watermark = std::min<int64_t>({{{}}});\n", list);
     includes_.use(Includes::EventTime);
     out_ += "      if (used_watermark != rt::kNoWatermark) batch.set_watermark(rt::Timestamp{used_watermark});\n";
-    for (int w : all_watermarks) out_ += fmt::format("      wm{}->advance();\n", w);
+    for (int w : all_watermarks) out_ += fmt::format("      {}->advance();\n", node_var(w, "watermark"));
   }
   out_ += "      batch.add_late_rows(late_rows);\n";
   out_ += "    });\n";

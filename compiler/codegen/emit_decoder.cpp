@@ -206,7 +206,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
     out += fmt::format("{}if (in_array) {}.emplace_back({});\n", body, elems, moved);
     out += fmt::format("{}  }});\n", indent);
     // An object is one row, its leaves already set; an array one per element.
-    std::string r = fmt::format("r{}", source), n = fmt::format("n{}", source);
+    std::string r = fmt::format("row{}", source), n = fmt::format("row_count{}", source);
     // (At the level of the `try` around the decoder.)
     rows = fmt::format("{0}for (size_t {1} = 0, {2} = {3} ? {4}.size() : 1; {1} < {2}; ++{1}) {{\n",
                        indent.substr(0, indent.size() >= 2 ? indent.size() - 2 : 0), r, n, is_array, elems);
@@ -229,7 +229,7 @@ std::string ProgramEmitter::emit_decoder(int source, const std::string& records,
   out += fmt::format("{}if (!rt::split_csv({}, '{}', {}, arena)) throw rt::RecordError(\"malformed CSV record\");\n", indent,
                      record, src.csv_delimiter == '\'' ? std::string("\\'") : std::string(1, src.csv_delimiter), cells);
   std::string header_of = src.is_table ? fmt::format("table_input.csv_header({})", index)
-                                       : fmt::format("batch.csv_header(src{}, {})", source, index);
+                                       : fmt::format("batch.csv_header({}, {})", source_var(source), index);
   out += fmt::format("{}if (const rt::CsvHeader* h = {}; h && h != header{}) {{\n", indent, header_of, source);
   out += fmt::format("{}  header{} = h;\n", indent, source);
   for (const Leaf* l : used) out += fmt::format("{}  col_{} = h->column(\"{}\");\n", indent, l->var, l->path[0]);

@@ -1,5 +1,5 @@
 // map_groups_with_state: the stage before it has grouped the batch's rows
-// by key (t<node>, a KeyedTable, first-seen order). Then, as Spark's
+// by key (n<node>_groups, a KeyedTable, first-seen order). Then, as Spark's
 // FlatMapGroupsWithStateExec does: f is called for each key with rows (not
 // timed out), then, when the operator has a timeout, for each key whose
 // timeout is before the batch's processing time (or the watermark) and that
@@ -37,14 +37,15 @@ std::string ProgramEmitter::group_state_key(int node, const Value& row) {
 void ProgramEmitter::emit_group_state_table(int node, int ordinal) {
   const auto& gs = prog_.nodes[node].group_state;
   includes_.use(Includes::GroupState);
-  out_ += fmt::format("    auto gstate{} = std::make_shared<rt::GroupStateTable<{}, {}>>();\n", node,
+  out_ += fmt::format("    auto {} = std::make_shared<rt::GroupStateTable<{}, {}>>();\n", node_var(node, "state"),
                       types_.of(gs.key), types_.of(gs.state));
   const char* timeout = gs.timeout == Timeout::ProcessingTime ? "processing_time"
                         : gs.timeout == Timeout::EventTime    ? "event_time"
                                                               : "none";
   std::string sig = fmt::format("key={} state={} timeout={}", sema::to_string(gs.key), sema::to_string(gs.state), timeout);
-  out_ += fmt::format("    eng.register_state(std::string({}), gstate{}, std::string({}));\n",
-                      string_literal(fmt::format("map_groups_with_state#{}", ordinal)), node, string_literal(sig));
+  out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n",
+                      string_literal(fmt::format("map_groups_with_state#{}", ordinal)), node_var(node, "state"),
+                      string_literal(sig));
 }
 
 void ProgramEmitter::emit_group_state(int node) {
@@ -52,36 +53,37 @@ void ProgramEmitter::emit_group_state(int node) {
   const auto& gs = n.group_state;
   const std::string key_t = types_.of(gs.key), rows_t = fmt::format("std::vector<{}>", types_.of(gs.row));
   const bool has_wm = !n.watermarks.empty();
+  const std::string state = node_var(node, "state"), groups = node_var(node, "groups"), wm_now = node_var(node, "wm_now");
   out_ += "      {\n";
   out_ += fmt::format("        const std::optional<rt::Timestamp> gs_watermark = {};\n",
-                      has_wm ? fmt::format("wm_now{0} == std::numeric_limits<int64_t>::min() ? std::nullopt "
-                                           ": std::optional<rt::Timestamp>(rt::Timestamp{{wm_now{0}}})",
-                                           node)
+                      has_wm ? fmt::format("{0} == std::numeric_limits<int64_t>::min() ? std::nullopt "
+                                           ": std::optional<rt::Timestamp>(rt::Timestamp{{{0}}})",
+                                           wm_now)
                              : "std::nullopt");
   // One call of f: its output as `result` (in the generated code's form),
   // and the state it leaves put back into the table.
   out_ += fmt::format("        auto call = [&](const {} & key, const {} & rows, bool timed_out) {{\n", key_t, rows_t);
-  out_ += fmt::format("          const auto* slot = gstate{}->find(key);\n", node);
+  out_ += fmt::format("          const auto* slot = {}->find(key);\n", state);
   if (gs.cpp)
     emit_group_state_cpp_call(node);
   else
     emit_group_state_lambda_call(node);
   if (gs.flat)
-    out_ += fmt::format("          for (auto& out : result) v{}.push_back(std::move(out));\n", node);
+    out_ += fmt::format("          for (auto& out : result) {}.push_back(std::move(out));\n", node_var(node));
   else
-    out_ += fmt::format("          v{}.push_back(std::move(result));\n", node);
+    out_ += fmt::format("          {}.push_back(std::move(result));\n", node_var(node));
   out_ += "        };\n";
-  out_ += fmt::format("        for (const auto& e : t{}.entries()) call(std::get<0>(e), std::get<1>(e), false);\n", node);
+  out_ += fmt::format("        for (const auto& e : {}.entries()) call(std::get<0>(e), std::get<1>(e), false);\n", groups);
   if (gs.timeout != Timeout::None) {
     // Timed-out keys are copied into the batch arena: the table may compact
     // its keys away while the rows made from them wait for the sinks.
-    std::string threshold = gs.timeout == Timeout::ProcessingTime ? "batch.time().micros" : fmt::format("wm_now{}", node);
+    std::string threshold = gs.timeout == Timeout::ProcessingTime ? "batch.time().micros" : wm_now;
     out_ += fmt::format("        static const {} no_rows;\n", rows_t);
-    out_ += fmt::format("        for (const auto& key : gstate{0}->timed_out({1}, [&](const {2} & k) {{ return t{0}.find(k) != nullptr; }}))\n",
-                        node, threshold, key_t);
+    out_ += fmt::format("        for (const auto& key : {0}->timed_out({1}, [&](const {2} & k) {{ return {3}.find(k) != nullptr; }}))\n",
+                        state, threshold, key_t, groups);
     out_ += "          call(rt::own_key(key, arena), no_rows, true);\n";
   }
-  out_ += fmt::format("        gstate{}->end_batch();\n      }}\n", node);
+  out_ += fmt::format("        {}->end_batch();\n      }}\n", state);
 }
 
 // The lambda form: Spark's GroupState as f sees it is the handle record; the
@@ -99,7 +101,7 @@ void ProgramEmitter::emit_group_state_lambda_call(int node) {
                              Value::concrete(gs.handle, "st")};
   out_ += fmt::format("          auto both = {};\n", expr_.apply_code(*n.fn, args, "arena", gs.result));
   out_ += "          const auto& next = std::get<1>(both);\n";
-  out_ += fmt::format("          gstate{}->put(key, next.{} ? next.{} : std::nullopt, next.{});\n", node, member("exists"),
+  out_ += fmt::format("          {}->put(key, next.{} ? next.{} : std::nullopt, next.{});\n", node_var(node, "state"), member("exists"),
                       member("value"), member("timeout"));
   out_ += "          auto& result = std::get<0>(both);\n";
 }
@@ -124,8 +126,8 @@ void ProgramEmitter::emit_group_state_cpp_call(int node) {
                       s_cpp, kind);
   out_ += fmt::format("          auto result = streamc::udf::to_sdl(arena, {}(streamc::udf::pass<{}>(key), streamc::udf::pass<{}>(rows), gs));\n",
                       f.cpp, f.param_cpp[0], f.param_cpp[1]);
-  out_ += fmt::format("          gstate{}->put(key, gs.exists() ? std::optional<{}>(streamc::udf::to_sdl(arena, gs.get())) : std::nullopt, gs.timeout());\n",
-                      node, types_.of(gs.state));
+  out_ += fmt::format("          {}->put(key, gs.exists() ? std::optional<{}>(streamc::udf::to_sdl(arena, gs.get())) : std::nullopt, gs.timeout());\n",
+                      node_var(node, "state"), types_.of(gs.state));
 }
 
 }  // namespace streamc::codegen

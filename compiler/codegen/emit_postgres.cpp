@@ -18,19 +18,20 @@ bool uses_postgres(const sema::CheckedProgram& p) {
 
 std::string ProgramEmitter::emit_postgres_sink(const sema::SinkInfo& s, size_t i) {
   includes_.use(Includes::Postgres);
-  std::string out = fmt::format("    rt::PostgresSinkOptions ko{};\n", i);
-  out += fmt::format("    ko{}.conninfo = std::string({});\n", i, startup(*s.conn));
-  out += fmt::format("    ko{}.table = std::string({});\n", i, startup(*s.table));
-  for (const auto& k : s.key) out += fmt::format("    ko{}.key.push_back(std::string({}));\n", i, string_literal(k));
+  const std::string ko = sink_var(i, "options");
+  std::string out = fmt::format("    rt::PostgresSinkOptions {};\n", ko);
+  out += fmt::format("    {}.conninfo = std::string({});\n", ko, startup(*s.conn));
+  out += fmt::format("    {}.table = std::string({});\n", ko, startup(*s.table));
+  for (const auto& k : s.key) out += fmt::format("    {}.key.push_back(std::string({}));\n", ko, string_literal(k));
   const char* mode = s.mode == sema::OutputMode::Update     ? "rt::PostgresMode::Update"
                      : s.mode == sema::OutputMode::Complete ? "rt::PostgresMode::Complete"
                                                             : "rt::PostgresMode::Append";
-  out += fmt::format("    ko{}.mode = {};\n", i, mode);
+  out += fmt::format("    {}.mode = {};\n", ko, mode);
   for (const auto& c : sema::postgres_columns(prog_.nodes[s.node].type))
-    out += fmt::format("    ko{}.columns.push_back(rt::PostgresColumn{{std::string({}), std::string({}), {}, std::string({})}});\n", i, string_literal(c.name),
+    out += fmt::format("    {}.columns.push_back(rt::PostgresColumn{{std::string({}), std::string({}), {}, std::string({})}});\n", ko, string_literal(c.name),
                        string_literal(c.sql_type), c.nullable ? "true" : "false", string_literal(c.sdl_type));
-  out += fmt::format("    rt::PostgresSink& sink{0} = rt::add_postgres_sink(eng, std::string({1}), std::move(ko{0}));\n", i,
-                     string_literal(s.stream));
+  out += fmt::format("    rt::PostgresSink& {} = rt::add_postgres_sink(eng, std::string({}), std::move({}));\n", sink_var(i),
+                     string_literal(s.stream), ko);
   return out;
 }
 

@@ -23,8 +23,9 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   comment += fmt::format(" -> {}\n", sema::op_name(target.op));
   out_ += comment;
   out_ += "      {\n";
-  std::string in = fresh("in");
-  std::string fn = fresh("stage");
+  stage_locals_.clear();
+  std::string in = fmt::format("stage{}_in", number);
+  std::string fn = fmt::format("stage{}", number);
   std::string tt = stage_target_type(stage);
   stage_input_ = stage.input;
   bool generated = start.op == Node::Op::Source && prog_.sources[start.source].connector == sema::Connector::Generate;
@@ -35,7 +36,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   const bool direct = plan_.direct_sink[stage.target] >= 0;
   out_ += fmt::format("        auto {} = [&](size_t begin, size_t end, {}& target, rt::Arena& arena) {{\n", fn,
                       direct ? std::string("auto") : tt);
-  std::string elem = fresh("e");
+  std::string elem = row_var(stage.start);
   const bool kafka_raw = start.op == Node::Op::Source && prog_.sources[start.source].kafka_raw;
   bool decoded = !stage.chain.empty() && prog_.nodes[stage.chain[0]].op == Node::Op::Decode && !generated && !kafka_raw;
   std::string body;
@@ -68,7 +69,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     reject += fmt::format("              rt::append_pprint(text, {});\n", elem);
     record = "text";
   }
-  reject += fmt::format("              batch.reject(src{}, {}, err.what());\n", src, record);
+  reject += fmt::format("              batch.reject({}, {}, err.what());\n", source_var(src), record);
   out_ += "            try {\n";
   out_ += decoder;
   if (rows.empty()) {
@@ -94,10 +95,14 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   if (target.op == Node::Op::BatchWindow) {
     out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     if (target.inverse_fn)  // reduce_by_key_and_window with an inverse (combine/inverse: emit_cpp.cpp)
-      out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0}, combine{0}, inverse{0});\n", stage.target);
+      out_ += fmt::format("      const bool {} = {}->add({}, {}, {});\n", node_var(stage.target, "active"),
+                          node_var(stage.target, "window"), tv, node_var(stage.target, "combine"),
+                          node_var(stage.target, "inverse"));
     else
-      out_ += fmt::format("      const bool active{0} = win{0}->add(win_in{0});\n", stage.target);
-    out_ += fmt::format("      if (active{0}) win{0}->for_each([&](const auto& e) {{ v{0}.push_back(e); }});\n", stage.target);
+      out_ += fmt::format("      const bool {} = {}->add({});\n", node_var(stage.target, "active"), node_var(stage.target, "window"),
+                          tv);
+    out_ += fmt::format("      if ({}) {}->for_each([&](const auto& e) {{ {}.push_back(e); }});\n", node_var(stage.target, "active"),
+                        node_var(stage.target, "window"), node_var(stage.target));
     return;
   }
   if (target.op == Node::Op::UpdateStateByKey) {
@@ -127,11 +132,12 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   switch (target.op) {
     case Node::Op::ReduceByKey:
     case Node::Op::CountByValue:
-      out_ += fmt::format("          for (auto& local : locals) {}.merge(std::move(local), combine{});\n", tv, stage.target);
+      out_ += fmt::format("          for (auto& local : locals) {}.merge(std::move(local), {});\n", tv,
+                          node_var(stage.target, "combine"));
       break;
     case Node::Op::Reduce:
-      out_ += fmt::format("          for (auto& local : locals)\n            if (local) {0} = {0} ? combine{1}(*{0}, *local) : *local;\n",
-                          tv, stage.target);
+      out_ += fmt::format("          for (auto& local : locals)\n            if (local) {0} = {0} ? {1}(*{0}, *local) : *local;\n",
+                          tv, node_var(stage.target, "combine"));
       break;
     case Node::Op::Count: out_ += fmt::format("          for (auto local : locals) {} += local;\n", tv); break;
     default:
@@ -161,7 +167,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
                        {"value", Value::concrete(sema::types::integer(), generated_in_ + ".value(static_cast<int64_t>(i))")}});
         } else if (prog_.sources[n.source].kafka_raw) {
           // Spark's Kafka record: the value is the record, the rest is the batch's message metadata.
-          const std::string m = fmt::format("batch.kafka_message(src{}, i)", n.source);
+          const std::string m = "batch.kafka_message(" + source_var(n.source) + ", i)";
           cur = Value::virtual_record(
               n.type, {{"key", Value::concrete(sema::types::optional(sema::types::string()), m + ".key")},
                        {"value", Value::concrete(sema::types::string(), cur.code)},
@@ -184,13 +190,13 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
               fields.emplace_back(name, fv);
               continue;
             }
-            std::string local = fresh("c");
+            std::string local = row_var(id, name);
             out += fmt::format("{}const auto& {} = {};\n", indent, local, expr_.materialize(fv));
             fields.emplace_back(name, Value::concrete(fv.type, local));
           }
           cur = Value::virtual_record(n.type, std::move(fields));
         } else {
-          std::string next = fresh("e");
+          std::string next = row_var(id);
           out += fmt::format("{}const {} {} = {};\n", indent, expr_.cpp(n.type), next,
                              expr_.convert(expr_.materialize(v), v.type, n.type));
           cur = Value::concrete(n.type, next);
@@ -208,15 +214,15 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
           key += ")";
         }
         if (n.dedup_event_time.empty()) {
-          out += fmt::format("{}if (!seen{}->insert({})) continue;\n", indent, id, key);
+          out += fmt::format("{}if (!{}->insert({})) continue;\n", indent, node_var(id, "seen"), key);
           break;
         }
         // Spark drops rows at or below the watermark before deduplicating.
-        std::string ts = fresh("ts");
+        std::string ts = row_var(id, "ts");
         out += fmt::format("{}const int64_t {} = {}.micros;\n", indent, ts,
                            expr_.materialize(expr_.field(cur, n.dedup_event_time)));
-        out += fmt::format("{}if ({} <= wm_now{}) {{ ++late_rows; continue; }}\n", indent, ts, id);
-        out += fmt::format("{}if (!seen{}->insert({}, {} + {})) continue;\n", indent, id, key, ts, n.delay_us);
+        out += fmt::format("{}if ({} <= {}) {{ ++late_rows; continue; }}\n", indent, ts, node_var(id, "wm_now"));
+        out += fmt::format("{}if (!{}->insert({}, {} + {})) continue;\n", indent, node_var(id, "seen"), key, ts, n.delay_us);
         break;
       }
       case Node::Op::Join: {
@@ -224,17 +230,18 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
         // once with nulls when nothing matches.
         const auto& table = prog_.sources[n.table];
         std::string key = expr_.materialize(expr_.field(cur, n.stream_key));
-        std::string matches = fresh("matches"), count = fresh("count"), m = fresh("m"), trow = fresh("trow");
-        out += fmt::format("{0}const auto {1}_it = table{2}->by_{3}.find({4});\n", indent, matches, n.table, n.table_key, key);
-        out += fmt::format("{0}const std::vector<uint32_t>* {1} = {1}_it == table{2}->by_{3}.end() ? nullptr : &{1}_it->second;\n",
-                           indent, matches, n.table, n.table_key);
+        std::string matches = row_var(id, "matches"), count = row_var(id, "count"), m = row_var(id, "m"),
+                    trow = row_var(id, "table_row"), table_var = source_var(n.table);
+        out += fmt::format("{0}const auto {1}_it = {2}->by_{3}.find({4});\n", indent, matches, table_var, n.table_key, key);
+        out += fmt::format("{0}const std::vector<uint32_t>* {1} = {1}_it == {2}->by_{3}.end() ? nullptr : &{1}_it->second;\n",
+                           indent, matches, table_var, n.table_key);
         out += fmt::format("{}const size_t {} = {} ? {}->size() : 0;\n", indent, count, matches, matches);
         std::string limit = n.left_join ? fmt::format("std::max<size_t>({}, 1)", count) : count;
         out += fmt::format("{0}for (size_t {1} = 0; {1} < {2}; ++{1}) {{\n", indent, m, limit);
         indent += "  ";
         ++closers;
-        out += fmt::format("{0}const {1}* {2} = {3} < {4} ? &table{5}->rows[(*{6})[{3}]] : nullptr;\n", indent,
-                           types_.of(table.element), trow, m, count, n.table, matches);
+        out += fmt::format("{0}const {1}* {2} = {3} < {4} ? &{5}->rows[(*{6})[{3}]] : nullptr;\n", indent,
+                           types_.of(table.element), trow, m, count, table_var, matches);
         if (!n.left_join) out += fmt::format("{}(void){};\n", indent, trow);
         Fields fields;
         for (const auto& name : cur.type->fields) fields.emplace_back(name, expr_.field(cur, name));
@@ -255,7 +262,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
         break;
       }
       case Node::Op::Watermark:
-        out += fmt::format("{}wm{}->observe({});\n", indent, id,
+        out += fmt::format("{}{}->observe({});\n", indent, node_var(id, "watermark"),
                            expr_.materialize(expr_.row_value(*n.exprs[0], cur, "arena")));
         break;
       case Node::Op::Filter:
@@ -263,7 +270,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
                            expr_.apply_code(*n.fn, {cur}, "arena", sema::types::boolean()));
         break;
       case Node::Op::FlatMap: {
-        std::string next = fresh("e");
+        std::string next = row_var(id);
         std::string range = expr_.flat_map_range(*n.fn, cur, "arena");
         out += fmt::format("{}for (const {} {} : {}) {{\n", indent,
                            n.type->is(K::String) ? std::string("std::string_view") : "auto&", next, range);
@@ -275,7 +282,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
       case Node::Op::Explode: {
         const ast::Expr& alias = *n.exprs[0];
         std::string list = expr_.materialize(expr_.row_value(*alias.children[0], cur, "arena"));
-        std::string next = fresh("e");
+        std::string next = row_var(id);
         out += fmt::format("{}for (const auto& {} : {}) {{\n", indent, next, list);
         indent += "  ";
         ++closers;
@@ -306,7 +313,7 @@ int ProgramEmitter::emit_chain(const plan::Stage& stage, Value cur, std::string&
           std::string name = e->kind == ast::ExprKind::Alias ? e->text : e->text;
           Value v = expr_.row_value(value, cur, "arena");
           if (!v.is_virtual() && value.kind != ast::ExprKind::Name && value.kind != ast::ExprKind::Field) {
-            std::string local = fresh("c");
+            std::string local = row_var(id, name);
             out += fmt::format("{}const auto& {} = {};\n", indent, local, expr_.materialize(v));
             v = Value::concrete(v.type, local);
           }
@@ -345,8 +352,9 @@ std::string ProgramEmitter::line_directive(int node) const {
 // Each aggregate of `t` takes the row's value into the accumulators `st`.
 // Nulls are skipped by every aggregate but first and last, which keep them
 // (Spark's default ignoreNulls = false).
-void ProgramEmitter::emit_accumulator_adds(const Node& t, const Value& cur, const std::string& st, std::string& out,
+void ProgramEmitter::emit_accumulator_adds(int target, const Value& cur, const std::string& st, std::string& out,
                                            const std::string& ind) {
+  const Node& t = prog_.nodes[target];
   for (size_t a = 0; a < t.aggs.size(); ++a) {
     const auto& agg = t.aggs[a];
     if (!agg.arg) {
@@ -356,7 +364,7 @@ void ProgramEmitter::emit_accumulator_adds(const Node& t, const Value& cur, cons
     Value v = expr_.row_value(*agg.arg, cur, "arena");
     std::string code = expr_.materialize(v);
     if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
-      std::string local = fresh("o");
+      std::string local = row_var(target, fmt::format("arg{}", a));
       out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);
     } else {
       out += fmt::format("{}{}.a{}.add({});\n", ind, st, a, code);
@@ -369,20 +377,20 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
   switch (t.op) {
     case Node::Op::ReduceByKey: {
       std::string v = expr_.materialize(cur);
-      out += fmt::format("{}target.upsert(std::get<0>({}), std::get<1>({}), combine{});\n", indent, v, v, target);
+      out += fmt::format("{}target.upsert(std::get<0>({}), std::get<1>({}), {});\n", indent, v, v, node_var(target, "combine"));
       break;
     }
     case Node::Op::CountByValue:
-      out += fmt::format("{}target.upsert({}, int64_t{{1}}, combine{});\n", indent, expr_.materialize(cur), target);
+      out += fmt::format("{}target.upsert({}, int64_t{{1}}, {});\n", indent, expr_.materialize(cur), node_var(target, "combine"));
       break;
     case Node::Op::Reduce:
-      out += fmt::format("{0}if (target) target = combine{1}(*target, {2}); else target.emplace({2});\n", indent, target,
+      out += fmt::format("{0}if (target) target = {1}(*target, {2}); else target.emplace({2});\n", indent, node_var(target, "combine"),
                          expr_.materialize(cur));
       break;
     case Node::Op::Count: out += fmt::format("{}++target;\n", indent); break;
     case Node::Op::UpdateStateByKey: {
       std::string v = expr_.materialize(cur);
-      out += fmt::format("{}target.upsert(std::get<0>({}), {{std::get<1>({})}}, combine{});\n", indent, v, v, target);
+      out += fmt::format("{}target.upsert(std::get<0>({}), {{std::get<1>({})}}, {});\n", indent, v, v, node_var(target, "combine"));
       break;
     }
     case Node::Op::MapGroupsWithState: {
@@ -390,10 +398,11 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       const auto& gs = t.group_state;
       if (!gs.event_time.empty()) {
         Value ts = expr_.field(cur, gs.event_time);
-        out += fmt::format("{}if ({}.micros <= wm_now{}) {{ ++late_rows; continue; }}\n", indent, expr_.materialize(ts), target);
+        out += fmt::format("{}if ({}.micros <= {}) {{ ++late_rows; continue; }}\n", indent, expr_.materialize(ts),
+                           node_var(target, "wm_now"));
       }
-      out += fmt::format("{}target.upsert({}, {{{}}}, combine{});\n", indent, group_state_key(target, cur),
-                         expr_.convert(expr_.materialize(cur), cur.type, gs.row), target);
+      out += fmt::format("{}target.upsert({}, {{{}}}, {});\n", indent, group_state_key(target, cur),
+                         expr_.convert(expr_.materialize(cur), cur.type, gs.row), node_var(target, "combine"));
       break;
     }
     case Node::Op::Aggregate: {
@@ -403,11 +412,12 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
       // keeps every group; a late row still counts there.
       bool drops_late = plan_.drops_late[target];
       if (t.session_window) {
-        std::string ts = fresh("ts");
+        std::string ts = row_var(target, "ts");
         out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
                            expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
         if (drops_late)
-          out += fmt::format("{}if ({} + {} <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, ts, t.window_size_us, target);
+          out += fmt::format("{}if ({} + {} <= {}) {{ ++late_rows; continue; }}\n", ind, ts, t.window_size_us,
+                             node_var(target, "wm_now"));
         std::string key = "std::make_tuple(";
         bool first = true;
         for (size_t k = 0; k < t.exprs.size(); ++k) {
@@ -419,16 +429,16 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
           first = false;
         }
         key += ")";
-        std::string st = fresh("st");
+        std::string st = row_var(target, "acc");
         out += fmt::format("{}auto& {} = target.upsert({}).add({}, {});\n", ind, st, key, ts, t.window_size_us);
-        emit_accumulator_adds(t, cur, st, out, ind);
+        emit_accumulator_adds(target, cur, st, out, ind);
         break;
       }
       if (t.window_key >= 0) {
         // Every window covering the row's event time; a window that ends at
         // or before the watermark is closed, and the row is late for it.
-        std::string ts = fresh("ts");
-        window = fresh("w");
+        std::string ts = row_var(target, "ts");
+        window = row_var(target, "window");
         includes_.use(Includes::EventTime);  // rt::first_window, rt::last_window
         out += fmt::format("{}const int64_t {} = {}.micros;\n", ind, ts,
                            expr_.materialize(expr_.row_value(*t.window_time, cur, "arena")));
@@ -439,7 +449,8 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         out += fmt::format("{}const {} {}{{rt::Timestamp{{k * {}}}, rt::Timestamp{{k * {} + {}}}}};\n", ind, wt, window,
                            t.window_slide_us, t.window_slide_us, t.window_size_us);
         if (drops_late)
-          out += fmt::format("{}if ({}.{}.micros <= wm_now{}) {{ ++late_rows; continue; }}\n", ind, window, member("end"), target);
+          out += fmt::format("{}if ({}.{}.micros <= {}) {{ ++late_rows; continue; }}\n", ind, window, member("end"),
+                             node_var(target, "wm_now"));
       }
       std::string key = "std::make_tuple(";
       for (size_t k = 0; k < t.exprs.size(); ++k) {
@@ -453,9 +464,9 @@ void ProgramEmitter::emit_target_action(int target, const Value& cur, std::strin
         key += (k ? ", " : "") + expr_.convert(expr_.materialize(v), v.type, t.type->elements[k]);
       }
       key += ")";
-      std::string st = fresh("st");
+      std::string st = row_var(target, "acc");
       out += fmt::format("{}auto& {} = target.upsert({});\n", ind, st, key);
-      emit_accumulator_adds(t, cur, st, out, ind);
+      emit_accumulator_adds(target, cur, st, out, ind);
       if (t.window_key >= 0) out += indent + "}\n";
       break;
     }

@@ -32,7 +32,8 @@ std::string ProgramEmitter::stage_target_type(const plan::Stage& stage) {
 }
 
 std::string ProgramEmitter::stage_target_var(const plan::Stage& stage) const {
-  if (prog_.nodes[stage.target].op == Node::Op::StreamJoin) return fmt::format("jin{}_{}", stage.target, stage.input);
+  if (prog_.nodes[stage.target].op == Node::Op::StreamJoin)
+    return node_var(stage.target, stage.input == 0 ? "new_left" : "new_right");
   return target_var(stage.target);
 }
 
@@ -55,12 +56,12 @@ void ProgramEmitter::emit_stream_join_state(int node, int ordinal) {
   for (int side = 0; side < 2; ++side) {
     const TypeRef& row = prog_.nodes[n.inputs[side]].type;
     TypeRef key = field_type(row, *keys[side]);
-    out_ += fmt::format("    auto join{}_{} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", node, side, types_.of(key),
-                        types_.of(row));
+    const std::string buffer = node_var(node, sides[side]);
+    out_ += fmt::format("    auto {} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", buffer, types_.of(key), types_.of(row));
     std::string sig = fmt::format("key={}:{} time={} row={} within={}us{}", *keys[side], sema::to_string(key),
                                   *times[side], sema::to_string(row), n.within_us, n.left_join ? " kind=left" : "");
-    out_ += fmt::format("    eng.register_state(std::string(\"stream_join#{}.{}\"), join{}_{}, std::string({}));\n", ordinal,
-                        sides[side], node, side, string_literal(sig));
+    out_ += fmt::format("    eng.register_state(std::string(\"stream_join#{}.{}\"), {}, std::string({}));\n", ordinal,
+                        sides[side], buffer, string_literal(sig));
   }
 }
 
@@ -88,7 +89,9 @@ void ProgramEmitter::emit_stream_join(int node) {
     row += fmt::format(", r ? {0}(r->{1}) : {0}()", opt, member(f));
   }
   row += "}";
-  std::string wm = fmt::format("wm_now{}", node);
+  std::string wm = node_var(node, "wm_now");
+  const std::string left = node_var(node, "left"), right = node_var(node, "right");
+  const std::string new_left = node_var(node, "new_left"), new_right = node_var(node, "new_right");
   includes_.use(Includes::JoinBuffer);  // rt::own_in_place
   includes_.use(Includes::EventTime);   // rt::kNoWatermark
   int64_t within = n.within_us;
@@ -100,42 +103,42 @@ void ProgramEmitter::emit_stream_join(int node) {
   out_ += fmt::format("        auto emit = [&](const auto& l, const auto* r) {{\n");
   out_ += fmt::format("          auto out = {};\n", row);
   out_ += "          rt::own_in_place(out, arena);\n";
-  out_ += fmt::format("          v{}.push_back(std::move(out));\n        }};\n", node);
+  out_ += fmt::format("          {}.push_back(std::move(out));\n        }};\n", node_var(node));
   out_ += fmt::format("        auto near = [](int64_t a, int64_t b) {{ return (a > b ? a - b : b - a) <= int64_t{{{}}}; }};\n",
                       within);
   // 1. New left rows against the buffered right rows.
-  out_ += fmt::format("        for (const auto& l : jin{}_0) {{\n", node);
+  out_ += fmt::format("        for (const auto& l : {}) {{\n", new_left);
   out_ += fmt::format("          const int64_t lt = {};\n", l_time);
   out_ += fmt::format("          if ({0} != rt::kNoWatermark && lt <= {0}) {{ ++late_rows; continue; }}\n", wm);
   out_ += "          bool matched = false;\n";
-  out_ += fmt::format("          join{0}_1->for_each_match(l.{1}, [&](uint32_t i, const auto& rrow, int64_t rt_) {{\n", node,
+  out_ += fmt::format("          {0}->for_each_match(l.{1}, [&](uint32_t i, const auto& rrow, int64_t rt_) {{\n", right,
                       member(n.stream_key));
   out_ += "            if (!near(lt, rt_)) return;\n";
-  out_ += fmt::format("            matched = true;\n            join{}_1->mark_matched(i);\n", node);
+  out_ += fmt::format("            matched = true;\n            {}->mark_matched(i);\n", right);
   out_ += "            emit(l, &rrow);\n          });\n";
-  out_ += fmt::format("          join{}_0->add(l.{}, l, lt, matched);\n        }}\n", node, member(n.stream_key));
+  out_ += fmt::format("          {}->add(l.{}, l, lt, matched);\n        }}\n", left, member(n.stream_key));
   // 2. New right rows against every buffered left row.
-  out_ += fmt::format("        for (const auto& rrow : jin{}_1) {{\n", node);
+  out_ += fmt::format("        for (const auto& rrow : {}) {{\n", new_right);
   out_ += "          const auto* r = &rrow;\n";
   out_ += fmt::format("          const int64_t rt_ = {};\n", r_time);
   out_ += fmt::format("          if ({0} != rt::kNoWatermark && rt_ <= {0}) {{ ++late_rows; continue; }}\n", wm);
   out_ += "          bool matched = false;\n";
-  out_ += fmt::format("          join{0}_0->for_each_match(r->{1}, [&](uint32_t i, const auto& l, int64_t lt) {{\n", node,
+  out_ += fmt::format("          {0}->for_each_match(r->{1}, [&](uint32_t i, const auto& l, int64_t lt) {{\n", left,
                       member(n.table_key));
   out_ += "            if (!near(lt, rt_)) return;\n";
-  out_ += fmt::format("            matched = true;\n            join{}_0->mark_matched(i);\n", node);
+  out_ += fmt::format("            matched = true;\n            {}->mark_matched(i);\n", left);
   out_ += "            emit(l, r);\n          });\n";
-  out_ += fmt::format("          join{}_1->add(r->{}, rrow, rt_, matched);\n        }}\n", node, member(n.table_key));
+  out_ += fmt::format("          {}->add(r->{}, rrow, rt_, matched);\n        }}\n", right, member(n.table_key));
   // 3. Eviction by the watermark; a left join's unmatched left rows.
   out_ += fmt::format("        if ({} != rt::kNoWatermark) {{\n", wm);
   out_ += fmt::format("          const int64_t limit = {} - int64_t{{{}}};\n", wm, within);
   if (n.left_join) {
-    out_ += fmt::format("          join{}_0->evict(limit, [&](const auto& l, bool matched) {{\n", node);
+    out_ += fmt::format("          {}->evict(limit, [&](const auto& l, bool matched) {{\n", left);
     out_ += fmt::format("            if (!matched) emit(l, static_cast<const {}*>(nullptr));\n          }});\n", types_.of(rt));
   } else {
-    out_ += fmt::format("          join{}_0->evict(limit, [](const auto&, bool) {{}});\n", node);
+    out_ += fmt::format("          {}->evict(limit, [](const auto&, bool) {{}});\n", left);
   }
-  out_ += fmt::format("          join{}_1->evict(limit, [](const auto&, bool) {{}});\n", node);
+  out_ += fmt::format("          {}->evict(limit, [](const auto&, bool) {{}});\n", right);
   out_ += "        }\n      }\n";
 }
 

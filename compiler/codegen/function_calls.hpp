@@ -24,8 +24,8 @@ std::string function_structs(const sema::CheckedProgram& program, CppTypes& type
 // (`// streamc-link: -l:libre2.a`), each once.
 std::vector<std::string> function_link_args(const sema::CheckedProgram& program);
 
-// Declares `sink<index>` for a foreach sink: an object with
-// write(batch, rows) that hands the rows to the user's function.
-std::string emit_foreach_sink(const sema::SinkInfo& sink, size_t index, Includes& includes);
+// Declares `var` for a foreach sink: an object with write(batch, rows)
+// that hands the rows to the user's function.
+std::string emit_foreach_sink(const sema::SinkInfo& sink, const std::string& var, Includes& includes);
 
 }  // namespace streamc::codegen

@@ -4,7 +4,9 @@
 // CSV decoders that produce only the fields a stage reads).
 #pragma once
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codegen/cpp_types.hpp"
@@ -88,7 +90,7 @@ class ProgramEmitter {
   void emit_target_action(int target, const Value& cur, std::string& out, const std::string& indent);
   // --debug: `#line` to the node's line of the .sdl ("" otherwise).
   std::string line_directive(int node) const;
-  void emit_accumulator_adds(const Node& t, const Value& cur, const std::string& st, std::string& out,
+  void emit_accumulator_adds(int target, const Value& cur, const std::string& st, std::string& out,
                              const std::string& ind);
 
   // emit_decoder.cpp
@@ -107,7 +109,12 @@ class ProgramEmitter {
                            std::string& rows);
   void emit_record_decoders();
 
-  std::string fresh(const char* prefix);
+  // names.cpp: the names of what the generated code holds per node,
+  // source, sink and row.
+  std::string node_var(int node, std::string_view role = {}) const;
+  std::string row_var(int node, std::string_view part = {});
+  std::string source_var(int source, std::string_view role = {}) const;
+  std::string sink_var(size_t sink, std::string_view role = {}) const;
 
   const plan::Plan& plan_;
   const sema::CheckedProgram& prog_;
@@ -121,7 +128,7 @@ class ProgramEmitter {
   std::vector<sema::TypeRef> decoded_records_;  // records decoded whole (inside lists, optional)
   std::string generated_in_;  // the GeneratedRange variable of the stage being emitted
   int stage_input_ = 0;       // which input of its target the stage being emitted feeds
-  int counter_ = 0;
+  std::set<std::string> stage_locals_;  // row_var names taken in the stage being emitted
 };
 
 }  // namespace streamc::codegen
