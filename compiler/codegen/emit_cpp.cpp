@@ -473,85 +473,73 @@ void ProgramEmitter::emit_table(int t) {
   out_ += "    }\n";
 }
 
-// Running aggregations keep their tables across batches: they are created
-// once here and shared with the batch function.
-//
-// Each is registered with the engine for checkpoints under a name that
-// survives compatible plan changes (the operator's kind and its ordinal
-// among operators of that kind: adding a filter keeps "aggregate#0") and a
-// signature of what its state layout depends on, so a restart with keys or
-// aggregates the state cannot follow is an error naming the change.
+// Stateful operators keep their state across batches in objects created
+// once here and shared with the batch function, each registered for
+// checkpoints under the name and signature the plan gave it
+// (plan/name_state_objects.cpp).
 void ProgramEmitter::emit_state() {
-  int aggregates = 0, updates = 0, dedups = 0, windows = 0, watermarks = 0, joins = 0, group_states = 0;
-  auto sdl = [](const TypeRef& t) { return sema::to_string(t); };
-  auto reg = [&](const std::string& var, const std::string& name, const std::string& signature) {
-    out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n", string_literal(name), var,
-                        string_literal(signature));
-  };
-  for (size_t i = 0; i < prog_.nodes.size(); ++i) {
-    if (!plan_.live[i]) continue;
+  using Kind = plan::StateObject::Kind;
+  for (const auto& st : plan_.state) {
+    const int i = st.node;
     const Node& n = prog_.nodes[i];
-    if (n.op == Node::Op::Aggregate) {
-      out_ += fmt::format("    auto {} = std::make_shared<{}>();\n", node_var(i, "state"), target_type(static_cast<int>(i)));
-      std::string keys, aggs;
-      for (size_t k = 0; k < n.exprs.size(); ++k)
-        keys += (k ? "," : "") + n.type->fields[k] + ":" + sdl(n.type->elements[k]);
-      for (size_t a = 0; a < n.aggs.size(); ++a)
-        aggs += (a ? "," : "") + n.aggs[a].function + "(" + (n.aggs[a].arg_type ? sdl(n.aggs[a].arg_type) : "") + ")";
-      std::string sig = "keys=(" + keys + ") aggs=(" + aggs + ")";
-      if (n.window_key >= 0) sig += fmt::format(" window=({}us,{}us)", n.window_size_us, n.window_slide_us);
-      reg(node_var(i, "state"), fmt::format("aggregate#{}", aggregates++), sig);
-    }
-    if (n.op == Node::Op::UpdateStateByKey) {
-      includes_.use(Includes::State);
-      out_ += fmt::format("    auto {} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", node_var(i, "state"),
-                          types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
-      reg(node_var(i, "state"), fmt::format("update_state_by_key#{}", updates++),
-          "key=" + sdl(n.type->elements[0]) + " state=" + sdl(n.type->elements[1]));
-    }
-    if (n.op == Node::Op::DropDuplicates) {
-      out_ += fmt::format("    auto {} = std::make_shared<rt::{}<{}>>();\n", node_var(i, "seen"),
-                          n.dedup_event_time.empty() ? "SeenSet" : "ExpiringSeenSet", dedup_key_type(n));
-      std::string key;
-      if (n.exprs.empty()) {
-        key = sdl(n.type);
-      } else {
-        for (size_t k = 0; k < n.exprs.size(); ++k) key += (k ? "," : "") + sdl(prog_.type_of(*n.exprs[k]));
-        key = "(" + key + ")";
+    const std::string var = state_var(st);
+    std::string signature = "std::string(" + string_literal(st.signature) + ")";
+    switch (st.kind) {
+      case Kind::Aggregate:
+        out_ += fmt::format("    auto {} = std::make_shared<{}>();\n", var, target_type(i));
+        break;
+      case Kind::UpdateState:
+        includes_.use(Includes::State);
+        out_ += fmt::format("    auto {} = std::make_shared<rt::StateTable<{}, std::optional<{}>>>();\n", var,
+                            types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
+        break;
+      case Kind::Seen:
+        out_ += fmt::format("    auto {} = std::make_shared<rt::{}<{}>>();\n", var,
+                            n.dedup_event_time.empty() ? "SeenSet" : "ExpiringSeenSet", dedup_key_type(n));
+        break;
+      case Kind::Window: {
+        includes_.use(Includes::BatchWindow);  // rt::window_batches, and the window unless it has an inverse
+        if (n.inverse_fn) includes_.use(Includes::IncrementalWindow);
+        // Windows are durations: their batches are counted at start from this
+        // run's interval, which must divide them (rt::window_batches).
+        const std::string size = node_var(i, "window_size"), slide = node_var(i, "window_slide");
+        out_ += fmt::format("    const int64_t {} = rt::window_batches({}, eng.batch_us(), {});\n", size, n.window_size_us,
+                            string_literal("the size of " + n.window_text));
+        out_ += fmt::format("    const int64_t {} = {};\n", slide,
+                            n.window_slide_is_batch ? "1"
+                                                    : fmt::format("rt::window_batches({}, eng.batch_us(), {})",
+                                                                  n.window_slide_us,
+                                                                  string_literal("the slide of " + n.window_text)));
+        std::string element = n.inverse_fn ? fmt::format("rt::IncrementalWindow<{}, {}>", types_.of(n.type->elements[0]),
+                                                         types_.of(n.type->elements[1]))
+                                           : fmt::format("rt::BatchWindow<{}>", types_.of(n.type));
+        out_ += fmt::format("    auto {} = std::make_shared<{}>({}, {});\n", var, element, size, slide);
+        signature += " + std::to_string(" + size + ")";
+        break;
       }
-      if (!n.dedup_event_time.empty())
-        key += fmt::format(" expires={}+{}us", n.dedup_event_time, n.delay_us);
-      reg(node_var(i, "seen"), fmt::format("drop_duplicates#{}", dedups++), "key=" + key);
+      case Kind::JoinLeft:
+      case Kind::JoinRight: emit_stream_join_state(st); break;
+      case Kind::GroupState: emit_group_state_table(st); break;
+      case Kind::Watermark:
+        includes_.use(Includes::EventTime);
+        out_ += fmt::format("    auto {} = std::make_shared<rt::WatermarkState>();\n", var);
+        out_ += fmt::format("    {}->delay_us = {};\n", var, n.delay_us);
+        break;
     }
-    if (n.op == Node::Op::BatchWindow) {
-      includes_.use(Includes::BatchWindow);  // rt::window_batches, and the window unless it has an inverse
-      if (n.inverse_fn) includes_.use(Includes::IncrementalWindow);
-      // Windows are durations: their batches are counted at start from this
-      // run's interval, which must divide them (rt::window_batches).
-      const std::string window = node_var(i, "window"), size = node_var(i, "window_size"), slide = node_var(i, "window_slide");
-      out_ += fmt::format("    const int64_t {} = rt::window_batches({}, eng.batch_us(), {});\n", size,
-                          n.window_size_us, string_literal("the size of " + n.window_text));
-      out_ += fmt::format("    const int64_t {} = {};\n", slide,
-                          n.window_slide_is_batch ? "1"
-                                                  : fmt::format("rt::window_batches({}, eng.batch_us(), {})",
-                                                                n.window_slide_us,
-                                                                string_literal("the slide of " + n.window_text)));
-      std::string element = n.inverse_fn ? fmt::format("rt::IncrementalWindow<{}, {}>", types_.of(n.type->elements[0]),
-                                                       types_.of(n.type->elements[1]))
-                                         : fmt::format("rt::BatchWindow<{}>", types_.of(n.type));
-      out_ += fmt::format("    auto {} = std::make_shared<{}>({}, {});\n", window, element, size, slide);
-      out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}) + std::to_string({}));\n",
-                          string_literal(fmt::format("window#{}", windows++)), window,
-                          string_literal(fmt::format("{}={} batches=", n.inverse_fn ? "totals" : "element", sdl(n.type))), size);
-    }
-    if (n.op == Node::Op::StreamJoin) emit_stream_join_state(static_cast<int>(i), joins++);
-    if (n.op == Node::Op::MapGroupsWithState) emit_group_state_table(static_cast<int>(i), group_states++);
-    if (n.op == Node::Op::Watermark) {
-      includes_.use(Includes::EventTime);
-      out_ += fmt::format("    auto {} = std::make_shared<rt::WatermarkState>();\n", node_var(i, "watermark"));
-      out_ += fmt::format("    {}->delay_us = {};\n", node_var(i, "watermark"), n.delay_us);
-      reg(node_var(i, "watermark"), fmt::format("watermark#{}", watermarks++), "column=" + sdl(prog_.type_of(*n.exprs[0])));
-    }
+    out_ += fmt::format("    eng.register_state(std::string({}), {}, {});\n", string_literal(st.name), var, signature);
+  }
+}
+
+// The variable of a state object: named after its node and its part.
+std::string ProgramEmitter::state_var(const plan::StateObject& st) const {
+  using Kind = plan::StateObject::Kind;
+  switch (st.kind) {
+    case Kind::Seen: return node_var(st.node, "seen");
+    case Kind::Window: return node_var(st.node, "window");
+    case Kind::JoinLeft: return node_var(st.node, "left");
+    case Kind::JoinRight: return node_var(st.node, "right");
+    case Kind::Watermark: return node_var(st.node, "watermark");
+    default: return node_var(st.node, "state");
   }
 }
 

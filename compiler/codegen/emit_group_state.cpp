@@ -32,20 +32,12 @@ std::string ProgramEmitter::group_state_key(int node, const Value& row) {
   return key + "}";
 }
 
-// Registered for checkpoints as "map_groups_with_state#N"; the signature
-// names what the state's layout depends on.
-void ProgramEmitter::emit_group_state_table(int node, int ordinal) {
-  const auto& gs = prog_.nodes[node].group_state;
+// The table of keys' states (plan::StateObject GroupState), created once.
+void ProgramEmitter::emit_group_state_table(const plan::StateObject& st) {
+  const auto& gs = prog_.nodes[st.node].group_state;
   includes_.use(Includes::GroupState);
-  out_ += fmt::format("    auto {} = std::make_shared<rt::GroupStateTable<{}, {}>>();\n", node_var(node, "state"),
-                      types_.of(gs.key), types_.of(gs.state));
-  const char* timeout = gs.timeout == Timeout::ProcessingTime ? "processing_time"
-                        : gs.timeout == Timeout::EventTime    ? "event_time"
-                                                              : "none";
-  std::string sig = fmt::format("key={} state={} timeout={}", sema::to_string(gs.key), sema::to_string(gs.state), timeout);
-  out_ += fmt::format("    eng.register_state(std::string({}), {}, std::string({}));\n",
-                      string_literal(fmt::format("map_groups_with_state#{}", ordinal)), node_var(node, "state"),
-                      string_literal(sig));
+  out_ += fmt::format("    auto {} = std::make_shared<rt::GroupStateTable<{}, {}>>();\n", state_var(st), types_.of(gs.key),
+                      types_.of(gs.state));
 }
 
 void ProgramEmitter::emit_group_state(int node) {

@@ -45,24 +45,14 @@ TypeRef field_type(const TypeRef& rec, const std::string& f) {
 }
 }  // namespace
 
-// The two buffers, created once and registered for checkpoints as
-// "stream_join#N.left" and "stream_join#N.right".
-void ProgramEmitter::emit_stream_join_state(int node, int ordinal) {
-  const Node& n = prog_.nodes[node];
-  const char* sides[] = {"left", "right"};
-  const std::string* keys[] = {&n.stream_key, &n.table_key};
-  const std::string* times[] = {&n.left_time, &n.right_time};
+// One side's buffer (plan::StateObject JoinLeft or JoinRight), created once.
+void ProgramEmitter::emit_stream_join_state(const plan::StateObject& st) {
+  const Node& n = prog_.nodes[st.node];
+  const int side = st.kind == plan::StateObject::Kind::JoinLeft ? 0 : 1;
+  const TypeRef& row = prog_.nodes[n.inputs[side]].type;
+  const TypeRef key = field_type(row, side == 0 ? n.stream_key : n.table_key);
   includes_.use(Includes::JoinBuffer);
-  for (int side = 0; side < 2; ++side) {
-    const TypeRef& row = prog_.nodes[n.inputs[side]].type;
-    TypeRef key = field_type(row, *keys[side]);
-    const std::string buffer = node_var(node, sides[side]);
-    out_ += fmt::format("    auto {} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", buffer, types_.of(key), types_.of(row));
-    std::string sig = fmt::format("key={}:{} time={} row={} within={}us{}", *keys[side], sema::to_string(key),
-                                  *times[side], sema::to_string(row), n.within_us, n.left_join ? " kind=left" : "");
-    out_ += fmt::format("    eng.register_state(std::string(\"stream_join#{}.{}\"), {}, std::string({}));\n", ordinal,
-                        sides[side], buffer, string_literal(sig));
-  }
+  out_ += fmt::format("    auto {} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", state_var(st), types_.of(key), types_.of(row));
 }
 
 void ProgramEmitter::emit_stream_join(int node) {

@@ -64,7 +64,7 @@ class ProgramEmitter {
   void emit_update_state(int node);
   // map_groups_with_state (emit_group_state.cpp): its state table, and the
   // calls of f per key with rows, then per timed-out key.
-  void emit_group_state_table(int node, int ordinal);
+  void emit_group_state_table(const plan::StateObject& st);
   void emit_group_state(int node);
   void emit_group_state_lambda_call(int node);
   void emit_group_state_cpp_call(int node);
@@ -79,7 +79,7 @@ class ProgramEmitter {
   // two streams the new rows of the side it feeds.
   std::string stage_target_type(const plan::Stage& stage);
   std::string stage_target_var(const plan::Stage& stage) const;
-  void emit_stream_join_state(int node, int ordinal);
+  void emit_stream_join_state(const plan::StateObject& st);
   void emit_stream_join(int node);
 
   // emit_stage.cpp
@@ -115,6 +115,7 @@ class ProgramEmitter {
   std::string row_var(int node, std::string_view part = {});
   std::string source_var(int source, std::string_view role = {}) const;
   std::string sink_var(size_t sink, std::string_view role = {}) const;
+  std::string state_var(const plan::StateObject& st) const;  // emit_cpp.cpp
 
   const plan::Plan& plan_;
   const sema::CheckedProgram& prog_;

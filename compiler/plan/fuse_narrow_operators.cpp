@@ -201,6 +201,12 @@ std::string dump_one(const Plan& plan) {
     if (plan.evicts_windows[i]) out += ", forgets passed windows";
     out += "\n";
   }
+  if (!plan.state.empty()) out += "state, checkpointed by name:\n";
+  for (const auto& st : plan.state) {
+    out += "  " + st.name + " of #" + std::to_string(st.node) + ": " + st.signature;
+    if (st.kind == StateObject::Kind::Window) out += "<the window's length in batches of --batch>";
+    out += "\n";
+  }
   return out;
 }
 

@@ -19,6 +19,16 @@ struct Stage {
   int input = 0;            // which of the target's inputs the loop feeds (union, a join of two streams)
 };
 
+// An object a stateful node keeps across batches, checkpointed under `name`
+// with `signature` (rt::Engine::register_state; name_state_objects.cpp).
+struct StateObject {
+  enum class Kind { Aggregate, UpdateState, Seen, Window, JoinLeft, JoinRight, GroupState, Watermark };
+  int node = -1;
+  Kind kind = Kind::Aggregate;
+  std::string name;       // "aggregate#0", "stream_join#0.left"
+  std::string signature;  // a Window's ends in "batches=": its length in batches follows at run time
+};
+
 struct Plan {
   const sema::CheckedProgram* program = nullptr;
   std::vector<bool> live;          // reaches a sink
@@ -34,6 +44,9 @@ struct Plan {
   // with a (non-session) window forget the windows the watermark passed.
   std::vector<bool> drops_late;
   std::vector<bool> evicts_windows;
+  // The state objects of the stateful nodes, in node order: what codegen
+  // creates and registers for checkpoints.
+  std::vector<StateObject> state;
   // A consumer-group member (a Kafka source with group:): the whole plan
   // runs once per partition of that source, as a task with its own state
   // and checkpoint (in the group's changelog topic); -1 when the program is
@@ -52,8 +65,13 @@ struct Plan {
 // streams read by more than one consumer.
 Plan fuse_narrow_operators(const sema::CheckedProgram& program);
 
-// The program's plan (fuse_narrow_operators), and for a group program that
-// repartitions, its sub-topologies (split_sub_topologies.cpp).
+// Names the state objects of the plan's stateful nodes for checkpoints
+// (Plan::state).
+Plan name_state_objects(Plan plan);
+
+// The program's plan (fuse_narrow_operators, name_state_objects), and for a
+// group program that repartitions, its sub-topologies, each planned the same
+// way (split_sub_topologies.cpp).
 Plan make_plan(const sema::CheckedProgram& program);
 
 // `streamc --dump-after=plan`: the stages, then every live node's facts.

@@ -142,12 +142,12 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
 }  // namespace
 
 Plan make_plan(const sema::CheckedProgram& program) {
-  Plan plan = fuse_narrow_operators(program);
+  Plan plan = name_state_objects(fuse_narrow_operators(program));
   if (program.repartition_node < 0 || plan.task_source < 0) return plan;
   const std::string suffix = "-" + program.repartition_name + "-repartition";
   plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix));
   plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix));
-  for (const auto& p : plan.split_programs) plan.sub_topologies.push_back(fuse_narrow_operators(*p));
+  for (const auto& p : plan.split_programs) plan.sub_topologies.push_back(name_state_objects(fuse_narrow_operators(*p)));
   return plan;
 }
 
