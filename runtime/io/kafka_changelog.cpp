@@ -16,8 +16,9 @@ namespace {
 
 constexpr int kLookTimeoutMs = 3000;
 // How long a broker may hold a fetch that finds nothing: a restore reads
-// what is there; the owner's tail (confirm_owner) waits for its own record,
-// just written, so a fetch held open before it arrived costs as much.
+// what is there; confirm_owner waits for a record just written, and a
+// broker that does not answer a held fetch when data arrives (the test
+// broker) makes it wait that long.
 constexpr int kRestoreWaitMs = 50;
 constexpr int kTailWaitMs = 10;
 constexpr const char* kEpochHeader = "streamc-epoch";
@@ -73,7 +74,6 @@ KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std
 }
 
 KafkaChangelogStore::~KafkaChangelogStore() {
-  if (tail_) rd_kafka_consumer_close(tail_->handle());
   if (topic_) rd_kafka_topic_destroy(topic_);
 }
 
@@ -167,7 +167,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   }
 }
 
-std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from, int wait_ms) const {
+std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from) const {
   auto consumer = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
                                                 std::vector<std::pair<std::string, std::string>>{
                                                     {"group.id", "streamc-changelog-" + o_.task},
@@ -175,7 +175,7 @@ std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from, int wait_
                                                     {"enable.auto.offset.store", "false"},
                                                     {"auto.offset.reset", "error"},
                                                     {"allow.auto.create.topics", "false"},
-                                                    {"fetch.wait.max.ms", std::to_string(wait_ms)}});
+                                                    {"fetch.wait.max.ms", std::to_string(kRestoreWaitMs)}});
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(list, o_.topic.c_str(), partition_)->offset = from;
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer->handle(), list);
@@ -201,12 +201,101 @@ KafkaChangelogStore::Polled KafkaChangelogStore::next_record(KafkaClient& consum
 
 void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
   if (from > last) return;
-  std::unique_ptr<KafkaClient> consumer = reader(from, kRestoreWaitMs);
+  std::unique_ptr<KafkaClient> consumer = reader(from);
   r.next = from;
   while (r.next <= last)
     if (Polled m = next_record(*consumer, r.next); m && m->offset >= r.next) apply(r, m.get());
   rd_kafka_consumer_close(consumer->handle());
 }
+
+// The tails of a changelog topic's partitions that this process's owners
+// confirm against: one consumer for all of them (a consumer per task would
+// send a fetch every kTailWaitMs per task while idle). Each partition is
+// read from the lowest claim any owner asked from; the claims read are kept.
+class ChangelogTail {
+ public:
+  ChangelogTail(const KafkaChangelogOptions& o, const std::string& who)
+      : topic_(o.topic),
+        consumer_(RD_KAFKA_CONSUMER, who, o.brokers, o.options,
+                  {{"group.id", "streamc-changelog-tail"},
+                   {"enable.auto.commit", "false"},
+                   {"enable.auto.offset.store", "false"},
+                   {"auto.offset.reset", "error"},
+                   {"allow.auto.create.topics", "false"},
+                   {"fetch.wait.max.ms", std::to_string(kTailWaitMs)}}) {}
+  ~ChangelogTail() { rd_kafka_consumer_close(consumer_.handle()); }
+
+  // The one tail of (brokers, topic) in this process.
+  static std::shared_ptr<ChangelogTail> of(const KafkaChangelogOptions& o, const std::string& who) {
+    static std::mutex mu;
+    static std::map<std::pair<std::string, std::string>, std::weak_ptr<ChangelogTail>> tails;
+    std::lock_guard lock(mu);
+    std::weak_ptr<ChangelogTail>& w = tails[{o.brokers, o.topic}];
+    std::shared_ptr<ChangelogTail> tail = w.lock();
+    if (!tail) w = tail = std::make_shared<ChangelogTail>(o, who);
+    return tail;
+  }
+
+  // Returns once `partition` was read through offset `through`: the claim
+  // of a higher epoch than `epoch` that `task` got after offset `from`
+  // (its own claim), or nothing. `fail` reports a record gone to retention.
+  struct Claim {
+    int64_t offset = -1, epoch = 0;
+  };
+  template <class Fail>
+  Claim newer_claim(int32_t partition, const std::string& task, int64_t epoch, int64_t from, int64_t through,
+                    const Fail& fail) {
+    std::lock_guard lock(mu_);
+    auto [at, added] = next_.try_emplace(partition, from + 1);
+    if (added || at->second > from + 1) {  // read (again) from the earlier claim
+      at->second = std::min(at->second, from + 1);
+      reassign();
+    }
+    while (next_[partition] <= through) {
+      consumer_.check_fatal();
+      Polled m(rd_kafka_consumer_poll(consumer_.handle(), 200), &rd_kafka_message_destroy);
+      if (!m || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      if (m->err) {
+        const std::string why = rd_kafka_message_errstr(m.get());
+        if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
+          fail("records after offset " + std::to_string(from) + " were removed (retention) before they were read: " + why);
+        consumer_.status(consumer_.who() + ": cannot read the changelog (" + why + "); retrying");
+        continue;
+      }
+      consumer_.clear_status();
+      int64_t& next = next_[m->partition];
+      if (m->offset < next) continue;
+      next = m->offset + 1;
+      std::string_view key(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
+      std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
+      const std::optional<int64_t> e = kafka_number_header(m.get(), kEpochHeader);
+      if (value == "claim" && !key.empty() && key.back() == '\t' && e)
+        claims_[{m->partition, std::string(key.substr(0, key.size() - 1))}][m->offset] = *e;
+    }
+    auto it = claims_.find({partition, task});
+    if (it != claims_.end())
+      for (auto c = it->second.upper_bound(from); c != it->second.end() && c->first <= through; ++c)
+        if (c->second > epoch) return {c->first, c->second};
+    return {};
+  }
+
+ private:
+  using Polled = std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)>;
+  // Every partition asked for, each from its next offset.
+  void reassign() {
+    rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(next_.size()));
+    for (const auto& [partition, next] : next_) rd_kafka_topic_partition_list_add(list, topic_.c_str(), partition)->offset = next;
+    rd_kafka_resp_err_t err = rd_kafka_assign(consumer_.handle(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err) throw FatalError(consumer_.who() + ": cannot read the changelog: " + rd_kafka_err2str(err));
+  }
+
+  std::string topic_;
+  KafkaClient consumer_;
+  std::mutex mu_;
+  std::map<int32_t, int64_t> next_;  // per partition read, the next offset
+  std::map<std::pair<int32_t, std::string>, std::map<int64_t, int64_t>> claims_;  // (partition, task) → offset → epoch
+};
 
 void KafkaChangelogStore::confirm_owner() {
   int64_t through = 0;
@@ -214,26 +303,16 @@ void KafkaChangelogStore::confirm_owner() {
     std::lock_guard lock(mu_);
     through = last_written_;
   }
-  std::lock_guard lock(tail_mu_);
-  if (through <= confirmed_) return;
-  // The owner's own tail of the partition, from its claim on: every record
-  // up to its last write is looked at once.
-  if (!tail_) tail_ = reader(confirmed_ + 1, kTailWaitMs);
-  while (confirmed_ < through) {
-    Polled m = next_record(*tail_, confirmed_ + 1);
-    if (!m || m->offset <= confirmed_) continue;
-    confirmed_ = m->offset;
-    std::string_view key(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
-    std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
-    if (key.size() != o_.task.size() + 1 || key.substr(0, o_.task.size()) != o_.task || value != "claim") continue;
-    const std::optional<int64_t> epoch = kafka_number_header(m.get(), kEpochHeader);
-    if (epoch && *epoch > epoch_)
-      throw CheckpointTakenOver("task " + o_.task + ": another copy took the task over (its claim of epoch " +
-                                std::to_string(*epoch) + " is at offset " + std::to_string(m->offset) +
-                                " of kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) +
-                                ", this copy's was epoch " + std::to_string(epoch_) +
-                                "): this copy no longer runs it, and its batch since does not count");
-  }
+  if (through <= claim_) return;
+  if (!tail_) tail_ = ChangelogTail::of(o_, "kafka changelog '" + o_.topic + "'");
+  const ChangelogTail::Claim newer =
+      tail_->newer_claim(partition_, o_.task, epoch_, claim_, through, [this](const std::string& why) { fail(why); });
+  if (newer.offset >= 0)
+    throw CheckpointTakenOver("task " + o_.task + ": another copy took the task over (its claim of epoch " +
+                              std::to_string(newer.epoch) + " is at offset " + std::to_string(newer.offset) +
+                              " of kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) +
+                              ", this copy's was epoch " + std::to_string(epoch_) +
+                              "): this copy no longer runs it, and its batch since does not count");
 }
 
 void KafkaChangelogStore::open() {
@@ -291,7 +370,7 @@ void KafkaChangelogStore::open() {
   std::lock_guard lock(mu_);
   epoch_ = r.max_epoch + 1;
   r.claim = send(Record{"", std::nullopt, "claim", window, {}});
-  confirmed_ = r.claim;  // confirm_owner() looks at what follows the claim
+  claim_ = r.claim;  // confirm_owner() looks at what follows it
   read_partition(r, r.next, r.claim);
   if (!r.claim_won)
     fail("another copy claimed the task at the same time (epoch " + std::to_string(epoch_) + "); this one stops");

@@ -59,6 +59,7 @@ typedef struct rd_kafka_message_s rd_kafka_message_t;
 namespace streamc::rt {
 
 class KafkaClient;
+class ChangelogTail;
 
 struct KafkaChangelogOptions {
   std::string brokers;               // "host:port,…"
@@ -103,9 +104,8 @@ class KafkaChangelogStore final : public CheckpointStore {
   void apply(Replay& r, const rd_kafka_message_t* m) const;
   // Reads the partition from `from` through offset `last` into `r`.
   void read_partition(Replay& r, int64_t from, int64_t last) const;
-  // A consumer of the task's partition from offset `from` on, whose
-  // fetches the broker holds at most `wait_ms` when there is nothing new.
-  std::unique_ptr<KafkaClient> reader(int64_t from, int wait_ms) const;
+  // A consumer of the task's partition from offset `from` on.
+  std::unique_ptr<KafkaClient> reader(int64_t from) const;
   // The next record `consumer` has (`next` is the offset it expects, for
   // errors), or none yet; a record gone to retention is a FatalError.
   using Polled = std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)>;
@@ -141,10 +141,8 @@ class KafkaChangelogStore final : public CheckpointStore {
   int64_t task_bytes_ = 0, window_bytes_ = 0, window_offset_ = -1;
   int64_t records_written_ = 0;
   int64_t last_written_ = -1;  // the offset of this store's last record
-  // confirm_owner(): its consumer, and the offset it has looked at through.
-  std::mutex tail_mu_;
-  std::unique_ptr<KafkaClient> tail_;
-  int64_t confirmed_ = -1;
+  int64_t claim_ = -1;         // the offset of its claim
+  std::shared_ptr<ChangelogTail> tail_;  // confirm_owner()'s reader, shared by the process's stores
 };
 
 // The store of `task`'s checkpoint in `topic` (see above).

@@ -141,6 +141,32 @@ TEST(KafkaChangelogStore, AnOwnerConfirmsItsWritesUntilAnotherCopyClaimsTheTask)
   EXPECT_EQ(text_of(open_store(k, "ck", "t")->read("offsets/2")), "new 2");
 }
 
+TEST(KafkaChangelogStore, OwnersOfTasksSharingAPartitionConfirmThroughOneTail) {
+  MockCluster k;
+  k.create_topic("one", 1);
+  auto a = open_store(k, "one", "a");
+  auto b = open_store(k, "one", "b");
+  // b confirms first: the process's tail of the partition starts after b's
+  // claim; a's confirmation reads it again from a's earlier claim.
+  b->write("offsets/0", file("b 0"));
+  b->confirm_owner();
+  a->write("offsets/0", file("a 0"));
+  a->confirm_owner();
+  auto a2 = open_store(k, "one", "a");  // takes a over (epoch 2)
+  b->write("offsets/1", file("b 1"));
+  b->confirm_owner();  // another task's claim
+  a->write("offsets/1", file("a 1"));
+  std::string e;
+  try {
+    a->confirm_owner();
+  } catch (const CheckpointTakenOver& taken) {
+    e = taken.what();
+  }
+  EXPECT_NE(e.find("task a: another copy took the task over (its claim of epoch 2"), std::string::npos) << e;
+  a2->write("offsets/1", file("a2 1"));
+  a2->confirm_owner();
+}
+
 TEST(KafkaChangelogStore, DamagedRecordsAreNamedByTopicPartitionAndOffset) {
   MockCluster k;
   k.create_topic("ck", 1);
