@@ -28,10 +28,11 @@
 //   static constexpr std::array<std::string_view, N> field_names = {...};
 // so the column names are known even for an empty batch.
 //
-// Besides this header, generated code includes what it uses of:
-//   streamc/runtime/json.hpp        JSON decoding helpers (simdjson On-Demand)
-//   streamc/runtime/state.hpp       StateTable, running state across batches
-//   streamc/runtime/aggregates.hpp  accumulators for aggregate(...)
+// Besides this header, generated code includes only what its code uses
+// (compiler/codegen/includes.cpp lists them), e.g.:
+//   streamc/runtime/json_decode.hpp  JSON records decoded and validated whole
+//   streamc/runtime/state.hpp        StateTable, running state across batches
+//   streamc/runtime/aggregates.hpp   accumulators for aggregate(...)
 // (csv.hpp and parse.hpp come with this header).
 #pragma once
 
