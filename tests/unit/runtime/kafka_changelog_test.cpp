@@ -112,12 +112,22 @@ TEST(KafkaChangelogStore, AZombieWriterAfterANewClaimIsIgnored) {
   EXPECT_EQ(text_of(next->read("commits/1")), "new 1");
 }
 
+// What confirm_owner() says when it finds another owner ("" when it does not).
+std::string taken_over(KafkaChangelogStore& store) {
+  try {
+    store.confirm_owner();
+  } catch (const CheckpointTakenOver& e) {
+    return e.what();
+  }
+  return "";
+}
+
 TEST(KafkaChangelogStore, AnOwnerConfirmsItsWritesUntilAnotherCopyClaimsTheTask) {
   MockCluster k;
   auto old_owner = open_store(k, "ck", "t");
-  old_owner->confirm_owner();  // nothing written yet
+  EXPECT_EQ(taken_over(*old_owner), "");  // nothing written yet
   old_owner->write("offsets/0", file("old 0"));
-  old_owner->confirm_owner();
+  EXPECT_EQ(taken_over(*old_owner), "");
   // Another task's claim in the same partition does not matter.
   auto other = open_store(k, "ck", "u");
   old_owner->write("offsets/1", file("old 1"));
@@ -127,12 +137,7 @@ TEST(KafkaChangelogStore, AnOwnerConfirmsItsWritesUntilAnotherCopyClaimsTheTask)
   // The old owner's write before the claim was in force (the new owner
   // restored it); it learns of the claim at its next write.
   old_owner->write("offsets/2", file("zombie 2"));
-  std::string e;
-  try {
-    old_owner->confirm_owner();
-  } catch (const CheckpointTakenOver& taken) {
-    e = taken.what();
-  }
+  const std::string e = taken_over(*old_owner);
   EXPECT_NE(e.find("task t: another copy took the task over (its claim of epoch 2 is at offset "), std::string::npos) << e;
   EXPECT_NE(e.find("this copy's was epoch 1"), std::string::npos) << e;
   // The new owner's writes are in force.
@@ -156,12 +161,7 @@ TEST(KafkaChangelogStore, OwnersOfTasksSharingAPartitionConfirmThroughOneTail) {
   b->write("offsets/1", file("b 1"));
   b->confirm_owner();  // another task's claim
   a->write("offsets/1", file("a 1"));
-  std::string e;
-  try {
-    a->confirm_owner();
-  } catch (const CheckpointTakenOver& taken) {
-    e = taken.what();
-  }
+  const std::string e = taken_over(*a);
   EXPECT_NE(e.find("task a: another copy took the task over (its claim of epoch 2"), std::string::npos) << e;
   a2->write("offsets/1", file("a2 1"));
   a2->confirm_owner();
