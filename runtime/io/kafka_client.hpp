@@ -55,6 +55,22 @@ class KafkaClient {
   std::string fatal_;
 };
 
+// A consumer that reads nothing, for lookups (metadata, watermarks): one
+// per brokers and options in the process, shared by every source and task
+// that asks (librdkafka's calls are thread-safe). A consumer's own
+// connection makes a lookup wait behind its fetch: the broker answers a
+// connection's requests in order, and a fetch at the end of its partitions
+// waits there for up to fetch.wait.max.ms (100 ms) before it is answered.
+std::shared_ptr<KafkaClient> kafka_lookup_client(const std::string& who, const std::string& brokers,
+                                                 const std::vector<std::string>& options);
+
+// Owns a message librdkafka handed out: every message must be destroyed
+// before its handle, or rd_kafka_destroy waits for it forever.
+struct KafkaMessageDestroy {
+  void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
+};
+using KafkaMessagePtr = std::unique_ptr<rd_kafka_message_t, KafkaMessageDestroy>;
+
 // A header of a message (the last of that name), or nothing when it is
 // missing; the view lives as long as the message.
 std::optional<std::string_view> kafka_header(const rd_kafka_message_t* m, const char* name);

@@ -119,11 +119,14 @@ KafkaSource::KafkaSource(std::string name, KafkaSourceOptions options, SourceOpt
                                               {"fetch.wait.max.ms", "100"},
                                           });
   queue_ = rd_kafka_queue_get_consumer(client_->handle());
+  lookup_ = kafka_lookup_client(who, options_.brokers, options_.options);
 }
 
 KafkaSource::~KafkaSource() {
-  for (auto& [key, p] : partitions_)
-    for (auto* m : p.ahead) rd_kafka_message_destroy(m);
+  // Every message (fetched ahead, or kept by a repartition reader) and the
+  // queue go back to librdkafka before the consumer closes: a reference
+  // still held makes rd_kafka_destroy wait for ever.
+  partitions_.clear();
   if (queue_) rd_kafka_queue_destroy(queue_);
   if (client_) rd_kafka_consumer_close(client_->handle());
 }
@@ -183,7 +186,9 @@ void KafkaSource::replay(std::string_view offset, const std::vector<std::string>
 }
 
 bool KafkaSource::look() {
-  rd_kafka_t* rk = client_->handle();
+  // The first look goes through the consumer, not yet fetching: it learns
+  // its topics' leaders there, so its first fetch does not wait for them.
+  rd_kafka_t* rk = looked_once_ ? lookup_->handle() : client_->handle();
   bool added = false;
   for (const auto& topic : options_.topics) {
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
@@ -192,6 +197,7 @@ bool KafkaSource::look() {
     rd_kafka_topic_destroy(rkt);
     if (err) {
       client_->check_fatal();
+      lookup_->check_fatal();
       client_->status(client_->who() + ": waiting for brokers " + client_->brokers() + " (metadata of topic '" + topic +
                       "': " + rd_kafka_err2str(err) + "); retrying");
       return false;
@@ -239,6 +245,7 @@ bool KafkaSource::look() {
     rd_kafka_topic_partition_list_destroy(list);
     if (err) {
       client_->check_fatal();
+      lookup_->check_fatal();
       client_->status(client_->who() + ": waiting for the offsets of " + (failed.empty() ? "its partitions" : failed) +
                       " (" + rd_kafka_err2str(err) + "); retrying");
       return false;
@@ -275,9 +282,12 @@ std::vector<KafkaRange> KafkaSource::plan_ranges() {
   std::vector<KafkaRange> ranges;
   for (auto& [key, p] : partitions_) {
     if (p.next < 0) p.next = p.earliest;  // a partition added later: from its earliest offset
+    // Where the batch starts is not where the consumer reads: it is
+    // assigned anew (fetch).
     if (p.next < p.earliest) {
       lost(p.topic, p.partition, p.next, p.earliest);
       p.next = p.earliest;
+      assigned_ = false;
     } else if (p.next > p.latest) {
       // The partition has fewer offsets than were read (deleted and made anew).
       if (options_.fail_on_data_loss)
@@ -285,6 +295,7 @@ std::vector<KafkaRange> KafkaSource::plan_ranges() {
                          std::to_string(p.latest) + ", before offset " + std::to_string(p.next) +
                          " that was already read (was the topic deleted?); fail_on_data_loss: false reads it anew");
       p.next = p.earliest;
+      assigned_ = false;
     }
     int64_t end = p.latest;
     if (mode_ != RunMode::Continuous) end = std::min(end, std::max(p.stop_at, p.next));
@@ -299,7 +310,6 @@ void KafkaSource::assign() {
   // an old assignment are dropped.
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size()));
   for (auto& [key, p] : partitions_) {
-    for (auto* m : p.ahead) rd_kafka_message_destroy(m);
     p.ahead.clear();
     rd_kafka_topic_partition_list_add(list, p.topic.c_str(), p.partition)->offset = p.next;
   }
@@ -402,17 +412,14 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   size_t open = 0;
   // Messages already fetched ahead come first.
   for (auto& rd : reading) {
-    std::vector<rd_kafka_message_t*> later;
-    for (auto* m : rd.part->ahead) {
-      bool kept = false;
-      if (m->offset >= rd.range->start && m->offset < rd.range->end) {
-        kept = accept(*rd.part, m, intake);
-        rd.reached = m->offset + 1;
-      }
-      if (m->offset < rd.range->end) {
-        if (!kept) rd_kafka_message_destroy(m);
-      } else {
-        later.push_back(m);
+    std::vector<KafkaMessagePtr> later;
+    for (auto& m : rd.part->ahead) {
+      const int64_t offset = m->offset;
+      if (offset >= rd.range->end) {
+        later.push_back(std::move(m));
+      } else if (offset >= rd.range->start) {
+        accept(*rd.part, std::move(m), intake);
+        rd.reached = offset + 1;
       }
     }
     rd.part->ahead = std::move(later);
@@ -423,7 +430,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   const int64_t stall_ms = std::max<int64_t>(3000, 2 * intake.interval_us / 1000);
   int64_t deadline = steady_ms() + stall_ms;
   rd_kafka_message_t* got[4096];
-  // The messages of `got` not handled yet when one stops the batch (a
+  // The messages of `got` not taken yet when one stops the batch (a
   // FatalError) are destroyed.
   struct Unhandled {
     rd_kafka_message_t** got;
@@ -446,7 +453,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
     if (n > 0) deadline = steady_ms() + stall_ms;
     unhandled.to = n;
     for (ssize_t k = 0; k < n; ++k) {
-      rd_kafka_message_t* m = got[k];
+      KafkaMessagePtr m(got[k]);
       unhandled.from = k + 1;
       if (m->rkt != last_rkt) {
         last_rkt = m->rkt;
@@ -469,32 +476,28 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
         } else if ((m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) && rd) {
           // The offset to read is no longer in the log (auto.offset.reset=error).
           int64_t lo = 0, hi = 0;
-          rd_kafka_query_watermark_offsets(client_->handle(), rd->part->topic.c_str(), rd->part->partition, &lo, &hi,
+          rd_kafka_query_watermark_offsets(lookup_->handle(), rd->part->topic.c_str(), rd->part->partition, &lo, &hi,
                                            kLookTimeoutMs);
           if (rd->reached < lo) {
             lost(rd->part->topic, rd->part->partition, rd->reached, std::min(lo, rd->range->end));
             if (lo >= rd->range->end && rd->reached < rd->range->end) --open;
             rd->reached = std::min(lo, rd->range->end);
+            // The fetcher stopped at the error (auto.offset.reset=error) and
+            // a seek does not start it again: the consumer is assigned anew,
+            // this partition from where its offsets are, the others from
+            // their ranges' starts (what was read again is dropped).
             rd->part->next = rd->reached;
-            rd_kafka_topic_partition_list_t* at = rd_kafka_topic_partition_list_new(1);
-            rd_kafka_topic_partition_list_add(at, rd->part->topic.c_str(), rd->part->partition)->offset = lo;
-            rd_kafka_error_t* error = rd_kafka_seek_partitions(client_->handle(), at, kLookTimeoutMs);
-            rd_kafka_topic_partition_list_destroy(at);
-            if (error) rd_kafka_error_destroy(error);
+            assign();
           }
         } else {
           client_->status(client_->who() + ": " + (rd ? where(rd->part->topic, rd->part->partition) + ": " : "") +
-                          rd_kafka_message_errstr(m) + "; retrying");
+                          rd_kafka_message_errstr(m.get()) + "; retrying");
         }
-        rd_kafka_message_destroy(m);
         continue;
       }
-      if (!rd || m->offset < rd->reached) {
-        rd_kafka_message_destroy(m);
-        continue;
-      }
+      if (!rd || m->offset < rd->reached) continue;
       if (m->offset >= rd->range->end) {
-        rd->part->ahead.push_back(m);
+        rd->part->ahead.push_back(std::move(m));
         if (rd->reached < rd->range->end) {
           rd->reached = rd->range->end;
           --open;
@@ -502,7 +505,7 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
         continue;
       }
       rd->reached = m->offset + 1;
-      if (!accept(*rd->part, m, intake)) rd_kafka_message_destroy(m);
+      accept(*rd->part, std::move(m), intake);
       if (rd->reached >= rd->range->end) --open;
     }
     if (open > 0 && steady_ms() > deadline) {
@@ -555,21 +558,14 @@ void KafkaSource::fetch(std::vector<KafkaRange>& ranges, bool exact, SourceIntak
   count_pending();
 }
 
-bool KafkaSource::accept(Partition& p, rd_kafka_message_t* m, SourceIntake& intake) {
+void KafkaSource::accept(Partition& p, KafkaMessagePtr m, SourceIntake& intake) {
   if (!options_.repartition) {
-    take(p, m, intake);
-    return false;
+    take(p, m.get(), intake);
+    return;
   }
   RepartitionReader& r = reader(p);
-  bool kept = false;
-  try {
-    kept = r.offer(m);
-    for (const rd_kafka_message_t* record : r.ready()) take(p, record, intake);
-  } catch (...) {
-    if (!kept) rd_kafka_message_destroy(m);
-    throw;
-  }
-  return kept;
+  if (r.offer(m.get())) m.release();  // the reader destroys it
+  for (const rd_kafka_message_t* record : r.ready()) take(p, record, intake);
 }
 
 void KafkaSource::count_pending() {

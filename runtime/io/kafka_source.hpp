@@ -120,7 +120,7 @@ class KafkaSource final : public Source {
     int64_t read_to = -1;
     std::unique_ptr<RepartitionReader> reader;
     // Messages fetched beyond the current batch's end, for the next batch.
-    std::vector<rd_kafka_message_t*> ahead;
+    std::vector<KafkaMessagePtr> ahead;
     // A batch's reading of the partition (capacity kept across batches):
     // its values, runs of offsets (first record index relative to the
     // partition's), messages (format: raw).
@@ -148,9 +148,8 @@ class KafkaSource final : public Source {
   // `next`; a repartition source's may start before).
   static int64_t read_position(const Partition& p) { return p.read_to >= 0 ? p.read_to : p.next; }
   // A message of a batch's range: its record (a repartition source's
-  // reader may keep it for later in the batch: true; else the caller
-  // destroys it).
-  bool accept(Partition& p, rd_kafka_message_t* m, SourceIntake& intake);
+  // reader may keep it for later in the batch).
+  void accept(Partition& p, KafkaMessagePtr m, SourceIntake& intake);
   RepartitionReader& reader(Partition& p);
   // Copies one message into its partition's memory.
   void take(Partition& p, const rd_kafka_message_t* m, SourceIntake& intake);
@@ -165,6 +164,11 @@ class KafkaSource final : public Source {
   SourceOptions format_;
   RunMode mode_ = RunMode::Continuous;
   std::unique_ptr<KafkaClient> client_;
+  // Looks (metadata, watermarks) go through a handle that fetches nothing
+  // (kafka_lookup_client): the broker answers a connection's requests in
+  // order, and the consumer's connection mostly has a fetch waiting there
+  // for up to fetch.wait.max.ms at the end of its partitions.
+  std::shared_ptr<KafkaClient> lookup_;
   rd_kafka_queue_t* queue_ = nullptr;
   std::map<Key, Partition> partitions_;
   std::optional<Key> pinned_;

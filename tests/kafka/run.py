@@ -477,6 +477,50 @@ sink short -> files("out", format: json) checkpoint "chk"
                 assert got == [f"line {i}" for i in range(10)] + ["last line"], got
 
 
+def test_offsets_gone_while_a_run_is_stopped():
+    """A continuous run is stopped (SIGSTOP) at the end of its topic while 6 MiB
+    more arrive, so the offsets its consumer is about to fetch leave the
+    mock's log; resumed, it reads on from its cached watermarks and meets
+    them gone while fetching. With fail_on_data_loss it stops with one line
+    naming topic, partition and offsets, and exits (every message it held
+    given back to librdkafka: one still held made rd_kafka_destroy wait for
+    ever); without, it skips them, says so, and reads on."""
+    program = """param brokers: string = "localhost:9092"
+source lines = kafka("t", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: 10,
+                     fail_on_data_loss: LOSS)
+stream short = lines |> filter(l -> length(l) < 100)
+sink short -> files("out", format: json) checkpoint "chk"
+"""
+    for loss in ("true", "false"):
+        with TestBroker({"t": 1}) as broker:
+            broker.produce("t", [f"line {i}" for i in range(30)])
+            d = build(f"gone_running_{loss}", program.replace("LOSS", loss))
+            p = start(d, broker, "--batch", "100ms")
+            try:
+                assert wait_until(lambda: len(committed(d).splitlines()) == 30, 30), committed(d)
+                p.send_signal(signal.SIGSTOP)
+                broker.produce("t", ["x" * 1000] * 6500)
+                p.send_signal(signal.SIGCONT)
+                if loss == "true":
+                    try:
+                        err = p.communicate(timeout=30)[1]
+                    except subprocess.TimeoutExpired:
+                        raise AssertionError("the run did not exit after its error (rd_kafka_destroy waiting?)")
+                    one_error_line(subprocess.CompletedProcess(p.args, p.returncode, "", err), "kafka source 'lines'",
+                                   "offsets 30 to", "of topic 't' partition 0", "gone")
+                    continue
+                broker.produce("t", ["last line"])
+                assert wait_until(lambda: committed(d).splitlines()[-1:] == ['"last line"'], 60), committed(d)[-300:]
+            finally:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGCONT)
+                    err = stop(p)
+            assert p.returncode == 0, err
+            assert "skipped" in err and "offsets 30 to" in err, err
+            got = [json.loads(line) for line in committed(d).splitlines()]
+            assert got == [f"line {i}" for i in range(30)] + ["last line"], got
+
+
 def main():
     return harness.run_tests("kafka", globals())
 
