@@ -3,7 +3,8 @@
 // per-partition state kept here).
 //
 // Offsets are Spark's. At the start of a batch the source looks up each
-// partition's earliest and latest offsets and fixes the batch's range per
+// partition's earliest and latest offsets (at the brokers, through a lookup
+// consumer: kafka_lookup_client) and fixes the batch's range per
 // partition: from where the last batch ended to the latest offset, capped
 // by max_offsets_per_batch split over the partitions by their lag (Spark's
 // maxOffsetsPerTrigger rule). It reads exactly those ranges; the batch loop
