@@ -141,7 +141,9 @@ bool RepartitionReader::offer(rd_kafka_message_t* m) {
     if (*seq < p.expected) return false;  // sent again by a re-run of the batch
     if (*seq > p.expected)
       throw bad("message " + std::to_string(*seq) + " of " + what() + " comes where message " +
-                std::to_string(p.expected) + " is due (messages of the batch are missing)");
+                std::to_string(p.expected) +
+                " is due (messages of the batch are missing: the topic's retention removed them before they were "
+                "read, or something else wrote to the topic)");
     p.messages.push_back(m);
     ++p.expected;
     return true;
@@ -150,7 +152,9 @@ bool RepartitionReader::offer(rd_kafka_message_t* m) {
   const int64_t came = it == pending_.end() ? 0 : it->second.expected;
   if (came != *marker)
     throw bad("the end marker of " + what() + " counts " + std::to_string(*marker) + " messages, but " +
-              std::to_string(came) + " came before it");
+              std::to_string(came) +
+              " came before it (the topic's retention removed them before they were read, or something else wrote "
+              "to the topic)");
   if (it != pending_.end()) {
     ready_ = std::move(it->second.messages);
     pending_.erase(it);
