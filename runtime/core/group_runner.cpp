@@ -87,10 +87,12 @@ void GroupRunner::stop_task(const TaskId& id) {
 void GroupRunner::drop_fenced(size_t i, const std::string& why) {
   // The task's next owner runs it (and re-runs the batch this copy began):
   // nothing of it is committed here. The group tells this copy soon.
+  const std::string name = tasks_[i]->id.name();
   tasks_[i]->loop.reset();
   stopped_.push_back(std::move(tasks_[i]->engine));
   tasks_.erase(tasks_.begin() + static_cast<std::ptrdiff_t>(i));
-  std::fprintf(stderr, "%s: rebalance: %s; running %s\n", first_.program_name().c_str(), why.c_str(), running().c_str());
+  std::fprintf(stderr, "%s: rebalance: task %s lost: %s; running %s\n", first_.program_name().c_str(), name.c_str(),
+               why.c_str(), running().c_str());
   std::fflush(stderr);
 }
 

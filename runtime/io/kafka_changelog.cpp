@@ -308,7 +308,7 @@ void KafkaChangelogStore::confirm_owner() {
   const ChangelogTail::Claim newer =
       tail_->newer_claim(partition_, o_.task, epoch_, claim_, through, [this](const std::string& why) { fail(why); });
   if (newer.offset >= 0)
-    throw CheckpointTakenOver("task " + o_.task + ": another copy took the task over (its claim of epoch " +
+    throw CheckpointTakenOver("another copy took the task over (its claim of epoch " +
                               std::to_string(newer.epoch) + " is at offset " + std::to_string(newer.offset) +
                               " of kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) +
                               ", this copy's was epoch " + std::to_string(epoch_) +
