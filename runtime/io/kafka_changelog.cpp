@@ -31,6 +31,34 @@ struct Delivery {
   int64_t offset = -1;
 };
 
+// A consumer of assigned changelog partitions (no group offsets), whose
+// fetches the broker holds at most `wait_ms` when there is nothing new.
+std::vector<std::pair<std::string, std::string>> reader_settings(const std::string& group, int wait_ms) {
+  return {{"group.id", group},
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          {"auto.offset.reset", "error"},
+          {"allow.auto.create.topics", "false"},
+          {"fetch.wait.max.ms", std::to_string(wait_ms)}};
+}
+
+// The next record `consumer` has, or none yet (an error it retries is one
+// status line); a record gone to retention calls `gone(why)`, which throws.
+template <class Gone>
+KafkaMessagePtr poll_record(KafkaClient& consumer, const Gone& gone) {
+  consumer.check_fatal();
+  KafkaMessagePtr m(rd_kafka_consumer_poll(consumer.handle(), 200));
+  if (!m || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return nullptr;
+  if (m->err) {
+    const std::string why = rd_kafka_message_errstr(m.get());
+    if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) gone(why);
+    consumer.status(consumer.who() + ": cannot read the changelog (" + why + "); retrying");
+    return nullptr;
+  }
+  consumer.clear_status();
+  return m;
+}
+
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   auto* d = static_cast<Delivery*>(m->_private);
   d->err = m->err;
@@ -169,13 +197,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
 
 std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from) const {
   auto consumer = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
-                                                std::vector<std::pair<std::string, std::string>>{
-                                                    {"group.id", "streamc-changelog-" + o_.task},
-                                                    {"enable.auto.commit", "false"},
-                                                    {"enable.auto.offset.store", "false"},
-                                                    {"auto.offset.reset", "error"},
-                                                    {"allow.auto.create.topics", "false"},
-                                                    {"fetch.wait.max.ms", std::to_string(kRestoreWaitMs)}});
+                                                reader_settings("streamc-changelog-" + o_.task, kRestoreWaitMs));
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(list, o_.topic.c_str(), partition_)->offset = from;
   rd_kafka_resp_err_t err = rd_kafka_assign(consumer->handle(), list);
@@ -184,27 +206,15 @@ std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from) const {
   return consumer;
 }
 
-KafkaChangelogStore::Polled KafkaChangelogStore::next_record(KafkaClient& consumer, int64_t next) const {
-  consumer.check_fatal();
-  Polled m(rd_kafka_consumer_poll(consumer.handle(), 200), &rd_kafka_message_destroy);
-  if (!m || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return Polled(nullptr, &rd_kafka_message_destroy);
-  if (m->err) {
-    const std::string why = rd_kafka_message_errstr(m.get());
-    if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
-      fail("records from offset " + std::to_string(next) + " on were removed (retention) while being read: " + why);
-    consumer.status(consumer.who() + ": cannot read the partition (" + why + "); retrying");
-    return Polled(nullptr, &rd_kafka_message_destroy);
-  }
-  consumer.clear_status();
-  return m;
-}
-
 void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
   if (from > last) return;
   std::unique_ptr<KafkaClient> consumer = reader(from);
   r.next = from;
+  auto gone = [&](const std::string& why) {
+    fail("records from offset " + std::to_string(r.next) + " on were removed (retention) while being read: " + why);
+  };
   while (r.next <= last)
-    if (Polled m = next_record(*consumer, r.next); m && m->offset >= r.next) apply(r, m.get());
+    if (KafkaMessagePtr m = poll_record(*consumer, gone); m && m->offset >= r.next) apply(r, m.get());
   rd_kafka_consumer_close(consumer->handle());
 }
 
@@ -216,24 +226,13 @@ class ChangelogTail {
  public:
   ChangelogTail(const KafkaChangelogOptions& o, const std::string& who)
       : topic_(o.topic),
-        consumer_(RD_KAFKA_CONSUMER, who, o.brokers, o.options,
-                  {{"group.id", "streamc-changelog-tail"},
-                   {"enable.auto.commit", "false"},
-                   {"enable.auto.offset.store", "false"},
-                   {"auto.offset.reset", "error"},
-                   {"allow.auto.create.topics", "false"},
-                   {"fetch.wait.max.ms", std::to_string(kTailWaitMs)}}) {}
+        consumer_(RD_KAFKA_CONSUMER, who, o.brokers, o.options, reader_settings("streamc-changelog-tail", kTailWaitMs)) {}
   ~ChangelogTail() { rd_kafka_consumer_close(consumer_.handle()); }
 
   // The one tail of (brokers, topic) in this process.
   static std::shared_ptr<ChangelogTail> of(const KafkaChangelogOptions& o, const std::string& who) {
-    static std::mutex mu;
-    static std::map<std::pair<std::string, std::string>, std::weak_ptr<ChangelogTail>> tails;
-    std::lock_guard lock(mu);
-    std::weak_ptr<ChangelogTail>& w = tails[{o.brokers, o.topic}];
-    std::shared_ptr<ChangelogTail> tail = w.lock();
-    if (!tail) w = tail = std::make_shared<ChangelogTail>(o, who);
-    return tail;
+    return process_shared<ChangelogTail>(o.brokers + "\n" + o.topic,
+                                         [&] { return std::make_shared<ChangelogTail>(o, who); });
   }
 
   // Returns once `partition` was read through offset `through`: the claim
@@ -251,18 +250,12 @@ class ChangelogTail {
       at->second = std::min(at->second, from + 1);
       reassign();
     }
+    auto gone = [&](const std::string& why) {
+      fail("records after offset " + std::to_string(from) + " were removed (retention) before they were read: " + why);
+    };
     while (next_[partition] <= through) {
-      consumer_.check_fatal();
-      Polled m(rd_kafka_consumer_poll(consumer_.handle(), 200), &rd_kafka_message_destroy);
-      if (!m || m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
-      if (m->err) {
-        const std::string why = rd_kafka_message_errstr(m.get());
-        if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET)
-          fail("records after offset " + std::to_string(from) + " were removed (retention) before they were read: " + why);
-        consumer_.status(consumer_.who() + ": cannot read the changelog (" + why + "); retrying");
-        continue;
-      }
-      consumer_.clear_status();
+      KafkaMessagePtr m = poll_record(consumer_, gone);
+      if (!m) continue;
       int64_t& next = next_[m->partition];
       if (m->offset < next) continue;
       next = m->offset + 1;
@@ -280,7 +273,6 @@ class ChangelogTail {
   }
 
  private:
-  using Polled = std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)>;
   // Every partition asked for, each from its next offset.
   void reassign() {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(next_.size()));

@@ -106,10 +106,6 @@ class KafkaChangelogStore final : public CheckpointStore {
   void read_partition(Replay& r, int64_t from, int64_t last) const;
   // A consumer of the task's partition from offset `from` on.
   std::unique_ptr<KafkaClient> reader(int64_t from) const;
-  // The next record `consumer` has (`next` is the offset it expects, for
-  // errors), or none yet; a record gone to retention is a FatalError.
-  using Polled = std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)>;
-  Polled next_record(KafkaClient& consumer, int64_t next) const;
   // A record of this task: a file (or a part of one), a tombstone (no
   // value) or a control record.
   struct Record {

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstdio>
-#include <map>
 
 #include "streamc/runtime/values.hpp"
 
@@ -74,20 +73,15 @@ KafkaClient::KafkaClient(rd_kafka_type_t type, std::string who, const std::strin
 
 std::shared_ptr<KafkaClient> kafka_lookup_client(const std::string& who, const std::string& brokers,
                                                  const std::vector<std::string>& options) {
-  static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<KafkaClient>> clients;
   std::string key = brokers;
   for (const auto& o : options) key += "\n" + o;
-  std::lock_guard lock(mu);
-  std::weak_ptr<KafkaClient>& slot = clients[key];
-  if (std::shared_ptr<KafkaClient> c = slot.lock()) return c;
   // No group.id: no group, no offsets committed; nothing is assigned, so
   // nothing is fetched.
-  auto c = std::make_shared<KafkaClient>(RD_KAFKA_CONSUMER, who, brokers, options,
+  return process_shared<KafkaClient>(key, [&] {
+    return std::make_shared<KafkaClient>(RD_KAFKA_CONSUMER, who, brokers, options,
                                          std::vector<std::pair<std::string, std::string>>{
                                              {"enable.auto.commit", "false"}, {"allow.auto.create.topics", "false"}});
-  slot = c;
-  return c;
+  });
 }
 
 KafkaClient::~KafkaClient() {

@@ -7,6 +7,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -54,6 +55,19 @@ class KafkaClient {
   std::string last_status_;
   std::string fatal_;
 };
+
+// The one T for `key` in this process while anyone holds it: made by
+// `make()` when there is none (each call site keeps its own keys).
+template <class T, class Make>
+std::shared_ptr<T> process_shared(const std::string& key, const Make& make) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<T>> live;
+  std::lock_guard lock(mu);
+  std::weak_ptr<T>& slot = live[key];
+  std::shared_ptr<T> t = slot.lock();
+  if (!t) slot = t = make();
+  return t;
+}
 
 // A consumer that reads nothing, for lookups (metadata, watermarks): one
 // per brokers and options in the process, shared by every source and task
