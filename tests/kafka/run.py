@@ -450,20 +450,24 @@ def test_changed_topic_list_stops_a_restart():
         one_error_line(run(d, broker, "--once", "--extra", "orders3"), "topics=[orders,orders2]", "topics=[orders,orders3]")
 
 
-def test_offsets_gone_from_the_broker():
-    """The mock keeps about 5 MiB per partition: 6 MiB more written after a
-    first batch push the offsets the next batch needs out of the log."""
-    program = """param brokers: string = "localhost:9092"
+# Short lines of topic t to files, `most` offsets a batch, with
+# fail_on_data_loss: LOSS (true or false, replaced by each test).
+LOSSY = """param brokers: string = "localhost:9092"
 param most: int = 10
 source lines = kafka("t", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: most,
                      fail_on_data_loss: LOSS)
 stream short = lines |> filter(l -> length(l) < 100)
 sink short -> files("out", format: json) checkpoint "chk"
 """
+
+
+def test_offsets_gone_from_the_broker():
+    """The mock keeps about 5 MiB per partition: 6 MiB more written after a
+    first batch push the offsets the next batch needs out of the log."""
     for loss in ("true", "false"):
         with TestBroker({"t": 1}) as broker:
             broker.produce("t", [f"line {i}" for i in range(30)])
-            d = build(f"loss_{loss}", program.replace("LOSS", loss))
+            d = build(f"loss_{loss}", LOSSY.replace("LOSS", loss))
             r = run(d, broker, "--max-batches", "1", "--batch", "10ms")
             assert r.returncode == 0, r.stderr
             broker.produce("t", ["x" * 1000] * 6500 + ["last line"])
@@ -485,16 +489,10 @@ def test_offsets_gone_while_a_run_is_stopped():
     partition and offsets, and exits (a message still held at exit made
     rd_kafka_destroy wait for ever); without, it skips them, says so, and
     reads on (its consumer used to wait for ever at the offset gone)."""
-    program = """param brokers: string = "localhost:9092"
-source lines = kafka("t", brokers: brokers, format: text, starting: earliest, max_offsets_per_batch: 10,
-                     fail_on_data_loss: LOSS)
-stream short = lines |> filter(l -> length(l) < 100)
-sink short -> files("out", format: json) checkpoint "chk"
-"""
     for loss in ("true", "false"):
         with TestBroker({"t": 1}) as broker:
             broker.produce("t", [f"line {i}" for i in range(30)])
-            d = build(f"gone_running_{loss}", program.replace("LOSS", loss))
+            d = build(f"gone_running_{loss}", LOSSY.replace("LOSS", loss))
             p = start(d, broker, "--batch", "100ms")
             try:
                 assert wait_until(lambda: len(committed(d).splitlines()) == 30, 30), committed(d)
