@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 #include "streamc/runtime/api.hpp"
 
 namespace {

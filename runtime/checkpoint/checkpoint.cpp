@@ -6,7 +6,7 @@
 #include <random>
 
 #include "checkpoint/checkpoint_file.hpp"
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "core/failure_points.hpp"
-#include "io/atomic_file.hpp"
+#include "base/failure_points.hpp"
+#include "base/atomic_file.hpp"
 #include "streamc/runtime/values.hpp"
 
 #define XXH_INLINE_ALL

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "checkpoint/checkpoint_file.hpp"
-#include "io/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {

@@ -42,7 +42,7 @@ class CheckpointStore {
   // an existing one (a changelog's restore). Throws FatalError.
   virtual void open() = 0;
   // Makes the sealed file `bytes` durable at `rel`, replacing any file
-  // there. `probe` names a failure point (core/failure_points.hpp) reached
+  // there. `probe` names a failure point (base/failure_points.hpp) reached
   // once part of the file is on its way. Throws FatalError.
   virtual void write(const std::string& rel, std::string_view bytes, const char* probe = nullptr) = 0;
   // Returns once every file written so far is part of the checkpoint as

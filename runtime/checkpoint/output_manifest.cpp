@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "checkpoint/checkpoint_file.hpp"
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 #include "streamc/runtime/arena.hpp"
 #include "streamc/runtime/csv.hpp"
 #include "streamc/runtime/format.hpp"

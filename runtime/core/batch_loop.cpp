@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "core/batch_access.hpp"
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -36,7 +36,7 @@
 
 #include "checkpoint/checkpoint.hpp"
 #include "checkpoint/checkpoint_writer.hpp"
-#include "core/clock.hpp"
+#include "base/clock.hpp"
 #include "core/program_engine.hpp"
 #include "core/progress.hpp"
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/duration_text.hpp"
+#include "base/duration_text.hpp"
 #include "streamc/runtime/format.hpp"
 
 namespace streamc::rt {

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.hpp"
-#include "core/group_membership.hpp"
+#include "base/clock.hpp"
+#include "io/group_membership.hpp"
 #include "core/program_engine.hpp"
 #include "core/progress.hpp"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "io/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "io/files_source.hpp"
 #include "io/generate_source.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "checkpoint/checkpoint_store.hpp"
 #include "core/command_line.hpp"
-#include "core/group_membership.hpp"
+#include "io/group_membership.hpp"
 #include "io/socket_source.hpp"
 #include "io/source.hpp"
 #include "streamc/runtime/api.hpp"

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/clock.hpp"
+#include "base/clock.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -19,7 +19,7 @@
 
 #include "checkpoint/checkpoint_file.hpp"
 #include "checkpoint/output_manifest.hpp"
-#include "io/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {

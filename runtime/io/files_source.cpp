@@ -15,7 +15,7 @@
 #include <memory>
 
 #include "io/decompress.hpp"
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 #include "io/padded_buffer.hpp"
 
 namespace streamc::rt {

@@ -1,6 +1,6 @@
 // files("dir/*.txt"): every file matching the glob is taken once, new files
 // in modification-time order (then name), records framed per SourceFormat
-// (io/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
+// (base/framing.hpp). Like Spark's file stream source with maxFilesPerTrigger.
 // A path that is a directory reads the files in it (Spark's
 // readStream.json(dir)); `**` in the pattern matches any number of
 // directories (Spark's recursiveFileLookup). Files whose names start with

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "checkpoint/checkpoint_file.hpp"
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 #include "io/kafka_client.hpp"
 #include "streamc/runtime/values.hpp"
 

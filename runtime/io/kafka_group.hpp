@@ -1,4 +1,4 @@
-// The Kafka side of a consumer-group member (core/group_membership.hpp):
+// The Kafka side of a consumer-group member (io/group_membership.hpp):
 // one consumer that subscribes to the source's topics and the program's
 // repartition topics (made first when missing: io/kafka_internal_topic.hpp)
 // in the group with the cooperative-sticky assignor and reads nothing. Its
@@ -11,7 +11,7 @@
 
 #include <memory>
 
-#include "core/group_membership.hpp"
+#include "io/group_membership.hpp"
 #include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {

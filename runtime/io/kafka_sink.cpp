@@ -8,10 +8,10 @@
 #include <chrono>
 #include <thread>
 
-#include "core/failure_points.hpp"
-#include "core/program_engine.hpp"
+#include "base/failure_points.hpp"
 #include "io/kafka_client.hpp"
 #include "io/kafka_internal_topic.hpp"
+#include "streamc/runtime/api.hpp"
 
 namespace streamc::rt {
 
@@ -216,13 +216,6 @@ void KafkaSink::commit(int64_t batch_id) {
                      (producer_->failed == 1 ? "" : "s") + " of batch " + std::to_string(batch_id) +
                      " could not be delivered to topic '" + options_.topic + "': " + producer_->first_failure +
                      "; the batch is not committed and is replayed on restart");
-}
-
-KafkaSink& add_kafka_sink(Engine& engine, std::string name, KafkaSinkOptions options) {
-  auto& eng = static_cast<ProgramEngine&>(engine);
-  auto sink = std::make_unique<KafkaSink>(std::move(name), std::move(options));
-  sink->set_producer(eng.task() ? eng.task()->name() : eng.program_name());
-  return static_cast<KafkaSink&>(eng.add_sink(std::move(sink)));
 }
 
 }  // namespace streamc::rt

@@ -8,8 +8,6 @@
 #include <cstring>
 #include <random>
 
-#include "core/program_engine.hpp"
-
 namespace streamc::rt {
 namespace {
 
@@ -676,21 +674,6 @@ std::optional<Source::OffsetsReport> KafkaSource::offsets_report() const {
     rep.avg_behind = sum / static_cast<double>(last_ranges_.size());
   }
   return rep;
-}
-
-SourceId add_kafka_source(Engine& engine, std::string name, KafkaSourceOptions options, SourceOptions format) {
-  auto& eng = static_cast<ProgramEngine&>(engine);
-  // With a group, the first build of the program makes it a member; the
-  // builds that follow are its tasks, one partition each.
-  if (!options.group.empty() && !eng.task()) eng.join_group(make_kafka_group_member(name, options));
-  auto source = std::make_unique<KafkaSource>(std::move(name), std::move(options), format);
-  if (eng.task()) source->pin(eng.task()->topic, eng.task()->partition);
-  return eng.add_source(std::move(source), format);
-}
-
-std::string_view task_topic(const Engine& engine) {
-  const auto& eng = static_cast<const ProgramEngine&>(engine);
-  return eng.task() ? std::string_view(eng.task()->topic) : std::string_view();
 }
 
 }  // namespace streamc::rt

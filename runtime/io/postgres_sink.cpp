@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 #include "io/postgres_connection.hpp"
 #include "streamc/runtime/postgres.hpp"
 

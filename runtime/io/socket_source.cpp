@@ -12,9 +12,9 @@
 #include <cstring>
 #include <algorithm>
 
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 #include "io/padded_buffer.hpp"
-#include "io/split_lines.hpp"
+#include "base/split_lines.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstring>
 
-#include "core/clock.hpp"
+#include "base/clock.hpp"
 #include "streamc/runtime/format.hpp"
 
 namespace streamc::rt {

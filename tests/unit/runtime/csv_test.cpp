@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -1,5 +1,5 @@
 // Record framing per format, through the files and socket sources.
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include "io/files_source.hpp"
 #include "io/padded_buffer.hpp"
 #include "io/socket_source.hpp"
-#include "io/split_lines.hpp"
+#include "base/split_lines.hpp"
 #include "test_dir.hpp"
 #include "test_server.hpp"
 

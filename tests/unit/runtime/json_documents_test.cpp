@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/batch_access.hpp"
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 #include "streamc/runtime/api.hpp"
 #include "streamc/runtime/json_decode.hpp"
 

@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/clock.hpp"
+#include "base/clock.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -172,7 +172,7 @@ struct FilesSinkOptions {
   // (country=KR/part-00003.json) and are left out of the rows written.
   std::vector<std::string> partition_by;
   // Set by the runtime, not by generated code: the consumer-group task
-  // (core/group_membership.hpp) whose output this is. Its part files are
+  // (io/group_membership.hpp) whose output this is. Its part files are
   // part-<task>-<batch>.<ext> and its manifest _streamc/<task>/<batch>, so
   // copies of the binary share one output directory.
   std::string task;
@@ -293,7 +293,7 @@ struct SourceId {
 };
 
 class Engine;
-class AtomicFileWriter;  // io/atomic_file.hpp
+class AtomicFileWriter;  // base/atomic_file.hpp
 
 // ------------------------------------------------------------ one batch
 // What a batch function sees: the records each source contributed to this

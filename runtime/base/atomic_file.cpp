@@ -1,4 +1,4 @@
-#include "io/atomic_file.hpp"
+#include "base/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {

@@ -1,8 +1,8 @@
-#include "io/framing.hpp"
+#include "base/framing.hpp"
 
 #include <cstring>
 
-#include "io/split_lines.hpp"
+#include "base/split_lines.hpp"
 
 namespace streamc::rt {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/duration_text.hpp"
+#include "base/duration_text.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "core/failure_points.hpp"
+#include "base/failure_points.hpp"
 
 #include <signal.h>
 #include <unistd.h>

@@ -13,7 +13,7 @@ int make_dirs(const std::string& dir);
 
 // Writes `content` to dir/name atomically. Throws FatalError starting with
 // `who` (e.g. "sink 'out'") when anything fails. `probe` names a failure
-// point (core/failure_points.hpp) reached when half the bytes are written.
+// point (base/failure_points.hpp) reached when half the bytes are written.
 void write_file_atomically(const std::string& dir, const std::string& name, std::string_view content,
                            const std::string& who, const char* probe = nullptr);
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""layers/back_includes_do_not_compile: the layering of docs/architecture.md,
+asked of the C++ compiler. For every layer of compiler/ and runtime/, with
+the include directory its library compiles with (build/<part>/layers/<layer>),
+each header of each other layer must be reachable exactly when that layer is
+below it in the picture below; a back-include is "No such file".
+
+Usage: run.py CXX BUILD_DIR SOURCE_DIR"""
+import subprocess
+import sys
+from pathlib import Path
+
+# Each layer and the layers it points at (what it includes and links);
+# it sees those and everything below them.
+PICTURE = {
+    "compiler": {
+        "diag": [], "syntax": ["diag"], "sema": ["syntax"], "import": ["sema"], "plan": ["sema"],
+        "codegen": ["plan"], "lsp": ["sema"], "driver": ["import", "codegen", "lsp"],
+    },
+    "runtime": {
+        "base": [], "checkpoint": ["base"], "io": ["checkpoint"], "core": ["io"], "ui": ["core"], "app": ["ui"],
+    },
+}
+
+
+def below(graph, layer):
+    seen, todo = set(), [layer]
+    while todo:
+        for dep in graph[todo.pop()]:
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def main():
+    cxx, build, source = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    failures, checked = [], 0
+    for part, graph in PICTURE.items():
+        on_disk = sorted(p.name for p in (source / part).iterdir() if p.is_dir() and p.name in graph)
+        if on_disk != sorted(graph):
+            failures.append(f"{part}/: layers on disk {on_disk}, in the picture {sorted(graph)}")
+        headers = {}
+        for layer in graph:
+            found = sorted((source / part / layer).glob("*.hpp"))
+            if found:
+                headers[layer] = found[0].name
+        for layer in graph:
+            view = build / part / "layers" / layer
+            visible = below(graph, layer) | {layer}
+            probes = sorted(headers.items())
+            text = "".join(f'#if __has_include("{o}/{h}")\nREACHABLE {o}\n#else\nMISSING {o}\n#endif\n' for o, h in probes)
+            r = subprocess.run([cxx, "-E", "-P", "-nostdinc", "-I", str(view), "-x", "c++", "-"], input=text,
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                failures.append(f"{part}/{layer}: the preprocessor failed: {r.stderr.strip()}")
+                continue
+            seen = {line.split()[1] for line in r.stdout.splitlines() if line.startswith("REACHABLE")}
+            for other, header in probes:
+                checked += 1
+                want = other in visible
+                if (other in seen) != want:
+                    failures.append(f'{part}/{layer}: #include "{other}/{header}" '
+                                    f'{"is not found" if want else "compiles, but " + other + " is not below " + layer}')
+    for f in failures:
+        print("FAIL", f)
+    print(f"layers: {checked} includes checked, {len(failures)} wrong")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
