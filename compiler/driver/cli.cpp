@@ -14,6 +14,7 @@
 #include "sema/infer_schema.hpp"
 #include "driver/toolchain.hpp"
 #include "sema/builtins.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::driver {
 
@@ -24,7 +25,7 @@ const char* kUsage = R"(usage: streamc FILE.sdl [-o OUTPUT] [--emit-cpp FILE] [-
        streamc lsp
        streamc read DIR
        streamc graph FILE.sdl [-o OUTPUT] [--format dot|svg]
-       streamc --list-functions | --help | --version
+       streamc --list-functions | --list-connectors | --help | --version
 
 Compiles an SDL pipeline into one native binary (default output: the file's
 name without .sdl, in the current directory). The C++ compiler is $CXX
@@ -45,6 +46,7 @@ options:
                             a .o or a .a (repeatable)
   -L DIR, -lNAME            libraries for the C++ compiler's link step
   --list-functions          the built-in functions with their signatures
+  --list-connectors         the connectors and their options, as markdown
   -h, --help                this text
   --version                 the version
 
@@ -161,6 +163,27 @@ bool parse_args(int argc, char** argv, Args& a, int& status) {
       // format is variadic: a template in stdlib/streamc/stdlib/strings.hpp.
       const sema::Function& f = sema::format_function();
       std::cout << "format(string, …) -> string\n    " << f.doc << "\n    (" << f.declared_at << ")\n";
+      status = 0;
+      return false;
+    } else if (s == "--list-connectors") {
+      // The connector registry (sema/registry.hpp): docs/connectors.md is this text.
+      for (const auto& c : sema::connectors()) {
+        std::cout << "### " << c.name << "\n\n" << c.usage << ": " << c.doc << "\n";
+        for (sema::ConnectorRole role : {sema::kSourceRole, sema::kTableRole, sema::kSinkRole}) {
+          if (!(c.roles & role)) continue;
+          auto options = sema::connector_options(c, role);
+          std::cout << "\nAs a " << sema::role_word(role) << (options.empty() ? ": no options.\n" : ":\n\n");
+          if (options.empty()) continue;
+          std::cout << "| option | |\n| --- | --- |\n";
+          for (const sema::ConnectorOption* o : options) {
+            std::string usage(o->usage), doc(o->doc);
+            for (std::string* cell : {&usage, &doc})
+              for (size_t at = 0; (at = cell->find('|', at)) != std::string::npos; at += 2) cell->insert(at, "\\");
+            std::cout << "| " << usage << " | " << doc << " |\n";
+          }
+        }
+        std::cout << "\n";
+      }
       status = 0;
       return false;
     } else if (parse_build_flag(args, i, a, status)) {

@@ -10,6 +10,7 @@
 #include <ostream>
 #include <set>
 
+#include "lsp/connector_options.hpp"
 #include "sema/builtins.hpp"
 #include "sema/registry.hpp"
 
@@ -615,8 +616,8 @@ bool LspServer::handle_message(std::string_view body, std::ostream& out) {
       return true;
     }
     const SourceFile& file = it->second;
-    std::optional<std::string> text;
-    if (hover_) {
+    std::optional<std::string> text = option_hover(file.text(), offset);
+    if (!text && hover_) {
       try {
         text = hover_(file, offset);
       } catch (const std::exception& e) {
@@ -652,12 +653,18 @@ bool LspServer::handle_message(std::string_view body, std::ostream& out) {
   if (method == "textDocument/completion") {
     if (!has_id) return true;
     auto it = impl_->documents.find(uri);
-    std::vector<CompletionEntry> items = builtin_completions();
+    std::vector<CompletionEntry> items;
+    uint32_t offset = 0;
+    const bool at = has_uri && it != impl_->documents.end() && position_offset(it->second, offset);
+    // Inside a connector's call its options come first (a label is sent
+    // once: `format` the option, not the function).
+    if (at)
+      if (auto call = connector_call_at(it->second.text(), offset)) items = option_completions(*call);
+    items.insert(items.end(), builtin_completions().begin(), builtin_completions().end());
     if (has_uri && it != impl_->documents.end()) {
       const SourceFile& file = it->second;
       for (auto& c : declared_names(file.text())) items.push_back(std::move(c));
-      uint32_t offset = 0;
-      if (complete_ && position_offset(file, offset)) {
+      if (complete_ && at) {
         try {
           for (auto& c : complete_(file, offset)) items.push_back(std::move(c));
         } catch (const std::exception& e) {

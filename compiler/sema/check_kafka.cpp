@@ -16,7 +16,6 @@ bool Checker::kafka_common_options(const Expr& call, const Expr*& brokers, std::
     diags_.error(call.range, "kafka needs its brokers: kafka(\"topic\", brokers: \"host:9092\", …)");
     return false;
   }
-  if (check_startup_expr(*brokers, types::string(), "brokers")->is_error()) return false;
   if (const Expr* o = named_arg(call, "options")) {
     if (o->kind != ExprKind::List) {
       diags_.error(o->range, "options is a list of librdkafka settings: options: [\"session.timeout.ms=6000\"]");
@@ -37,14 +36,8 @@ bool Checker::kafka_common_options(const Expr& call, const Expr*& brokers, std::
 
 bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s, bool& done) {
   s.connector = Connector::Kafka;
-  if (!named_args(call, {"brokers", "format", "schema", "on_error", "errors", "delimiter", "starting",
-                         "max_offsets_per_batch", "fail_on_data_loss", "options", "group"},
-                  1, "source 'kafka'"))
-    return false;
-  if (const Expr* g = named_arg(call, "group")) {
-    if (check_startup_expr(*g, types::string(), "group")->is_error()) return false;
-    s.kafka_group = g;
-  }
+  if (!connector_options(call, *find_connector("kafka"), kSourceRole, 1)) return false;
+  s.kafka_group = named_arg(call, "group");
   if (call.args.empty() || !call.args[0].name.name.empty()) {
     diags_.error(call.range, "kafka needs a topic or a list of topics: kafka(\"events\", brokers: \"host:9092\")");
     return false;
@@ -65,21 +58,9 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
     s.args.push_back(&topic);
   }
   if (!kafka_common_options(call, s.brokers, s.kafka_options)) return false;
-  if (const Expr* st = named_arg(call, "starting")) {
-    if (st->kind != ExprKind::Name || (st->text != "earliest" && st->text != "latest")) {
-      diags_.error(st->range, "starting must be earliest or latest");
-      return false;
-    }
-    s.starting_earliest = st->text == "earliest";
-  }
-  if (const Expr* m = named_arg(call, "max_offsets_per_batch")) {
-    if (check_startup_expr(*m, types::integer(), "max_offsets_per_batch")->is_error()) return false;
-    s.max_offsets_per_batch = m;
-  }
-  if (const Expr* f = named_arg(call, "fail_on_data_loss")) {
-    if (check_startup_expr(*f, types::boolean(), "fail_on_data_loss")->is_error()) return false;
-    s.fail_on_data_loss = f;
-  }
+  if (const Expr* st = named_arg(call, "starting")) s.starting_earliest = st->text == "earliest";
+  s.max_offsets_per_batch = named_arg(call, "max_offsets_per_batch");
+  s.fail_on_data_loss = named_arg(call, "fail_on_data_loss");
   const Expr* f = named_arg(call, "format");
   if (f && f->kind == ExprKind::Name && f->text == "raw") {
     // Spark's Kafka record; nothing to decode, so no schema and no on_error.
@@ -105,7 +86,7 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
 
 bool Checker::check_kafka_sink(const Expr& call, SinkInfo& s) {
   s.connector = Connector::Kafka;
-  if (!named_args(call, {"brokers", "key", "format", "options"}, 1, "sink 'kafka'")) return false;
+  if (!connector_options(call, *find_connector("kafka"), kSinkRole, 1)) return false;
   if (call.args.empty() || !call.args[0].name.name.empty()) {
     diags_.error(call.range, "kafka needs a topic: kafka(\"counts\", brokers: \"host:9092\", key: word)");
     return false;

@@ -13,7 +13,7 @@ using ast::ExprKind;
 bool Checker::check_postgres_sink(const Expr& call, SinkInfo& s) {
   s.connector = Connector::Postgres;
   const std::string usage = "postgres needs a connection string and a table: postgres(pg, table: \"totals\", key: (country))";
-  if (!named_args(call, {"table", "key"}, 1, "sink 'postgres'")) return false;
+  if (!connector_options(call, *find_connector("postgres"), kSinkRole, 1)) return false;
   if (call.args.empty() || !call.args[0].name.name.empty()) {
     diags_.error(call.range, usage);
     return false;
@@ -68,7 +68,7 @@ bool Checker::check_postgres_table(const Expr& call, SourceInfo& s) {
   s.format = DataFormat::Json;  // rows reach the generated decoder as JSON lines
   const std::string usage = "a postgres table needs a connection string, a query and a schema: "
                             "table t = postgres(pg, query: \"select id, name from t\", schema: T)";
-  if (!named_args(call, {"query", "schema"}, 1, "table 'postgres'")) return false;
+  if (!connector_options(call, *find_connector("postgres"), kTableRole, 1)) return false;
   if (call.args.empty() || !call.args[0].name.name.empty() || !named_arg(call, "query") || !named_arg(call, "schema")) {
     diags_.error(call.range, usage);
     return false;

@@ -409,7 +409,7 @@ const Expr* Checker::named_arg(const Expr& call, std::string_view name) const {
   return nullptr;
 }
 
-bool Checker::named_args(const Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
+bool Checker::named_args(const Expr& call, const std::vector<std::string_view>& allowed, size_t max_positional,
                          std::string_view what) {
   size_t positional = 0;
   bool ok = true;
@@ -433,6 +433,51 @@ bool Checker::named_args(const Expr& call, std::initializer_list<std::string_vie
     }
   }
   return ok;
+}
+
+bool Checker::connector_options(const Expr& call, const ConnectorSpec& connector, ConnectorRole role,
+                                size_t max_positional) {
+  const std::vector<const ConnectorOption*> options = sema::connector_options(connector, role);
+  std::vector<std::string_view> names;
+  for (const ConnectorOption* o : options) names.push_back(o->name);
+  if (!named_args(call, names, max_positional, std::string(role_word(role)) + " " + q(std::string(connector.name))))
+    return false;
+  for (const auto& a : call.args) {
+    if (a.name.name.empty()) continue;
+    const ConnectorOption* o = *std::find_if(options.begin(), options.end(),
+                                             [&](const ConnectorOption* c) { return c->name == a.name.name; });
+    const std::string name(o->name);
+    switch (o->value) {
+      case OptionValue::Int:
+      case OptionValue::Bool:
+      case OptionValue::String: {
+        const TypeRef t = o->value == OptionValue::Int    ? types::integer()
+                          : o->value == OptionValue::Bool ? types::boolean()
+                                                          : types::string();
+        if (check_startup_expr(*a.value, t, name)->is_error()) return false;
+        break;
+      }
+      case OptionValue::Word: {
+        std::vector<std::string> words;
+        for (size_t at = 0; at <= o->words.size();) {
+          size_t bar = std::min(o->words.find('|', at), o->words.size());
+          words.emplace_back(o->words.substr(at, bar - at));
+          at = bar + 1;
+        }
+        if (a.value->kind != ExprKind::Name || std::find(words.begin(), words.end(), a.value->text) == words.end()) {
+          std::string list;
+          for (size_t i = 0; i < words.size(); ++i)
+            list += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + words[i];
+          diags_.error(a.value->range, name + " must be " + list);
+          return false;
+        }
+        break;
+      }
+      case OptionValue::Own:
+        break;
+    }
+  }
+  return true;
 }
 
 bool Checker::format_option(const Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed) {
@@ -466,10 +511,9 @@ void Checker::check_source(const Decl& d) {
   s.name = d.name.name;
   s.range = d.range;
   s.element = types::string();
-  std::string what = "source " + q(conn);
   if (conn == "socket") {
     s.connector = Connector::Socket;
-    if (!named_args(*call, {"format", "schema", "on_error", "delimiter", "errors", "max_record_bytes"}, 2, what)) return;
+    if (!connector_options(*call, *find_connector(conn), kSourceRole, 2)) return;
     std::vector<const Expr*> pos;
     for (const auto& a : call->args)
       if (a.name.name.empty()) pos.push_back(a.value.get());
@@ -482,33 +526,19 @@ void Checker::check_source(const Decl& d) {
     s.args = pos;
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format", "schema", "on_error", "max_files_per_batch", "delimiter", "header", "multiline",
-                            "errors", "max_record_bytes", "clean_source", "archive_dir", "latest_first"},
-                    1, what))
-      return;
+    if (!connector_options(*call, *find_connector(conn), kSourceRole, 1)) return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a path or glob: files(\"in/*.txt\", format: text)");
       return;
     }
     if (check_startup_expr(*call->args[0].value, types::string(), "the files path")->is_error()) return;
     s.args = {call->args[0].value.get()};
-    if (const Expr* m = named_arg(*call, "max_files_per_batch")) {
-      if (check_startup_expr(*m, types::integer(), "max_files_per_batch")->is_error()) return;
-      s.max_files_per_batch = m;
-    }
+    s.max_files_per_batch = named_arg(*call, "max_files_per_batch");
     // Spark's latestFirst, cleanSource (archive | delete) and sourceArchiveDir.
-    if (const Expr* l = named_arg(*call, "latest_first")) {
-      if (check_startup_expr(*l, types::boolean(), "latest_first")->is_error()) return;
-      s.latest_first = l;
-    }
+    s.latest_first = named_arg(*call, "latest_first");
     const Expr* archive = named_arg(*call, "archive_dir");
     if (const Expr* c = named_arg(*call, "clean_source")) {
-      if (c->kind == ExprKind::Name && (c->text == "archive" || c->text == "delete" || c->text == "off")) {
-        s.clean_source = c->text == "off" ? "" : c->text;
-      } else {
-        diags_.error(c->range, "clean_source must be archive, delete or off");
-        return;
-      }
+      s.clean_source = c->text == "off" ? "" : c->text;
       if (s.clean_source == "archive" && !archive) {
         diags_.error(c->range, "clean_source: archive needs the directory to move taken files to: archive_dir: \"…\"");
         return;
@@ -519,20 +549,15 @@ void Checker::check_source(const Decl& d) {
         diags_.error(archive->range, "archive_dir is where clean_source: archive moves taken files; add clean_source: archive");
         return;
       }
-      if (check_startup_expr(*archive, types::string(), "archive_dir")->is_error()) return;
       s.archive_dir = archive;
     }
   } else if (conn == "generate") {
     // Spark's rate source: rows {timestamp, value} with value 0, 1, 2, …
     s.connector = Connector::Generate;
-    if (!named_args(*call, {"rate", "rows_per_batch", "total_rows"}, 0, what)) return;
-    for (auto [name, slot] : {std::pair{"rate", &s.rate}, std::pair{"rows_per_batch", &s.rows_per_batch},
-                              std::pair{"total_rows", &s.total_rows}}) {
-      if (const Expr* v = named_arg(*call, name)) {
-        if (check_startup_expr(*v, types::integer(), name)->is_error()) return;
-        *slot = v;
-      }
-    }
+    if (!connector_options(*call, *find_connector(conn), kSourceRole, 0)) return;
+    s.rate = named_arg(*call, "rate");
+    s.rows_per_batch = named_arg(*call, "rows_per_batch");
+    s.total_rows = named_arg(*call, "total_rows");
     s.format = DataFormat::Json;  // typed rows, decoded by the generated loop
     s.element = types::record({"timestamp", "value"}, {types::timestamp(), types::integer()});
     add_typed_source(d, std::move(s));
@@ -557,19 +582,9 @@ void Checker::check_source(const Decl& d) {
   }
   if (!format_option(*call, s.format, {"text", "json", "csv"})) return;
   if (!source_record_options(*call, s)) return;
-  if (const Expr* m = named_arg(*call, "max_record_bytes")) {
-    if (check_startup_expr(*m, types::integer(), "max_record_bytes")->is_error()) return;
-    s.max_record_bytes = m;
-  }
-  if (const Expr* oe = named_arg(*call, "on_error")) {
-    if (oe->kind == ExprKind::Name && oe->text == "permissive") s.on_error = OnError::Permissive;
-    else if (oe->kind == ExprKind::Name && oe->text == "drop") s.on_error = OnError::Drop;
-    else if (oe->kind == ExprKind::Name && oe->text == "fail") s.on_error = OnError::Fail;
-    else {
-      diags_.error(oe->range, "on_error must be permissive, drop or fail");
-      return;
-    }
-  }
+  s.max_record_bytes = named_arg(*call, "max_record_bytes");
+  if (const Expr* oe = named_arg(*call, "on_error"))  // a word connector_options checked
+    s.on_error = oe->text == "drop" ? OnError::Drop : oe->text == "fail" ? OnError::Fail : OnError::Permissive;
   if (d.kind == ast::DeclKind::Table) {
     if (s.connector != Connector::Files || s.format == DataFormat::Text) {
       diags_.error(call->range, "a table is read from files with a schema: table ads = files(\"ads.csv\", format: csv, schema: Ad)");
@@ -995,24 +1010,17 @@ void Checker::check_sink(const Decl& d) {
     return;
   }
   const std::string& conn = call->callee_name();
-  std::string what = "sink " + q(conn);
   bool ok = true;
   if (conn == "console") {
     s.connector = Connector::Console;
-    if (!named_args(*call, {"rows", "truncate"}, 0, what)) return;
-    if (const Expr* rows = named_arg(*call, "rows")) {
-      if (check_startup_expr(*rows, types::integer(), "rows")->is_error()) return;
-      s.rows = rows;
-    }
+    if (!connector_options(*call, *find_connector(conn), kSinkRole, 0)) return;
+    s.rows = named_arg(*call, "rows");
     // Spark's console option truncate (Dataset.show): cells of a record
     // table cut at 20 characters unless false.
-    if (const Expr* truncate = named_arg(*call, "truncate")) {
-      if (check_startup_expr(*truncate, types::boolean(), "truncate")->is_error()) return;
-      s.truncate = truncate;
-    }
+    s.truncate = named_arg(*call, "truncate");
   } else if (conn == "files") {
     s.connector = Connector::Files;
-    if (!named_args(*call, {"format", "partition_by"}, 1, what)) return;
+    if (!connector_options(*call, *find_connector(conn), kSinkRole, 1)) return;
     if (call->args.empty() || !call->args[0].name.name.empty()) {
       diags_.error(call->range, "files needs a directory: files(\"out/counts\", format: json)");
       return;

@@ -9,6 +9,7 @@
 
 #include "sema/builtins.hpp"
 #include "sema/check.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::sema {
 
@@ -111,8 +112,14 @@ class Checker {
   // (generate, kafka with format: raw): a source node and a decode node.
   void add_typed_source(const ast::Decl& d, SourceInfo s);
   int add_node(Node node);
-  bool named_args(const ast::Expr& call, std::initializer_list<std::string_view> allowed, size_t max_positional,
+  bool named_args(const ast::Expr& call, const std::vector<std::string_view>& allowed, size_t max_positional,
                   std::string_view what);
+  // A connector call's arguments in one role against its registry entry
+  // (registry.hpp): at most `max_positional` positional ones, only its
+  // options by name, and the values of its plain options (numbers, flags,
+  // strings, words) checked; the rest is the connector's own check.
+  bool connector_options(const ast::Expr& call, const ConnectorSpec& connector, ConnectorRole role,
+                         size_t max_positional);
   const ast::Expr* named_arg(const ast::Expr& call, std::string_view name) const;
   bool format_option(const ast::Expr& call, DataFormat& format, std::initializer_list<std::string_view> allowed);
   // Whether a node's rows come from a running aggregation (a result table).

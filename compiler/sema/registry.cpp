@@ -116,23 +116,94 @@ const std::vector<AggregateSpec>& aggregates() {
 const AggregateSpec* find_aggregate(std::string_view name) { return find_in(aggregates(), name); }
 
 const std::vector<ConnectorSpec>& connectors() {
+  using V = OptionValue;
+  constexpr unsigned S = kSourceRole, K = kSinkRole, T = kTableRole;
+  // Options several connectors share.
+  const ConnectorOption schema = {"schema", S | T, V::Own, "", "`schema: Name`",
+                                  "the records' type, a `schema` declared earlier (needed to read json or csv, and by a postgres table)."};
+  const ConnectorOption on_error = {
+      "on_error", S, V::Word, "permissive|drop|fail", "`on_error: permissive | drop | fail` (default `permissive`)",
+      "a malformed record: kept with nulls where it can be (Spark's PERMISSIVE), dropped and counted (DROPMALFORMED), "
+      "or the binary stops (FAILFAST)."};
+  const ConnectorOption errors = {"errors", S, V::Own, "", "`errors: \"dir\"`",
+                                  "writes each rejected record with its reason as JSON under this directory."};
+  const ConnectorOption delimiter = {"delimiter", S, V::Own, "", "`delimiter: \";\"` (default `,`)",
+                                     "the field separator of a csv source, one character."};
+  const ConnectorOption max_record_bytes = {
+      "max_record_bytes", S, V::Int, "", "`max_record_bytes: N` (default 16 MiB, or `config`'s)",
+      "a longer record is malformed; its bytes are skipped as they arrive, never held whole."};
+  const ConnectorOption brokers = {"brokers", S | K, V::String, "", "`brokers: \"host:9092,…\"` (required)",
+                                   "the Kafka bootstrap servers."};
+  const ConnectorOption kafka_options = {
+      "options", S | K, V::Own, "", "`options: [\"session.timeout.ms=6000\", …]`",
+      "librdkafka settings, passed through (`name=value`)."};
   static const std::vector<ConnectorSpec> table = {
-      {Connector::Socket, "socket", kSourceRole, "`socket(host, port, format: text|csv|json, schema: S)`",
-       "one record per line over TCP (client)."},
-      {Connector::Files, "files", kSourceRole | kSinkRole, "`files(\"dir/*.json\", format: text|json|csv, schema: S)`",
-       "new files matching the glob; as a sink, part files plus a commit manifest."},
-      {Connector::Kafka, "kafka", kSourceRole | kSinkRole,
-       "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`",
+      {Connector::Socket, "socket", S, "`socket(host, port, format: text|csv|json, schema: S)`",
+       "one record per line over TCP (client).",
+       {{"format", S, V::Own, "", "`format: text | json | csv` (default `text`)",
+         "lines as strings, or records decoded with `schema`."},
+        schema, on_error, delimiter, errors, max_record_bytes}},
+      {Connector::Files, "files", S | K, "`files(\"dir/*.json\", format: text|json|csv, schema: S)`",
+       "new files matching the glob; as a sink, part files plus a commit manifest.",
+       {{"format", S, V::Own, "", "`format: text | json | csv` (default `text`)",
+         "lines as strings, or records decoded with `schema`."},
+        {"format", K, V::Own, "", "`format: json | csv | text` (default `json`)", "the part files' format."},
+        schema, on_error,
+        {"max_files_per_batch", S, V::Int, "", "`max_files_per_batch: N` (default: no limit)",
+         "at most N new files per batch, oldest first (Spark's maxFilesPerTrigger)."},
+        delimiter,
+        {"header", S, V::Own, "", "`header: true | false` (default `true`)",
+         "whether each csv file starts with a header line naming its columns."},
+        {"multiline", S, V::Own, "", "`multiline: true | false` (default: decided per file)",
+         "a json file is one document (true) or JSON Lines (false)."},
+        errors, max_record_bytes,
+        {"clean_source", S, V::Word, "archive|delete|off", "`clean_source: archive | delete | off` (default `off`)",
+         "once the batch that read a file is committed, move it to `archive_dir` or delete it (Spark's cleanSource)."},
+        {"archive_dir", S, V::String, "", "`archive_dir: \"dir\"`",
+         "where `clean_source: archive` moves taken files (Spark's sourceArchiveDir)."},
+        {"latest_first", S, V::Bool, "", "`latest_first: true | false` (default `false`)",
+         "newest files first (Spark's latestFirst)."},
+        {"partition_by", K, V::Own, "", "`partition_by: (col, …)`",
+         "one Hive-style directory per value of the columns (`col=value/`), as Spark's partitionBy."}}},
+      {Connector::Kafka, "kafka", S | K, "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`",
        "Spark's Kafka source (every partition, offsets in the checkpoint) or sink (`key:`, murmur2 partitions, at "
-       "least once)."},
-      {Connector::Generate, "generate", kSourceRole, "`generate(rate: 1000, …)`",
-       "synthetic rows for tests and benchmarks (source only)."},
-      {Connector::Console, "console", kSinkRole, "`console(rows: 10)`", "prints each batch (sink only)."},
-      {Connector::Postgres, "postgres", kSinkRole | kTableRole, "`postgres(conn, table: \"t\", key: (…))`",
+       "least once).",
+       {brokers,
+        {"key", K, V::Own, "", "`key: expr`",
+         "each message's key, an expression of the row; murmur2 of it picks the partition."},
+        {"format", S, V::Own, "", "`format: raw | text | json | csv` (default `text`)",
+         "raw: Spark's Kafka record {key, value, topic, partition, offset, timestamp}; else the value decoded."},
+        {"format", K, V::Own, "", "`format: json | text | csv` (default `json`)", "the message value's format."},
+        schema, on_error, errors, delimiter,
+        {"starting", S, V::Word, "earliest|latest", "`starting: earliest | latest` (default `latest`)",
+         "where a new query starts; later the checkpoint decides (Spark's startingOffsets)."},
+        {"max_offsets_per_batch", S, V::Int, "", "`max_offsets_per_batch: N` (default: no limit)",
+         "at most N messages per batch, split over partitions by lag (Spark's maxOffsetsPerTrigger)."},
+        {"fail_on_data_loss", S, V::Bool, "", "`fail_on_data_loss: true | false` (default `true`)",
+         "stop when offsets the query needs are gone from the topic (Spark's failOnDataLoss)."},
+        kafka_options,
+        {"group", S, V::String, "", "`group: \"name\"`",
+         "joins that consumer group: every copy started with it shares the topic's partitions (scale-out)."}}},
+      {Connector::Generate, "generate", S, "`generate(rate: 1000, …)`",
+       "synthetic rows for tests and benchmarks (source only).",
+       {{"rate", S, V::Int, "", "`rate: N` (default 1)", "rows per second (Spark's rate source rowsPerSecond)."},
+        {"rows_per_batch", S, V::Int, "", "`rows_per_batch: N`", "rows per batch instead of per second."},
+        {"total_rows", S, V::Int, "", "`total_rows: N` (default: unbounded)",
+         "stop after N rows (needed with `--once` and `--available-now`)."}}},
+      {Connector::Console, "console", K, "`console(rows: 10)`", "prints each batch (sink only).",
+       {{"rows", K, V::Int, "", "`rows: N` (default 10)", "rows printed per batch."},
+        {"truncate", K, V::Bool, "", "`truncate: true | false` (default `true`)",
+         "cut a record table's cells at 20 characters (Spark's Dataset.show)."}}},
+      {Connector::Postgres, "postgres", K | T, "`postgres(conn, table: \"t\", key: (…))`",
        "a sink, exactly once per batch (append: COPY, update: upsert on key, complete: replace); `table t = "
-       "postgres(conn, query: \"select …\", schema: S)`: a static table."},
-      {Connector::Foreach, "foreach", kSinkRole, "`foreach(f)`",
-       "hands each batch's rows to the C++ function `f` (Spark's foreachBatch)."},
+       "postgres(conn, query: \"select …\", schema: S)`: a static table.",
+       {{"table", K, V::Own, "", "`table: \"name\"` (required)",
+         "the table written; created from the row type when missing."},
+        {"key", K, V::Own, "", "`key: (col, …)`", "the primary key that `mode update` upserts on."},
+        {"query", T, V::Own, "", "`query: \"select …\"` (required)", "the query that reads the table, once at start."},
+        schema}},
+      {Connector::Foreach, "foreach", K, "`foreach(f)`",
+       "hands each batch's rows to the C++ function `f` (Spark's foreachBatch).", {}},
   };
   return table;
 }
@@ -157,6 +228,17 @@ std::string connector_list(ConnectorRole role) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return out;
+}
+
+std::vector<const ConnectorOption*> connector_options(const ConnectorSpec& c, ConnectorRole role) {
+  std::vector<const ConnectorOption*> out;
+  for (const auto& o : c.options)
+    if (o.roles & role) out.push_back(&o);
+  return out;
+}
+
+std::string_view role_word(ConnectorRole role) {
+  return role == kSourceRole ? "source" : role == kSinkRole ? "sink" : "table";
 }
 
 }  // namespace streamc::sema

@@ -9,7 +9,12 @@
 // Adding an aggregate is one entry here (its argument rule, result type and
 // runtime accumulator) plus its class in streamc/runtime/aggregates.hpp.
 // Adding an operator or a connector is one entry here plus its check
-// (check_program.cpp dispatches on the name) and its code generation.
+// (check_program.cpp dispatches on the name) and its code generation. A
+// connector's options are its entry's `options`: the checker accepts
+// exactly those and checks the values of plain ones (numbers, flags,
+// strings, words) from the entry alone; the language server completes and
+// explains them inside the connector's call, and `streamc --list-connectors`
+// (docs/connectors.md) prints them.
 #pragma once
 
 #include <string>
@@ -69,12 +74,27 @@ const AggregateSpec* find_aggregate(std::string_view name);
 
 enum ConnectorRole : unsigned { kSourceRole = 1, kSinkRole = 2, kTableRole = 4 };
 
+// How the checker checks an option's value (Checker::connector_options):
+// a startup expression of a type (a literal or a param), one of a few bare
+// words, or by the connector's own check (formats, schemas, keys, lists).
+enum class OptionValue { Int, Bool, String, Word, Own };
+
+struct ConnectorOption {
+  std::string_view name;
+  unsigned roles;  // ConnectorRole bits: the roles it is an option of
+  OptionValue value;
+  std::string_view words;  // OptionValue::Word: "earliest|latest"
+  std::string_view usage;  // `starting: earliest | latest` (default `latest`)
+  std::string_view doc;
+};
+
 struct ConnectorSpec {
   Connector id;
   std::string_view name;
   unsigned roles;          // ConnectorRole bits
   std::string_view usage;  // `kafka(topic | [topics], brokers: "h:p", …)`
   std::string_view doc;
+  std::vector<ConnectorOption> options;  // in the order messages list them
 };
 
 const std::vector<ConnectorSpec>& connectors();
@@ -84,6 +104,10 @@ std::string_view connector_name(Connector id);
 // "socket, files, kafka and generate".
 std::vector<std::string> connector_names(ConnectorRole role);
 std::string connector_list(ConnectorRole role);
+// A connector's options in one role, in table order.
+std::vector<const ConnectorOption*> connector_options(const ConnectorSpec& c, ConnectorRole role);
+// "source", "sink" or "table".
+std::string_view role_word(ConnectorRole role);
 
 // Names of a table, in order (for "did you mean" and messages).
 template <class Spec>
