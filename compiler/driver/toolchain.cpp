@@ -146,7 +146,7 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
   if (tc.debug)
     cmd.insert(cmd.end(), {"-O0", "-g", "-Wall"});
   else
-    cmd.insert(cmd.end(), {"-O2", "-w"});
+    cmd.insert(cmd.end(), {"-O2", "-w", "-Wl,--strip-debug"});  // the runtime's line tables: --debug keeps them
   cmd.insert(cmd.end(), {"-o", binary, cpp_file});
   cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);

@@ -309,12 +309,15 @@ def main():
         try:
             fn()
             print(f"ok   {name} ({time.time() - t:.1f}s)")
+            harness.case_done(True)
         except Skip as s:
             skipped += 1
             print(f"skip {name}: {s}")
+            harness.case_done(True)
         except Exception as e:  # noqa: BLE001
             failed += 1
             print(f"FAIL {name}\n  {e}")
+            harness.case_done(False)
     print(f"faults: {len(tests) - failed - skipped} passed, {failed} failed, {skipped} skipped")
     if failed or not tests:
         return 1

@@ -205,6 +205,7 @@ def main():
     passed = failed = 0
     for case in cases:
         problems = run_case(case, update)
+        harness.case_done(not problems)
         if problems:
             failed += 1
             print(f"FAIL {case.name}")

@@ -33,6 +33,21 @@ def wall_clock_env(fail=None):
     return e
 
 
+# The directories the running case made (fresh_dir): removed when it
+# passes, so a whole run's scratch space stays small (CI machines may have
+# little disk); a failing case keeps them to look at, and
+# STREAMC_KEEP_TEST_WORK=1 keeps every case's.
+_made = []
+
+
+def case_done(ok):
+    """After each case: a passing case's directories are removed."""
+    if ok and not os.environ.get("STREAMC_KEEP_TEST_WORK"):
+        for d in _made:
+            shutil.rmtree(d, ignore_errors=True)
+    _made.clear()
+
+
 def run_tests(suite, namespace):
     """The main of a suite whose cases are its module's test_* functions:
     `run.py --list` names them, `run.py NAME ...` runs those, no name runs
@@ -50,9 +65,11 @@ def run_tests(suite, namespace):
             fn()
             passed += 1
             print(f"ok   {name}")
+            case_done(True)
         except Exception as e:  # noqa: BLE001
             failed += 1
             print(f"FAIL {name}: {e}")
+            case_done(False)
     print(f"{suite}: {passed} passed, {failed} failed")
     return 1 if failed or passed == 0 else 0
 
@@ -71,6 +88,7 @@ def run_cases(suite, names, check):
         if only and name not in only:
             continue
         problems = check(name)
+        case_done(not problems)
         if problems:
             failed += 1
             print(f"FAIL {name}")
@@ -96,6 +114,7 @@ def fresh_dir(*parts):
     d = WORK.joinpath(*parts)
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
+    _made.append(d)
     return d
 
 

@@ -485,6 +485,7 @@ def main():
                     problems = []
             except Exception as e:  # noqa: BLE001
                 problems = [f"{type(e).__name__}: {e}"]
+            harness.case_done(not problems)
             if problems:
                 failed += 1
                 print(f"FAIL {name}")

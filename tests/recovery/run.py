@@ -486,9 +486,11 @@ def main():
         try:
             fn()
             print(f"ok   {name} ({time.time() - t:.1f}s)")
+            harness.case_done(True)
         except Exception as e:  # noqa: BLE001
             failed += 1
             print(f"FAIL {name}\n  {e}")
+            harness.case_done(False)
     print(f"recovery: {len(tests) - failed} passed, {failed} failed")
     return 1 if failed or not tests else 0
 
