@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -25,8 +26,11 @@ constexpr const char* kEpochHeader = "streamc-epoch";
 constexpr const char* kFromHeader = "streamc-from";
 constexpr const char* kPartHeader = "streamc-part";
 
+// One record's delivery report. The producer is the process's (shared by
+// every task's store), so the report may be served by another thread's
+// poll: `done` publishes the rest.
 struct Delivery {
-  bool done = false;
+  std::atomic<bool> done{false};
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   int64_t offset = -1;
 };
@@ -63,7 +67,7 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   auto* d = static_cast<Delivery*>(m->_private);
   d->err = m->err;
   d->offset = m->offset;
-  d->done = true;
+  d->done.store(true, std::memory_order_release);
 }
 
 }  // namespace
@@ -89,21 +93,31 @@ KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std
   if (o_.task.empty() || o_.task.find('\t') != std::string::npos)
     throw FatalError("kafka changelog '" + o_.topic + "': a task id must be non-empty and have no tab, not '" + o_.task + "'");
   if (o_.topic.empty()) throw FatalError("kafka changelog of task " + o_.task + ": no topic given");
-  producer_ = std::make_unique<KafkaClient>(RD_KAFKA_PRODUCER, "kafka changelog '" + o_.topic + "' of task " + o_.task,
-                                            o_.brokers, o_.options,
-                                            std::vector<std::pair<std::string, std::string>>{
-                                                {"acks", "all"},
-                                                {"enable.idempotence", "true"},
-                                                {"max.in.flight.requests.per.connection", "1"},
-                                                {"linger.ms", "0"},
-                                            },
-                                            &on_delivery);
+  // One idempotent producer per process and brokers/options, shared by
+  // every task's store (as the tail is): a copy with 16 tasks kept 16
+  // producers and their broker threads before. A store waits for its own
+  // records' reports; what fences a zombie is the epoch in each record, not
+  // the producer.
+  std::string key = "changelog producer\n" + o_.brokers;
+  for (const auto& o : o_.options) key += "\n" + o;
+  producer_ = process_shared<KafkaClient>(key, [&] {
+    return std::make_shared<KafkaClient>(RD_KAFKA_PRODUCER, "kafka changelog producer", o_.brokers, o_.options,
+                                         std::vector<std::pair<std::string, std::string>>{
+                                             {"acks", "all"},
+                                             {"enable.idempotence", "true"},
+                                             {"max.in.flight.requests.per.connection", "1"},
+                                             {"linger.ms", "0"},
+                                         },
+                                         &on_delivery);
+  });
   topic_ = rd_kafka_topic_new(producer_->handle(), o_.topic.c_str(), nullptr);
 }
 
 KafkaChangelogStore::~KafkaChangelogStore() {
   if (topic_) rd_kafka_topic_destroy(topic_);
 }
+
+std::string KafkaChangelogStore::who() const { return "kafka changelog '" + o_.topic + "' of task " + o_.task; }
 
 void KafkaChangelogStore::fail(const std::string& why) const {
   throw FatalError("kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) + ", task " +
@@ -196,7 +210,7 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
 }
 
 std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from) const {
-  auto consumer = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, producer_->who(), o_.brokers, o_.options,
+  auto consumer = std::make_unique<KafkaClient>(RD_KAFKA_CONSUMER, who(), o_.brokers, o_.options,
                                                 reader_settings("streamc-changelog-" + o_.task, kRestoreWaitMs));
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(list, o_.topic.c_str(), partition_)->offset = from;
@@ -317,18 +331,18 @@ void KafkaChangelogStore::open() {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, topic_, &md, kLookTimeoutMs);
     if (err) {
-      producer_->status(producer_->who() + ": waiting for brokers " + o_.brokers + " (" + rd_kafka_err2str(err) + "); retrying");
+      producer_->status(who() + ": waiting for brokers " + o_.brokers + " (" + rd_kafka_err2str(err) + "); retrying");
       continue;
     }
     rd_kafka_resp_err_t terr = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
     if (!terr) count = md->topics[0].partition_cnt;
     rd_kafka_metadata_destroy(md);
     if (terr == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-      throw FatalError(producer_->who() + ": topic '" + o_.topic + "' does not exist on " + o_.brokers);
+      throw FatalError(who() + ": topic '" + o_.topic + "' does not exist on " + o_.brokers);
     if (terr == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
-      throw FatalError(producer_->who() + ": not authorised to use topic '" + o_.topic + "' on " + o_.brokers);
+      throw FatalError(who() + ": not authorised to use topic '" + o_.topic + "' on " + o_.brokers);
     if (terr || count == 0) {
-      producer_->status(producer_->who() + ": waiting for topic '" + o_.topic + "' (" + rd_kafka_err2str(terr) + "); retrying");
+      producer_->status(who() + ": waiting for topic '" + o_.topic + "' (" + rd_kafka_err2str(terr) + "); retrying");
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       count = 0;
     }
@@ -341,7 +355,7 @@ void KafkaChangelogStore::open() {
     rd_kafka_resp_err_t err =
         rd_kafka_query_watermark_offsets(rk, o_.topic.c_str(), partition_, &low, &high, kLookTimeoutMs);
     if (!err) break;
-    producer_->status(producer_->who() + ": waiting for partition " + std::to_string(partition_) + " (" +
+    producer_->status(who() + ": waiting for partition " + std::to_string(partition_) + " (" +
                       rd_kafka_err2str(err) + "); retrying");
   }
   producer_->clear_status();
@@ -400,9 +414,9 @@ int64_t KafkaChangelogStore::send(const Record& rec) {
     }
     rd_kafka_poll(rk, 10);
   }
-  while (!d.done) {
+  while (!d.done.load(std::memory_order_acquire)) {
     rd_kafka_poll(rk, 100);
-    if (!d.done) producer_->check_fatal();
+    if (!d.done.load(std::memory_order_acquire)) producer_->check_fatal();
   }
   if (d.err) fail(what + " was not delivered: " + rd_kafka_err2str(d.err));
   ++records_written_;

@@ -123,9 +123,10 @@ class KafkaChangelogStore final : public CheckpointStore {
   // them grew past the bound (under mu_).
   void maybe_rewrite();
   [[noreturn]] void fail(const std::string& why) const;
+  std::string who() const;  // "kafka changelog 'topic' of task t", for status lines
 
   KafkaChangelogOptions o_;
-  std::unique_ptr<KafkaClient> producer_;
+  std::shared_ptr<KafkaClient> producer_;  // the process's (process_shared)
   rd_kafka_topic_t* topic_ = nullptr;
   int32_t partition_ = -1;
   int64_t epoch_ = 0;
