@@ -24,8 +24,8 @@
 // text).
 //
 // This header is in every generated program, so it stays small: scalar
-// formatting lives in the runtime library (io/format.cpp), only the
-// type-directed recursion is here.
+// formatting lives in the runtime library (io/format.cpp, JSON strings in
+// base/json_string.cpp), only the type-directed recursion is here.
 #pragma once
 
 #include <array>
@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "streamc/runtime/json_string.hpp"  // append_json_string: quoted, escaped, valid UTF-8
 #include "streamc/runtime/values.hpp"
 
 namespace streamc::rt {
@@ -49,7 +50,6 @@ void append_float_json(std::string& out, double v);      // like pprint; NaN / i
 void append_timestamp_pprint(std::string& out, Timestamp t);  // 2026-11-24 13:00:00[.123456]
 void append_timestamp_json(std::string& out, Timestamp t);    // "2026-11-24T13:00:00[.123456]Z"
 void append_duration(std::string& out, Duration d);            // 1.5s, 250ms, 2h, 0s
-void append_json_string(std::string& out, std::string_view s);  // quoted, escaped, valid UTF-8
 void append_float_cell(std::string& out, double v);             // Java's Double.toString: 2.0, 1.0E7, NaN
 void append_timestamp_iso(std::string& out, Timestamp t);      // 2026-11-24T13:00:00[.123456]Z, no quotes
 // `field` as one CSV field: quoted (with "" for ") when it holds the
