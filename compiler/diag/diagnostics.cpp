@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "streamc/runtime/json_string.hpp"
+
 namespace streamc {
 
 Diagnostic& Diagnostics::error(SourceRange range, std::string message) {
@@ -70,26 +72,11 @@ void render_other_file(std::ostream& out, const Diagnostic::OtherFile& at, const
   out << (color ? "\x1b[1;32m" : "") << caret << '^' << reset << '\n';
 }
 
-void json_escape(std::ostream& out, std::string_view s) {
-  out << '"';
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\t': out << "\\t"; break;
-      case '\r': out << "\\r"; break;
-      default:
-        if (c < 0x20) {
-          static const char* hex = "0123456789abcdef";
-          out << "\\u00" << hex[c >> 4] << hex[c & 15];
-        } else {
-          out << ch;
-        }
-    }
-  }
-  out << '"';
+// `s` as a JSON string, by the runtime's one writer (escaped, valid UTF-8).
+std::string json_string(std::string_view s) {
+  std::string quoted;
+  rt::append_json_string(quoted, s);
+  return quoted;
 }
 
 }  // namespace
@@ -112,13 +99,10 @@ void Diagnostics::render_json(std::ostream& out) const {
   for (const auto& d : diagnostics_) {
     LineCol b = file_->line_col(d.range.begin);
     LineCol e = file_->line_col(d.range.end > d.range.begin ? d.range.end : d.range.begin);
-    out << "{\"file\":";
-    json_escape(out, file_->path());
-    out << ",\"line\":" << b.line << ",\"column\":" << b.column << ",\"endLine\":" << e.line
-        << ",\"endColumn\":" << e.column << ",\"offset\":" << d.range.begin << ",\"endOffset\":" << d.range.end
-        << ",\"severity\":\"" << severity_word(d.severity) << "\",\"message\":";
-    json_escape(out, d.message);
-    out << "}\n";
+    out << "{\"file\":" << json_string(file_->path()) << ",\"line\":" << b.line << ",\"column\":" << b.column
+        << ",\"endLine\":" << e.line << ",\"endColumn\":" << e.column << ",\"offset\":" << d.range.begin
+        << ",\"endOffset\":" << d.range.end << ",\"severity\":\"" << severity_word(d.severity)
+        << "\",\"message\":" << json_string(d.message) << "}\n";
   }
 }
 

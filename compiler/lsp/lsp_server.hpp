@@ -29,6 +29,7 @@
 
 #include "diag/diagnostics.hpp"
 #include "diag/source_file.hpp"
+#include "streamc/runtime/json_string.hpp"
 
 namespace streamc::lsp {
 
@@ -85,8 +86,9 @@ uint32_t to_offset(const SourceFile& file, Position pos);
 // ---- JSON output helpers ---------------------------------------------------
 
 // Appends `s` as a JSON string literal (quotes included); invalid UTF-8
-// becomes U+FFFD so the output is always valid JSON.
-void append_json_string(std::string& out, std::string_view s);
+// becomes U+FFFD so the output is always valid JSON. The runtime's writer,
+// the one the compiler's JSON diagnostics use too.
+using rt::append_json_string;
 
 // "file:///a/b%20c.sdl" -> "/a/b c.sdl"; other URIs are returned unchanged.
 std::string uri_to_path(std::string_view uri);
