@@ -51,6 +51,23 @@ TEST(SplitCsv, MalformedIsReportedButStillSplit) {
   EXPECT_TRUE(ok);
 }
 
+TEST(SplitCsv, SaysWhichProblemAndWhere) {
+  Arena arena;
+  Fields f;
+  CsvProblem problem;
+  EXPECT_FALSE(split_csv("a,\"open\nb", ',', f, arena, problem));
+  EXPECT_EQ(problem.kind, CsvProblem::UnterminatedQuote);
+  EXPECT_EQ(problem.at, 2u);  // the opening quote
+  EXPECT_EQ(f, split("a,\"open\nb"));
+  // The first problem: text after a closing quote, then an open quote.
+  EXPECT_FALSE(split_csv("x,\"a\"yz,\"b", ',', f, arena, problem));
+  EXPECT_EQ(problem.kind, CsvProblem::TextAfterQuote);
+  EXPECT_EQ(problem.at, 5u);  // the 'y'
+  EXPECT_EQ(f, split("x,\"a\"yz,\"b"));
+  EXPECT_TRUE(split_csv("\"a\",b", ',', f, arena, problem));
+  EXPECT_EQ(problem.kind, CsvProblem::None);
+}
+
 TEST(CsvHeader, ColumnByName) {
   CsvHeader h;
   h.names = {"word", "ts", "n"};

@@ -23,6 +23,22 @@ namespace streamc::rt {
 // quote is appended, an unterminated quote runs to the end).
 bool split_csv(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena);
 
+// What made a record malformed, and where: a byte offset into the record.
+struct CsvProblem {
+  enum Kind {
+    None,
+    UnterminatedQuote,  // `at` the quote that opens the field
+    TextAfterQuote,     // `at` the first character after the closing quote
+  };
+  Kind kind = None;
+  size_t at = 0;
+};
+
+// split_csv that also says, when it returns false, the first problem it
+// found (for messages: the compiler's schema inference names the line).
+bool split_csv(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena,
+               CsvProblem& problem);
+
 // The header line of one CSV file: its column names. The sources create one
 // per file; its address and `id` stay the same for all records of that file,
 // and `id` is never reused within the process, so a decoder may cache its

@@ -1,10 +1,23 @@
+// split_csv (csv.hpp): the fields of one CSV record, as generated decoders,
+// the files source's headers, `streamc read` and the compiler's schema
+// inference (streamc_text) split them.
 #include "streamc/runtime/csv.hpp"
 
 #include <cstring>
 
 namespace streamc::rt {
+namespace {
 
-bool split_csv(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena) {
+// With kReport, `problem` gets the first thing that makes the record
+// malformed; without, this is the decoders' hot path and notes nothing.
+template <bool kReport>
+bool split(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena,
+           CsvProblem* problem) {
+  const auto note = [&](CsvProblem::Kind kind, const char* at) {
+    if constexpr (kReport) {
+      if (problem->kind == CsvProblem::None) *problem = {kind, static_cast<size_t>(at - record.data())};
+    }
+  };
   fields.clear();
   bool ok = true;
   const char* p = record.data();
@@ -26,7 +39,10 @@ bool split_csv(std::string_view record, char delim, std::vector<std::string_view
         close = q;
         break;
       }
-      if (!close) ok = false;
+      if (!close) {
+        ok = false;
+        note(CsvProblem::UnterminatedQuote, start - 1);
+      }
       const char* stop = close ? close : end;
       std::string_view raw(start, static_cast<size_t>(stop - start));
       std::string_view value = raw;
@@ -45,6 +61,7 @@ bool split_csv(std::string_view record, char delim, std::vector<std::string_view
       while (next < end && *next != delim) ++next;
       if (next != p) {
         ok = false;
+        note(CsvProblem::TextAfterQuote, p);
         value = arena.concat(value, std::string_view(p, static_cast<size_t>(next - p)));
       }
       fields.push_back(value);
@@ -63,6 +80,18 @@ bool split_csv(std::string_view record, char delim, std::vector<std::string_view
     }
   }
   return ok;
+}
+
+}  // namespace
+
+bool split_csv(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena) {
+  return split<false>(record, delim, fields, arena, nullptr);
+}
+
+bool split_csv(std::string_view record, char delim, std::vector<std::string_view>& fields, Arena& arena,
+               CsvProblem& problem) {
+  problem = {};
+  return split<true>(record, delim, fields, arena, &problem);
 }
 
 }  // namespace streamc::rt
