@@ -15,6 +15,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/framing.hpp"
+#include "streamc/runtime/arena.hpp"
+#include "streamc/runtime/csv.hpp"
 #include "streamc/runtime/parse.hpp"
 
 namespace streamc::sema {
@@ -445,64 +448,39 @@ TypeRef infer_json(const std::string& path, const std::string& text, const std::
 
 // ------------------------------------------------------------------ CSV
 
+// One record of a CSV sample and the line it starts on.
 struct CsvRow {
-  size_t line = 0;  // where the row starts
-  std::vector<std::string> cells;
+  size_t line = 0;
+  std::vector<std::string_view> cells;
 };
 
-// RFC 4180. Returns false with `error` set on an unterminated quote or junk
-// after a closing quote. Blank lines are skipped.
-bool parse_csv(std::string_view s, char delim, std::vector<CsvRow>& rows, std::string& error) {
-  size_t i = 0, line = 1;
-  while (i < s.size()) {
+// The records of `text` and their fields as a running program reads them:
+// framed by rt::frame_csv (a newline ends a record outside quotes, '\r'
+// before it dropped, empty records skipped) and split by rt::split_csv
+// (fields are views into `text` or copies in `arena`). Returns false with
+// `error` set, naming the line, on the first malformed record: an
+// unterminated quote or text after a closing quote, which the runtime
+// rejects.
+bool read_csv(std::string_view text, char delim, rt::Arena& arena, std::vector<CsvRow>& rows, std::string& error) {
+  std::vector<std::string_view> records;
+  rt::frame_csv(text, delim, records);
+  size_t line = 1;
+  const char* counted = text.data();
+  auto line_at = [&](const char* p) {
+    for (; counted < p; ++counted) line += *counted == '\n';
+    return line;
+  };
+  for (std::string_view record : records) {
     CsvRow row;
-    row.line = line;
-    std::string cell;
-    bool row_done = false;
-    while (!row_done) {
-      cell.clear();
-      if (i < s.size() && s[i] == '"') {
-        size_t quote_line = line;
-        ++i;
-        for (;;) {
-          if (i >= s.size()) {
-            error = "line " + std::to_string(quote_line) + ": unterminated quoted field";
-            return false;
-          }
-          char c = s[i++];
-          if (c == '"') {
-            if (i < s.size() && s[i] == '"') {
-              cell += '"';
-              ++i;
-            } else {
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            cell += c;
-          }
-        }
-        if (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') {
-          error = "line " + std::to_string(line) + ": unexpected character after a closing quote";
-          return false;
-        }
-      } else {
-        while (i < s.size() && s[i] != delim && s[i] != '\n' && s[i] != '\r') cell += s[i++];
-      }
-      row.cells.push_back(cell);
-      if (i >= s.size()) {
-        row_done = true;
-      } else if (s[i] == delim) {
-        ++i;
-      } else {  // \n, \r\n or \r
-        if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
-        ++i;
-        ++line;
-        row_done = true;
-      }
+    row.line = line_at(record.data());
+    rt::CsvProblem problem;
+    if (!rt::split_csv(record, delim, row.cells, arena, problem)) {
+      error = "line " + std::to_string(line_at(record.data() + problem.at)) + ": " +
+              (problem.kind == rt::CsvProblem::UnterminatedQuote ? "unterminated quoted field"
+                                                                 : "unexpected character after a closing quote");
+      return false;
     }
-    bool blank = row.cells.size() == 1 && row.cells[0].empty();
-    if (!blank) rows.push_back(std::move(row));
+    rows.push_back(std::move(row));
   }
   return true;
 }
@@ -523,12 +501,12 @@ char csv_delimiter(std::string_view text) {
   return ',';
 }
 
-bool csv_int(const std::string& s) { return rt::parse_int(s).has_value(); }
+bool csv_int(std::string_view s) { return rt::parse_int(s).has_value(); }
 
 // Decimal floats only (digits, '.', exponent): no hex, inf or nan, which
 // the runtime parses as floats too but a column of which is text more
 // likely than numbers.
-bool csv_float(const std::string& s) {
+bool csv_float(std::string_view s) {
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   size_t mant = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++mant;
@@ -547,20 +525,22 @@ bool csv_float(const std::string& s) {
   return i == s.size();
 }
 
-bool csv_bool(const std::string& s) { return rt::parse_bool(s).has_value(); }
+bool csv_bool(std::string_view s) { return rt::parse_bool(s).has_value(); }
 
-TypeRef infer_csv(const std::string& path, const std::string& text, const std::string& name, Diagnostics& diags,
+TypeRef infer_csv(const std::string& path, std::string_view text, const std::string& name, Diagnostics& diags,
                   SourceRange where) {
   auto fail = [&](const std::string& msg) {
     diags.error(where, msg);
     return types::error();
   };
+  text = rt::strip_bom(text);  // as the files source reads a file
+  rt::Arena arena;
   std::vector<CsvRow> rows;
   std::string error;
-  if (!parse_csv(text, csv_delimiter(text), rows, error))
+  if (!read_csv(text, csv_delimiter(text), arena, rows, error))
     return fail("invalid CSV in sample file '" + path + "': " + error);
   if (rows.empty()) return fail("sample file '" + path + "' is empty: a CSV sample needs a header line");
-  const std::vector<std::string>& header = rows[0].cells;
+  const std::vector<std::string> header(rows[0].cells.begin(), rows[0].cells.end());
   std::unordered_map<std::string, size_t> seen;
   for (size_t c = 0; c < header.size(); ++c) {
     if (header[c].empty())
@@ -581,7 +561,7 @@ TypeRef infer_csv(const std::string& path, const std::string& text, const std::s
       return fail("line " + std::to_string(row.line) + " of '" + path + "' has " + std::to_string(row.cells.size()) +
                   " fields, the header has " + std::to_string(header.size()));
     for (size_t c = 0; c < header.size(); ++c) {
-      const std::string& v = row.cells[c];
+      std::string_view v = row.cells[c];
       Column& col = cols[c];
       if (v.empty()) {
         col.empty_seen = true;

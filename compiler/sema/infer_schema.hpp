@@ -21,7 +21,12 @@
 //   - field names must be SDL labels ([A-Za-z_][A-Za-z0-9_]*); keywords are
 //     fine (SDL record fields may be keywords, `r.mode`).
 //
-//   CSV (RFC 4180: quoted fields, "" escapes, newlines inside quotes, CRLF).
+//   CSV (RFC 4180: quoted fields, "" escapes, newlines inside quotes, CRLF),
+//   read as a running program reads it (the runtime's rt::strip_bom,
+//   rt::frame_csv and rt::split_csv): a byte order mark is dropped, '\n'
+//   ends a record outside quotes ('\r' before it dropped, a lone '\r' is
+//   text), empty lines are skipped, and a malformed record (an unterminated
+//   quote, text after a closing quote) is an error naming its line.
 //   The first row names the columns. Delimiter ',' unless the header line has
 //   more ';' or more '\t' than ','. Each column is the first of int, float,
 //   bool, timestamp that every non-empty value parses as, else string; a

@@ -426,6 +426,38 @@ TEST_F(InferSchemaTest, CsvErrors) {
   EXPECT_EQ(fields("h.csv", "a\n1\n\n2\n"), "{a: int}");
 }
 
+// A CSV sample is read as a running program reads its input (rt::strip_bom,
+// rt::frame_csv, rt::split_csv). Where inference's own parser read it
+// otherwise, the runtime's reading is the one kept; each such case is here.
+
+TEST_F(InferSchemaTest, CsvByteOrderMarkIsDropped) {
+  // (Was part of the first column's name: not a valid SDL name.)
+  EXPECT_EQ(fields("a.csv", "\xEF\xBB\xBF" "a,b\n1,2\n"), "{a: int, b: int}");
+  EXPECT_EQ(fields("b.csv", "\xEF\xBB\xBF" "\"a\",b\n1,2\n"), "{a: int, b: int}");
+  std::string p = write("c.csv", "\xEF\xBB\xBF");
+  EXPECT_EQ(infer_path(p).error(), "sample file '" + p + "' is empty: a CSV sample needs a header line");
+}
+
+TEST_F(InferSchemaTest, CsvLoneCarriageReturnIsNotALineEnd) {
+  // Only '\n' ends a record ('\r' before it is dropped); a lone '\r' is text.
+  // (Each was a line end: "y" a row of one field.)
+  EXPECT_EQ(fields("a.csv", "n,s\n1,x\ry\n"), "{n: int, s: string}");
+  EXPECT_EQ(infer("b.csv", "a,b\r1,2\r").error().rfind("field 'b\r1' (at column 2) is not a valid SDL name", 0), 0u);
+  // Lines are counted by '\n' (was line 4: "\r\r\n" counted two).
+  std::string p = write("c.csv", "a,b\r\n1,2\r\r\n3\n");
+  EXPECT_EQ(infer_path(p).error(), "line 3 of '" + p + "' has 1 fields, the header has 2");
+}
+
+TEST_F(InferSchemaTest, CsvBlankLines) {
+  // Empty lines, and lines of only '\r', are skipped.
+  EXPECT_EQ(fields("a.csv", "a\n1\n\n\r\n2\n"), "{a: int}");
+  // A line holding one quoted empty field is a record of one empty field
+  // (was skipped as blank).
+  EXPECT_EQ(fields("b.csv", "a\n1\n\"\"\n2\n"), "{a: int?}");
+  std::string p = write("c.csv", "a,b\n1,2\n\"\"\n");
+  EXPECT_EQ(infer_path(p).error(), "line 3 of '" + p + "' has 1 fields, the header has 2");
+}
+
 TEST_F(InferSchemaTest, FormatByExtensionOrContentOrExplicit) {
   EXPECT_EQ(fields("a.ndjson", "{\"a\": 1}\n"), "{a: int}");
   EXPECT_EQ(fields("a.CSV", "a\n1\n"), "{a: int}");
