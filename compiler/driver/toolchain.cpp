@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/hash.hpp"
 #include "codegen/emit_cpp.hpp"
 
 
@@ -31,21 +32,6 @@ fs::path self_path(const char* argv0) {
   fs::path p = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) return p;
   return fs::absolute(argv0, ec);
-}
-
-uint64_t fnv1a(std::string_view data, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-std::string hex(uint64_t v) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4) s[i] = digits[v & 15];
-  return s;
 }
 
 std::string read_file(const fs::path& p) {
@@ -204,8 +190,8 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
   }
   ec.clear();
   for (const auto& arg : tc.user_args)  // --link'ed files count by content
-    if (arg[0] != '-' && fs::is_regular_file(arg, ec)) key_text += "\n" + arg + ":" + hex(fnv1a(read_file(arg)));
-  fs::path dir = fs::path(tc.cache_dir) / hex(fnv1a(key_text));
+    if (arg[0] != '-' && fs::is_regular_file(arg, ec)) key_text += "\n" + arg + ":" + rt::hash_hex(read_file(arg));
+  fs::path dir = fs::path(tc.cache_dir) / rt::hash_hex(key_text);
   fs::path binary = dir / "program";
   fs::path source = dir / "program.cpp";
   fs::path logf = dir / "compiler.log";

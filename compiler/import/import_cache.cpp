@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/hash.hpp"
 #include "sema/signature_text.hpp"
 
 namespace fs = std::filesystem;
@@ -40,17 +41,7 @@ std::optional<fs::path> entry_path(const std::string& cache_dir, const std::stri
 
 }  // namespace
 
-std::string content_hash(std::string_view data) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) s[i] = digits[h & 15];
-  return s;
-}
+std::string content_hash(std::string_view data) { return rt::hash_hex(data); }
 
 std::string header_content_hash(const std::string& header, const std::vector<std::string>& includes) {
   std::string contents, text;

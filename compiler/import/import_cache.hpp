@@ -12,7 +12,7 @@
 
 namespace streamc::import {
 
-// 16 hex digits of a 64-bit FNV-1a hash.
+// 16 hex digits of streamc's content hash (rt::hash_hex, XXH3-64: base/hash.hpp).
 std::string content_hash(std::string_view data);
 
 // content_hash of a header's text and of every file it includes (a file

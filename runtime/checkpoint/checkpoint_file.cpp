@@ -11,12 +11,11 @@
 #include <cstdio>
 #include <cstring>
 
-#include "base/failure_points.hpp"
 #include "base/atomic_file.hpp"
+#include "base/failure_points.hpp"
+#include "base/hash.hpp"
 #include "streamc/runtime/values.hpp"
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 namespace streamc::rt {
 namespace {
@@ -44,7 +43,7 @@ std::string checkpoint_file_header(std::string_view kind) { return header_of(kin
 void seal_checkpoint_file(std::string& bytes) {
   char trailer[kCheckpointTrailerSize + 1];
   std::snprintf(trailer, sizeof trailer, "#streamc xxh3=%016" PRIx64 " size=%016" PRIx64 "\n",
-                static_cast<uint64_t>(XXH3_64bits(bytes.data(), bytes.size())), static_cast<uint64_t>(bytes.size()));
+                hash64(bytes), static_cast<uint64_t>(bytes.size()));
   bytes.append(trailer, kCheckpointTrailerSize);
 }
 
@@ -68,7 +67,7 @@ std::string decode_checkpoint_file(std::string_view bytes, std::string_view kind
   if (size != body.size())
     damaged(path, "size mismatch (" + std::to_string(body.size()) + " bytes, the checksum line says " +
                       std::to_string(size) + ")");
-  if (XXH3_64bits(body.data(), body.size()) != sum) damaged(path, "checksum mismatch");
+  if (hash64(body) != sum) damaged(path, "checksum mismatch");
   std::string header = header_of(kind);
   if (body.substr(0, header.size()) != header) {
     std::string_view first = body.substr(0, body.find('\n'));
