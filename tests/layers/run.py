@@ -31,12 +31,12 @@ ALSO_SEES = {"compiler": ("runtime", "base")}
 
 
 def below(graph, layer):
-    seen, todo = set(), [layer]
-    while todo:
-        for dep in graph[todo.pop()]:
+    seen, pending = set(), [layer]
+    while pending:
+        for dep in graph[pending.pop()]:
             if dep not in seen:
                 seen.add(dep)
-                todo.append(dep)
+                pending.append(dep)
     return seen
 
 
