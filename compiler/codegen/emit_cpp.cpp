@@ -278,23 +278,16 @@ void ProgramEmitter::emit_sources() {
   out_ += "    static rt::Arena startup_arena;\n";
   for (size_t i = 0; i < prog_.sources.size(); ++i) {
     const auto& s = prog_.sources[i];
-    const std::string src = source_var(static_cast<int>(i)), so = source_var(static_cast<int>(i), "options");
-    const std::string go = source_var(static_cast<int>(i), "generate"), ks = source_var(static_cast<int>(i), "kafka");
+    const std::string so = source_var(static_cast<int>(i), "options");
     out_ += fmt::format("    rt::SourceOptions {};\n", so);
     const char* on_error = s.on_error == sema::OnError::Fail   ? "rt::OnError::Fail"
                            : s.on_error == sema::OnError::Drop ? "rt::OnError::Drop"
                                                                : "rt::OnError::Permissive";
     out_ += fmt::format("    {}.on_error = {};\n", so, on_error);
-    if (s.max_files_per_batch)
-      out_ += fmt::format("    {}.max_files_per_batch = {};\n", so, startup(*s.max_files_per_batch));
     if (s.max_record_bytes)
       out_ += fmt::format("    {}.max_record_bytes = {};\n", so, startup(*s.max_record_bytes));
     else if (prog_.max_record_bytes > 0)
       out_ += fmt::format("    {}.max_record_bytes = {};\n", so, prog_.max_record_bytes);
-    if (s.latest_first) out_ += fmt::format("    {}.latest_first = {};\n", so, startup(*s.latest_first));
-    if (!s.clean_source.empty())
-      out_ += fmt::format("    {}.clean_source = rt::CleanSource::{};\n", so, s.clean_source == "archive" ? "Archive" : "Delete");
-    if (s.archive_dir) out_ += fmt::format("    {}.archive_dir = std::string({});\n", so, startup(*s.archive_dir));
     if (s.format == sema::DataFormat::Json) {
       out_ += fmt::format("    {}.format = rt::SourceFormat::Json;\n", so);
       out_ += fmt::format("    {}.multiline = {};\n", so, s.multiline);
@@ -309,46 +302,66 @@ void ProgramEmitter::emit_sources() {
       emit_table(static_cast<int>(i));
       continue;
     }
-    switch (s.connector) {
-      case sema::Connector::Socket:
-        out_ += fmt::format("    const rt::SourceId {0} = eng.add_socket_source(std::string({1}), std::string({2}), {3}, {4});\n",
-                            src, string_literal(s.name), startup(*s.args[0]), startup(*s.args[1]), so);
+    emit_source_connector(static_cast<int>(i));
+  }
+}
+
+// A source: its arguments by the names its connector's registry entry
+// gives them (sema::SourceInfo::runtime_args), handed to the runtime
+// factory the entry names. Nothing here is particular to a connector but
+// what the planner adds to a Kafka source of a consumer group.
+void ProgramEmitter::emit_source_connector(int i) {
+  const auto& s = prog_.sources[i];
+  const sema::ConnectorSpec* spec = nullptr;
+  for (const auto& c : sema::connectors())
+    if (c.id == s.connector) spec = &c;
+  const std::string src = source_var(i), so = source_var(i, "options"), args = source_var(i, "args");
+  out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
+  for (const auto& a : s.runtime_args) {
+    const std::string name = fmt::format("\"{}\"", a.name);  // a registry name: letters and '_'
+    switch (a.kind) {
+      case sema::ArgKind::Int:
+        out_ += fmt::format("    {}.integer({}, {});\n", args, name, startup(*a.value));
         break;
-      case sema::Connector::Files:
-        out_ += fmt::format("    const rt::SourceId {0} = eng.add_files_source(std::string({1}), std::string({2}), {3});\n",
-                            src, string_literal(s.name), startup(*s.args[0]), so);
+      case sema::ArgKind::Bool: out_ += fmt::format("    {}.flag({}, {});\n", args, name, startup(*a.value)); break;
+      case sema::ArgKind::String:
+        out_ += fmt::format("    {}.text({}, std::string({}));\n", args, name, startup(*a.value));
         break;
-      case sema::Connector::Generate:
-        out_ += fmt::format("    rt::GenerateOptions {};\n", go);
-        if (s.rate) out_ += fmt::format("    {}.rows_per_second = {};\n", go, startup(*s.rate));
-        if (s.rows_per_batch) out_ += fmt::format("    {}.rows_per_batch = {};\n", go, startup(*s.rows_per_batch));
-        if (s.total_rows) out_ += fmt::format("    {}.total_rows = {};\n", go, startup(*s.total_rows));
-        out_ += fmt::format("    const rt::SourceId {0} = eng.add_generate_source(std::string({1}), {2});\n", src,
-                            string_literal(s.name), go);
+      case sema::ArgKind::Word:
+        out_ += fmt::format("    {}.text({}, std::string({}));\n", args, name,
+                            string_literal(a.value ? std::string_view(a.value->text) : std::string_view(a.word)));
         break;
-      case sema::Connector::Kafka:
-        out_ += fmt::format("    rt::KafkaSourceOptions {};\n", ks);
-        for (const auto* t : s.args) out_ += fmt::format("    {}.topics.emplace_back({});\n", ks, startup(*t));
-        if (!s.repartition_suffix.empty())
-          out_ += fmt::format("    {0}.topics.push_back((std::string({1}) += {2}));\n    {0}.repartition = true;\n", ks,
-                              startup(*s.kafka_group), string_literal(s.repartition_suffix));
-        for (const auto& suffix : s.internal_topic_suffixes)
-          out_ += fmt::format("    {}.internal_topics.push_back((std::string({}) += {}));\n", ks, startup(*s.kafka_group),
-                              string_literal(suffix));
-        out_ += fmt::format("    {}.brokers = std::string({});\n", ks, startup(*s.brokers));
-        if (s.starting_earliest) out_ += fmt::format("    {}.starting = rt::KafkaStarting::Earliest;\n", ks);
-        if (s.max_offsets_per_batch)
-          out_ += fmt::format("    {}.max_offsets_per_batch = {};\n", ks, startup(*s.max_offsets_per_batch));
-        if (s.fail_on_data_loss) out_ += fmt::format("    {}.fail_on_data_loss = {};\n", ks, startup(*s.fail_on_data_loss));
-        for (const auto* o : s.kafka_options) out_ += fmt::format("    {}.options.emplace_back({});\n", ks, startup(*o));
-        if (s.kafka_raw) out_ += fmt::format("    {}.raw = true;\n", ks);
-        if (s.kafka_group) out_ += fmt::format("    {}.group = std::string({});\n", ks, startup(*s.kafka_group));
-        out_ += fmt::format("    const rt::SourceId {0} = rt::add_kafka_source(eng, std::string({1}), {2}, {3});\n", src,
-                            string_literal(s.name), ks, so);
+      case sema::ArgKind::Strings: {
+        std::string list;
+        if (a.value->kind == ast::ExprKind::List) {
+          for (const auto& item : a.value->children)
+            list += (list.empty() ? "" : ", ") + fmt::format("std::string({})", startup(*item));
+        } else {
+          list = fmt::format("std::string({})", startup(*a.value));
+        }
+        out_ += fmt::format("    {}.texts({}, std::vector<std::string>{{{}}});\n", args, name, list);
         break;
-      default: break;
+      }
+      case sema::ArgKind::None: break;
     }
   }
+  if (s.connector == sema::Connector::Kafka) {
+    // The planner's additions (DESIGN.md, "Scale-out"): the records as they
+    // are, the repartition topic this source reads, the internal topics
+    // the group member makes.
+    if (s.kafka_raw) out_ += fmt::format("    {}.flag(\"raw\", true);\n", args);
+    if (!s.repartition_suffix.empty())
+      out_ += fmt::format("    {}.text(\"repartition_topic\", std::string({}) += {});\n", args, startup(*s.kafka_group),
+                          string_literal(s.repartition_suffix));
+    if (!s.internal_topic_suffixes.empty()) {
+      std::string list;
+      for (const auto& suffix : s.internal_topic_suffixes)
+        list += (list.empty() ? "" : ", ") + fmt::format("std::string({}) += {}", startup(*s.kafka_group), string_literal(suffix));
+      out_ += fmt::format("    {}.texts(\"internal_topics\", std::vector<std::string>{{{}}});\n", args, list);
+    }
+  }
+  out_ += fmt::format("    const rt::SourceId {} = rt::add_source(eng, {}, std::string({}), {}, {});\n", src, spec->source_factory,
+                      string_literal(s.name), args, so);
 }
 
 void ProgramEmitter::emit_sinks() {
@@ -394,8 +407,13 @@ void ProgramEmitter::emit_sinks() {
           const auto& src = prog_.sources[s.repartition_source];
           out_ += fmt::format("    {}.topic = (std::string({}) += {});\n", ko, startup(*src.kafka_group),
                               string_literal(s.repartition_suffix));
-          out_ += fmt::format("    {0}.repartition = true;\n    {0}.partitions_like = {1}.topics.front();\n", ko,
-                              source_var(s.repartition_source, "kafka"));
+          // As many partitions as the group's (first) input topic.
+          const ast::Expr* first_topic = nullptr;
+          for (const auto& a : src.runtime_args)
+            if (a.name == "topics" && a.value)
+              first_topic = a.value->kind == ast::ExprKind::List ? a.value->children[0].get() : a.value;
+          out_ += fmt::format("    {0}.repartition = true;\n    {0}.partitions_like = std::string({1});\n", ko,
+                              startup(*first_topic));
         } else {
           out_ += fmt::format("    {}.topic = std::string({});\n", ko, startup(*s.path));
         }

@@ -50,6 +50,7 @@ class ProgramEmitter {
   bool structured_only() const;
   void emit_sources();
   void emit_sinks();
+  void emit_source_connector(int source);
   void emit_table(int source);
   void emit_state();
   void emit_batch_function();

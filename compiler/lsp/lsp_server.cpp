@@ -11,6 +11,7 @@
 #include <set>
 
 #include "lsp/connector_options.hpp"
+#include "lsp/lexical.hpp"
 #include "sema/builtins.hpp"
 #include "sema/registry.hpp"
 
@@ -250,17 +251,6 @@ int severity_code(Severity s) {
   return 1;
 }
 
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-// The identifier around `offset` (the one it is in or just after).
-SourceRange word_at(const std::string& text, uint32_t offset) {
-  uint32_t b = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
-  uint32_t e = b;
-  while (b > 0 && is_ident_char(text[b - 1])) --b;
-  while (e < text.size() && is_ident_char(text[e])) ++e;
-  return {b, e};
-}
-
 // Names declared in the document: `source|table|stream|param|schema NAME`.
 std::vector<CompletionEntry> declared_names(const std::string& text) {
   static const std::pair<std::string_view, std::pair<CompletionKind, const char*>> decls[] = {
@@ -270,44 +260,22 @@ std::vector<CompletionEntry> declared_names(const std::string& text) {
   };
   std::vector<CompletionEntry> out;
   std::set<std::string> seen;
-  size_t i = 0;
-  while (i < text.size()) {
-    // Skip comments and strings so words inside them are not taken.
-    if (text.compare(i, 2, "//") == 0) {
-      while (i < text.size() && text[i] != '\n') ++i;
-      continue;
-    }
-    if (text.compare(i, 2, "/*") == 0) {
-      size_t end = text.find("*/", i + 2);
-      i = end == std::string::npos ? text.size() : end + 2;
-      continue;
-    }
-    if (text[i] == '"') {
-      ++i;
-      while (i < text.size() && text[i] != '"' && text[i] != '\n') i += text[i] == '\\' ? 2 : 1;
-      ++i;
-      continue;
-    }
-    if (!is_ident_char(text[i]) || (i > 0 && is_ident_char(text[i - 1]))) {
-      ++i;
-      continue;
-    }
-    size_t e = i;
-    while (e < text.size() && is_ident_char(text[e])) ++e;
-    std::string_view word(text.data() + i, e - i);
-    for (const auto& [kw, info] : decls) {
-      if (word != kw) continue;
-      size_t n = e;
-      while (n < text.size() && (text[n] == ' ' || text[n] == '\t')) ++n;
-      size_t ne = n;
-      while (ne < text.size() && is_ident_char(text[ne])) ++ne;
-      if (ne > n && !std::isdigit(static_cast<unsigned char>(text[n]))) {
-        std::string name = text.substr(n, ne - n);
-        if (seen.insert(name).second) out.push_back({name, info.first, info.second, ""});
-      }
-    }
-    i = e;
-  }
+  scan_code(
+      text, text.size(),
+      [&](std::string_view word, size_t at) {
+        for (const auto& [kw, info] : decls) {
+          if (word != kw) continue;
+          size_t n = at + word.size();
+          while (n < text.size() && (text[n] == ' ' || text[n] == '\t')) ++n;
+          size_t ne = n;
+          while (ne < text.size() && is_ident_char(text[ne])) ++ne;
+          if (ne > n && !std::isdigit(static_cast<unsigned char>(text[n]))) {
+            std::string name = text.substr(n, ne - n);
+            if (seen.insert(name).second) out.push_back({name, info.first, info.second, ""});
+          }
+        }
+      },
+      [](size_t) {});
   return out;
 }
 

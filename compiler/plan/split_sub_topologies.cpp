@@ -82,8 +82,11 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   src.errors_path = nullptr;
   src.element = row;
   src.schema.clear();
-  src.starting_earliest = true;  // a new task reads every row written for it
-  src.max_offsets_per_batch = nullptr;
+  // The topic is the repartition topic alone; a new task reads every row
+  // written for it, and a batch takes a producer's batch whole.
+  src.set_runtime_arg({"topics", sema::ArgKind::Strings});
+  src.set_runtime_arg({"starting", sema::ArgKind::Word, nullptr, "earliest"});
+  src.set_runtime_arg({"max_offsets_per_batch", sema::ArgKind::Int});
   src.repartition_suffix = suffix;
   src.internal_topic_suffixes.clear();
   src.name = program.repartition_name + "-repartition";

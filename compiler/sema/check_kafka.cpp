@@ -58,9 +58,6 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
     s.args.push_back(&topic);
   }
   if (!kafka_common_options(call, s.brokers, s.kafka_options)) return false;
-  if (const Expr* st = named_arg(call, "starting")) s.starting_earliest = st->text == "earliest";
-  s.max_offsets_per_batch = named_arg(call, "max_offsets_per_batch");
-  s.fail_on_data_loss = named_arg(call, "fail_on_data_loss");
   const Expr* f = named_arg(call, "format");
   if (f && f->kind == ExprKind::Name && f->text == "raw") {
     // Spark's Kafka record; nothing to decode, so no schema and no on_error.

@@ -77,6 +77,33 @@ const char* decl_word(DeclKind k) {
 }
 }  // namespace
 
+void SourceInfo::set_runtime_arg(RuntimeArg arg) {
+  auto it = std::find_if(runtime_args.begin(), runtime_args.end(), [&](const RuntimeArg& a) { return a.name == arg.name; });
+  if (it != runtime_args.end()) runtime_args.erase(it);
+  if (arg.value || !arg.word.empty()) runtime_args.push_back(std::move(arg));
+}
+
+// What the source's runtime class reads, from its connector's entry: the
+// positional arguments by the entry's names, then its `runtime` options as
+// the call gives them.
+static std::vector<SourceInfo::RuntimeArg> source_runtime_args(const Expr& call, const ConnectorSpec& connector) {
+  std::vector<SourceInfo::RuntimeArg> out;
+  size_t positional = 0;
+  for (const auto& a : call.args) {
+    if (!a.name.name.empty()) continue;
+    if (positional < connector.positional.size())
+      out.push_back({connector.positional[positional].name, connector.positional[positional].kind, a.value.get(), {}});
+    ++positional;
+  }
+  for (const auto& a : call.args) {
+    if (a.name.name.empty()) continue;
+    for (const ConnectorOption& o : connector.options)
+      if (o.name == a.name.name && (o.roles & kSourceRole) && o.runtime != ArgKind::None)
+        out.push_back({o.name, o.runtime, a.value.get(), {}});
+  }
+  return out;
+}
+
 const char* op_name(Node::Op op) {
   switch (op) {
     case Node::Op::Source: return "source";
@@ -511,6 +538,8 @@ void Checker::check_source(const Decl& d) {
   s.name = d.name.name;
   s.range = d.range;
   s.element = types::string();
+  if (const ConnectorSpec* spec = find_connector(conn); spec && (spec->roles & kSourceRole))
+    s.runtime_args = source_runtime_args(*call, *spec);
   if (conn == "socket") {
     s.connector = Connector::Socket;
     if (!connector_options(*call, *find_connector(conn), kSourceRole, 2)) return;
@@ -533,31 +562,26 @@ void Checker::check_source(const Decl& d) {
     }
     if (check_startup_expr(*call->args[0].value, types::string(), "the files path")->is_error()) return;
     s.args = {call->args[0].value.get()};
-    s.max_files_per_batch = named_arg(*call, "max_files_per_batch");
-    // Spark's latestFirst, cleanSource (archive | delete) and sourceArchiveDir.
-    s.latest_first = named_arg(*call, "latest_first");
+    // Spark's cleanSource (archive | delete) and sourceArchiveDir.
     const Expr* archive = named_arg(*call, "archive_dir");
+    std::string clean_source;
     if (const Expr* c = named_arg(*call, "clean_source")) {
-      s.clean_source = c->text == "off" ? "" : c->text;
-      if (s.clean_source == "archive" && !archive) {
+      clean_source = c->text;
+      if (clean_source == "archive" && !archive) {
         diags_.error(c->range, "clean_source: archive needs the directory to move taken files to: archive_dir: \"…\"");
         return;
       }
     }
     if (archive) {
-      if (s.clean_source != "archive") {
+      if (clean_source != "archive") {
         diags_.error(archive->range, "archive_dir is where clean_source: archive moves taken files; add clean_source: archive");
         return;
       }
-      s.archive_dir = archive;
     }
   } else if (conn == "generate") {
     // Spark's rate source: rows {timestamp, value} with value 0, 1, 2, …
     s.connector = Connector::Generate;
     if (!connector_options(*call, *find_connector(conn), kSourceRole, 0)) return;
-    s.rate = named_arg(*call, "rate");
-    s.rows_per_batch = named_arg(*call, "rows_per_batch");
-    s.total_rows = named_arg(*call, "total_rows");
     s.format = DataFormat::Json;  // typed rows, decoded by the generated loop
     s.element = types::record({"timestamp", "value"}, {types::timestamp(), types::integer()});
     add_typed_source(d, std::move(s));

@@ -27,6 +27,11 @@ enum class DataFormat { Text, Json, Csv };
 enum class OutputMode { Append, Update, Complete };
 enum class OnError { Permissive, Drop, Fail };
 enum class RunMode { Continuous, Once, AvailableNow };
+// How a source's runtime class gets a value (rt::ConnectorArgs, by name):
+// an integer, a flag, a string, a bare word as its text, one string or a
+// list of them as a list. None: the compiler itself uses the option (the
+// records' format, schema, on_error: rt::SourceOptions).
+enum class ArgKind { None, Int, Bool, String, Word, Strings };
 
 struct SourceInfo {
   std::string name;
@@ -34,17 +39,7 @@ struct SourceInfo {
   std::vector<const ast::Expr*> args;  // socket: host, port; files: glob — evaluated at start-up
   DataFormat format = DataFormat::Text;
   OnError on_error = OnError::Permissive;
-  const ast::Expr* max_files_per_batch = nullptr;
   const ast::Expr* max_record_bytes = nullptr;  // socket, files: else the config's, else the runtime's 16 MiB
-  // files: Spark's latestFirst, cleanSource ("archive", "delete" or empty)
-  // and sourceArchiveDir.
-  const ast::Expr* latest_first = nullptr;
-  std::string clean_source;
-  const ast::Expr* archive_dir = nullptr;
-  // generate(rate: N, rows_per_batch: N, total_rows: N)
-  const ast::Expr* rate = nullptr;
-  const ast::Expr* rows_per_batch = nullptr;
-  const ast::Expr* total_rows = nullptr;
   std::string schema;              // json/csv: the schema name
   char csv_delimiter = ',';
   bool csv_header = true;
@@ -57,9 +52,6 @@ struct SourceInfo {
   // or one list of strings); `kafka_raw` is format: raw (Spark's Kafka record).
   const ast::Expr* brokers = nullptr;
   bool kafka_raw = false;
-  bool starting_earliest = false;  // starting: earliest (default latest, as Spark)
-  const ast::Expr* max_offsets_per_batch = nullptr;
-  const ast::Expr* fail_on_data_loss = nullptr;
   std::vector<const ast::Expr*> kafka_options;  // options: ["name=value", …]
   // group: "name": the binary is a member of that consumer group and runs
   // one task per partition it is assigned (DESIGN.md, "Scale-out").
@@ -71,6 +63,18 @@ struct SourceInfo {
   // first one's repartition sink).
   std::vector<std::string> internal_topic_suffixes;
   std::string repartition_suffix;
+  // What the source's runtime class gets (rt::ConnectorArgs), from its
+  // connector's registry entry: the positional arguments and `runtime`
+  // options as written, and words the planner decides.
+  struct RuntimeArg {
+    std::string_view name;
+    ArgKind kind;
+    const ast::Expr* value = nullptr;  // Strings: a string or a list of strings
+    std::string word;                  // ArgKind::Word without `value`: decided by the planner
+  };
+  std::vector<RuntimeArg> runtime_args;
+  // Replaces (or, with `value` null and no word, drops) the argument `name`.
+  void set_runtime_arg(RuntimeArg arg);
   SourceRange range;
 };
 

@@ -118,6 +118,7 @@ const AggregateSpec* find_aggregate(std::string_view name) { return find_in(aggr
 const std::vector<ConnectorSpec>& connectors() {
   using V = OptionValue;
   constexpr unsigned S = kSourceRole, K = kSinkRole, T = kTableRole;
+  using A = ArgKind;
   // Options several connectors share.
   const ConnectorOption schema = {"schema", S | T, V::Own, "", "`schema: Name`",
                                   "the records' type, a `schema` declared earlier (needed to read json or csv, and by a postgres table)."};
@@ -133,16 +134,18 @@ const std::vector<ConnectorSpec>& connectors() {
       "max_record_bytes", S, V::Int, "", "`max_record_bytes: N` (default 16 MiB, or `config`'s)",
       "a longer record is malformed; its bytes are skipped as they arrive, never held whole."};
   const ConnectorOption brokers = {"brokers", S | K, V::String, "", "`brokers: \"host:9092,…\"` (required)",
-                                   "the Kafka bootstrap servers."};
+                                   "the Kafka bootstrap servers.", A::String};
   const ConnectorOption kafka_options = {
       "options", S | K, V::Own, "", "`options: [\"session.timeout.ms=6000\", …]`",
-      "librdkafka settings, passed through (`name=value`)."};
+      "librdkafka settings, passed through (`name=value`).", A::Strings};
   static const std::vector<ConnectorSpec> table = {
       {Connector::Socket, "socket", S, "`socket(host, port, format: text|csv|json, schema: S)`",
        "one record per line over TCP (client).",
        {{"format", S, V::Own, "", "`format: text | json | csv` (default `text`)",
          "lines as strings, or records decoded with `schema`."},
-        schema, on_error, delimiter, errors, max_record_bytes}},
+        schema, on_error, delimiter, errors, max_record_bytes},
+       "rt::socket_connector",
+       {{"host", A::String}, {"port", A::Int}}},
       {Connector::Files, "files", S | K, "`files(\"dir/*.json\", format: text|json|csv, schema: S)`",
        "new files matching the glob; as a sink, part files plus a commit manifest.",
        {{"format", S, V::Own, "", "`format: text | json | csv` (default `text`)",
@@ -150,7 +153,7 @@ const std::vector<ConnectorSpec>& connectors() {
         {"format", K, V::Own, "", "`format: json | csv | text` (default `json`)", "the part files' format."},
         schema, on_error,
         {"max_files_per_batch", S, V::Int, "", "`max_files_per_batch: N` (default: no limit)",
-         "at most N new files per batch, oldest first (Spark's maxFilesPerTrigger)."},
+         "at most N new files per batch, oldest first (Spark's maxFilesPerTrigger).", A::Int},
         delimiter,
         {"header", S, V::Own, "", "`header: true | false` (default `true`)",
          "whether each csv file starts with a header line naming its columns."},
@@ -158,13 +161,16 @@ const std::vector<ConnectorSpec>& connectors() {
          "a json file is one document (true) or JSON Lines (false)."},
         errors, max_record_bytes,
         {"clean_source", S, V::Word, "archive|delete|off", "`clean_source: archive | delete | off` (default `off`)",
-         "once the batch that read a file is committed, move it to `archive_dir` or delete it (Spark's cleanSource)."},
+         "once the batch that read a file is committed, move it to `archive_dir` or delete it (Spark's cleanSource).",
+         A::Word},
         {"archive_dir", S, V::String, "", "`archive_dir: \"dir\"`",
-         "where `clean_source: archive` moves taken files (Spark's sourceArchiveDir)."},
+         "where `clean_source: archive` moves taken files (Spark's sourceArchiveDir).", A::String},
         {"latest_first", S, V::Bool, "", "`latest_first: true | false` (default `false`)",
-         "newest files first (Spark's latestFirst)."},
+         "newest files first (Spark's latestFirst).", A::Bool},
         {"partition_by", K, V::Own, "", "`partition_by: (col, …)`",
-         "one Hive-style directory per value of the columns (`col=value/`), as Spark's partitionBy."}}},
+         "one Hive-style directory per value of the columns (`col=value/`), as Spark's partitionBy."}},
+       "rt::files_connector",
+       {{"path", A::String}}},
       {Connector::Kafka, "kafka", S | K, "`kafka(topic | [topics], brokers: \"h:p\", format: raw|text|json|csv, …)`",
        "Spark's Kafka source (every partition, offsets in the checkpoint) or sink (`key:`, murmur2 partitions, at "
        "least once).",
@@ -176,20 +182,24 @@ const std::vector<ConnectorSpec>& connectors() {
         {"format", K, V::Own, "", "`format: json | text | csv` (default `json`)", "the message value's format."},
         schema, on_error, errors, delimiter,
         {"starting", S, V::Word, "earliest|latest", "`starting: earliest | latest` (default `latest`)",
-         "where a new query starts; later the checkpoint decides (Spark's startingOffsets)."},
+         "where a new query starts; later the checkpoint decides (Spark's startingOffsets).", A::Word},
         {"max_offsets_per_batch", S, V::Int, "", "`max_offsets_per_batch: N` (default: no limit)",
-         "at most N messages per batch, split over partitions by lag (Spark's maxOffsetsPerTrigger)."},
+         "at most N messages per batch, split over partitions by lag (Spark's maxOffsetsPerTrigger).", A::Int},
         {"fail_on_data_loss", S, V::Bool, "", "`fail_on_data_loss: true | false` (default `true`)",
-         "stop when offsets the query needs are gone from the topic (Spark's failOnDataLoss)."},
+         "stop when offsets the query needs are gone from the topic (Spark's failOnDataLoss).", A::Bool},
         kafka_options,
         {"group", S, V::String, "", "`group: \"name\"`",
-         "joins that consumer group: every copy started with it shares the topic's partitions (scale-out)."}}},
+         "joins that consumer group: every copy started with it shares the topic's partitions (scale-out).",
+         A::String}},
+       "rt::kafka_connector",
+       {{"topics", A::Strings}}},
       {Connector::Generate, "generate", S, "`generate(rate: 1000, …)`",
        "synthetic rows for tests and benchmarks (source only).",
-       {{"rate", S, V::Int, "", "`rate: N` (default 1)", "rows per second (Spark's rate source rowsPerSecond)."},
-        {"rows_per_batch", S, V::Int, "", "`rows_per_batch: N`", "rows per batch instead of per second."},
+       {{"rate", S, V::Int, "", "`rate: N` (default 1)", "rows per second (Spark's rate source rowsPerSecond).", A::Int},
+        {"rows_per_batch", S, V::Int, "", "`rows_per_batch: N`", "rows per batch instead of per second.", A::Int},
         {"total_rows", S, V::Int, "", "`total_rows: N` (default: unbounded)",
-         "stop after N rows (needed with `--once` and `--available-now`)."}}},
+         "stop after N rows (needed with `--once` and `--available-now`).", A::Int}},
+       "rt::generate_connector"},
       {Connector::Console, "console", K, "`console(rows: 10)`", "prints each batch (sink only).",
        {{"rows", K, V::Int, "", "`rows: N` (default 10)", "rows printed per batch."},
         {"truncate", K, V::Bool, "", "`truncate: true | false` (default `true`)",

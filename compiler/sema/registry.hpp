@@ -8,13 +8,16 @@
 //
 // Adding an aggregate is one entry here (its argument rule, result type and
 // runtime accumulator) plus its class in streamc/runtime/aggregates.hpp.
-// Adding an operator or a connector is one entry here plus its check
-// (check_program.cpp dispatches on the name) and its code generation. A
-// connector's options are its entry's `options`: the checker accepts
-// exactly those and checks the values of plain ones (numbers, flags,
-// strings, words) from the entry alone; the language server completes and
-// explains them inside the connector's call, and `streamc --list-connectors`
-// (docs/connectors.md) prints them.
+// Adding an operator is one entry here plus its check (check_program.cpp
+// dispatches on the name) and its code generation. A connector's options
+// are its entry's `options`: the checker accepts exactly those and checks
+// the values of plain ones (numbers, flags, strings, words) from the entry
+// alone; the language server completes and explains them inside the
+// connector's call, and `streamc --list-connectors` (docs/connectors.md)
+// prints them. A source connector's entry also names its runtime factory
+// (`source_factory`): generated code passes it the positional arguments and
+// the options marked `runtime` by name, with no code of its own for the
+// connector (docs/architecture.md, "Adding a connector").
 #pragma once
 
 #include <string>
@@ -86,6 +89,14 @@ struct ConnectorOption {
   std::string_view words;  // OptionValue::Word: "earliest|latest"
   std::string_view usage;  // `starting: earliest | latest` (default `latest`)
   std::string_view doc;
+  ArgKind runtime = ArgKind::None;  // as a source's option: passed to its runtime class
+};
+
+// A positional argument of a source connector's call, as its runtime class
+// gets it: files(path), socket(host, port), kafka(topics).
+struct PositionalArg {
+  std::string_view name;
+  ArgKind kind;
 };
 
 struct ConnectorSpec {
@@ -95,6 +106,10 @@ struct ConnectorSpec {
   std::string_view usage;  // `kafka(topic | [topics], brokers: "h:p", …)`
   std::string_view doc;
   std::vector<ConnectorOption> options;  // in the order messages list them
+  // As a source: the runtime factory generated code hands the arguments to
+  // (an rt::SourceConnector, api.hpp), and the call's positional arguments.
+  std::string_view source_factory = {};
+  std::vector<PositionalArg> positional = {};
 };
 
 const std::vector<ConnectorSpec>& connectors();

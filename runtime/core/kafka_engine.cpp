@@ -1,5 +1,5 @@
 // The Kafka connector's entry points that generated code calls
-// (api.hpp: add_kafka_source, add_kafka_sink, task_topic): where the Kafka
+// (api.hpp: kafka_connector, add_kafka_sink, task_topic): where the Kafka
 // source and sink (io/) meet the engine and its consumer group. Its own
 // file, so that only programs that use Kafka link it, and librdkafka.
 #include "core/program_engine.hpp"
@@ -17,6 +17,28 @@ SourceId add_kafka_source(Engine& engine, std::string name, KafkaSourceOptions o
   if (eng.task()) source->pin(eng.task()->topic, eng.task()->partition);
   return eng.add_source(std::move(source), format);
 }
+
+const SourceConnector kafka_connector{
+    "kafka", [](Engine& eng, std::string name, const ConnectorArgs& args, SourceOptions format) {
+      KafkaSourceOptions k;
+      k.topics = args.get_texts("topics");
+      k.brokers = args.get_text("brokers").value_or("");
+      if (args.get_text("starting").value_or("latest") == "earliest") k.starting = KafkaStarting::Earliest;
+      k.max_offsets_per_batch = args.get_integer("max_offsets_per_batch").value_or(k.max_offsets_per_batch);
+      k.fail_on_data_loss = args.get_flag("fail_on_data_loss").value_or(k.fail_on_data_loss);
+      k.options = args.get_texts("options");
+      k.group = args.get_text("group").value_or("");
+      // What the compiler's plan adds (DESIGN.md, "Scale-out"): the source
+      // reads records as they are (format: raw), reads a repartition topic,
+      // or makes the internal topics of later sub-topologies.
+      k.raw = args.get_flag("raw").value_or(false);
+      if (auto topic = args.get_text("repartition_topic")) {
+        k.topics.push_back(std::move(*topic));
+        k.repartition = true;
+      }
+      k.internal_topics = args.get_texts("internal_topics");
+      return add_kafka_source(eng, std::move(name), std::move(k), std::move(format));
+    }};
 
 std::string_view task_topic(const Engine& engine) {
   const auto& eng = static_cast<const ProgramEngine&>(engine);

@@ -291,6 +291,58 @@ TEST(RunProgram, FilesSinkWritesLargePartsInChunks) {
   EXPECT_EQ(files, 1);  // no temporary file left
 }
 
+// A source as generated code adds it: the connector's runtime factory gets
+// the call's arguments by the names the compiler's registry gives them.
+TEST(RunProgram, ConnectorArgsReachTheFilesSource) {
+  TestClock clock;
+  TestDir dir;
+  dir.write("in/1.txt", "a\n", 100);
+  dir.write("in/2.txt", "b\n", 200);
+  ProgramSpec spec;
+  spec.name = "p";
+  std::vector<std::vector<std::string>> batches;
+  auto r = run({"--available-now"}, spec, [&](Engine& eng) {
+    ConnectorArgs args;
+    args.text("path", dir / "in/*.txt").integer("max_files_per_batch", 1).flag("latest_first", true);
+    auto lines = add_source(eng, files_connector, "lines", args, {});
+    eng.set_batch_function([=, &batches](Batch& b) {
+      batches.emplace_back();
+      for (auto line : b.records(lines)) batches.back().emplace_back(line);
+    });
+  });
+  EXPECT_EQ(r.status, 0) << r.err;
+  // One file per batch, newest first.
+  EXPECT_EQ(batches, (std::vector<std::vector<std::string>>{{"b"}, {"a"}}));
+}
+
+// An argument the runtime class does not read means the compiler's
+// registry and the runtime disagree: the program stops at start, naming it.
+TEST(RunProgram, AConnectorArgumentNobodyReadsStopsTheProgram) {
+  TestDir dir;
+  ProgramSpec spec;
+  spec.name = "p";
+  auto r = run({"--once"}, spec, [&](Engine& eng) {
+    ConnectorArgs args;
+    args.text("path", dir / "in/*.txt").integer("max_file_per_batch", 1);
+    add_source(eng, files_connector, "lines", args, {});
+  });
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("connector 'files' does not read its argument 'max_file_per_batch'"), std::string::npos) << r.err;
+}
+
+TEST(ConnectorArgs, EachValueIsReadAsItsKind) {
+  ConnectorArgs args;
+  args.integer("n", 7).flag("b", true).text("s", "x").texts("l", {"p", "q"});
+  EXPECT_EQ(args.get_integer("n"), 7);
+  EXPECT_EQ(args.get_flag("b"), true);
+  EXPECT_EQ(args.get_text("s"), "x");
+  EXPECT_EQ(args.get_texts("l"), (std::vector<std::string>{"p", "q"}));
+  EXPECT_EQ(args.get_integer("absent"), std::nullopt);
+  EXPECT_TRUE(args.get_texts("absent").empty());
+  EXPECT_NO_THROW(args.check_all_read("c"));
+  EXPECT_THROW(args.get_text("n"), FatalError);  // an integer read as text: a mismatch
+}
+
 TEST(RunProgram, FilesSinkThatCannotCreateItsDirectoryIsFatal) {
   TestDir dir;
   dir.write("file", "x");

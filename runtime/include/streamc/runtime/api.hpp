@@ -743,11 +743,85 @@ class Engine {
                               std::string_view location) = 0;
 };
 
+// ------------------------------------------------------------ connectors
+// A connector call's arguments as its runtime class gets them: values by the
+// names its entry in the compiler's registry gives them (sema/registry.cpp:
+// the call's positional arguments, and the options whose `runtime` says how
+// they are passed). Generated code sets them; the class reads each it knows
+// (core/connectors.cpp). One it does not read is a mismatch between the two
+// tables: add_source stops the program at start, naming it.
+class ConnectorArgs {
+ public:
+  ConnectorArgs& integer(std::string name, int64_t v) {
+    add(std::move(name), Kind::Integer).integer = v;
+    return *this;
+  }
+  ConnectorArgs& flag(std::string name, bool v) {
+    add(std::move(name), Kind::Flag).flag = v;
+    return *this;
+  }
+  ConnectorArgs& text(std::string name, std::string v) {
+    add(std::move(name), Kind::Text).text = std::move(v);
+    return *this;
+  }
+  ConnectorArgs& texts(std::string name, std::vector<std::string> v) {
+    add(std::move(name), Kind::Texts).texts = std::move(v);
+    return *this;
+  }
+
+  // The value given under `name`, or nothing; a value of another kind is
+  // the same mismatch (FatalError).
+  std::optional<int64_t> get_integer(std::string_view name) const;
+  std::optional<bool> get_flag(std::string_view name) const;
+  std::optional<std::string> get_text(std::string_view name) const;
+  std::vector<std::string> get_texts(std::string_view name) const;  // empty when not given
+  // Throws FatalError naming the first argument no get_* read.
+  void check_all_read(std::string_view connector) const;
+
+ private:
+  enum class Kind { Integer, Flag, Text, Texts };
+  struct Arg {
+    std::string name;
+    Kind kind;
+    int64_t integer = 0;
+    bool flag = false;
+    std::string text;
+    std::vector<std::string> texts;
+    mutable bool read = false;
+  };
+  Arg& add(std::string name, Kind kind) {
+    args_.push_back(Arg{std::move(name), kind});
+    return args_.back();
+  }
+  const Arg* find(std::string_view name, Kind kind) const;
+  std::vector<Arg> args_;
+};
+
+// A source connector's runtime factory: what a connector entry of the
+// compiler's registry names (`source_factory`) and generated code passes
+// to add_source. Each is defined beside its class's entry point
+// (core/connectors.cpp; Kafka's in core/kafka_engine.cpp, so that only
+// programs that read Kafka link librdkafka).
+struct SourceConnector {
+  const char* name;
+  SourceId (*make)(Engine& eng, std::string name, const ConnectorArgs& args, SourceOptions options);
+};
+extern const SourceConnector socket_connector;    // socket(host, port)
+extern const SourceConnector files_connector;     // files(path, …)
+extern const SourceConnector generate_connector;  // generate(rate: …)
+
+// Adds the source `connector` makes of `args` (every one of which it must
+// read) and `options` (the records' format and on_error, which the compiler
+// decides).
+SourceId add_source(Engine& eng, const SourceConnector& connector, std::string name, const ConnectorArgs& args,
+                    SourceOptions options);
+
 // ------------------------------------------------------------ kafka
 // kafka(…) as a source (io/kafka_source.hpp): records are message values,
 // framed one per message, decoded per `format` (csv has no header).
 // Programs that call these link librdkafka (-lrdkafka).
 SourceId add_kafka_source(Engine& eng, std::string name, KafkaSourceOptions options, SourceOptions format);
+extern const SourceConnector kafka_connector;  // kafka(topics, brokers: …)
 
 // kafka(topic, brokers: …, key: expr, format: json|text|csv) as a sink: one
 // message per row, the key formatted as text (a null key: no key), on the
