@@ -310,34 +310,39 @@ void ProgramEmitter::emit_sources() {
 // gives them (sema::SourceInfo::runtime_args), handed to the runtime
 // factory the entry names. Nothing here is particular to a connector but
 // what the planner adds to a Kafka source of a consumer group.
-void ProgramEmitter::emit_source_connector(int i) {
-  const auto& s = prog_.sources[i];
-  const sema::ConnectorSpec* spec = nullptr;
+const sema::ConnectorSpec& ProgramEmitter::connector_spec(sema::Connector id) {
   for (const auto& c : sema::connectors())
-    if (c.id == s.connector) spec = &c;
-  const std::string src = source_var(i), so = source_var(i, "options"), args = source_var(i, "args");
-  out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
-  for (const auto& a : s.runtime_args) {
+    if (c.id == id) return c;
+  throw std::logic_error("a connector without a registry entry");
+}
+
+// `args`.integer("name", value); … for each argument, as written or decided.
+void ProgramEmitter::emit_connector_args(const std::string& args, const std::vector<sema::RuntimeArg>& runtime_args) {
+  for (const auto& a : runtime_args) {
     const std::string name = fmt::format("\"{}\"", a.name);  // a registry name: letters and '_'
     switch (a.kind) {
       case sema::ArgKind::Int:
         out_ += fmt::format("    {}.integer({}, {});\n", args, name, startup(*a.value));
         break;
-      case sema::ArgKind::Bool: out_ += fmt::format("    {}.flag({}, {});\n", args, name, startup(*a.value)); break;
+      case sema::ArgKind::Bool:
+        out_ += fmt::format("    {}.flag({}, {});\n", args, name, a.value ? startup(*a.value) : a.flag ? "true" : "false");
+        break;
       case sema::ArgKind::String:
         out_ += fmt::format("    {}.text({}, std::string({}));\n", args, name, startup(*a.value));
         break;
       case sema::ArgKind::Word:
         out_ += fmt::format("    {}.text({}, std::string({}));\n", args, name,
-                            string_literal(a.value ? std::string_view(a.value->text) : std::string_view(a.word)));
+                            string_literal(a.value ? std::string_view(a.value->text) : std::string_view(a.words.at(0))));
         break;
       case sema::ArgKind::Strings: {
         std::string list;
-        if (a.value->kind == ast::ExprKind::List) {
-          for (const auto& item : a.value->children)
-            list += (list.empty() ? "" : ", ") + fmt::format("std::string({})", startup(*item));
+        auto add = [&](const std::string& item) { list += (list.empty() ? "" : ", ") + item; };
+        if (!a.value) {
+          for (const auto& w : a.words) add(fmt::format("std::string({})", string_literal(w)));
+        } else if (a.value->kind == ast::ExprKind::List) {
+          for (const auto& item : a.value->children) add(fmt::format("std::string({})", startup(*item)));
         } else {
-          list = fmt::format("std::string({})", startup(*a.value));
+          add(fmt::format("std::string({})", startup(*a.value)));
         }
         out_ += fmt::format("    {}.texts({}, std::vector<std::string>{{{}}});\n", args, name, list);
         break;
@@ -345,11 +350,17 @@ void ProgramEmitter::emit_source_connector(int i) {
       case sema::ArgKind::None: break;
     }
   }
+}
+
+void ProgramEmitter::emit_source_connector(int i) {
+  const auto& s = prog_.sources[i];
+  const sema::ConnectorSpec* spec = &connector_spec(s.connector);
+  const std::string src = source_var(i), so = source_var(i, "options"), args = source_var(i, "args");
+  out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
+  emit_connector_args(args, s.runtime_args);
   if (s.connector == sema::Connector::Kafka) {
-    // The planner's additions (DESIGN.md, "Scale-out"): the records as they
-    // are, the repartition topic this source reads, the internal topics
-    // the group member makes.
-    if (s.kafka_raw) out_ += fmt::format("    {}.flag(\"raw\", true);\n", args);
+    // The planner's additions (DESIGN.md, "Scale-out"): the repartition
+    // topic this source reads, the internal topics the group member makes.
     if (!s.repartition_suffix.empty())
       out_ += fmt::format("    {}.text(\"repartition_topic\", std::string({}) += {});\n", args, startup(*s.kafka_group),
                           string_literal(s.repartition_suffix));
@@ -367,68 +378,36 @@ void ProgramEmitter::emit_source_connector(int i) {
 void ProgramEmitter::emit_sinks() {
   for (size_t i = 0; i < prog_.sinks.size(); ++i) {
     const auto& s = prog_.sinks[i];
-    const TypeRef& element = prog_.nodes[s.node].type;
-    const std::string sink = sink_var(i), ko = sink_var(i, "options");
-    switch (s.connector) {
-      case sema::Connector::Console:
-        if (element->is(K::Record)) {
-          // Structured Streaming's console sink: "Batch: N" and a table.
-          out_ += fmt::format("    rt::TableConsoleOptions {};\n", ko);
-          if (s.truncate) out_ += fmt::format("    {}.truncate = {};\n", ko, startup(*s.truncate));
-          if (s.rows) out_ += fmt::format("    {}.rows = {};\n", ko, startup(*s.rows));
-          out_ += fmt::format("    rt::TableConsoleSink& {0} = eng.add_table_console_sink(std::string({1}), {2});\n", sink,
-                              string_literal(s.stream), ko);
-        } else {
-          out_ += fmt::format("    rt::ConsoleOptions {};\n", ko);
-          if (s.rows) out_ += fmt::format("    {}.rows = {};\n", ko, startup(*s.rows));
-          out_ += fmt::format("    rt::ConsoleSink& {0} = eng.add_console_sink(std::string({1}), {2});\n", sink,
-                              string_literal(s.stream), ko);
-        }
-        break;
-      case sema::Connector::Files: {
-        out_ += fmt::format("    rt::FilesSinkOptions {};\n", ko);
-        const char* format = s.format == sema::DataFormat::Json  ? "rt::FileFormat::Json"
-                             : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
-                                                                 : "rt::FileFormat::Text";
-        out_ += fmt::format("    {}.format = {};\n", ko, format);
-        if (s.mode == sema::OutputMode::Complete) out_ += fmt::format("    {}.complete = true;\n", ko);
-        for (const auto& col : s.partition_by)
-          out_ += fmt::format("    {}.partition_by.push_back(std::string({}));\n", ko, string_literal(col));
-        out_ += fmt::format("    rt::FilesSink& {0} = eng.add_files_sink(std::string({1}), std::string({2}), {3});\n", sink,
-                            string_literal(s.stream), startup(*s.path), ko);
-        break;
-      }
-      case sema::Connector::Foreach: out_ += emit_foreach_sink(s, sink, includes_); break;
-      case sema::Connector::Postgres: out_ += emit_postgres_sink(s, i); break;
-      case sema::Connector::Kafka: {
-        out_ += fmt::format("    rt::KafkaSinkOptions {};\n", ko);
-        if (s.repartition_source >= 0) {
-          // The repartition topic of a split program's first sub-topology.
-          const auto& src = prog_.sources[s.repartition_source];
-          out_ += fmt::format("    {}.topic = (std::string({}) += {});\n", ko, startup(*src.kafka_group),
-                              string_literal(s.repartition_suffix));
-          // As many partitions as the group's (first) input topic.
-          const ast::Expr* first_topic = nullptr;
-          for (const auto& a : src.runtime_args)
-            if (a.name == "topics" && a.value)
-              first_topic = a.value->kind == ast::ExprKind::List ? a.value->children[0].get() : a.value;
-          out_ += fmt::format("    {0}.repartition = true;\n    {0}.partitions_like = std::string({1});\n", ko,
-                              startup(*first_topic));
-        } else {
-          out_ += fmt::format("    {}.topic = std::string({});\n", ko, startup(*s.path));
-        }
-        out_ += fmt::format("    {}.brokers = std::string({});\n", ko, startup(*s.brokers));
-        const char* format = s.format == sema::DataFormat::Json  ? "rt::FileFormat::Json"
-                             : s.format == sema::DataFormat::Csv ? "rt::FileFormat::Csv"
-                                                                 : "rt::FileFormat::Text";
-        out_ += fmt::format("    {}.format = {};\n", ko, format);
-        for (const auto* o : s.kafka_options) out_ += fmt::format("    {}.options.emplace_back({});\n", ko, startup(*o));
-        out_ += fmt::format("    rt::KafkaSink& {0} = rt::add_kafka_sink(eng, std::string({1}), {2});\n", sink,
-                            string_literal(s.stream), ko);
-        break;
-      }
-      default: break;
+    const std::string sink = sink_var(i), args = sink_var(i, "args");
+    if (s.connector == sema::Connector::Foreach) {
+      out_ += emit_foreach_sink(s, sink, includes_);
+      continue;
     }
+    if (s.connector == sema::Connector::Postgres) {
+      out_ += emit_postgres_sink(s, i);
+      continue;
+    }
+    const sema::ConnectorSpec& spec = connector_spec(s.connector);
+    out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
+    emit_connector_args(args, s.runtime_args);
+    if (s.repartition_source >= 0) {
+      // The repartition topic of a split program's first sub-topology, with
+      // as many partitions as the group's (first) input topic.
+      const auto& src = prog_.sources[s.repartition_source];
+      const ast::Expr* first_topic = nullptr;
+      for (const auto& a : src.runtime_args)
+        if (a.name == "topics" && a.value)
+          first_topic = a.value->kind == ast::ExprKind::List ? a.value->children[0].get() : a.value;
+      out_ += fmt::format("    {}.text(\"topic\", std::string({}) += {});\n", args, startup(*src.kafka_group),
+                          string_literal(s.repartition_suffix));
+      out_ += fmt::format("    {}.flag(\"repartition\", true);\n", args);
+      out_ += fmt::format("    {}.text(\"partitions_like\", std::string({}));\n", args, startup(*first_topic));
+    }
+    const bool records = prog_.nodes[s.node].type->is(K::Record);
+    const std::string_view factory =
+        records && !spec.record_sink_factory.empty() ? spec.record_sink_factory : spec.sink_factory;
+    out_ += fmt::format("    auto& {} = rt::add_sink(eng, {}, std::string({}), {});\n", sink, factory,
+                        string_literal(s.stream), args);
   }
 }
 

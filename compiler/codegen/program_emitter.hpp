@@ -14,6 +14,7 @@
 #include "codegen/emit_expr.hpp"
 #include "codegen/includes.hpp"
 #include "plan/plan.hpp"
+#include "sema/registry.hpp"
 
 namespace streamc::codegen {
 
@@ -51,6 +52,8 @@ class ProgramEmitter {
   void emit_sources();
   void emit_sinks();
   void emit_source_connector(int source);
+  static const sema::ConnectorSpec& connector_spec(sema::Connector id);
+  void emit_connector_args(const std::string& args, const std::vector<sema::RuntimeArg>& runtime_args);
   void emit_table(int source);
   void emit_state();
   void emit_batch_function();

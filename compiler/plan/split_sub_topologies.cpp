@@ -53,8 +53,11 @@ std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProg
   rs.node = op.inputs[0];
   rs.connector = sema::Connector::Kafka;
   rs.format = sema::DataFormat::Json;
-  rs.brokers = program.sources[group].brokers;
-  rs.kafka_options = program.sources[group].kafka_options;
+  // The group's brokers and client settings; its topic, what makes it a
+  // repartition sink, is code generation's (emit_sinks).
+  for (const auto& a : program.sources[group].runtime_args)
+    if (a.name == "brokers" || a.name == "options") rs.runtime_args.push_back(a);
+  rs.runtime_args.push_back({"format", sema::ArgKind::Word, nullptr, {"json"}});
   rs.repartition_suffix = suffix;
   rs.repartition_source = group;
   rs.repartition_keys = program.repartition_keys;
@@ -84,9 +87,10 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   src.schema.clear();
   // The topic is the repartition topic alone; a new task reads every row
   // written for it, and a batch takes a producer's batch whole.
-  src.set_runtime_arg({"topics", sema::ArgKind::Strings});
-  src.set_runtime_arg({"starting", sema::ArgKind::Word, nullptr, "earliest"});
-  src.set_runtime_arg({"max_offsets_per_batch", sema::ArgKind::Int});
+  src.drop_runtime_arg("topics");
+  src.drop_runtime_arg("raw");
+  src.set_runtime_arg({"starting", sema::ArgKind::Word, nullptr, {"earliest"}});
+  src.drop_runtime_arg("max_offsets_per_batch");
   src.repartition_suffix = suffix;
   src.internal_topic_suffixes.clear();
   src.name = program.repartition_name + "-repartition";

@@ -10,9 +10,8 @@ using ast::Expr;
 using ast::ExprKind;
 using K = Type::Kind;
 
-bool Checker::kafka_common_options(const Expr& call, const Expr*& brokers, std::vector<const Expr*>& options) {
-  brokers = named_arg(call, "brokers");
-  if (!brokers) {
+bool Checker::kafka_common_options(const Expr& call) {
+  if (!named_arg(call, "brokers")) {
     diags_.error(call.range, "kafka needs its brokers: kafka(\"topic\", brokers: \"host:9092\", …)");
     return false;
   }
@@ -27,7 +26,6 @@ bool Checker::kafka_common_options(const Expr& call, const Expr*& brokers, std::
         diags_.error(item->range, "a kafka option is \"name=value\", e.g. \"session.timeout.ms=6000\"");
         return false;
       }
-      options.push_back(item.get());
     }
     record(*o, types::list(types::string()));
   }
@@ -57,7 +55,7 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
     if (check_startup_expr(topic, types::string(), "the topic")->is_error()) return false;
     s.args.push_back(&topic);
   }
-  if (!kafka_common_options(call, s.brokers, s.kafka_options)) return false;
+  if (!kafka_common_options(call)) return false;
   const Expr* f = named_arg(call, "format");
   if (f && f->kind == ExprKind::Name && f->text == "raw") {
     // Spark's Kafka record; nothing to decode, so no schema and no on_error.
@@ -68,6 +66,7 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
         return false;
       }
     s.kafka_raw = true;
+    s.runtime_args.push_back({"raw", ArgKind::Bool, nullptr, {}, true});
     s.element = types::record({"key", "value", "topic", "partition", "offset", "timestamp"},
                               {types::optional(types::string()), types::string(), types::string(), types::integer(),
                                types::integer(), types::timestamp()});
@@ -89,8 +88,7 @@ bool Checker::check_kafka_sink(const Expr& call, SinkInfo& s) {
     return false;
   }
   if (check_startup_expr(*call.args[0].value, types::string(), "the topic")->is_error()) return false;
-  s.path = call.args[0].value.get();
-  if (!kafka_common_options(call, s.brokers, s.kafka_options)) return false;
+  if (!kafka_common_options(call)) return false;
   if (!format_option(call, s.format, {"text", "json", "csv"})) return false;
   if (const Expr* key = named_arg(call, "key")) {
     if (s.node < 0) return false;  // the stream had errors, already reported

@@ -78,30 +78,38 @@ const char* decl_word(DeclKind k) {
 }  // namespace
 
 void SourceInfo::set_runtime_arg(RuntimeArg arg) {
-  auto it = std::find_if(runtime_args.begin(), runtime_args.end(), [&](const RuntimeArg& a) { return a.name == arg.name; });
-  if (it != runtime_args.end()) runtime_args.erase(it);
-  if (arg.value || !arg.word.empty()) runtime_args.push_back(std::move(arg));
+  drop_runtime_arg(arg.name);
+  runtime_args.push_back(std::move(arg));
 }
 
-// What the source's runtime class reads, from its connector's entry: the
+void SourceInfo::drop_runtime_arg(std::string_view name) {
+  auto it = std::find_if(runtime_args.begin(), runtime_args.end(), [&](const RuntimeArg& a) { return a.name == name; });
+  if (it != runtime_args.end()) runtime_args.erase(it);
+}
+
+// What the connector's runtime class reads in `role`, from its entry: the
 // positional arguments by the entry's names, then its `runtime` options as
 // the call gives them.
-static std::vector<SourceInfo::RuntimeArg> source_runtime_args(const Expr& call, const ConnectorSpec& connector) {
-  std::vector<SourceInfo::RuntimeArg> out;
+static std::vector<RuntimeArg> runtime_args(const Expr& call, const ConnectorSpec& connector, ConnectorRole role) {
+  const std::vector<PositionalArg>& names = role == kSinkRole ? connector.sink_args : connector.source_args;
+  std::vector<RuntimeArg> out;
   size_t positional = 0;
   for (const auto& a : call.args) {
     if (!a.name.name.empty()) continue;
-    if (positional < connector.positional.size())
-      out.push_back({connector.positional[positional].name, connector.positional[positional].kind, a.value.get(), {}});
+    if (positional < names.size()) out.push_back({names[positional].name, names[positional].kind, a.value.get(), {}, false});
     ++positional;
   }
   for (const auto& a : call.args) {
     if (a.name.name.empty()) continue;
     for (const ConnectorOption& o : connector.options)
-      if (o.name == a.name.name && (o.roles & kSourceRole) && o.runtime != ArgKind::None)
-        out.push_back({o.name, o.runtime, a.value.get(), {}});
+      if (o.name == a.name.name && (o.roles & role) && o.runtime != ArgKind::None)
+        out.push_back({o.name, o.runtime, a.value.get(), {}, false});
   }
   return out;
+}
+
+static std::string_view format_word(DataFormat f) {
+  return f == DataFormat::Json ? "json" : f == DataFormat::Csv ? "csv" : "text";
 }
 
 const char* op_name(Node::Op op) {
@@ -539,7 +547,7 @@ void Checker::check_source(const Decl& d) {
   s.range = d.range;
   s.element = types::string();
   if (const ConnectorSpec* spec = find_connector(conn); spec && (spec->roles & kSourceRole))
-    s.runtime_args = source_runtime_args(*call, *spec);
+    s.runtime_args = runtime_args(*call, *spec, kSourceRole);
   if (conn == "socket") {
     s.connector = Connector::Socket;
     if (!connector_options(*call, *find_connector(conn), kSourceRole, 2)) return;
@@ -1034,14 +1042,12 @@ void Checker::check_sink(const Decl& d) {
     return;
   }
   const std::string& conn = call->callee_name();
+  if (const ConnectorSpec* spec = find_connector(conn); spec && (spec->roles & kSinkRole))
+    s.runtime_args = runtime_args(*call, *spec, kSinkRole);
   bool ok = true;
   if (conn == "console") {
     s.connector = Connector::Console;
     if (!connector_options(*call, *find_connector(conn), kSinkRole, 0)) return;
-    s.rows = named_arg(*call, "rows");
-    // Spark's console option truncate (Dataset.show): cells of a record
-    // table cut at 20 characters unless false.
-    s.truncate = named_arg(*call, "truncate");
   } else if (conn == "files") {
     s.connector = Connector::Files;
     if (!connector_options(*call, *find_connector(conn), kSinkRole, 1)) return;
@@ -1050,15 +1056,17 @@ void Checker::check_sink(const Decl& d) {
       return;
     }
     if (check_startup_expr(*call->args[0].value, types::string(), "the files directory")->is_error()) return;
-    s.path = call->args[0].value.get();
     ok = format_option(*call, s.format, {"text", "json", "csv"});
     if (const Expr* p = named_arg(*call, "partition_by"); ok && p && !partition_columns(*p, s)) return;
+    s.runtime_args.push_back({"format", ArgKind::Word, nullptr, {std::string(format_word(s.format))}});
+    if (!s.partition_by.empty()) s.runtime_args.push_back({"partition_by", ArgKind::Strings, nullptr, s.partition_by});
   } else if (conn == "foreach") {
     if (!check_foreach_sink(*call, s)) return;
   } else if (conn == "postgres") {
     if (!check_postgres_sink(*call, s)) return;
   } else if (conn == "kafka") {
     if (!check_kafka_sink(*call, s)) return;
+    s.runtime_args.push_back({"format", ArgKind::Word, nullptr, {std::string(format_word(s.format))}});
   } else if (conn == "socket") {
     not_supported(call->children[0]->range, "the " + conn + " sink");
     return;
@@ -1164,6 +1172,9 @@ void Checker::check_sink(const Decl& d) {
                           "mode update (changed rows each batch) or mode complete (the whole table each batch)");
     return;
   }
+  // The files sink's manifest says a part is the whole result table.
+  if (s.connector == Connector::Files && s.mode == OutputMode::Complete)
+    s.runtime_args.push_back({"complete", ArgKind::Bool, nullptr, {}, true});
   result_.sinks.push_back(std::move(s));
 }
 

@@ -107,7 +107,7 @@ class Checker {
   bool check_kafka_source(const ast::Decl& d, const ast::Expr& call, SourceInfo& s, bool& done);
   bool check_kafka_sink(const ast::Expr& call, SinkInfo& s);
   void check_group_member();
-  bool kafka_common_options(const ast::Expr& call, const ast::Expr*& brokers, std::vector<const ast::Expr*>& options);
+  bool kafka_common_options(const ast::Expr& call);  // brokers (required) and options: ["name=value", …]
   // A source whose records are typed rows rather than text to decode
   // (generate, kafka with format: raw): a source node and a decode node.
   void add_typed_source(const ast::Decl& d, SourceInfo s);

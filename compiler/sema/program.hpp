@@ -33,6 +33,18 @@ enum class RunMode { Continuous, Once, AvailableNow };
 // records' format, schema, on_error: rt::SourceOptions).
 enum class ArgKind { None, Int, Bool, String, Word, Strings };
 
+// What a connector's runtime class gets (rt::ConnectorArgs), from its
+// registry entry: the positional arguments and `runtime` options as
+// written, and values the checker or the planner decides (`words`: a Word's
+// text or the Strings; `flag`: a Bool).
+struct RuntimeArg {
+  std::string_view name;
+  ArgKind kind;
+  const ast::Expr* value = nullptr;  // as written; Strings: a string or a list of strings
+  std::vector<std::string> words;    // decided, when `value` is null
+  bool flag = false;                 // decided, when `value` is null
+};
+
 struct SourceInfo {
   std::string name;
   Connector connector = Connector::Socket;
@@ -50,9 +62,7 @@ struct SourceInfo {
   const ast::Expr* query = nullptr;  // `table NAME = postgres(conn, query: "select …", schema: S)`; args[0] is conn
   // kafka(topic | [topics], brokers: …): args are the topics (each a string,
   // or one list of strings); `kafka_raw` is format: raw (Spark's Kafka record).
-  const ast::Expr* brokers = nullptr;
   bool kafka_raw = false;
-  std::vector<const ast::Expr*> kafka_options;  // options: ["name=value", …]
   // group: "name": the binary is a member of that consumer group and runs
   // one task per partition it is assigned (DESIGN.md, "Scale-out").
   const ast::Expr* kafka_group = nullptr;
@@ -63,18 +73,10 @@ struct SourceInfo {
   // first one's repartition sink).
   std::vector<std::string> internal_topic_suffixes;
   std::string repartition_suffix;
-  // What the source's runtime class gets (rt::ConnectorArgs), from its
-  // connector's registry entry: the positional arguments and `runtime`
-  // options as written, and words the planner decides.
-  struct RuntimeArg {
-    std::string_view name;
-    ArgKind kind;
-    const ast::Expr* value = nullptr;  // Strings: a string or a list of strings
-    std::string word;                  // ArgKind::Word without `value`: decided by the planner
-  };
-  std::vector<RuntimeArg> runtime_args;
-  // Replaces (or, with `value` null and no word, drops) the argument `name`.
+  std::vector<RuntimeArg> runtime_args;  // for its connector's runtime factory
+  // Replaces the argument `arg.name`, or drops the argument `name`.
   void set_runtime_arg(RuntimeArg arg);
+  void drop_runtime_arg(std::string_view name);
   SourceRange range;
 };
 
@@ -172,10 +174,7 @@ struct SinkInfo {
   std::string stream;  // the stream it reads, as written
   int node = -1;
   Connector connector = Connector::Console;
-  const ast::Expr* rows = nullptr;      // console
-  const ast::Expr* truncate = nullptr;  // console (records): cut cells at 20 characters
-  const ast::Expr* path = nullptr;      // files
-  DataFormat format = DataFormat::Json;  // files
+  DataFormat format = DataFormat::Json;  // files, kafka
   std::vector<std::string> partition_by;  // files: Hive-style directories by these columns
   FunctionRef foreach;                   // foreach: the imported function each batch is handed to
   // postgres(conn, table: "t", key: (cols…)): conn and table are start-up
@@ -183,11 +182,9 @@ struct SinkInfo {
   const ast::Expr* conn = nullptr;
   const ast::Expr* table = nullptr;
   std::vector<std::string> key;
-  // kafka(topic, brokers: …, key: expr): `path` is the topic; `kafka_key` a row
-  // expression (or a lambda over the element).
-  const ast::Expr* brokers = nullptr;
+  // kafka(topic, brokers: …, key: expr): `kafka_key` a row expression (or a
+  // lambda over the element).
   const ast::Expr* kafka_key = nullptr;
-  std::vector<const ast::Expr*> kafka_options;
   // The repartition sink of a first sub-topology (made by the planner, not
   // written): rows go to topic <group of source `repartition_source`>
   // <repartition_suffix>, keyed by `repartition_keys` (row expressions).
@@ -196,6 +193,7 @@ struct SinkInfo {
   std::vector<const ast::Expr*> repartition_keys;
   OutputMode mode = OutputMode::Append;
   bool stateful = false;                 // reads a running aggregation (update/complete)
+  std::vector<RuntimeArg> runtime_args;  // for its connector's runtime factory (not foreach, postgres)
   SourceRange range;
 };
 

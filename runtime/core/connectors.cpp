@@ -79,4 +79,33 @@ const SourceConnector generate_connector{
       return eng.add_generate_source(std::move(name), g);
     }};
 
+FileFormat file_format(std::string_view word) {
+  return word == "csv" ? FileFormat::Csv : word == "text" ? FileFormat::Text : FileFormat::Json;
+}
+
+const SinkConnector<ConsoleSink> console_connector{
+    "console", [](Engine& eng, std::string name, const ConnectorArgs& args) -> ConsoleSink& {
+      ConsoleOptions o;
+      o.rows = args.get_integer("rows").value_or(o.rows);
+      (void)args.get_flag("truncate");  // lines that are not records are printed whole
+      return eng.add_console_sink(std::move(name), o);
+    }};
+
+const SinkConnector<TableConsoleSink> table_console_connector{
+    "console", [](Engine& eng, std::string name, const ConnectorArgs& args) -> TableConsoleSink& {
+      TableConsoleOptions o;
+      o.rows = args.get_integer("rows").value_or(o.rows);
+      o.truncate = args.get_flag("truncate").value_or(o.truncate);
+      return eng.add_table_console_sink(std::move(name), o);
+    }};
+
+const SinkConnector<FilesSink> files_sink_connector{
+    "files", [](Engine& eng, std::string name, const ConnectorArgs& args) -> FilesSink& {
+      FilesSinkOptions o;
+      o.format = file_format(args.get_text("format").value_or("json"));
+      o.complete = args.get_flag("complete").value_or(false);
+      o.partition_by = args.get_texts("partition_by");
+      return eng.add_files_sink(std::move(name), args.get_text("path").value_or(""), std::move(o));
+    }};
+
 }  // namespace streamc::rt

@@ -40,6 +40,19 @@ const SourceConnector kafka_connector{
       return add_kafka_source(eng, std::move(name), std::move(k), std::move(format));
     }};
 
+const SinkConnector<KafkaSink> kafka_sink_connector{
+    "kafka", [](Engine& eng, std::string name, const ConnectorArgs& args) -> KafkaSink& {
+      KafkaSinkOptions k;
+      k.topic = args.get_text("topic").value_or("");
+      k.brokers = args.get_text("brokers").value_or("");
+      k.format = file_format(args.get_text("format").value_or("json"));
+      k.options = args.get_texts("options");
+      // A consumer group's repartition topic (the compiler's plan).
+      k.repartition = args.get_flag("repartition").value_or(false);
+      k.partitions_like = args.get_text("partitions_like").value_or("");
+      return add_kafka_sink(eng, std::move(name), std::move(k));
+    }};
+
 std::string_view task_topic(const Engine& engine) {
   const auto& eng = static_cast<const ProgramEngine&>(engine);
   return eng.task() ? std::string_view(eng.task()->topic) : std::string_view();

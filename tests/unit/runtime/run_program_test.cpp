@@ -315,6 +315,28 @@ TEST(RunProgram, ConnectorArgsReachTheFilesSource) {
   EXPECT_EQ(batches, (std::vector<std::vector<std::string>>{{"b"}, {"a"}}));
 }
 
+TEST(RunProgram, ConnectorArgsReachTheFilesSink) {
+  TestClock clock;
+  TestDir dir;
+  dir.write("in/1.txt", "a b\n", 100);
+  ProgramSpec spec;
+  spec.name = "p";
+  auto r = run({"--once"}, spec, [&](Engine& eng) {
+    ConnectorArgs in, out;
+    in.text("path", dir / "in/*.txt");
+    out.text("path", dir / "out").text("format", "text");
+    auto lines = add_source(eng, files_connector, "lines", in, {});
+    auto& sink = add_sink(eng, files_sink_connector, "out", out);
+    eng.set_batch_function([=, &sink](Batch& b) {
+      std::vector<std::tuple<std::string_view, int64_t>> rows;
+      for (auto line : b.records(lines)) rows.emplace_back(line, static_cast<int64_t>(line.size()));
+      sink.write(b, rows);
+    });
+  });
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(dir.read("out/part-00000.txt"), "(a b,3)\n");
+}
+
 // An argument the runtime class does not read means the compiler's
 // registry and the runtime disagree: the program stops at start, naming it.
 TEST(RunProgram, AConnectorArgumentNobodyReadsStopsTheProgram) {
@@ -328,6 +350,13 @@ TEST(RunProgram, AConnectorArgumentNobodyReadsStopsTheProgram) {
   });
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("connector 'files' does not read its argument 'max_file_per_batch'"), std::string::npos) << r.err;
+  r = run({"--once"}, spec, [&](Engine& eng) {
+    ConnectorArgs args;
+    args.integer("rows", 5).integer("row", 5);
+    add_sink(eng, console_connector, "out", args);
+  });
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("connector 'console' does not read its argument 'row'"), std::string::npos) << r.err;
 }
 
 TEST(ConnectorArgs, EachValueIsReadAsItsKind) {

@@ -782,7 +782,7 @@ class ConnectorArgs {
   enum class Kind { Integer, Flag, Text, Texts };
   struct Arg {
     std::string name;
-    Kind kind;
+    Kind kind = Kind::Integer;
     int64_t integer = 0;
     bool flag = false;
     std::string text;
@@ -790,8 +790,10 @@ class ConnectorArgs {
     mutable bool read = false;
   };
   Arg& add(std::string name, Kind kind) {
-    args_.push_back(Arg{std::move(name), kind});
-    return args_.back();
+    Arg& a = args_.emplace_back();
+    a.name = std::move(name);
+    a.kind = kind;
+    return a;
   }
   const Arg* find(std::string_view name, Kind kind) const;
   std::vector<Arg> args_;
@@ -815,6 +817,28 @@ extern const SourceConnector generate_connector;  // generate(rate: …)
 // decides).
 SourceId add_source(Engine& eng, const SourceConnector& connector, std::string name, const ConnectorArgs& args,
                     SourceOptions options);
+
+// A sink's `format` argument ("json", "csv" or "text") as a FileFormat.
+FileFormat file_format(std::string_view word);
+
+// A sink connector's runtime factory, making a sink of class `S`, whose
+// typed write() the batch function calls.
+template <class S>
+struct SinkConnector {
+  const char* name;
+  S& (*make)(Engine& eng, std::string name, const ConnectorArgs& args);
+};
+extern const SinkConnector<ConsoleSink> console_connector;             // console(rows: N)
+extern const SinkConnector<TableConsoleSink> table_console_connector;  // console() of records: Spark's table
+extern const SinkConnector<FilesSink> files_sink_connector;            // files(dir, format: …)
+
+// Adds the sink `connector` makes of `args`, every one of which it must read.
+template <class S>
+S& add_sink(Engine& eng, const SinkConnector<S>& connector, std::string name, const ConnectorArgs& args) {
+  S& sink = connector.make(eng, std::move(name), args);
+  args.check_all_read(connector.name);
+  return sink;
+}
 
 // ------------------------------------------------------------ kafka
 // kafka(…) as a source (io/kafka_source.hpp): records are message values,
@@ -891,6 +915,7 @@ class KafkaSink : public Sink {
 };
 
 KafkaSink& add_kafka_sink(Engine& eng, std::string name, KafkaSinkOptions options);
+extern const SinkConnector<KafkaSink> kafka_sink_connector;  // kafka(topic, brokers: …)
 
 // The topic of the consumer-group task `eng` is built for ("" when the
 // engine runs no task: a program without group:, or the build that joins
