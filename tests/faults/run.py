@@ -48,10 +48,14 @@ def write_inputs(d: Path, files=FILES, first=0, words=40):
     (d / "in").mkdir(exist_ok=True)
     rnd = random.Random(first)
     for i in range(first, first + files):
-        p = d / "in" / f"{i:04d}.json"
-        p.write_text("".join(f'{{"word":"w{rnd.randrange(words)}","n":{rnd.randrange(100)}}}\n'
-                             for _ in range(60)))
-        os.utime(p, (1_700_000_000 + i, 1_700_000_000 + i))
+        # Written under a hidden name and renamed, as files must arrive for a
+        # running binary (Spark's rule too): a binary listing the directory
+        # between the file's creation and its write would take it empty.
+        tmp = d / "in" / f".{i:04d}.json.tmp"
+        tmp.write_text("".join(f'{{"word":"w{rnd.randrange(words)}","n":{rnd.randrange(100)}}}\n'
+                               for _ in range(60)))
+        os.utime(tmp, (1_700_000_000 + i, 1_700_000_000 + i))
+        os.replace(tmp, d / "in" / f"{i:04d}.json")
 
 
 def setup(name, program, files=FILES):

@@ -12,9 +12,10 @@
 //     streamc::rt::ProgramSpec spec;            // name, params, config defaults
 //     ...
 //     return streamc::rt::run_program(argc, argv, spec, [](streamc::rt::Engine& eng) {
-//       auto lines = eng.add_socket_source("lines", eng.param_string("host"),
-//                                          eng.param_int("port"), {});
-//       auto& out = eng.add_console_sink("counts", {.rows = 10});
+//       streamc::rt::ConnectorArgs in, to;     // by the compiler registry's names
+//       in.text("host", eng.param_string("host")).integer("port", eng.param_int("port"));
+//       auto lines = add_source(eng, streamc::rt::socket_connector, "lines", in, {});
+//       auto& out = add_sink(eng, streamc::rt::console_connector, "counts", to.integer("rows", 10));
 //       eng.set_batch_function([=, &out](streamc::rt::Batch& b) {
 //         streamc::rt::KeyedTable<std::string_view, int64_t> t;
 //         for (std::string_view line : b.records(lines)) { ... fused loop ... }
