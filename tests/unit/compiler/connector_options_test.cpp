@@ -60,6 +60,13 @@ TEST(ConnectorOptions, TheCallAndRoleAroundTheCursor) {
   EXPECT_FALSE(connector_call_at(kProgram, at(kProgram, "events\", brokers") + 2));
   EXPECT_FALSE(connector_call_at(kProgram, at(kProgram, "in a comment")));
   EXPECT_FALSE(connector_call_at(kProgram, at(kProgram, " mode update\nsink n -> postgres")));
+
+  // A comment inside the call: nothing in the comment, the call after it.
+  const std::string noted = "source s = kafka(\"t\", // a note (\n  brokers: \"b\")\n";
+  EXPECT_FALSE(connector_call_at(noted, at(noted, "a note")));
+  auto after = connector_call_at(noted, at(noted, "brokers"));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->connector->name, "kafka");
 }
 
 TEST(ConnectorOptions, CompletionOffersTheRolesOptions) {
