@@ -306,16 +306,6 @@ void ProgramEmitter::emit_sources() {
   }
 }
 
-// A source: its arguments by the names its connector's registry entry
-// gives them (sema::SourceInfo::runtime_args), handed to the runtime
-// factory the entry names. Nothing here is particular to a connector but
-// what the planner adds to a Kafka source of a consumer group.
-const sema::ConnectorSpec& ProgramEmitter::connector_spec(sema::Connector id) {
-  for (const auto& c : sema::connectors())
-    if (c.id == id) return c;
-  throw std::logic_error("a connector without a registry entry");
-}
-
 // `args`.integer("name", value); … for each argument, as written or decided.
 void ProgramEmitter::emit_connector_args(const std::string& args, const std::vector<sema::RuntimeArg>& runtime_args) {
   for (const auto& a : runtime_args) {
@@ -352,9 +342,13 @@ void ProgramEmitter::emit_connector_args(const std::string& args, const std::vec
   }
 }
 
+// A source: its arguments by the names its connector's registry entry
+// gives them (sema::SourceInfo::runtime_args), handed to the runtime
+// factory the entry names. Nothing here is particular to a connector but
+// what the planner adds to a Kafka source of a consumer group.
 void ProgramEmitter::emit_source_connector(int i) {
   const auto& s = prog_.sources[i];
-  const sema::ConnectorSpec* spec = &connector_spec(s.connector);
+  const sema::ConnectorSpec* spec = sema::find_connector(s.connector);
   const std::string src = source_var(i), so = source_var(i, "options"), args = source_var(i, "args");
   out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
   emit_connector_args(args, s.runtime_args);
@@ -387,7 +381,7 @@ void ProgramEmitter::emit_sinks() {
       out_ += emit_postgres_sink(s, i);
       continue;
     }
-    const sema::ConnectorSpec& spec = connector_spec(s.connector);
+    const sema::ConnectorSpec& spec = *sema::find_connector(s.connector);
     out_ += fmt::format("    rt::ConnectorArgs {};\n", args);
     emit_connector_args(args, s.runtime_args);
     if (s.repartition_source >= 0) {

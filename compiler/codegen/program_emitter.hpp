@@ -52,7 +52,6 @@ class ProgramEmitter {
   void emit_sources();
   void emit_sinks();
   void emit_source_connector(int source);
-  static const sema::ConnectorSpec& connector_spec(sema::Connector id);
   void emit_connector_args(const std::string& args, const std::vector<sema::RuntimeArg>& runtime_args);
   void emit_table(int source);
   void emit_state();

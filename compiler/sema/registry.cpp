@@ -229,10 +229,15 @@ const std::vector<ConnectorSpec>& connectors() {
 
 const ConnectorSpec* find_connector(std::string_view name) { return find_in(connectors(), name); }
 
-std::string_view connector_name(Connector id) {
+const ConnectorSpec* find_connector(Connector id) {
   for (const auto& c : connectors())
-    if (c.id == id) return c.name;
-  return "?";
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+std::string_view connector_name(Connector id) {
+  const ConnectorSpec* c = find_connector(id);
+  return c ? c->name : "?";
 }
 
 std::vector<std::string> connector_names(ConnectorRole role) {

@@ -121,6 +121,7 @@ struct ConnectorSpec {
 
 const std::vector<ConnectorSpec>& connectors();
 const ConnectorSpec* find_connector(std::string_view name);
+const ConnectorSpec* find_connector(Connector id);
 std::string_view connector_name(Connector id);
 // The connectors with `role`, in table order, and as a message lists them:
 // "socket, files, kafka and generate".
