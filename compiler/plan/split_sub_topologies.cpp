@@ -77,7 +77,6 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   // The group's source becomes the reader of the repartition topic: our own
   // JSON rows, so a row that does not decode is a bug, not bad input.
   sema::SourceInfo& src = p->sources[group];
-  src.args.clear();
   src.format = sema::DataFormat::Json;
   src.multiline = 0;
   src.kafka_raw = false;

@@ -46,14 +46,11 @@ bool Checker::check_kafka_source(const Decl& d, const Expr& call, SourceInfo& s,
       diags_.error(topic.range, "kafka needs at least one topic");
       return false;
     }
-    for (const auto& t : topic.children) {
+    for (const auto& t : topic.children)
       if (check_startup_expr(*t, types::string(), "a topic")->is_error()) return false;
-      s.args.push_back(t.get());
-    }
     record(topic, types::list(types::string()));
   } else {
     if (check_startup_expr(topic, types::string(), "the topic")->is_error()) return false;
-    s.args.push_back(&topic);
   }
   if (!kafka_common_options(call)) return false;
   const Expr* f = named_arg(call, "format");

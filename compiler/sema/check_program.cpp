@@ -560,7 +560,6 @@ void Checker::check_source(const Decl& d) {
     }
     if (check_startup_expr(*pos[0], types::string(), "the socket host")->is_error()) return;
     if (check_startup_expr(*pos[1], types::integer(), "the socket port")->is_error()) return;
-    s.args = pos;
   } else if (conn == "files") {
     s.connector = Connector::Files;
     if (!connector_options(*call, *find_connector(conn), kSourceRole, 1)) return;

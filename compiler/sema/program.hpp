@@ -48,7 +48,9 @@ struct RuntimeArg {
 struct SourceInfo {
   std::string name;
   Connector connector = Connector::Socket;
-  std::vector<const ast::Expr*> args;  // socket: host, port; files: glob — evaluated at start-up
+  // A table's files glob or postgres connection (args[0]), evaluated at start-up;
+  // a source's arguments are in runtime_args.
+  std::vector<const ast::Expr*> args;
   DataFormat format = DataFormat::Text;
   OnError on_error = OnError::Permissive;
   const ast::Expr* max_record_bytes = nullptr;  // socket, files: else the config's, else the runtime's 16 MiB
@@ -60,8 +62,7 @@ struct SourceInfo {
   TypeRef element;                 // string for text; the schema's record type otherwise
   bool is_table = false;           // `table NAME = files(…)`: read once at start-up, for joins
   const ast::Expr* query = nullptr;  // `table NAME = postgres(conn, query: "select …", schema: S)`; args[0] is conn
-  // kafka(topic | [topics], brokers: …): args are the topics (each a string,
-  // or one list of strings); `kafka_raw` is format: raw (Spark's Kafka record).
+  // kafka(topic | [topics], brokers: …) with format: raw (Spark's Kafka record).
   bool kafka_raw = false;
   // group: "name": the binary is a member of that consumer group and runs
   // one task per partition it is assigned (DESIGN.md, "Scale-out").
