@@ -58,15 +58,21 @@ std::string place_line_directives(std::string_view cpp, const std::string& cpp_p
   return out;
 }
 
-std::vector<std::string> runtime_build_args(const plan::Plan& plan) {
-  std::vector<const sema::CheckedProgram*> programs{plan.program};
-  for (const auto& sub : plan.sub_topologies) programs.push_back(sub.program);
+const std::vector<std::string>& json_target_args() {
   // SSE4.2 and carry-less multiplication (x86-64-v2 plus PCLMUL: every
   // x86-64 CPU since 2010) let simdjson's On-Demand use its westmere kernel
   // instead of the scalar one; simdjson checks for both (-march=x86-64-v2
   // alone leaves it scalar). Debian's libsimdjson is built with
   // SIMDJSON_THREADS_ENABLED, which changes the parser's layout: the
-  // generated code must agree.
+  // generated code must agree. (runtime/CMakeLists.txt precompiles the
+  // runtime's headers with these flags too.)
+  static const std::vector<std::string> args = {"-march=x86-64-v2", "-mpclmul", "-DSIMDJSON_THREADS_ENABLED=1"};
+  return args;
+}
+
+std::vector<std::string> runtime_build_args(const plan::Plan& plan) {
+  std::vector<const sema::CheckedProgram*> programs{plan.program};
+  for (const auto& sub : plan.sub_topologies) programs.push_back(sub.program);
   bool json = false, postgres = false, kafka = false;
   for (const auto* p : programs) {
     json |= uses_json(*p);
@@ -75,7 +81,10 @@ std::vector<std::string> runtime_build_args(const plan::Plan& plan) {
     for (const auto& s : p->sinks) kafka |= s.connector == sema::Connector::Kafka;
   }
   std::vector<std::string> args;
-  if (json) args = {"-march=x86-64-v2", "-mpclmul", "-DSIMDJSON_THREADS_ENABLED=1", "-lsimdjson"};
+  if (json) {
+    args = json_target_args();
+    args.push_back("-lsimdjson");
+  }
   // libpq is linked dynamically, like simdjson. Its callers are in the
   // runtime library, which comes later on the command line: without
   // --no-as-needed the linker would drop it as unused by then.

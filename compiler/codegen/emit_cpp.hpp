@@ -36,4 +36,8 @@ std::string place_line_directives(std::string_view cpp, const std::string& cpp_p
 // (simdjson for JSON decoders, which Debian ships as a shared library only).
 std::vector<std::string> runtime_build_args(const plan::Plan& plan);
 
+// The compiler flags among them for a program that decodes JSON (its target
+// and simdjson's configuration).
+const std::vector<std::string>& json_target_args();
+
 }  // namespace streamc::codegen

@@ -115,6 +115,14 @@ bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
     }
   }
 
+  // GCC reads the .gch for `-include …/streamc_runtime.hpp` when it was
+  // built with the program's flags (else it parses the header itself,
+  // correct and slower); another compiler might not read it at all.
+  if (!(cxx && *cxx)) {
+    fs::path pch = fs::path(out.runtime_lib).parent_path() / "pch";
+    if (path_exists(pch / "plain" / "streamc_runtime.hpp.gch")) out.precompiled_dir = pch.string();
+  }
+
   if (const char* c = std::getenv("STREAMC_CACHE_DIR"); c && *c) {
     out.cache_dir = c;
   } else if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
@@ -133,6 +141,7 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
     cmd.insert(cmd.end(), {"-O0", "-g", "-Wall"});
   else
     cmd.insert(cmd.end(), {"-O2", "-w", "-Wl,--strip-debug"});  // the runtime's line tables: --debug keeps them
+  if (std::string pch = precompiled_header(tc); !pch.empty()) cmd.insert(cmd.end(), {"-include", pch});
   cmd.insert(cmd.end(), {"-o", binary, cpp_file});
   cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
@@ -165,6 +174,15 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
   cmd.push_back("-static-libgcc");
   cmd.push_back("-pthread");
   return cmd;
+}
+
+std::string precompiled_header(const Toolchain& tc) {
+  // Built with the flags above (runtime/CMakeLists.txt), which -O0 -g would
+  // not match; a program that decodes JSON adds its target's.
+  if (tc.debug || tc.precompiled_dir.empty()) return {};
+  const auto& json = codegen::json_target_args();
+  bool json_target = std::search(tc.user_args.begin(), tc.user_args.end(), json.begin(), json.end()) != tc.user_args.end();
+  return (fs::path(tc.precompiled_dir) / (json_target ? "json" : "plain") / "streamc_runtime.hpp").string();
 }
 
 BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std::string& output, std::string& kept,

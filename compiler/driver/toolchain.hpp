@@ -12,6 +12,11 @@ struct Toolchain {
   std::string cxx;                        // $CXX or "c++"
   std::vector<std::string> include_dirs;  // runtime + stdlib headers
   std::string runtime_lib;                // libstreamc_runtime.a
+  // Where the runtime's public headers are precompiled (pch/ beside the
+  // archive: plain/ and json/, each a streamc_runtime.hpp and its .gch),
+  // built with the compiler `c++` names; empty when there are none or $CXX
+  // names another compiler.
+  std::string precompiled_dir;
   std::string cache_dir;                  // $STREAMC_CACHE_DIR, else ~/.cache/streamc
   // The user's C++ for imported functions and what the called functions'
   // headers need: -I DIR, --link'ed sources/objects/archives, -L DIR, -lNAME.
@@ -29,6 +34,11 @@ bool find_toolchain(const char* argv0, Toolchain& out, std::string& error);
 int run_command(const std::vector<std::string>& argv, const std::string& log_path);
 
 std::vector<std::string> compile_command(const Toolchain& tc, const std::string& cpp_file, const std::string& binary);
+
+// The precompiled header compile_command has a program include (-include):
+// the one built with the program's flags; empty without one (--debug, or
+// none in tc.precompiled_dir).
+std::string precompiled_header(const Toolchain& tc);
 
 enum class BuildResult { Built, Cached, CompilerFailed, IoError };
 

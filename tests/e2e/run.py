@@ -89,6 +89,9 @@ def test_installed_streamc_outside_build_tree():
     build = Path(harness.STREAMC).resolve().parents[1]
     r = subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    if (build / "runtime" / "pch").exists():  # a GCC build: the precompiled headers go with the runtime
+        for variant in ("plain", "json"):
+            assert (prefix / "lib" / "streamc" / "pch" / variant / "streamc_runtime.hpp.gch").exists(), variant
     work = harness.fresh_dir("e2e", "installed")
     (work / "in").mkdir()
     (work / "in" / "a.txt").write_text("x y x\n")
