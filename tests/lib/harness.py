@@ -119,6 +119,13 @@ def fresh_dir(*parts):
 
 
 def compile_sdl(sdl, output, cwd, extra=()):
+    # A .sdl inside cwd is named relative to it, as a user names it: its
+    # path is in the generated code (--help: "Compiled by streamc from …"),
+    # so a program that many cases compile, each in a directory of its own,
+    # is the same code for all of them and the run's cache builds it once.
+    sdl = Path(sdl)
+    if sdl.is_absolute() and sdl.is_relative_to(Path(cwd).absolute()):
+        sdl = sdl.relative_to(Path(cwd).absolute())
     return subprocess.run([STREAMC, str(sdl), "-o", str(output), *extra], cwd=cwd, env=env(),
                           capture_output=True, text=True, timeout=300)
 
