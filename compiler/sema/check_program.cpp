@@ -761,10 +761,10 @@ int Checker::apply_operator(int input, const Expr& op) {
   static const std::vector<ast::Arg> no_args;
   const std::vector<ast::Arg>& args = op.kind == ExprKind::Call ? op.args : no_args;
   TypeRef in = result_.nodes[input].type;
-  if (stateful(input) && name != "map" && name != "filter" && name != "flat_map" && name != "select" && name != "explode" &&
-      name != "watermark") {
+  if (const OperatorSpec* spec = find_operator(name); stateful(input) && spec && !spec->per_row) {
     diags_.error(callee->range, q(name) + " cannot follow a running aggregation: its result is a table that changes "
-                                "every batch (as in Spark, only map, filter, select and explode may follow)");
+                                "every batch (as in Spark, only operators that work row by row may follow: " +
+                                    per_row_operator_list() + ")");
     return -1;
   }
   Node n;

@@ -81,7 +81,8 @@ int Checker::apply_stream_join(int input, const Expr& op, const Expr& other, Nod
   }
   if (stateful(right)) {
     diags_.error(other.range, "a join cannot read a running aggregation: its result is a table that changes every "
-                              "batch (as in Spark, only map, filter, select and explode may follow one)");
+                              "batch (as in Spark, only operators that work row by row may follow one: " +
+                                  per_row_operator_list() + ")");
     return -1;
   }
   if (after_batch_window(result_.nodes, input) || after_batch_window(result_.nodes, right)) {

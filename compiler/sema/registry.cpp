@@ -36,11 +36,11 @@ const std::vector<OperatorSpec>& operators() {
   using O = OperatorKind;
   static const std::vector<OperatorSpec> table = {
       // per-batch operators (DStream semantics)
-      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch."},
-      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records."},
-      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true."},
-      {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields."},
-      {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list."},
+      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch.", true},
+      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records.", true},
+      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true.", true},
+      {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields.", true},
+      {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list.", true},
       {"union", O::Narrow, "`union(other)`", "the records of both streams."},
       {"reduce_by_key", O::PerBatch, "`reduce_by_key(f)`", "combines the values of each key of `(K, V)` tuples per batch."},
       {"count_by_value", O::PerBatch, "`count_by_value()`", "`(value, count)` per distinct record in each batch."},
@@ -77,7 +77,7 @@ const std::vector<OperatorSpec>& operators() {
        "passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5)."},
       // event time and joins
       {"watermark", O::EventTime, "`watermark(ts_field, delay)`",
-       "rows later than the watermark are dropped from stateful operators."},
+       "rows later than the watermark are dropped from stateful operators.", true},
       {"session_window", O::GroupKey, "`session_window(ts, gap)`", "a session window key inside `group_by`."},
       {"join", O::EventTime, "`join(table, on: key_field)` or `join(other, on: (a, b) -> a.k == b.k, kind: inner|left, within: 1h)`",
        "a stream-table or stream-stream join."},
@@ -247,11 +247,22 @@ std::vector<std::string> connector_names(ConnectorRole role) {
   return out;
 }
 
-std::string connector_list(ConnectorRole role) {
-  std::vector<std::string> names = connector_names(role);
+namespace {
+// "a, b and c"
+std::string and_list(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return out;
+}
+}  // namespace
+
+std::string connector_list(ConnectorRole role) { return and_list(connector_names(role)); }
+
+std::string per_row_operator_list() {
+  std::vector<std::string> names;
+  for (const auto& o : operators())
+    if (o.per_row) names.emplace_back(o.name);
+  return and_list(names);
 }
 
 std::vector<const ConnectorOption*> connector_options(const ConnectorSpec& c, ConnectorRole role) {

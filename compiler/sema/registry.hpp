@@ -46,10 +46,15 @@ struct OperatorSpec {
   OperatorKind kind;
   std::string_view usage;  // `reduce_by_key(f)`
   std::string_view doc;    // one sentence after the usage
+  // Works row by row, so it may follow a running aggregation, whose result
+  // is a table that changes every batch (as in Spark).
+  bool per_row = false;
 };
 
 const std::vector<OperatorSpec>& operators();
 const OperatorSpec* find_operator(std::string_view name);
+// The operators that may follow a running aggregation, "map, flat_map, … and watermark".
+std::string per_row_operator_list();
 
 // ---- aggregates (inside group_by |> aggregate) ---------------------------------
 
