@@ -751,6 +751,28 @@ int Checker::check_flow(const Expr& e) {
 }
 
 
+const std::vector<ast::Arg>& Checker::operator_args(const Expr& op) {
+  static const std::vector<ast::Arg> no_args;
+  return op.kind == ExprKind::Call ? op.args : no_args;
+}
+
+bool Checker::operator_arity(const Expr& op, const std::string& name, size_t count, std::string_view example) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  for (const auto& a : args)
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, q(name) + " takes no named arguments");
+      return false;
+    }
+  if (args.size() != count) {
+    diags_.error(op.range, q(name) + " takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") + ": " +
+                               std::string(example));
+    return false;
+  }
+  return true;
+}
+
+// An operator is checked by its registry entry's `check` (registry.cpp),
+// which adds its node.
 int Checker::apply_operator(int input, const Expr& op) {
   const Expr* callee = op.kind == ExprKind::Call ? op.children[0].get() : &op;
   if (callee->kind != ExprKind::Name) {
@@ -758,263 +780,291 @@ int Checker::apply_operator(int input, const Expr& op) {
     return -1;
   }
   const std::string& name = callee->text;
-  static const std::vector<ast::Arg> no_args;
-  const std::vector<ast::Arg>& args = op.kind == ExprKind::Call ? op.args : no_args;
-  TypeRef in = result_.nodes[input].type;
-  if (const OperatorSpec* spec = find_operator(name); stateful(input) && spec && !spec->per_row) {
+  const OperatorSpec* spec = find_operator(name);
+  if (spec && stateful(input) && !spec->per_row) {
     diags_.error(callee->range, q(name) + " cannot follow a running aggregation: its result is a table that changes "
                                 "every batch (as in Spark, only operators that work row by row may follow: " +
                                     per_row_operator_list() + ")");
     return -1;
   }
+  if (!spec || !spec->check) {
+    std::string near = closest_name(name, operator_names());
+    if (!builtin_overloads(name).empty())
+      diags_.error(callee->range, q(name) + " is a function, not an operator; use it inside one, e.g. map(x -> " + name + "(x))");
+    else
+      diags_.error(callee->range, "unknown operator " + q(name) + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+    return -1;
+  }
   Node n;
   n.inputs = {input};
   n.range = op.range;
-  std::string opq = q(name);
+  return (this->*spec->check)(input, op, name, std::move(n));
+}
 
-  auto expect_args = [&](size_t count, const char* example) {
-    for (const auto& a : args)
-      if (!a.name.name.empty()) {
-        diags_.error(a.name.range, opq + " takes no named arguments");
-        return false;
-      }
-    if (args.size() != count) {
-      diags_.error(op.range, opq + " takes " + std::to_string(count) + " argument" + (count == 1 ? "" : "s") +
-                                 ": " + example);
-      return false;
-    }
-    return true;
-  };
+int Checker::check_map_filter(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
   Scope scope;
-  if (name == "map" || name == "flat_map" || name == "filter") {
-    if (!expect_args(1, name == "filter" ? "filter(x -> condition)" : (name + "(x -> expression)").c_str())) return -1;
-    const Expr& fn = *args[0].value;
-    TypeRef body = check_function_arg(fn, in, {in}, name, scope);
-    if (body->is_error()) return -1;
-    n.fn = &fn;
-    const Expr& body_expr = fn.kind == ExprKind::Lambda ? *fn.children[0] : fn;
-    if (name == "map") {
-      n.op = Node::Op::Map;
-      n.type = body;
-    } else if (name == "flat_map") {
-      if (!body->is(K::List)) {
-        diags_.error(body_expr.range, "the function given to 'flat_map' must return a list, found " + to_string(body));
-        return -1;
-      }
-      n.op = Node::Op::FlatMap;
-      n.type = body->elements[0];
-    } else {
-      if (!body->is(K::Bool)) {
-        diags_.error(body_expr.range, "the condition given to 'filter' must be bool, found " + to_string(body));
-        return -1;
-      }
-      n.op = Node::Op::Filter;
-      n.type = in;
-    }
-  } else if (name == "union") {
-    if (!expect_args(1, "union(other_stream)")) return -1;
-    int other = check_flow(*args[0].value);
-    if (other < 0) return -1;
-    TypeRef ot = result_.nodes[other].type;
-    if (!same_type(in, ot)) {
-      diags_.error(args[0].value->range, "union needs streams of one type: this stream has " + to_string(in) +
-                                             ", the other has " + to_string(ot));
+  if (!operator_arity(op, name, 1, name == "filter" ? "filter(x -> condition)" : name + "(x -> expression)")) return -1;
+  const Expr& fn = *args[0].value;
+  TypeRef body = check_function_arg(fn, in, {in}, name, scope);
+  if (body->is_error()) return -1;
+  n.fn = &fn;
+  const Expr& body_expr = fn.kind == ExprKind::Lambda ? *fn.children[0] : fn;
+  if (name == "map") {
+    n.op = Node::Op::Map;
+    n.type = body;
+  } else if (name == "flat_map") {
+    if (!body->is(K::List)) {
+      diags_.error(body_expr.range, "the function given to 'flat_map' must return a list, found " + to_string(body));
       return -1;
     }
-    n.op = Node::Op::Union;
-    n.inputs.push_back(other);
-    n.type = in;
-  } else if (name == "reduce_by_key") {
-    if (!expect_args(1, "reduce_by_key((a, b) -> a + b)")) return -1;
-    if (!in->is(K::Tuple) || in->elements.size() != 2) {
-      diags_.error(op.range, "reduce_by_key needs a stream of (key, value) pairs, but this stream has " + to_string(in) +
-                                 "; make pairs first, e.g. map(x -> (x, 1))");
-      return -1;
-    }
-    if (!is_hashable(in->elements[0])) {
-      diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on; keys must be scalars or tuples of scalars");
-      return -1;
-    }
-    const Expr& fn = *args[0].value;
-    TypeRef v = in->elements[1];
-    TypeRef body = check_lambda(fn, {v, v}, name, scope);
-    if (body->is_error()) return -1;
-    if (!same_type(body, v)) {
-      diags_.error(fn.children[0]->range, "the function given to 'reduce_by_key' must return the value type " +
-                                              to_string(v) + ", found " + to_string(body));
-      return -1;
-    }
-    n.op = Node::Op::ReduceByKey;
-    n.fn = &fn;
-    n.type = in;
-  } else if (name == "reduce") {
-    if (!expect_args(1, "reduce((a, b) -> a + b)")) return -1;
-    const Expr& fn = *args[0].value;
-    TypeRef body = check_lambda(fn, {in, in}, name, scope);
-    if (body->is_error()) return -1;
-    if (!same_type(body, in)) {
-      diags_.error(fn.children[0]->range, "the function given to 'reduce' must return the element type " +
-                                              to_string(in) + ", found " + to_string(body));
-      return -1;
-    }
-    n.op = Node::Op::Reduce;
-    n.fn = &fn;
-    n.type = in;
-  } else if (name == "count_by_value") {
-    if (!expect_args(0, "count_by_value()")) return -1;
-    if (!is_hashable(in)) {
-      diags_.error(op.range, "count_by_value cannot group values of type " + to_string(in) + "; they must be scalars or tuples of scalars");
-      return -1;
-    }
-    n.op = Node::Op::CountByValue;
-    n.type = types::tuple({in, types::integer()});
-  } else if (name == "count") {
-    if (!expect_args(0, "count()")) return -1;
-    n.op = Node::Op::Count;
-    n.type = types::integer();
-  } else if (name == "watermark") {
-    // Spark's withWatermark: rows later than (max event time - delay) are
-    // late for the stateful operators downstream.
-    if (!expect_args(2, "watermark(ts, 10m)")) return -1;
-    if (!in->is(K::Record)) {
-      diags_.error(op.range, "watermark needs a stream of records with a timestamp column, but this stream has " +
-                                 to_string(in));
-      return -1;
-    }
-    TypeRef t = check_row_expr(*args[0].value, in, scope);
-    if (t->is_error()) return -1;
-    if (!t->is(K::Timestamp)) {
-      diags_.error(args[0].value->range, "the event-time column of a watermark must be a timestamp, found " + to_string(t));
-      return -1;
-    }
-    int64_t delay = 0;
-    if (args[1].value->kind == ExprKind::DurationLit && args[1].value->int_value == 0) {
-      record(*args[1].value, types::duration());
-    } else if (!constant_duration(*args[1].value, "the watermark delay", delay)) {
-      return -1;
-    }
-    n.op = Node::Op::Watermark;
-    n.exprs = {args[0].value.get()};
-    n.delay_us = delay;
-    n.type = in;
-  } else if (name == "join") {
-    return apply_join(input, op, std::move(n));
-  } else if (name == "window" || name == "count_by_window" || name == "reduce_by_key_and_window") {
-    return apply_batch_window(input, op, name, std::move(n));
-  } else if (name == "drop_duplicates" || name == "drop_duplicates_within_watermark") {
-    // Spark's dropDuplicates: the first row of each key, across batches.
-    // With a watermark whose event-time column is a key, late rows are
-    // dropped and keys the watermark passed are forgotten. Spark 3.5's
-    // dropDuplicatesWithinWatermark: keys without the event time, each kept
-    // until the watermark passes its first row's time plus the delay.
-    const bool within = name == "drop_duplicates_within_watermark";
-    for (const auto& a : args)
-      if (!a.name.name.empty()) {
-        diags_.error(a.name.range, name + " takes key columns, not named arguments");
-        return -1;
-      }
-    if (within && args.empty()) {
-      diags_.error(op.range, "drop_duplicates_within_watermark takes the key columns: "
-                             "drop_duplicates_within_watermark(id)");
-      return -1;
-    }
-    if (!args.empty() && !in->is(K::Record)) {
-      diags_.error(op.range, "drop_duplicates(keys…) needs a stream of records; drop_duplicates() compares whole values");
-      return -1;
-    }
-    for (const auto& a : args) {
-      TypeRef t = check_row_expr(*a.value, in, scope);
-      if (t->is_error()) return -1;
-      if (!(is_hashable(t) || (t->is(K::Optional) && is_hashable(t->elements[0])))) {
-        diags_.error(a.value->range, "cannot compare keys of type " + to_string(t) + "; keys must be scalars");
-        return -1;
-      }
-      n.exprs.push_back(a.value.get());
-    }
-    if (args.empty() && !is_hashable(in) && !in->is(K::Record)) {
-      diags_.error(op.range, "drop_duplicates cannot compare values of type " + to_string(in));
-      return -1;
-    }
-    n.op = Node::Op::DropDuplicates;
-    n.type = in;
-    const auto& wms = result_.nodes[input].watermarks;
-    if (within && wms.empty()) {
-      diags_.error(op.range, "drop_duplicates_within_watermark needs a watermark, as in Spark: it forgets a key once "
-                             "the watermark passes its first row's event time plus the delay; add "
-                             "|> watermark(ts, delay) before it");
-      return -1;
-    }
-    if (!wms.empty()) {
-      std::string column = event_time_column(result_.nodes, input, wms[0]);
-      bool keyed = false;
-      for (const Expr* k : n.exprs) keyed = keyed || (k->kind == ExprKind::Name && k->text == column);
-      if (within && column.empty()) {
-        diags_.error(op.range, "the event-time column of the watermark must reach drop_duplicates_within_watermark, "
-                               "kept or renamed by select");
-        return -1;
-      }
-      if (within || keyed) {
-        n.dedup_event_time = column;
-        n.delay_us = within ? result_.nodes[wms[0]].delay_us : 0;
-      }
-    }
-  } else if (name == "update_state_by_key") {
-    // DStream.updateStateByKey: per key, (this batch's values, the state so
-    // far) -> the new state, or null to forget the key. The state has the
-    // value type; every batch emits every key's state.
-    if (!expect_args(1, "update_state_by_key((values, state) -> (state ?? 0) + sum(values))")) return -1;
-    if (!in->is(K::Tuple) || in->elements.size() != 2) {
-      diags_.error(op.range, "update_state_by_key needs a stream of (key, value) pairs, but this stream has " +
-                                 to_string(in));
-      return -1;
-    }
-    TypeRef v = in->elements[1];
-    if (!is_hashable(in->elements[0])) {
-      diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
-      return -1;
-    }
-    // The state has the value type, unless the function reads it as
-    // `state ?? (0, 0)` (or a record literal): then the state has that
-    // literal's type, as Scala infers S from `state.getOrElse((0, 0))`.
-    if (const TypeRef s = state_type_from_fallback(*args[0].value); s) v = s;
-    // The state lives across batches: its values may not point into a
-    // batch, so strings and lists are not (yet) state; tuples and records of
-    // numbers, bools and times are (a running (count, sum), say).
-    if (!plain_state(v)) {
-      not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) +
-                                  " (numbers, bools, times, and tuples and records of them work)");
-      return -1;
-    }
-    const Expr& fn = *args[0].value;
-    TypeRef body = check_lambda(fn, {types::list(in->elements[1]), types::optional(v)}, name, scope);
-    if (body->is_error()) return -1;
-    if (!same_type(body, v) && !same_type(body, types::optional(v)) && !body->is(K::Null) &&
-        !(v->is(K::Float) && (body->is(K::Int) || same_type(body, types::optional(types::integer()))))) {
-      diags_.error(fn.kind == ExprKind::Lambda ? fn.children[0]->range : fn.range,
-                   "the function given to 'update_state_by_key' must return the new state, " + to_string(v) + " or " +
-                       to_string(types::optional(v)) + " (null forgets the key), found " + to_string(body));
-      return -1;
-    }
-    n.op = Node::Op::UpdateStateByKey;
-    n.fn = &fn;
-    n.type = types::tuple({in->elements[0], v});
-  } else if (name == "select" || name == "explode") {
-    return apply_record_operator(input, op, name, std::move(n));
-  } else if (name == "group_by") {
-    diags_.error(op.range, "group_by(…) must be followed by aggregate(…): |> group_by(key) |> aggregate(count() as n)");
-    return -1;
-  } else if (name == "aggregate") {
-    diags_.error(op.range, "aggregate(…) must follow group_by(…)");
-    return -1;
+    n.op = Node::Op::FlatMap;
+    n.type = body->elements[0];
   } else {
-    std::string near = closest_name(name, operator_names());
-    if (!builtin_overloads(name).empty())
-      diags_.error(callee->range, opq + " is a function, not an operator; use it inside one, e.g. map(x -> " + name + "(x))");
-    else
-      diags_.error(callee->range, "unknown operator " + opq + (near.empty() ? "" : "; did you mean " + q(near) + "?"));
-    return -1;
+    if (!body->is(K::Bool)) {
+      diags_.error(body_expr.range, "the condition given to 'filter' must be bool, found " + to_string(body));
+      return -1;
+    }
+    n.op = Node::Op::Filter;
+    n.type = in;
   }
   return add_node(std::move(n));
+}
+
+int Checker::check_union(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  if (!operator_arity(op, name, 1, "union(other_stream)")) return -1;
+  int other = check_flow(*args[0].value);
+  if (other < 0) return -1;
+  TypeRef ot = result_.nodes[other].type;
+  if (!same_type(in, ot)) {
+    diags_.error(args[0].value->range, "union needs streams of one type: this stream has " + to_string(in) +
+                                           ", the other has " + to_string(ot));
+    return -1;
+  }
+  n.op = Node::Op::Union;
+  n.inputs.push_back(other);
+  n.type = in;
+  return add_node(std::move(n));
+}
+
+int Checker::check_reduce_by_key(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  Scope scope;
+  if (!operator_arity(op, name, 1, "reduce_by_key((a, b) -> a + b)")) return -1;
+  if (!in->is(K::Tuple) || in->elements.size() != 2) {
+    diags_.error(op.range, "reduce_by_key needs a stream of (key, value) pairs, but this stream has " + to_string(in) +
+                               "; make pairs first, e.g. map(x -> (x, 1))");
+    return -1;
+  }
+  if (!is_hashable(in->elements[0])) {
+    diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on; keys must be scalars or tuples of scalars");
+    return -1;
+  }
+  const Expr& fn = *args[0].value;
+  TypeRef v = in->elements[1];
+  TypeRef body = check_lambda(fn, {v, v}, name, scope);
+  if (body->is_error()) return -1;
+  if (!same_type(body, v)) {
+    diags_.error(fn.children[0]->range, "the function given to 'reduce_by_key' must return the value type " +
+                                            to_string(v) + ", found " + to_string(body));
+    return -1;
+  }
+  n.op = Node::Op::ReduceByKey;
+  n.fn = &fn;
+  n.type = in;
+  return add_node(std::move(n));
+}
+
+int Checker::check_reduce(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  Scope scope;
+  if (!operator_arity(op, name, 1, "reduce((a, b) -> a + b)")) return -1;
+  const Expr& fn = *args[0].value;
+  TypeRef body = check_lambda(fn, {in, in}, name, scope);
+  if (body->is_error()) return -1;
+  if (!same_type(body, in)) {
+    diags_.error(fn.children[0]->range, "the function given to 'reduce' must return the element type " +
+                                            to_string(in) + ", found " + to_string(body));
+    return -1;
+  }
+  n.op = Node::Op::Reduce;
+  n.fn = &fn;
+  n.type = in;
+  return add_node(std::move(n));
+}
+
+int Checker::check_count_by_value(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef in = result_.nodes[input].type;
+  if (!operator_arity(op, name, 0, "count_by_value()")) return -1;
+  if (!is_hashable(in)) {
+    diags_.error(op.range, "count_by_value cannot group values of type " + to_string(in) + "; they must be scalars or tuples of scalars");
+    return -1;
+  }
+  n.op = Node::Op::CountByValue;
+  n.type = types::tuple({in, types::integer()});
+  return add_node(std::move(n));
+}
+
+int Checker::check_count(int /*input*/, const Expr& op, const std::string& name, Node n) {
+  if (!operator_arity(op, name, 0, "count()")) return -1;
+  n.op = Node::Op::Count;
+  n.type = types::integer();
+  return add_node(std::move(n));
+}
+
+int Checker::check_watermark(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  Scope scope;
+  // Spark's withWatermark: rows later than (max event time - delay) are
+  // late for the stateful operators downstream.
+  if (!operator_arity(op, name, 2, "watermark(ts, 10m)")) return -1;
+  if (!in->is(K::Record)) {
+    diags_.error(op.range, "watermark needs a stream of records with a timestamp column, but this stream has " +
+                               to_string(in));
+    return -1;
+  }
+  TypeRef t = check_row_expr(*args[0].value, in, scope);
+  if (t->is_error()) return -1;
+  if (!t->is(K::Timestamp)) {
+    diags_.error(args[0].value->range, "the event-time column of a watermark must be a timestamp, found " + to_string(t));
+    return -1;
+  }
+  int64_t delay = 0;
+  if (args[1].value->kind == ExprKind::DurationLit && args[1].value->int_value == 0) {
+    record(*args[1].value, types::duration());
+  } else if (!constant_duration(*args[1].value, "the watermark delay", delay)) {
+    return -1;
+  }
+  n.op = Node::Op::Watermark;
+  n.exprs = {args[0].value.get()};
+  n.delay_us = delay;
+  n.type = in;
+  return add_node(std::move(n));
+}
+
+int Checker::check_drop_duplicates(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  Scope scope;
+  // Spark's dropDuplicates: the first row of each key, across batches.
+  // With a watermark whose event-time column is a key, late rows are
+  // dropped and keys the watermark passed are forgotten. Spark 3.5's
+  // dropDuplicatesWithinWatermark: keys without the event time, each kept
+  // until the watermark passes its first row's time plus the delay.
+  const bool within = name == "drop_duplicates_within_watermark";
+  for (const auto& a : args)
+    if (!a.name.name.empty()) {
+      diags_.error(a.name.range, name + " takes key columns, not named arguments");
+      return -1;
+    }
+  if (within && args.empty()) {
+    diags_.error(op.range, "drop_duplicates_within_watermark takes the key columns: "
+                           "drop_duplicates_within_watermark(id)");
+    return -1;
+  }
+  if (!args.empty() && !in->is(K::Record)) {
+    diags_.error(op.range, "drop_duplicates(keys…) needs a stream of records; drop_duplicates() compares whole values");
+    return -1;
+  }
+  for (const auto& a : args) {
+    TypeRef t = check_row_expr(*a.value, in, scope);
+    if (t->is_error()) return -1;
+    if (!(is_hashable(t) || (t->is(K::Optional) && is_hashable(t->elements[0])))) {
+      diags_.error(a.value->range, "cannot compare keys of type " + to_string(t) + "; keys must be scalars");
+      return -1;
+    }
+    n.exprs.push_back(a.value.get());
+  }
+  if (args.empty() && !is_hashable(in) && !in->is(K::Record)) {
+    diags_.error(op.range, "drop_duplicates cannot compare values of type " + to_string(in));
+    return -1;
+  }
+  n.op = Node::Op::DropDuplicates;
+  n.type = in;
+  const auto& wms = result_.nodes[input].watermarks;
+  if (within && wms.empty()) {
+    diags_.error(op.range, "drop_duplicates_within_watermark needs a watermark, as in Spark: it forgets a key once "
+                           "the watermark passes its first row's event time plus the delay; add "
+                           "|> watermark(ts, delay) before it");
+    return -1;
+  }
+  if (!wms.empty()) {
+    std::string column = event_time_column(result_.nodes, input, wms[0]);
+    bool keyed = false;
+    for (const Expr* k : n.exprs) keyed = keyed || (k->kind == ExprKind::Name && k->text == column);
+    if (within && column.empty()) {
+      diags_.error(op.range, "the event-time column of the watermark must reach drop_duplicates_within_watermark, "
+                             "kept or renamed by select");
+      return -1;
+    }
+    if (within || keyed) {
+      n.dedup_event_time = column;
+      n.delay_us = within ? result_.nodes[wms[0]].delay_us : 0;
+    }
+  }
+  return add_node(std::move(n));
+}
+
+int Checker::check_update_state_by_key(int input, const Expr& op, const std::string& name, Node n) {
+  const std::vector<ast::Arg>& args = operator_args(op);
+  TypeRef in = result_.nodes[input].type;
+  Scope scope;
+  // DStream.updateStateByKey: per key, (this batch's values, the state so
+  // far) -> the new state, or null to forget the key. The state has the
+  // value type; every batch emits every key's state.
+  if (!operator_arity(op, name, 1, "update_state_by_key((values, state) -> (state ?? 0) + sum(values))")) return -1;
+  if (!in->is(K::Tuple) || in->elements.size() != 2) {
+    diags_.error(op.range, "update_state_by_key needs a stream of (key, value) pairs, but this stream has " +
+                               to_string(in));
+    return -1;
+  }
+  TypeRef v = in->elements[1];
+  if (!is_hashable(in->elements[0])) {
+    diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on");
+    return -1;
+  }
+  // The state has the value type, unless the function reads it as
+  // `state ?? (0, 0)` (or a record literal): then the state has that
+  // literal's type, as Scala infers S from `state.getOrElse((0, 0))`.
+  if (const TypeRef s = state_type_from_fallback(*args[0].value); s) v = s;
+  // The state lives across batches: its values may not point into a
+  // batch, so strings and lists are not (yet) state; tuples and records of
+  // numbers, bools and times are (a running (count, sum), say).
+  if (!plain_state(v)) {
+    not_supported(op.range, "update_state_by_key with a state of type " + to_string(v) +
+                                " (numbers, bools, times, and tuples and records of them work)");
+    return -1;
+  }
+  const Expr& fn = *args[0].value;
+  TypeRef body = check_lambda(fn, {types::list(in->elements[1]), types::optional(v)}, name, scope);
+  if (body->is_error()) return -1;
+  if (!same_type(body, v) && !same_type(body, types::optional(v)) && !body->is(K::Null) &&
+      !(v->is(K::Float) && (body->is(K::Int) || same_type(body, types::optional(types::integer()))))) {
+    diags_.error(fn.kind == ExprKind::Lambda ? fn.children[0]->range : fn.range,
+                 "the function given to 'update_state_by_key' must return the new state, " + to_string(v) + " or " +
+                     to_string(types::optional(v)) + " (null forgets the key), found " + to_string(body));
+    return -1;
+  }
+  n.op = Node::Op::UpdateStateByKey;
+  n.fn = &fn;
+  n.type = types::tuple({in->elements[0], v});
+  return add_node(std::move(n));
+}
+
+int Checker::check_group_by_alone(int /*input*/, const Expr& op, const std::string& /*name*/, Node /*n*/) {
+  diags_.error(op.range, "group_by(…) must be followed by aggregate(…): |> group_by(key) |> aggregate(count() as n)");
+  return -1;
+}
+
+int Checker::check_aggregate_alone(int /*input*/, const Expr& op, const std::string& /*name*/, Node /*n*/) {
+  diags_.error(op.range, "aggregate(…) must follow group_by(…)");
+  return -1;
 }
 
 void Checker::check_sink(const Decl& d) {

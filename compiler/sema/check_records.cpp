@@ -270,7 +270,7 @@ bool Checker::join_keys(const Expr& on, std::string& left, std::string& right) {
 // the table's rows whose key equals its key (a hash lookup per row, fused
 // into the loop). `on:` names a column both sides have, or is a function
 // (s, t) -> s.a == t.b.
-int Checker::apply_join(int input, const Expr& op, Node n) {
+int Checker::apply_join(int input, const Expr& op, const std::string& /*name*/, Node n) {
   TypeRef in = result_.nodes[input].type;
   const Expr* other = nullptr;
   for (const auto& a : op.args) {

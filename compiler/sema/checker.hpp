@@ -76,8 +76,27 @@ class Checker {
   TypeRef state_type_from_fallback(const ast::Expr& fn);
   int check_flow(const ast::Expr& e);  // returns a node id or -1
   int apply_operator(int input, const ast::Expr& op);
-  int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);
-  int apply_join(int input, const ast::Expr& op, Node n);
+  // The operators' checks, each an OperatorCheck its registry entry names
+  // (registry.cpp): the node `n` (inputs and range set) checked, typed and
+  // added; -1 after reporting.
+  friend const std::vector<OperatorSpec>& operators();
+  int check_map_filter(int input, const ast::Expr& op, const std::string& name, Node n);  // map, flat_map, filter
+  int check_union(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_reduce_by_key(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_reduce(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_count_by_value(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_count(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_watermark(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_drop_duplicates(int input, const ast::Expr& op, const std::string& name, Node n);  // and _within_watermark
+  int check_update_state_by_key(int input, const ast::Expr& op, const std::string& name, Node n);
+  // group_by and aggregate apart from each other (check_flow checks the pair).
+  int check_group_by_alone(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_aggregate_alone(int input, const ast::Expr& op, const std::string& name, Node n);
+  static const std::vector<ast::Arg>& operator_args(const ast::Expr& op);
+  // Reports unless `op` has `count` positional arguments; `example` shows the call.
+  bool operator_arity(const ast::Expr& op, const std::string& name, size_t count, std::string_view example);
+  int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);  // select, explode
+  int apply_join(int input, const ast::Expr& op, const std::string& name, Node n);
   // A join of two streams (check_stream_join.cpp): `other` is the right side.
   int apply_stream_join(int input, const ast::Expr& op, const ast::Expr& other, Node n);
   bool join_keys(const ast::Expr& on, std::string& left, std::string& right);

@@ -1,5 +1,7 @@
 #include "sema/registry.hpp"
 
+#include "sema/checker.hpp"
+
 #include <algorithm>
 
 namespace streamc::sema {
@@ -34,30 +36,36 @@ TypeRef list_result(const TypeRef& arg) { return types::list(without_optional(ar
 
 const std::vector<OperatorSpec>& operators() {
   using O = OperatorKind;
+  using C = Checker;
   static const std::vector<OperatorSpec> table = {
       // per-batch operators (DStream semantics)
-      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch.", true},
-      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records.", true},
-      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true.", true},
-      {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields.", true},
-      {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list.", true},
-      {"union", O::Narrow, "`union(other)`", "the records of both streams."},
-      {"reduce_by_key", O::PerBatch, "`reduce_by_key(f)`", "combines the values of each key of `(K, V)` tuples per batch."},
-      {"count_by_value", O::PerBatch, "`count_by_value()`", "`(value, count)` per distinct record in each batch."},
-      {"reduce", O::PerBatch, "`reduce(f)`", "combines all records of a batch into one."},
-      {"count", O::PerBatch, "`count()`", "the number of records (per batch, or per group inside `aggregate`)."},
+      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch.", true, &C::check_map_filter},
+      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records.", true, &C::check_map_filter},
+      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true.", true, &C::check_map_filter},
+      {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields.", true, &C::apply_record_operator},
+      {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list.", true, &C::apply_record_operator},
+      {"union", O::Narrow, "`union(other)`", "the records of both streams.", false, &C::check_union},
+      {"reduce_by_key", O::PerBatch, "`reduce_by_key(f)`", "combines the values of each key of `(K, V)` tuples per batch.", false,
+       &C::check_reduce_by_key},
+      {"count_by_value", O::PerBatch, "`count_by_value()`", "`(value, count)` per distinct record in each batch.", false,
+       &C::check_count_by_value},
+      {"reduce", O::PerBatch, "`reduce(f)`", "combines all records of a batch into one.", false, &C::check_reduce},
+      {"count", O::PerBatch, "`count()`", "the number of records (per batch, or per group inside `aggregate`).", false,
+       &C::check_count},
       // processing-time windows
       {"window", O::Window, "`window(size, slide)`",
        "following per-batch operators see the last `size` of data every `slide`. Inside `group_by`: `window(ts, size[, "
-       "slide])` is an event-time window key."},
+       "slide])` is an event-time window key.",
+       false, &C::apply_batch_window},
       {"reduce_by_key_and_window", O::Window, "`reduce_by_key_and_window(f, size, slide)`",
-       "`reduce_by_key` over a sliding window."},
-      {"count_by_window", O::Window, "`count_by_window(size, slide)`", "record count over a sliding window."},
+       "`reduce_by_key` over a sliding window.", false, &C::apply_batch_window},
+      {"count_by_window", O::Window, "`count_by_window(size, slide)`", "record count over a sliding window.", false, &C::apply_batch_window},
       // running state
-      {"group_by", O::Stateful, "`group_by(keys…)`", "groups the whole stream; follow with `aggregate(…)`."},
-      {"aggregate", O::Stateful, "`aggregate(count() as n, sum(x) as s, …)`", "running aggregates per group."},
+      {"group_by", O::Stateful, "`group_by(keys…)`", "groups the whole stream; follow with `aggregate(…)`.", false,
+       &C::check_group_by_alone},
+      {"aggregate", O::Stateful, "`aggregate(count() as n, sum(x) as s, …)`", "running aggregates per group.", false, &C::check_aggregate_alone},
       {"update_state_by_key", O::Stateful, "`update_state_by_key((values, state) -> new_state)`",
-       "keeps a state per key."},
+       "keeps a state per key.", false, &C::check_update_state_by_key},
       {"map_groups_with_state", O::Stateful,
        "`group_by(keys…) |> map_groups_with_state((key, rows, state) -> (row, state'), state: S, timeout: "
        "processing_time|event_time|none)`",
@@ -72,15 +80,16 @@ const std::vector<OperatorSpec>& operators() {
        "or update."},
       {"drop_duplicates", O::Stateful, "`drop_duplicates(keys…)`",
        "passes each key once; with the watermark's column among the keys, late rows are dropped and old keys "
-       "forgotten."},
+       "forgotten.", false, &C::check_drop_duplicates},
       {"drop_duplicates_within_watermark", O::Stateful, "`drop_duplicates_within_watermark(keys…)`",
-       "passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5)."},
+       "passes each key once while the watermark has not passed its first row's time plus the delay (Spark 3.5).", false,
+       &C::check_drop_duplicates},
       // event time and joins
       {"watermark", O::EventTime, "`watermark(ts_field, delay)`",
-       "rows later than the watermark are dropped from stateful operators.", true},
+       "rows later than the watermark are dropped from stateful operators.", true, &C::check_watermark},
       {"session_window", O::GroupKey, "`session_window(ts, gap)`", "a session window key inside `group_by`."},
       {"join", O::EventTime, "`join(table, on: key_field)` or `join(other, on: (a, b) -> a.k == b.k, kind: inner|left, within: 1h)`",
-       "a stream-table or stream-stream join."},
+       "a stream-table or stream-stream join.", false, &C::apply_join},
   };
   return table;
 }

@@ -8,8 +8,8 @@
 //
 // Adding an aggregate is one entry here (its argument rule, result type and
 // runtime accumulator) plus its class in streamc/runtime/aggregates.hpp.
-// Adding an operator is one entry here plus its check (check_program.cpp
-// dispatches on the name) and its code generation. A connector's options
+// Adding an operator is one entry here, naming its check (a Checker member,
+// check_program.cpp and beside), plus its code generation. A connector's options
 // are its entry's `options`: the checker accepts exactly those and checks
 // the values of plain ones (numbers, flags, strings, words) from the entry
 // alone; the language server completes and explains them inside the
@@ -41,6 +41,13 @@ enum class OperatorKind {
   GroupKey,  // not applied with |>: a key function inside group_by (session_window)
 };
 
+class Checker;  // checker.hpp (private to sema/)
+
+// Checks one |> call of the operator (check_program.cpp and beside): the
+// node, its inputs and range set, checked, typed and added; -1 after
+// reporting.
+using OperatorCheck = int (Checker::*)(int input, const ast::Expr& op, const std::string& name, Node n);
+
 struct OperatorSpec {
   std::string_view name;
   OperatorKind kind;
@@ -49,6 +56,9 @@ struct OperatorSpec {
   // Works row by row, so it may follow a running aggregation, whose result
   // is a table that changes every batch (as in Spark).
   bool per_row = false;
+  // Null for what is not applied with |> alone (session_window, the
+  // *_groups_with_state calls that check_flow checks with their group_by).
+  OperatorCheck check = nullptr;
 };
 
 const std::vector<OperatorSpec>& operators();
