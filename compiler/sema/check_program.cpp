@@ -853,7 +853,6 @@ int Checker::check_union(int input, const Expr& op, const std::string& name, Nod
 int Checker::check_reduce_by_key(int input, const Expr& op, const std::string& name, Node n) {
   const std::vector<ast::Arg>& args = operator_args(op);
   TypeRef in = result_.nodes[input].type;
-  Scope scope;
   if (!operator_arity(op, name, 1, "reduce_by_key((a, b) -> a + b)")) return -1;
   if (!in->is(K::Tuple) || in->elements.size() != 2) {
     diags_.error(op.range, "reduce_by_key needs a stream of (key, value) pairs, but this stream has " + to_string(in) +
@@ -864,37 +863,27 @@ int Checker::check_reduce_by_key(int input, const Expr& op, const std::string& n
     diags_.error(op.range, "the key type " + to_string(in->elements[0]) + " cannot be grouped on; keys must be scalars or tuples of scalars");
     return -1;
   }
-  const Expr& fn = *args[0].value;
-  TypeRef v = in->elements[1];
-  TypeRef body = check_lambda(fn, {v, v}, name, scope);
-  if (body->is_error()) return -1;
-  if (!same_type(body, v)) {
-    diags_.error(fn.children[0]->range, "the function given to 'reduce_by_key' must return the value type " +
-                                            to_string(v) + ", found " + to_string(body));
-    return -1;
-  }
   n.op = Node::Op::ReduceByKey;
-  n.fn = &fn;
-  n.type = in;
-  return add_node(std::move(n));
+  return add_combiner(std::move(n), *args[0].value, in->elements[1], name, "value");
 }
 
 int Checker::check_reduce(int input, const Expr& op, const std::string& name, Node n) {
-  const std::vector<ast::Arg>& args = operator_args(op);
-  TypeRef in = result_.nodes[input].type;
-  Scope scope;
   if (!operator_arity(op, name, 1, "reduce((a, b) -> a + b)")) return -1;
-  const Expr& fn = *args[0].value;
-  TypeRef body = check_lambda(fn, {in, in}, name, scope);
+  n.op = Node::Op::Reduce;
+  return add_combiner(std::move(n), *operator_args(op)[0].value, result_.nodes[input].type, name, "element");
+}
+
+int Checker::add_combiner(Node n, const Expr& fn, const TypeRef& v, const std::string& name, std::string_view what) {
+  Scope scope;
+  TypeRef body = check_lambda(fn, {v, v}, name, scope);
   if (body->is_error()) return -1;
-  if (!same_type(body, in)) {
-    diags_.error(fn.children[0]->range, "the function given to 'reduce' must return the element type " +
-                                            to_string(in) + ", found " + to_string(body));
+  if (!same_type(body, v)) {
+    diags_.error(fn.children[0]->range, "the function given to " + q(name) + " must return the " + std::string(what) +
+                                            " type " + to_string(v) + ", found " + to_string(body));
     return -1;
   }
-  n.op = Node::Op::Reduce;
   n.fn = &fn;
-  n.type = in;
+  n.type = result_.nodes[n.inputs[0]].type;
   return add_node(std::move(n));
 }
 

@@ -84,6 +84,9 @@ class Checker {
   int check_union(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_reduce_by_key(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_reduce(int input, const ast::Expr& op, const std::string& name, Node n);
+  // reduce and reduce_by_key: `fn` combines two values of type `v` into one
+  // (`what` names v: "value", "element"); the node keeps its input's type.
+  int add_combiner(Node n, const ast::Expr& fn, const TypeRef& v, const std::string& name, std::string_view what);
   int check_count_by_value(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_count(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_watermark(int input, const ast::Expr& op, const std::string& name, Node n);
