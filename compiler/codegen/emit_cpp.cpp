@@ -306,6 +306,7 @@ void ProgramEmitter::emit_sources() {
       out_ += fmt::format("    {}.csv_header = {};\n", so, s.csv_header ? "true" : "false");
     }
     if (s.errors_path) out_ += fmt::format("    {}.errors_path = std::string({});\n", so, startup(*s.errors_path));
+    if (plan_.in_pieces[i]) out_ += fmt::format("    {}.in_pieces = true;\n", so);
     if (s.connector == sema::Connector::Kafka) out_ += fmt::format("    {}.csv_header = false;\n", so);  // one record per message
     if (s.is_table) {
       emit_table(static_cast<int>(i));

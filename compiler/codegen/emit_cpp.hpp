@@ -16,7 +16,7 @@ namespace streamc::codegen {
 // writes for: every generated program static_asserts it, so code built
 // against other runtime headers stops at once with a message saying so (and
 // the number is part of the code, so of the build cache's key).
-inline constexpr int kRuntimeApiVersion = 2;
+inline constexpr int kRuntimeApiVersion = 3;
 
 struct EmitOptions {
   // `streamc --debug`: `#line` directives put each operator's code at the

@@ -115,15 +115,23 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
     emit_group_state(stage.target);
     return;
   }
+  // A source read in pieces (plan::find_pieces): the loop runs once per
+  // piece, its input replaced in place by Batch::next_piece.
+  const bool pieces = start.op == Node::Op::Source && plan_.in_pieces[start.source];
+  const std::string next_piece = pieces ? fmt::format("batch.next_piece({})", source_var(start.source)) : "";
   if (serial) {
     // Running state is updated serially: partitions would need mergeable
     // accumulators for every aggregate.
-    out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
+    if (pieces)
+      out_ += fmt::format("        do {}(0, {}, {}, arena);\n        while ({});\n      }}\n", fn, size, tv, next_piece);
+    else
+      out_ += fmt::format("        {}(0, {}, {}, arena);\n      }}\n", fn, size, tv);
     if (target.op == Node::Op::Aggregate) emit_aggregate_output(stage.target);
     if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
     return;
   }
   includes_.use(Includes::Parallel);
+  if (pieces) out_ += "        do {\n";
   out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
   out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}, {}, arena);\n        }} else {{\n", fn, size, tv);
   out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
@@ -147,7 +155,9 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
         out_ += fmt::format("          for (auto& local : locals) {0}.insert({0}.end(), local.begin(), local.end());\n", tv);
       break;
   }
-  out_ += "        }\n      }\n";
+  out_ += "        }\n";
+  if (pieces) out_ += fmt::format("        }} while ({});\n", next_piece);
+  out_ += "      }\n";
   // Both sides' new rows are in: join them.
   if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
 }

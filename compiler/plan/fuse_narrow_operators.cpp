@@ -51,6 +51,27 @@ int find_direct_sink(const Plan& plan, int node) {
   return -1;
 }
 
+// A files source is read in pieces when one stage reads it and what that
+// stage makes outlives no piece: it feeds an aggregation (whose state
+// copies the keys and values it keeps) or writes each row to a files sink
+// as it goes. A stage feeding anything else (a union's vector, a join's
+// buffer, a DStream operator) keeps views of records until the batch ends.
+std::vector<bool> find_pieces(const Plan& plan) {
+  const sema::CheckedProgram& program = *plan.program;
+  std::vector<int> readers(program.sources.size(), 0);
+  std::vector<bool> pieces(program.sources.size(), false);
+  for (size_t i = 0; i < program.nodes.size(); ++i)
+    if (plan.live[i] && program.nodes[i].op == Node::Op::Source) readers[program.nodes[i].source] += plan.consumers[i];
+  for (const Stage& st : plan.stages) {
+    const Node& start = program.nodes[st.start];
+    if (start.op != Node::Op::Source) continue;
+    const sema::SourceInfo& src = program.sources[start.source];
+    pieces[start.source] = src.connector == sema::Connector::Files && !src.is_table && readers[start.source] == 1 &&
+                           (program.nodes[st.target].op == Node::Op::Aggregate || plan.direct_sink[st.target] >= 0);
+  }
+  return pieces;
+}
+
 }  // namespace
 
 Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
@@ -144,6 +165,7 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
     plan.drops_late[i] = !nodes[i].watermarks.empty() && plan.output_mode[i] != sema::OutputMode::Complete;
     plan.evicts_windows[i] = plan.drops_late[i] && nodes[i].window_key >= 0 && !nodes[i].session_window;
   }
+  plan.in_pieces = find_pieces(plan);
   return plan;
 }
 
@@ -177,6 +199,8 @@ std::string dump_one(const Plan& plan) {
   }
   for (const auto& s : plan.program->sinks)
     out += "sink " + s.stream + " <- " + label(s.node) + "\n";
+  for (size_t i = 0; i < plan.in_pieces.size(); ++i)
+    if (plan.in_pieces[i]) out += "source " + plan.program->sources[i].name + ": read a piece of the batch at a time\n";
   // What code generation reads per node, beyond the stages.
   static const char* modes[] = {"append", "update", "complete"};
   const auto& sources = plan.program->sources;

@@ -44,6 +44,9 @@ struct Plan {
   // with a (non-session) window forget the windows the watermark passed.
   std::vector<bool> drops_late;
   std::vector<bool> evicts_windows;
+  // Per source: read a piece at a time (rt::SourceOptions::in_pieces), as
+  // nothing keeps a view of its records past their piece (find_pieces).
+  std::vector<bool> in_pieces;
   // The state objects of the stateful nodes, in node order: what codegen
   // creates and registers for checkpoints.
   std::vector<StateObject> state;

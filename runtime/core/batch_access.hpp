@@ -24,6 +24,9 @@ struct BatchAccess {
   static std::vector<KafkaSpan>& kafka_spans(Batch& b, size_t source) { return b.kafka_spans_[source]; }
   static std::vector<std::shared_ptr<const void>>& buffers(Batch& b) { return b.buffers_; }
   static std::vector<RecordOrigin>& origins(Batch& b) { return b.origins_; }
+  static void on_next_piece(Batch& b, std::function<bool(size_t)> fn) { b.next_piece_ = std::move(fn); }
+  // A piece's input is released: forget where the last rejected record was.
+  static void forget_last_origin(Batch& b) { b.last_origin_ = nullptr; }
   // Keeps the capacity of the record vectors and the arena's first block.
   static void end(Batch& b) {
     for (auto& r : b.records_) r.clear();

@@ -1,5 +1,6 @@
 #include "core/batch_loop.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -58,8 +59,8 @@ BatchProgress BatchLoop::progress_of(int64_t id, Timestamp time, const PhaseTime
     s.offsets = sources[i]->offsets_report();
     s.problem = sources[i]->problem();
     if (idle) continue;
-    s.input_rows =
-        static_cast<int64_t>(BatchAccess::records(batch_, i).size()) + BatchAccess::generated(batch_, i).count;
+    s.input_rows = piece_rows_[i] + static_cast<int64_t>(BatchAccess::records(batch_, i).size()) +
+                   BatchAccess::generated(batch_, i).count;
     s.rejected_rows = engine_.rejected_in_batch()[i];
     s.rejected_by_reason.assign(engine_.rejected_reasons_in_batch()[i].begin(),
                                 engine_.rejected_reasons_in_batch()[i].end());
@@ -265,6 +266,57 @@ void BatchLoop::run_batches() {
   }
 }
 
+SourceIntake BatchLoop::intake_of(size_t i, Timestamp time, bool no_data, std::vector<OversizedRecord>& oversized) {
+  const bool pieces = engine_.sources()[i]->reads_in_pieces();
+  SourceIntake intake{BatchAccess::records(batch_, i), pieces ? piece_buffers_[i] : BatchAccess::buffers(batch_)};
+  intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
+  intake.origins = &BatchAccess::origins(batch_);
+  intake.generated = &BatchAccess::generated(batch_, i);
+  intake.oversized = &oversized;
+  intake.kafka_messages = &BatchAccess::kafka_messages(batch_, i);
+  intake.kafka_spans = &BatchAccess::kafka_spans(batch_, i);
+  intake.batch_id = next_id_;
+  intake.time = time;
+  intake.interval_us = engine_.options().batch_us;
+  intake.no_data = no_data;
+  return intake;
+}
+
+void BatchLoop::end_batch() {
+  BatchAccess::end(batch_);
+  for (auto& b : piece_buffers_) b.clear();
+  for (auto& o : piece_origins_) o.clear();
+}
+
+bool BatchLoop::next_piece(size_t i) {
+  Source& source = *engine_.sources()[i];
+  if (!source.reads_in_pieces()) return false;
+  // Release the piece: its records, their CSV headers, its buffers and
+  // where its files were (the next piece's input may lie at the same
+  // addresses).
+  auto& records = BatchAccess::records(batch_, i);
+  piece_rows_[i] += static_cast<int64_t>(records.size());
+  records.clear();
+  BatchAccess::csv_segments(batch_, i).clear();
+  piece_buffers_[i].clear();
+  auto& origins = BatchAccess::origins(batch_);
+  const auto& gone = piece_origins_[i];
+  origins.erase(std::remove_if(origins.begin(), origins.end(),
+                               [&](const RecordOrigin& o) {
+                                 return std::find(gone.begin(), gone.end(), o.begin) != gone.end();
+                               }),
+                origins.end());
+  piece_origins_[i].clear();
+  BatchAccess::forget_last_origin(batch_);
+  std::vector<OversizedRecord> oversized;
+  const size_t origins_before = origins.size();
+  if (!source.next_piece(intake_of(i, batch_.time(), false, oversized))) return false;
+  for (size_t k = origins_before; k < origins.size(); ++k) piece_origins_[i].push_back(origins[k].begin);
+  for (const OversizedRecord& r : oversized)
+    engine_.count_rejected(SourceId{static_cast<int>(i)}, r.head, r.reason, {});
+  return true;
+}
+
 bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   const auto& sources = engine_.sources();
   const RunOptions& o = engine_.options();
@@ -281,21 +333,18 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   bool exhausted = true;
   std::vector<int64_t> start_offsets(sources.size());
   std::vector<std::vector<OversizedRecord>> oversized(sources.size());
+  piece_buffers_.resize(sources.size());
+  piece_origins_.resize(sources.size());
+  piece_rows_.assign(sources.size(), 0);
+  BatchAccess::on_next_piece(batch_, [this](size_t i) { return next_piece(i); });
   for (size_t i = 0; i < sources.size(); ++i) {
     start_offsets[i] = sources[i]->position();
-    SourceIntake intake{BatchAccess::records(batch_, i), BatchAccess::buffers(batch_)};
-    intake.csv_segments = &BatchAccess::csv_segments(batch_, i);
-    intake.origins = &BatchAccess::origins(batch_);
-    intake.generated = &BatchAccess::generated(batch_, i);
-    intake.oversized = &oversized[i];
-    intake.kafka_messages = &BatchAccess::kafka_messages(batch_, i);
-    intake.kafka_spans = &BatchAccess::kafka_spans(batch_, i);
-    intake.batch_id = id;
-    intake.time = time;
-    intake.interval_us = o.batch_us;
-    intake.no_data = no_data;
-    bool done = sources[i]->poll(intake);
+    const size_t origins_before = BatchAccess::origins(batch_).size();
+    bool done = sources[i]->poll(intake_of(i, time, no_data, oversized[i]));
     exhausted = exhausted && done;
+    if (sources[i]->reads_in_pieces())
+      for (size_t k = origins_before; k < BatchAccess::origins(batch_).size(); ++k)
+        piece_origins_[i].push_back(BatchAccess::origins(batch_)[k].begin);
   }
   // Structured Streaming: a trigger that found nothing new runs no batch
   // (the id is not used), unless the watermark moved: then it is Spark's
@@ -316,7 +365,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
           for (ProgressObserver* ob : observers_) ob->batch_done(p);
           last_progress_us_ = steady_us();
         }
-        BatchAccess::end(batch_);
+        end_batch();
         return exhausted;
       }
       no_data = true;
@@ -351,6 +400,12 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
     for (const OversizedRecord& r : oversized[i])
       engine_.count_rejected(SourceId{static_cast<int>(i)}, r.head, r.reason, {});
   if (const auto& fn = engine_.batch_function()) fn(batch_);
+  // A source read in pieces is read to its end by the program's stage; a
+  // piece left means records that nothing processed.
+  for (size_t i = 0; i < sources.size(); ++i)
+    if (sources[i]->reads_in_pieces() && next_piece(i))
+      throw FatalError("internal error: batch " + std::to_string(id) + " left records of source '" +
+                       sources[i]->name() + "' unread (it reads them in pieces)");
   engine_.finish_batch();
   int64_t added = steady_us();
   if (checkpoint_) {
@@ -415,7 +470,7 @@ bool BatchLoop::run_batch(Timestamp time, bool no_data) {
   for (const auto& st : engine_.states()) st.state->after_batch();
   if (batch_.has_watermark()) last_watermark_ = batch_.watermark().micros;
   previous_start_us_ = started;
-  BatchAccess::end(batch_);
+  end_batch();
   ++next_id_;
   ++run_batches_;
   return exhausted;

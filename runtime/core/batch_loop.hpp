@@ -80,6 +80,13 @@ class BatchLoop {
   // that ran no batch (nothing read, nothing written; only t.started used).
   BatchProgress progress_of(int64_t id, Timestamp time, const PhaseTimes& t,
                             const std::vector<int64_t>& start_offsets, bool idle);
+  // Where source `i`'s records go in this batch (its own buffers when it
+  // reads in pieces), its oversized records to `oversized`.
+  SourceIntake intake_of(size_t i, Timestamp time, bool no_data, std::vector<OversizedRecord>& oversized);
+  // Empties the batch (BatchAccess::end) and the pieces' buffers.
+  void end_batch();
+  // Batch::next_piece: releases source `i`'s piece and asks for the next.
+  bool next_piece(size_t i);
   bool limit_reached() const;
   bool watermark_moved() const;
   Timestamp manual_time() const;
@@ -94,6 +101,11 @@ class BatchLoop {
   std::unique_ptr<ProgressWriter> progress_;
   std::vector<ProgressObserver*> observers_;
   Batch batch_;
+  // Per source read in pieces: the current piece's buffers, where its
+  // files begin (their RecordOrigins), and the records of earlier pieces.
+  std::vector<std::vector<std::shared_ptr<const void>>> piece_buffers_;
+  std::vector<std::vector<const char*>> piece_origins_;
+  std::vector<int64_t> piece_rows_;
   int64_t next_id_ = 0;
   int64_t run_batches_ = 0;  // batches of this run (--max-batches)
   std::unique_ptr<Checkpoint> checkpoint_;

@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -53,8 +55,23 @@ bool hidden(const std::string& name) { return !name.empty() && (name[0] == '.' |
 
 }  // namespace
 
+namespace {
+// kPieceBytes, or for tests STREAMC_TEST_PIECE_BYTES (1: every file a piece).
+size_t piece_bytes_from_environment() {
+  const char* env = std::getenv("STREAMC_TEST_PIECE_BYTES");
+  if (!env || !*env) return FilesSource::kPieceBytes;
+  std::string_view s(env);
+  size_t n = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || p != s.data() + s.size() || n == 0)
+    throw FatalError("STREAMC_TEST_PIECE_BYTES='" + std::string(s) + "' is not a positive number of bytes");
+  return n;
+}
+}  // namespace
+
 FilesSource::FilesSource(std::string name, std::string pattern, SourceOptions options)
-    : Source(std::move(name)), pattern_(std::move(pattern)), options_(options) {
+    : Source(std::move(name)), pattern_(std::move(pattern)), options_(options),
+      piece_limit_(piece_bytes_from_environment()) {
   // The leading components without wildcards are where listing starts.
   std::string_view p = pattern_;
   size_t wild = p.find_first_of("*?[");
@@ -170,17 +187,31 @@ void FilesSource::restore(std::string_view, const std::vector<std::string>& logs
 
 void FilesSource::replay(std::string_view, const std::vector<std::string>& log) { replay_ = log; }
 
+FatalError FilesSource::gone_in_rerun(const std::string& path, int64_t batch_id) const {
+  return FatalError("source '" + name_ + "': cannot re-run batch " + std::to_string(batch_id) + ": its file '" + path +
+                    "' is gone");
+}
+
+bool FilesSource::read_or_leave(const std::string& path, SourceIntake& intake) {
+  if (!options_.in_pieces || piece_bytes_ < piece_limit_) return read_file(path, intake);
+  unread_.push_back(path);
+  return true;
+}
+
 bool FilesSource::poll(SourceIntake intake) {
   last_taken_.clear();
+  piece_bytes_ = 0;
+  unread_.clear();
+  next_unread_ = 0;
+  rerun_ = replay_.has_value();
+  if (options_.in_pieces && !region_) region_ = ReadRegion::take();
   if (replay_) {
     // Exactly the logged files, in the logged order, even if they no longer
     // match or were deleted (then the batch cannot be repeated: an error).
     std::vector<std::string> files = std::move(*replay_);
     replay_.reset();
     for (const auto& path : files) {
-      if (!read_file(path, intake)) throw FatalError("source '" + name_ + "': cannot re-run batch " +
-                                                           std::to_string(intake.batch_id) + ": its file '" + path +
-                                                           "' is gone");
+      if (!read_or_leave(path, intake)) throw gone_in_rerun(path, intake.batch_id);
       if (taken_.insert(path).second) taken_order_.push_back(path);
       last_taken_.push_back(path);
       files_done_ = static_cast<int64_t>(taken_order_.size());
@@ -188,7 +219,7 @@ bool FilesSource::poll(SourceIntake intake) {
   } else if (!intake.no_data) {
     take_new(intake);
   }
-  region_.reset();  // the batch's buffers keep it until they are released
+  if (unread_.empty()) region_.reset();  // the batch's buffers keep it until they are released
   if (mode_ == RunMode::Continuous) return false;
   return std::all_of(listed_at_start_.begin(), listed_at_start_.end(),
                      [this](const Candidate& c) { return taken_.count(c.path) > 0; });
@@ -210,7 +241,7 @@ void FilesSource::take_new(SourceIntake& intake) {
     limit = std::min(limit, static_cast<size_t>(options_.max_files_per_batch));
   files_pending_ = static_cast<int64_t>(files.size());
   for (size_t i = 0; i < limit; ++i) {
-    const bool read = read_file(files[i].path, intake);
+    const bool read = read_or_leave(files[i].path, intake);
     files_pending_ = static_cast<int64_t>(files.size() - i - 1);
     if (!read) continue;  // deleted between listing and reading
     taken_.insert(files[i].path);
@@ -218,6 +249,26 @@ void FilesSource::take_new(SourceIntake& intake) {
     last_taken_.push_back(files[i].path);
     files_done_ = static_cast<int64_t>(taken_order_.size());
   }
+}
+
+bool FilesSource::next_piece(SourceIntake intake) {
+  if (next_unread_ >= unread_.size()) return false;
+  // The batch released the last piece's buffers: this one reads over them.
+  if (!region_) region_ = ReadRegion::take();
+  if (region_.use_count() == 1) region_->rewind();
+  piece_bytes_ = 0;
+  while (next_unread_ < unread_.size() && piece_bytes_ < piece_limit_) {
+    const std::string& path = unread_[next_unread_++];
+    // A file deleted since the batch took it (and logged it) is skipped;
+    // in a re-run it is an error, as in poll.
+    if (!read_file(path, intake) && rerun_) throw gone_in_rerun(path, intake.batch_id);
+  }
+  if (next_unread_ >= unread_.size()) {
+    unread_.clear();
+    next_unread_ = 0;
+    region_.reset();
+  }
+  return true;
 }
 
 bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
@@ -273,6 +324,7 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   if (buf->size == 0) return true;
   framer.finish(buf->view(), intake.records);
   const std::string_view text = buf->view();
+  piece_bytes_ += text.size();
   take_buffer(path, std::move(buf), first, intake);
   drop_oversized(path, text, first, intake);
   return true;

@@ -30,6 +30,13 @@ class FilesSource final : public Source {
 
   void start(RunMode mode) override;
   bool poll(SourceIntake intake) override;
+  // In pieces (SourceOptions::in_pieces): a piece is files read until
+  // kPieceBytes are in memory (a larger file is a piece of its own), all
+  // into one region that each piece reads over again. Tests set another
+  // size with STREAMC_TEST_PIECE_BYTES.
+  static constexpr size_t kPieceBytes = size_t{32} << 20;
+  bool reads_in_pieces() const override { return options_.in_pieces; }
+  bool next_piece(SourceIntake intake) override;
 
   // The files taken so far, in the order they were taken.
   const std::vector<std::string>& taken() const { return taken_order_; }
@@ -59,6 +66,10 @@ class FilesSource final : public Source {
   void take_new(SourceIntake& intake);
   // Appends one file's records; false when the file does not exist.
   bool read_file(const std::string& path, SourceIntake& intake);
+  // read_file, or in pieces with this piece full, leaves the file for a
+  // later piece (taken all the same: it is the batch's).
+  bool read_or_leave(const std::string& path, SourceIntake& intake);
+  FatalError gone_in_rerun(const std::string& path, int64_t batch_id) const;
   // Hands one file's buffer, whose records were framed from index `first`
   // on, to the batch (a CSV file's first record becomes its header).
   void take_buffer(const std::string& path, std::shared_ptr<PaddedBuffer> buf, size_t first, SourceIntake& intake) const;
@@ -87,6 +98,14 @@ class FilesSource final : public Source {
   std::atomic<int64_t> files_done_{0}, files_pending_{0};
   // Where this poll reads files (PaddedBuffer::read_file).
   std::shared_ptr<ReadRegion> region_;
+  // In pieces: the bytes of this piece, and the batch's files left for
+  // later pieces (from unread_[next_unread_] on); `rerun_`: of a re-run
+  // batch, whose files must all be there.
+  size_t piece_limit_ = kPieceBytes;
+  size_t piece_bytes_ = 0;
+  std::vector<std::string> unread_;
+  size_t next_unread_ = 0;
+  bool rerun_ = false;
 };
 
 }  // namespace streamc::rt

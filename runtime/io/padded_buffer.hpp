@@ -71,6 +71,10 @@ class ReadRegion {
   ReadRegion& operator=(const ReadRegion&) = delete;
 
   char* next() const { return base_ + used_; }
+  bool empty() const { return used_ == 0; }
+  // Nothing borrows from the region any more (its owner holds the only
+  // reference): read into the same memory again, already there.
+  void rewind() { used_ = 0; }
   // Bytes of input that fit at next(), leaving room for the padding.
   size_t room() const { return reserve_ - used_ > kRecordPadding ? reserve_ - used_ - kRecordPadding : 0; }
   // `n` bytes were written at next(): zero the padding after them and move
@@ -145,7 +149,8 @@ struct PaddedBuffer {
   // The content of the open file `fd` (the `size` bytes fstat saw; to its
   // end when that is 0, as for files in /proc), read into
   // `region` when it fits there (a new region is taken when it is null or
-  // full; a file of more than 1/16 of a region gets a region of its own),
+  // full; a file of more than 1/16 of a region gets a region of its own
+  // unless `region` is empty and has room for it),
   // else into an allocated buffer. nullptr with errno set when reading fails.
   // While the file is read into a region, a piece of kPiece bytes at a time,
   // `on_read(std::string_view)` gets all of it read so far after each piece
@@ -158,7 +163,7 @@ struct PaddedBuffer {
     std::shared_ptr<ReadRegion> own;
     ReadRegion* into = nullptr;
     size_t want = size + 1;  // room for more than fstat saw tells a full read from a cut one
-    if (want <= ReadRegion::kReserve / 16) {
+    if (want <= ReadRegion::kReserve / 16 || (region && region->empty() && want < region->room())) {
       if (!region || region->room() < want) region = ReadRegion::take();
       into = region.get();
     } else {

@@ -74,6 +74,13 @@ class Source {
   // connected under --once).
   virtual bool poll(SourceIntake intake) = 0;
 
+  // Pieces (SourceOptions::in_pieces): poll delivers the batch's first
+  // piece and takes the rest, which next_piece delivers one at a time, each
+  // once the previous piece's buffers are released (the loop keeps the
+  // buffers of a source that reads_in_pieces() apart for that); next_piece
+  // is false when nothing of the batch is left.
+  virtual bool reads_in_pieces() const { return false; }
+  virtual bool next_piece(SourceIntake /*intake*/) { return false; }
   // Under --once: true when a poll now would return everything (a socket:
   // the server closed the connection, or connecting failed for good).
   virtual bool complete() const { return true; }

@@ -16,6 +16,8 @@
                      a job runs, e.g. no batches without new data)
   streamc_args       extra flags for streamc (one line, e.g. --link udf/geo.cpp;
                      {source} is the repository root)
+  env                NAME=VALUE lines: environment of the binary's run (test knobs
+                     such as STREAMC_TEST_PIECE_BYTES)
   expected/stdout    what the binary prints (exact)
   expected/<path>    any other file: must exist in the scratch dir with this content
                      (files sinks); a directory listing is compared too
@@ -118,6 +120,9 @@ def run_case(case: Path, update: bool):
     c = harness.compile_sdl("case.sdl", "prog", work, extra)
     if c.returncode != 0:
         return [f"compile failed ({c.returncode}):\n{c.stderr}"]
+    run_env = harness.env()
+    if (case / "env").exists():
+        run_env.update(line.split("=", 1) for line in (case / "env").read_text().splitlines() if line.strip())
     args = ["--once"]
     if (case / "args").exists():
         args = (case / "args").read_text().split()
@@ -132,7 +137,7 @@ def run_case(case: Path, update: bool):
             broker = start_kafka(case / "kafka.txt")
             args += ["--brokers", broker.bootstrap]
         if (case / "run_for").exists():
-            p = subprocess.Popen(["./prog", *args], cwd=work, env=harness.env(), stdout=subprocess.PIPE,
+            p = subprocess.Popen(["./prog", *args], cwd=work, env=run_env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
             try:
                 out, err = p.communicate(timeout=float((case / "run_for").read_text()))
@@ -145,7 +150,7 @@ def run_case(case: Path, update: bool):
                     out, err = p.communicate()
             r = subprocess.CompletedProcess(p.args, p.returncode, out, err)
         else:
-            r = subprocess.run(["./prog", *args], cwd=work, env=harness.env(), capture_output=True, text=True,
+            r = subprocess.run(["./prog", *args], cwd=work, env=run_env, capture_output=True, text=True,
                                timeout=60)
     finally:
         if server:

@@ -91,6 +91,13 @@ PROGRAMS = {"agg": AGG, "flat": FLAT, "win": WIN, "dwin": DWIN, "join": JOIN, "g
 STATES = {"agg": 1, "flat": 0, "win": 2, "dwin": 1, "join": 4, "gs": 1}
 # Programs whose output depends on the batches' processing times run under the test clock.
 TEST_CLOCK = {"gs"}
+# The aggregation and the flattening read their source a piece at a time
+# (--dump-after=plan says so); "…_pieces" runs them with two files a
+# batch and every file a piece (STREAMC_TEST_PIECE_BYTES=1), so that a
+# crash can come between pieces and a re-run reads a logged batch in pieces.
+for kind in ("agg", "flat"):
+    PROGRAMS[kind + "_pieces"] = PROGRAMS[kind].replace("max_files_per_batch: 1", "max_files_per_batch: 2")
+    STATES[kind + "_pieces"] = STATES[kind]
 
 
 def write_join_inputs(d: Path, files, first):
@@ -108,6 +115,7 @@ def write_join_inputs(d: Path, files, first):
 
 
 def write_inputs(d: Path, kind: str, files=FILES, first=0):
+    kind = kind.removesuffix("_pieces")
     if kind == "join":
         write_join_inputs(d, files, first)
         return
@@ -139,6 +147,8 @@ def setup(name, kind, program=None, files=FILES):
     (d / "p.sdl").write_text(program or PROGRAMS[kind])
     if kind in TEST_CLOCK:
         (d / ".test_clock").touch()
+    if kind.endswith("_pieces"):
+        (d / ".pieces").touch()
     c = harness.compile_sdl(d / "p.sdl", d / "p", d)
     assert c.returncode == 0, c.stderr
     return d
@@ -149,6 +159,8 @@ def env(fail=None, d=None):
     e = harness.wall_clock_env(fail)
     if d is not None and (d / ".test_clock").exists():
         e["STREAMC_TEST_CLOCK"] = harness.TEST_CLOCK
+    if d is not None and (d / ".pieces").exists():
+        e["STREAMC_TEST_PIECE_BYTES"] = "1"
     return e
 
 
@@ -179,7 +191,7 @@ def reference(name, kind, files=FILES):
 
 def crash_at_points(name, kind, expected):
     # A program without state never writes a state file.
-    for point in POINTS if kind != "flat" else [p for p in POINTS if p != "mid-state-snapshot"]:
+    for point in POINTS if STATES[kind] else [p for p in POINTS if p != "mid-state-snapshot"]:
         d = setup(f"{name}_{point}", kind)
         crashes = 0
         # Every state writes a file per batch: crash in the third batch of each run.
@@ -250,6 +262,20 @@ def test_aggregation_survives_every_failure_point():
 
 def test_flattening_survives_every_failure_point():
     crash_at_points("flat", "flat", reference("flat", "flat"))
+
+
+def test_reading_in_pieces_survives_every_failure_point():
+    """Batches of two files read one file at a time, crashed at every
+    point: the output equals that of each batch read whole, so a re-run's
+    pieces are its logged files, each once."""
+    for kind in ("agg_pieces", "flat_pieces"):
+        d = setup(kind + "_whole", kind)
+        (d / ".pieces").unlink()  # each batch read whole: the reference
+        r = run(d)
+        assert r.returncode == 0, r.stderr
+        expected = read_output(d)
+        assert expected.count("\n") > FILES, expected
+        crash_at_points(kind, kind, expected)
 
 
 def test_windows_survive_every_failure_point():

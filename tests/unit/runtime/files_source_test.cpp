@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
+#include "error_of.hpp"
 #include "test_dir.hpp"
 
 namespace streamc::rt {
@@ -154,6 +157,81 @@ TEST(FilesSource, LargeFileSplitsIntoAllLines) {
   Lines got = poll(src);
   ASSERT_EQ(got.size(), 100'000u);
   EXPECT_EQ(got.back(), "line 99999");
+}
+
+// STREAMC_TEST_PIECE_BYTES for one test: 1 makes every file a piece.
+struct PieceBytes {
+  explicit PieceBytes(const char* n) { ::setenv("STREAMC_TEST_PIECE_BYTES", n, 1); }
+  ~PieceBytes() { ::unsetenv("STREAMC_TEST_PIECE_BYTES"); }
+};
+
+// In pieces the batch takes (and logs) all its files at poll, delivers the
+// first piece, and each next_piece reads the next file over the memory of
+// the one before, once the batch has let go of it.
+TEST(FilesSource, InPiecesEachPieceIsReadOverTheLastOnesMemory) {
+  PieceBytes one("1");
+  TestDir dir;
+  for (int i = 0; i < 3; ++i)
+    dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\nline 2\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
+  src.start(RunMode::Once);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"file 0", "line 2"}));
+  EXPECT_TRUE(poll.finished);
+  EXPECT_EQ(src.last_log().size(), 3u);
+  const char* memory = poll.records[0].data();
+  for (int i = 1; i < 3; ++i) {
+    poll.records.clear();
+    poll.buffers.clear();
+    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+    EXPECT_EQ(poll.records, (Lines{"file " + std::to_string(i), "line 2"}));
+    EXPECT_EQ(poll.records[0].data(), memory);
+  }
+  poll.records.clear();
+  poll.buffers.clear();
+  EXPECT_FALSE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+  EXPECT_TRUE(poll.records.empty());
+}
+
+// Without in_pieces the whole batch is there at once, whatever the size.
+TEST(FilesSource, WithoutPiecesTheBatchIsReadWhole) {
+  PieceBytes one("1");
+  TestDir dir;
+  for (int i = 0; i < 3; ++i) dir.write("in/" + std::to_string(i) + ".txt", std::to_string(i) + "\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {});
+  src.start(RunMode::Once);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"0", "1", "2"}));
+  EXPECT_FALSE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+}
+
+// A file of a re-run batch must be there for its piece, as for a batch read
+// whole; in a first run one deleted before its piece is skipped.
+TEST(FilesSource, InPiecesAReRunNeedsEveryFileOfItsBatch) {
+  PieceBytes one("1");
+  TestDir dir;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 3; ++i) paths.push_back(dir.write("in/" + std::to_string(i) + ".txt", std::to_string(i) + "\n", 100 + i));
+  {
+    FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
+    src.start(RunMode::Once);
+    Poller poll;
+    EXPECT_EQ(poll(src), (Lines{"0"}));
+    std::remove(paths[1].c_str());
+    poll.records.clear();
+    poll.buffers.clear();
+    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+    EXPECT_EQ(poll.records, (Lines{"2"})) << "the deleted file's piece is empty, the next file follows";
+  }
+  FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
+  src.replay("3", paths);
+  src.start(RunMode::Once);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"0"}));
+  poll.records.clear();
+  poll.buffers.clear();
+  const std::string error = testing::error_of([&] { src.next_piece(SourceIntake{poll.records, poll.buffers}); });
+  EXPECT_NE(error.find("cannot re-run batch 0: its file '" + paths[1] + "' is gone"), std::string::npos) << error;
 }
 
 }  // namespace

@@ -59,7 +59,7 @@
 
 namespace streamc::rt {
 
-inline constexpr int kApiVersion = 2;
+inline constexpr int kApiVersion = 3;
 
 // Readable bytes after the end of every record's buffer (simdjson's
 // SIMDJSON_PADDING): see Batch::records.
@@ -145,6 +145,12 @@ struct SourceOptions {
   // where it was, and its bytes are skipped as they arrive (a socket never
   // holds more than this of one line), so one peer cannot exhaust memory.
   int64_t max_record_bytes = kDefaultMaxRecordBytes;
+  // Files: the program takes this source's records piece by piece
+  // (Batch::next_piece), so a batch's files are read a few at a time into
+  // the same memory instead of all at once. streamc sets it when nothing
+  // keeps a view of a record past its piece (one stage reads the source
+  // and feeds running state or a files sink).
+  bool in_pieces = false;
 };
 
 struct ConsoleOptions {
@@ -353,6 +359,13 @@ class Batch {
   // throws FatalError naming the source, the record and the reason.
   void reject(SourceId source, std::string_view record, std::string_view reason);
 
+  // For a source read in pieces (SourceOptions::in_pieces): replaces
+  // records(source) with the batch's next piece of records, after releasing
+  // the input the previous piece viewed; false when none is left. Always
+  // false for other sources, whose records are all there at once. A stage
+  // reads every piece: do { …records(source)… } while (next_piece(source)).
+  bool next_piece(SourceId source) { return next_piece_ && next_piece_(static_cast<size_t>(source.index)); }
+
  private:
   friend class Engine;
   friend struct BatchAccess;  // the runtime's batch loop (core/batch_access.hpp)
@@ -377,6 +390,7 @@ class Batch {
   std::vector<std::vector<KafkaMessage>> kafka_messages_;  // per source (Kafka sources with format: raw)
   std::vector<std::vector<KafkaSpan>> kafka_spans_;        // per source (Kafka sources)
   std::vector<std::shared_ptr<const void>> buffers_;   // input the records view
+  std::function<bool(size_t)> next_piece_;             // set by the batch loop
   Engine* engine_ = nullptr;
 };
 
