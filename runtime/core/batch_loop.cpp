@@ -300,13 +300,12 @@ bool BatchLoop::next_piece(size_t i) {
   BatchAccess::csv_segments(batch_, i).clear();
   piece_buffers_[i].clear();
   auto& origins = BatchAccess::origins(batch_);
-  const auto& gone = piece_origins_[i];
+  auto& gone = piece_origins_[i];  // a piece may be thousands of small files
+  std::sort(gone.begin(), gone.end());
   origins.erase(std::remove_if(origins.begin(), origins.end(),
-                               [&](const RecordOrigin& o) {
-                                 return std::find(gone.begin(), gone.end(), o.begin) != gone.end();
-                               }),
+                               [&](const RecordOrigin& o) { return std::binary_search(gone.begin(), gone.end(), o.begin); }),
                 origins.end());
-  piece_origins_[i].clear();
+  gone.clear();
   BatchAccess::forget_last_origin(batch_);
   std::vector<OversizedRecord> oversized;
   const size_t origins_before = origins.size();
