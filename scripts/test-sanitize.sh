@@ -27,7 +27,7 @@ export STREAMC="$build/compiler/streamc" STREAMC_SOURCE_DIR="$root" STREAMC_TEST
 
 echo "== golden subset (ASan + UBSan)"
 python3 "$root/tests/golden/run.py" json_on_error json_on_error_fail json_arrays group_state_sessions json_lines_threads bus_flatten csv_on_error \
-  wordcount_socket join_table windowed_update stream_join_left
+  wordcount_socket join_table windowed_update stream_join_left files_in_pieces
 echo "== recovery subset (ASan + UBSan)"
 python3 "$root/tests/recovery/run.py" test_damaged_checkpoint_files_are_named test_restart_continues_batch_ids_and_state
 echo "== strict subset (ASan + UBSan)"
