@@ -27,6 +27,16 @@ bool path_exists(const fs::path& p) {
   return fs::exists(p, ec);
 }
 
+// An executable `name` in a directory of $PATH.
+bool on_path(const char* name) {
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':'))
+    if (!dir.empty() && ::access((fs::path(dir) / name).c_str(), X_OK) == 0) return true;
+  return false;
+}
+
 fs::path self_path(const char* argv0) {
   std::error_code ec;
   fs::path p = fs::read_symlink("/proc/self/exe", ec);
@@ -121,6 +131,9 @@ bool find_toolchain(const char* argv0, Toolchain& out, std::string& error) {
   if (!(cxx && *cxx)) {
     fs::path pch = fs::path(out.runtime_lib).parent_path() / "pch";
     if (path_exists(pch / "plain" / "streamc_runtime.hpp.gch")) out.precompiled_dir = pch.string();
+    // A golden case's program: 0.15 s to link with gold, 0.43 s with ld.bfd
+    // (of a 3-4 s compile); binutils installs both.
+    if (on_path("ld.gold")) out.linker = "gold";
   }
 
   if (const char* c = std::getenv("STREAMC_CACHE_DIR"); c && *c) {
@@ -142,6 +155,7 @@ std::vector<std::string> compile_command(const Toolchain& tc, const std::string&
   else
     cmd.insert(cmd.end(), {"-O2", "-w", "-Wl,--strip-debug"});  // the runtime's line tables: --debug keeps them
   if (std::string pch = precompiled_header(tc); !pch.empty()) cmd.insert(cmd.end(), {"-include", pch});
+  if (!tc.linker.empty()) cmd.push_back("-fuse-ld=" + tc.linker);
   cmd.insert(cmd.end(), {"-o", binary, cpp_file});
   cmd.insert(cmd.end(), tc.user_args.begin(), tc.user_args.end());
   for (const auto& d : tc.include_dirs) cmd.push_back("-I" + d);
