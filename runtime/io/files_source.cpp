@@ -53,9 +53,6 @@ std::vector<std::string> components(std::string_view s) {
 
 bool hidden(const std::string& name) { return !name.empty() && (name[0] == '.' || name[0] == '_'); }
 
-}  // namespace
-
-namespace {
 // kPieceBytes, or for tests STREAMC_TEST_PIECE_BYTES (1: every file a piece).
 size_t piece_bytes_from_environment() {
   const char* env = std::getenv("STREAMC_TEST_PIECE_BYTES");
@@ -67,6 +64,7 @@ size_t piece_bytes_from_environment() {
     throw FatalError("STREAMC_TEST_PIECE_BYTES='" + std::string(s) + "' is not a positive number of bytes");
   return n;
 }
+
 }  // namespace
 
 FilesSource::FilesSource(std::string name, std::string pattern, SourceOptions options)
