@@ -5,6 +5,7 @@
 // result equals the serial one.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "codegen/program_emitter.hpp"
@@ -132,6 +133,7 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
   }
   includes_.use(Includes::Parallel);
   if (pieces) out_ += "        do {\n";
+  const size_t piece_body = out_.size();
   out_ += fmt::format("        const int parts = rt::partitions(threads, {});\n", size);
   out_ += fmt::format("        if (parts <= 1) {{\n          {}(0, {}, {}, arena);\n        }} else {{\n", fn, size, tv);
   out_ += fmt::format("          std::vector<{}> locals(static_cast<size_t>(parts));\n", tt);
@@ -156,7 +158,16 @@ void ProgramEmitter::emit_stage(const plan::Stage& stage, int number) {
       break;
   }
   out_ += "        }\n";
-  if (pieces) out_ += fmt::format("        }} while ({});\n", next_piece);
+  if (pieces) {
+    std::string body = out_.substr(piece_body);  // one level deeper inside the do block
+    out_.resize(piece_body);
+    for (size_t at = 0; at < body.size();) {
+      const size_t end = std::min(body.find('\n', at), body.size() - 1) + 1;
+      out_ += "  " + body.substr(at, end - at);
+      at = end;
+    }
+    out_ += fmt::format("        }} while ({});\n", next_piece);
+  }
   out_ += "      }\n";
   // Both sides' new rows are in: join them.
   if (target.op == Node::Op::StreamJoin && stage.input == 1) emit_stream_join(stage.target);
