@@ -44,6 +44,21 @@ class parse_state {
   // An expectation failure at `where` for the parser named `which`.
   void expected(const char* where, const std::string& which);
 
+  // Expressions (and types) nested in one another: past kMaxNesting levels
+  // the parse fails here, rather than recursing until the stack runs out.
+  static constexpr int kMaxNesting = 200;
+  bool enter_nesting(const char* at) {
+    if (depth_ < kMaxNesting) {
+      ++depth_;
+      return true;
+    }
+    fail(at, at + 1 <= last_ ? at + 1 : at,
+         "nested more than " + std::to_string(kMaxNesting) + " levels deep (parentheses, lists, records, types, "
+         "'not' or '-')");
+    return false;
+  }
+  void leave_nesting() { --depth_; }
+
   bool failed() const { return failed_; }
   SourceRange error_range() const { return error_range_; }
   const std::string& error_message() const { return error_message_; }
@@ -53,6 +68,7 @@ class parse_state {
   const char* last_;
   x3::position_cache<std::vector<const char*>> positions_;
   bool failed_ = false;
+  int depth_ = 0;
   SourceRange error_range_;
   std::string error_message_;
 };

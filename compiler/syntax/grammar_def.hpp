@@ -193,6 +193,7 @@ inline const expression_entry_type expression_entry = "an expression";
 // ------------------------------------------------------------ definitions
 // Rules built by semantic actions record their position through `tagged`.
 inline constexpr tag_gen<parse_state_tag> tagged{};
+inline constexpr nesting_gen<parse_state_tag> nested{};
 
 const auto identifier_def = word_parser(false);
 const auto label_def = word_parser(true);
@@ -226,7 +227,7 @@ const auto member_def = tuple_index[set_suffix_name<xa::suffix::index>] |
 const auto dot_suffix_def = lit('.') > member;
 const auto postfix_expr_def = primary >> *(call_suffix | dot_suffix);
 
-const auto negation_def = (lit('-') >> !lit('>')) >> attr(Op::Neg) > unary_level;
+const auto negation_def = nested[(lit('-') >> !lit('>')) >> attr(Op::Neg) > unary_level];
 const auto unary_level_def = negation | postfix_expr;
 const auto multiplicative_def = unary_level >> *(mul_op > unary_level);
 const auto additive_def = multiplicative >> *((add_op >> !lit('>')) > multiplicative);
@@ -237,7 +238,7 @@ const auto cmp_tail_def = (cmp_op > additive) | (kw("is") >> ((kw("not") >> attr
 const auto no_chain_def = !(cmp_op | kw("is"));
 // Non-associative: `no_chain` stops a second comparison, so the loop runs at most once.
 const auto comparison_def = additive >> *(cmp_tail > no_chain);
-const auto not_expr_def = kw("not") >> attr(Op::Not) > not_level;
+const auto not_expr_def = nested[kw("not") >> attr(Op::Not) > not_level];
 const auto not_level_def = not_expr | comparison;
 const auto and_level_def = not_level >> *((kw("and") >> attr(Op::And)) > not_level);
 const auto or_level_def = and_level >> *((kw("or") >> attr(Op::Or)) > and_level);
@@ -247,7 +248,7 @@ const auto if_expression_def = kw("if") > nopipe > kw("then") > nopipe > kw("els
 // A lambda body is an expression without `|>`: `x -> f(x) |> g` pipes the lambda.
 const auto lambda_params_def = identifier[push_val] | (lit('(') >> -(identifier[push_val] % ',') >> ')');
 const auto lambda_expr_def = lambda_params >> lit("->") > nopipe;
-const auto nopipe_def = lambda_expr | if_expression | coalesce_level;
+const auto nopipe_def = nested[lambda_expr | if_expression | coalesce_level];
 const auto pipe_stage_def = postfix_expr;
 const auto pipe_level_def = nopipe >> *((lit("|>") >> attr(xa::pipe_op)) > pipe_stage);
 const auto expression_def = pipe_level;
@@ -255,7 +256,7 @@ const auto expression_def = pipe_level;
 // Types: a core type and an optional `?`. (A failed `lit` keeps the whitespace
 // it skipped; the look-ahead `&` does not, so the type's range ends at the type.)
 const auto type_def =
-    tagged[type_core[move_val] >> -(&lit('?') >> lit('?')[assign_<&xa::type_expr::optional, true>])];
+    nested[tagged[type_core[move_val] >> -(&lit('?') >> lit('?')[assign_<&xa::type_expr::optional, true>])]];
 const auto type_core_def = named_type | list_type | tuple_type | record_type;
 const auto named_type_def = tagged[identifier[set_<&xa::type_expr::name>]];
 const auto list_type_def = tagged[lit('[')[assign_<&xa::type_expr::kind, ast::TypeExpr::Kind::List>] >

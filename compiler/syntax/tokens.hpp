@@ -170,6 +170,38 @@ struct tag_directive : x3::unary_parser<Subject, tag_directive<Tag, Subject>> {
   }
 };
 
+// One level of nesting (parse_state::enter_nesting): the rules on every
+// recursive path of the grammar wrap their right-hand side in `nested[…]`,
+// so a deep enough input is one error, not a stack overflow (a fuzzer's 929
+// parentheses overflowed it).
+template <typename Tag, typename Subject>
+struct nesting_directive : x3::unary_parser<Subject, nesting_directive<Tag, Subject>> {
+  using base_type = x3::unary_parser<Subject, nesting_directive<Tag, Subject>>;
+  static bool const is_pass_through_unary = true;
+  explicit nesting_directive(Subject const& subject) : base_type(subject) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext, Attribute& attr) const {
+    auto& state = x3::get<Tag>(context);
+    Iterator at = first;
+    x3::skip_over(at, last, context);
+    if (!state.enter_nesting(at)) return false;
+    struct Leave {
+      decltype(state)& s;
+      ~Leave() { s.leave_nesting(); }
+    } leave{state};
+    return this->subject.parse(first, last, context, rcontext, attr);
+  }
+};
+
+template <typename Tag>
+struct nesting_gen {
+  template <typename Subject>
+  nesting_directive<Tag, typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
+    return nesting_directive<Tag, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
+  }
+};
+
 template <typename Tag>
 struct tag_gen {
   template <typename Subject>
