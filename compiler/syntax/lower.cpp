@@ -1,8 +1,10 @@
 // Lowering of the X3 attributes to the public AST; see lower.hpp.
 #include "syntax/lower.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <utility>
 
 #include "syntax/tokens.hpp"
@@ -22,7 +24,14 @@ using ast::ExprPtr;
 struct Lowered {
   ExprPtr node;
   SourceRange extent;
+  int height = 1;  // of the node's tree: every later pass recurses this deep
 };
+
+// The deepest expression tree accepted: chains (`a and b and …`, `|>`
+// stages, `.f.g…`) are trees as deep as they are long, which the checker,
+// the code generator and the language server walk recursively. Deeper is one
+// error here, not a stack overflow later (200,000 `and`s overflowed it).
+constexpr int kMaxHeight = 1000;
 
 class Lowerer {
  public:
@@ -50,7 +59,14 @@ class Lowerer {
   Lowered lower(const xa::postfix& p);
 
   Lowered combine(ast::Op op, Lowered lhs, Lowered rhs);
-  ast::Arg arg(const xa::arg& a);
+  // `height` (the node's children's deepest, plus one), checked.
+  Lowered made(ExprPtr e, SourceRange extent, int height) const {
+    if (height > kMaxHeight)
+      error(extent, "expression too deep: more than " + std::to_string(kMaxHeight) +
+                        " operators, calls or |> stages inside one another");
+    return {std::move(e), extent, height};
+  }
+  ast::Arg arg(const xa::arg& a, int& height);
   ast::TypeExpr type(const xa::type_expr& t);
 
   SourceRange range(const x3::position_tagged& node) const { return state_.range_of(node); }
@@ -114,35 +130,54 @@ Lowered Lowerer::lower(const xa::paren& p) {
     return inner;
   }
   ExprPtr e = make(ExprKind::Tuple, range(p));
-  for (const auto& elem : p.elems) e->children.push_back(expr(elem).node);
-  return {std::move(e), range(p)};
+  int height = 0;
+  for (const auto& elem : p.elems) {
+    Lowered x = expr(elem);
+    height = std::max(height, x.height);
+    e->children.push_back(std::move(x.node));
+  }
+  return made(std::move(e), range(p), height + 1);
 }
 
 Lowered Lowerer::lower(const xa::list_lit& l) {
   ExprPtr e = make(ExprKind::List, range(l));
-  for (const auto& elem : l.elems) e->children.push_back(expr(elem).node);
-  return {std::move(e), range(l)};
+  int height = 0;
+  for (const auto& elem : l.elems) {
+    Lowered x = expr(elem);
+    height = std::max(height, x.height);
+    e->children.push_back(std::move(x.node));
+  }
+  return made(std::move(e), range(l), height + 1);
 }
 
 Lowered Lowerer::lower(const xa::record_lit& r) {
   ExprPtr e = make(ExprKind::Record, range(r));
-  for (const auto& f : r.fields) e->args.push_back({ident(f.label), expr(f.value).node});
-  return {std::move(e), range(r)};
+  int height = 0;
+  for (const auto& f : r.fields) {
+    Lowered x = expr(f.value);
+    height = std::max(height, x.height);
+    e->args.push_back({ident(f.label), std::move(x.node)});
+  }
+  return made(std::move(e), range(r), height + 1);
 }
 
 Lowered Lowerer::lower(const xa::lambda& l) {
   ExprPtr e = make(ExprKind::Lambda, range(l));
   for (const auto& p : l.params) e->params.push_back(ident(p));
-  e->children.push_back(expr(l.body).node);
-  return {std::move(e), range(l)};
+  Lowered body = expr(l.body);
+  e->children.push_back(std::move(body.node));
+  return made(std::move(e), range(l), body.height + 1);
 }
 
 Lowered Lowerer::lower(const xa::if_expr& i) {
   ExprPtr e = make(ExprKind::If, range(i));
-  e->children.push_back(expr(i.cond).node);
-  e->children.push_back(expr(i.then_branch).node);
-  e->children.push_back(expr(i.else_branch).node);
-  return {std::move(e), range(i)};
+  int height = 0;
+  for (const xa::expr* part : {&i.cond, &i.then_branch, &i.else_branch}) {
+    Lowered x = expr(*part);
+    height = std::max(height, x.height);
+    e->children.push_back(std::move(x.node));
+  }
+  return made(std::move(e), range(i), height + 1);
 }
 
 // The number literal `operand` is, if it is one (not parenthesised).
@@ -171,8 +206,9 @@ Lowered Lowerer::lower(const xa::unary& u) {
   }
   ExprPtr e = make(ExprKind::Unary, r);
   e->op = u.op;
-  e->children.push_back(expr(u.operand).node);
-  return {std::move(e), r};
+  Lowered operand = expr(u.operand);
+  e->children.push_back(std::move(operand.node));
+  return made(std::move(e), r, operand.height + 1);
 }
 
 Lowered Lowerer::combine(ast::Op op, Lowered lhs, Lowered rhs) {
@@ -186,9 +222,10 @@ Lowered Lowerer::combine(ast::Op op, Lowered lhs, Lowered rhs) {
     e = make(ExprKind::Binary, r);
     e->op = op;
   }
+  const int height = std::max(lhs.height, rhs.height) + 1;
   e->children.push_back(std::move(lhs.node));
   e->children.push_back(std::move(rhs.node));
-  return {std::move(e), r};
+  return made(std::move(e), r, height);
 }
 
 // One precedence level: `a op b op c`, left-associative except `??`.
@@ -207,26 +244,35 @@ Lowered Lowerer::lower(const xa::chain& c) {
   return acc;
 }
 
-ast::Arg Lowerer::arg(const xa::arg& a) {
+// `height`: the value's tree's, for the call's.
+ast::Arg Lowerer::arg(const xa::arg& a, int& height) {
   ast::Arg out;
+  height = 1;
   switch (a.kind) {
     case xa::arg::star:
       out.value = make(ExprKind::Star, range(a));
       break;
-    case xa::arg::named:
+    case xa::arg::named: {
       out.name = ident(a.label);
-      out.value = expr(a.value).node;
+      Lowered v = expr(a.value);
+      height = v.height;
+      out.value = std::move(v.node);
       break;
-    case xa::arg::positional:
-      out.value = expr(a.value).node;
+    }
+    case xa::arg::positional: {
+      Lowered v = expr(a.value);
+      height = v.height;
+      out.value = std::move(v.node);
       if (a.has_alias) {
         ExprPtr alias = make(ExprKind::Alias, range(a));
         alias->text = a.alias.text;
         alias->name_range = range(a.alias);
         alias->children.push_back(std::move(out.value));
         out.value = std::move(alias);
+        ++height;
       }
       break;
+    }
   }
   return out;
 }
@@ -236,10 +282,15 @@ Lowered Lowerer::lower(const xa::postfix& p) {
   for (const auto& s : p.suffixes) {
     SourceRange r = SourceRange::cover(acc.extent, range(s));
     ExprPtr e;
+    int height = acc.height;
     switch (s.kind) {
       case xa::suffix::call:
         e = make(ExprKind::Call, r);
-        for (const auto& a : s.args) e->args.push_back(arg(a));
+        for (const auto& a : s.args) {
+          int h = 1;
+          e->args.push_back(arg(a, h));
+          height = std::max(height, h);
+        }
         break;
       case xa::suffix::field:
         e = make(ExprKind::Field, r);
@@ -255,7 +306,7 @@ Lowered Lowerer::lower(const xa::postfix& p) {
         break;
     }
     e->children.insert(e->children.begin(), std::move(acc.node));
-    acc = {std::move(e), r};
+    acc = made(std::move(e), r, height + 1);
   }
   return acc;
 }
