@@ -192,8 +192,8 @@ inline const expression_entry_type expression_entry = "an expression";
 
 // ------------------------------------------------------------ definitions
 // Rules built by semantic actions record their position through `tagged`.
-inline constexpr tag_gen<parse_state_tag> tagged{};
-inline constexpr nesting_gen<parse_state_tag> nested{};
+inline constexpr directive_gen<tag_directive, parse_state_tag> tagged{};
+inline constexpr directive_gen<nesting_directive, parse_state_tag> nested{};
 
 const auto identifier_def = word_parser(false);
 const auto label_def = word_parser(true);

@@ -59,6 +59,17 @@ class Lowerer {
   Lowered lower(const xa::postfix& p);
 
   Lowered combine(ast::Op op, Lowered lhs, Lowered rhs);
+  // A node of `kind` whose children are `elems`, lowered.
+  Lowered elements(ExprKind kind, SourceRange r, const std::vector<xa::expr>& elems) {
+    ExprPtr e = make(kind, r);
+    int height = 0;
+    for (const auto& elem : elems) {
+      Lowered x = expr(elem);
+      height = std::max(height, x.height);
+      e->children.push_back(std::move(x.node));
+    }
+    return made(std::move(e), r, height + 1);
+  }
   // `height` (the node's children's deepest, plus one), checked.
   Lowered made(ExprPtr e, SourceRange extent, int height) const {
     if (height > kMaxHeight)
@@ -129,25 +140,11 @@ Lowered Lowerer::lower(const xa::paren& p) {
     inner.extent = range(p);
     return inner;
   }
-  ExprPtr e = make(ExprKind::Tuple, range(p));
-  int height = 0;
-  for (const auto& elem : p.elems) {
-    Lowered x = expr(elem);
-    height = std::max(height, x.height);
-    e->children.push_back(std::move(x.node));
-  }
-  return made(std::move(e), range(p), height + 1);
+  return elements(ExprKind::Tuple, range(p), p.elems);
 }
 
 Lowered Lowerer::lower(const xa::list_lit& l) {
-  ExprPtr e = make(ExprKind::List, range(l));
-  int height = 0;
-  for (const auto& elem : l.elems) {
-    Lowered x = expr(elem);
-    height = std::max(height, x.height);
-    e->children.push_back(std::move(x.node));
-  }
-  return made(std::move(e), range(l), height + 1);
+  return elements(ExprKind::List, range(l), l.elems);
 }
 
 Lowered Lowerer::lower(const xa::record_lit& r) {

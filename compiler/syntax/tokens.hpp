@@ -194,19 +194,12 @@ struct nesting_directive : x3::unary_parser<Subject, nesting_directive<Tag, Subj
   }
 };
 
-template <typename Tag>
-struct nesting_gen {
+// `name[subject]` for a directive of the two above.
+template <template <typename, typename> class Directive, typename Tag>
+struct directive_gen {
   template <typename Subject>
-  nesting_directive<Tag, typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
-    return nesting_directive<Tag, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
-  }
-};
-
-template <typename Tag>
-struct tag_gen {
-  template <typename Subject>
-  tag_directive<Tag, typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
-    return tag_directive<Tag, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
+  Directive<Tag, typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
+    return Directive<Tag, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
   }
 };
 
