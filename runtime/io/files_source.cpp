@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <future>
 #include <memory>
 
 #include "io/decompress.hpp"
@@ -191,7 +192,7 @@ FatalError FilesSource::gone_in_rerun(const std::string& path, int64_t batch_id)
 }
 
 bool FilesSource::read_or_leave(const std::string& path, SourceIntake& intake) {
-  if (!options_.in_pieces || piece_bytes_ < piece_limit_) return read_file(path, intake);
+  if (!options_.in_pieces || piece_bytes_ < piece_limit_) return read_file(path, intake, region_, piece_bytes_);
   unread_.push_back(path);
   return true;
 }
@@ -202,6 +203,7 @@ bool FilesSource::poll(SourceIntake intake) {
   unread_.clear();
   next_unread_ = 0;
   rerun_ = replay_.has_value();
+  batch_id_ = intake.batch_id;
   if (options_.in_pieces && !region_) region_ = ReadRegion::take();
   if (replay_) {
     // Exactly the logged files, in the logged order, even if they no longer
@@ -217,7 +219,10 @@ bool FilesSource::poll(SourceIntake intake) {
   } else if (!intake.no_data) {
     take_new(intake);
   }
-  if (unread_.empty()) region_.reset();  // the batch's buffers keep it until they are released
+  if (unread_.empty())
+    region_.reset();  // the batch's buffers keep it until they are released
+  else
+    read_ahead();
   if (mode_ == RunMode::Continuous) return false;
   return std::all_of(listed_at_start_.begin(), listed_at_start_.end(),
                      [this](const Candidate& c) { return taken_.count(c.path) > 0; });
@@ -249,27 +254,84 @@ void FilesSource::take_new(SourceIntake& intake) {
   }
 }
 
+// The piece being read ahead: what read_file appends for it, and the
+// region it reads into (the spare one between pieces).
+struct FilesSource::Ahead {
+  std::shared_ptr<ReadRegion> region;
+  std::vector<std::string_view> records;
+  std::vector<std::shared_ptr<const void>> buffers;
+  std::vector<CsvSegment> csv_segments;
+  std::vector<RecordOrigin> origins;
+  std::vector<OversizedRecord> oversized;
+  size_t bytes = 0;
+  size_t next = 0;  // the index in unread_ after the piece
+  std::future<void> done;
+};
+
+FilesSource::~FilesSource() {
+  if (ahead_ && ahead_->done.valid()) ahead_->done.wait();
+}
+
+void FilesSource::read_ahead() {
+  if (!ahead_) ahead_ = std::make_unique<Ahead>();
+  Ahead& a = *ahead_;
+  a.records.clear();
+  a.buffers.clear();
+  a.csv_segments.clear();
+  a.origins.clear();
+  a.oversized.clear();
+  a.bytes = 0;
+  // The spare region, once nothing borrows from it, is read over again.
+  if (a.region && a.region.use_count() == 1) a.region->rewind();
+  else a.region = ReadRegion::take();
+  a.done = std::async(std::launch::async, [this, &a, from = next_unread_] {
+    SourceIntake intake{a.records, a.buffers};
+    intake.csv_segments = &a.csv_segments;
+    intake.origins = &a.origins;
+    intake.oversized = &a.oversized;
+    size_t i = from;
+    while (i < unread_.size() && a.bytes < piece_limit_) {
+      const std::string& path = unread_[i++];
+      // A file deleted since the batch took (and logged) it is skipped; in
+      // a re-run it is an error, as in poll.
+      if (!read_file(path, intake, a.region, a.bytes) && rerun_) throw gone_in_rerun(path, batch_id_);
+    }
+    a.next = i;
+  });
+}
+
 bool FilesSource::next_piece(SourceIntake intake) {
-  if (next_unread_ >= unread_.size()) return false;
-  // The batch released the last piece's buffers: this one reads over them.
-  if (!region_) region_ = ReadRegion::take();
-  if (region_.use_count() == 1) region_->rewind();
-  piece_bytes_ = 0;
-  while (next_unread_ < unread_.size() && piece_bytes_ < piece_limit_) {
-    const std::string& path = unread_[next_unread_++];
-    // A file deleted since the batch took it (and logged it) is skipped;
-    // in a re-run it is an error, as in poll.
-    if (!read_file(path, intake) && rerun_) throw gone_in_rerun(path, intake.batch_id);
+  if (!ahead_ || !ahead_->done.valid()) return false;
+  Ahead& a = *ahead_;
+  a.done.get();  // what reading it threw, thrown here
+  next_unread_ = a.next;
+  piece_bytes_ = a.bytes;
+  const size_t base = intake.records.size();
+  intake.records.insert(intake.records.end(), a.records.begin(), a.records.end());
+  for (CsvSegment& seg : a.csv_segments) {
+    seg.first_record += base;
+    if (intake.csv_segments) intake.csv_segments->push_back(std::move(seg));
   }
-  if (next_unread_ >= unread_.size()) {
+  if (intake.origins) intake.origins->insert(intake.origins->end(), a.origins.begin(), a.origins.end());
+  if (intake.oversized)
+    for (OversizedRecord& r : a.oversized) intake.oversized->push_back(std::move(r));
+  for (auto& b : a.buffers) intake.buffers.push_back(std::move(b));
+  // The regions change places: the batch released the last piece, so its
+  // region becomes the spare the piece after this one is read into.
+  std::swap(region_, a.region);
+  if (next_unread_ < unread_.size()) {
+    read_ahead();
+  } else {
     unread_.clear();
     next_unread_ = 0;
     region_.reset();
+    a.region.reset();
   }
   return true;
 }
 
-bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
+bool FilesSource::read_file(const std::string& path, SourceIntake& intake, std::shared_ptr<ReadRegion>& region,
+                            size_t& bytes) const {
   auto fail = [&](int err) {
     throw FatalError("source '" + name_ + "': cannot read '" + path + "': " + std::strerror(err));
   };
@@ -305,7 +367,7 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
       }
     }
   } else if (S_ISREG(st.st_mode)) {
-    buf = PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region_, [&](std::string_view so_far) {
+    buf = PaddedBuffer::read_file(fd, static_cast<size_t>(st.st_size), region, [&](std::string_view so_far) {
       framing = so_far.data();
       framer.more(so_far, intake.records);
     });
@@ -322,7 +384,7 @@ bool FilesSource::read_file(const std::string& path, SourceIntake& intake) {
   if (buf->size == 0) return true;
   framer.finish(buf->view(), intake.records);
   const std::string_view text = buf->view();
-  piece_bytes_ += text.size();
+  bytes += text.size();
   take_buffer(path, std::move(buf), first, intake);
   drop_oversized(path, text, first, intake);
   return true;

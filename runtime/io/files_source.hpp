@@ -31,12 +31,15 @@ class FilesSource final : public Source {
   void start(RunMode mode) override;
   bool poll(SourceIntake intake) override;
   // In pieces (SourceOptions::in_pieces): a piece is files read until
-  // kPieceBytes are in memory (a larger file is a piece of its own), all
-  // into one region that each piece reads over again. Tests set another
-  // size with STREAMC_TEST_PIECE_BYTES.
-  static constexpr size_t kPieceBytes = size_t{32} << 20;
+  // kPieceBytes are in memory (a larger file is a piece of its own). While
+  // the batch works through one piece, a thread of the source reads the
+  // next one ahead (opening, reading and framing its files) into a second
+  // region; the two regions take turns, each read over again. Tests set
+  // another size with STREAMC_TEST_PIECE_BYTES.
+  static constexpr size_t kPieceBytes = size_t{8} << 20;
   bool reads_in_pieces() const override { return options_.in_pieces; }
   bool next_piece(SourceIntake intake) override;
+  ~FilesSource() override;
 
   // The files taken so far, in the order they were taken.
   const std::vector<std::string>& taken() const { return taken_order_; }
@@ -64,8 +67,11 @@ class FilesSource final : public Source {
   std::vector<Candidate> list_new() const;
   // Takes the next new files (up to max_files_per_batch).
   void take_new(SourceIntake& intake);
-  // Appends one file's records; false when the file does not exist.
-  bool read_file(const std::string& path, SourceIntake& intake);
+  // Appends one file's records, read into `region` (adding its bytes to
+  // `bytes`); false when the file does not exist. Touches no member but
+  // the const options: the read-ahead thread calls it too.
+  bool read_file(const std::string& path, SourceIntake& intake, std::shared_ptr<ReadRegion>& region,
+                 size_t& bytes) const;
   // read_file, or in pieces with this piece full, leaves the file for a
   // later piece (taken all the same: it is the batch's).
   bool read_or_leave(const std::string& path, SourceIntake& intake);
@@ -106,6 +112,13 @@ class FilesSource final : public Source {
   std::vector<std::string> unread_;
   size_t next_unread_ = 0;
   bool rerun_ = false;
+  int64_t batch_id_ = 0;
+  // The next piece, being read ahead (in flight while `ahead_->done` is
+  // valid); its thread reads unread_ from next_unread_ on, which nothing
+  // else touches until next_piece has waited for it.
+  struct Ahead;
+  std::unique_ptr<Ahead> ahead_;
+  void read_ahead();
 };
 
 }  // namespace streamc::rt

@@ -165,32 +165,59 @@ struct PieceBytes {
   ~PieceBytes() { ::unsetenv("STREAMC_TEST_PIECE_BYTES"); }
 };
 
-// In pieces the batch takes (and logs) all its files at poll, delivers the
-// first piece, and each next_piece reads the next file over the memory of
-// the one before, once the batch has let go of it.
-TEST(FilesSource, InPiecesEachPieceIsReadOverTheLastOnesMemory) {
+// In pieces the batch takes (and logs) all its files at poll and delivers
+// the first piece; each next_piece hands over the piece read ahead while
+// the batch had the one before, and the two pieces' memories take turns:
+// a piece is read over the memory of the piece before the last, which the
+// batch has let go of.
+TEST(FilesSource, InPiecesEachPieceIsReadOverTheMemoryOfThePieceBeforeTheLast) {
   PieceBytes one("1");
   TestDir dir;
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 5; ++i)
     dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\nline 2\n", 100 + i);
   FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
   src.start(RunMode::Once);
   Poller poll;
   EXPECT_EQ(poll(src), (Lines{"file 0", "line 2"}));
   EXPECT_TRUE(poll.finished);
-  EXPECT_EQ(src.last_log().size(), 3u);
-  const char* memory = poll.records[0].data();
-  for (int i = 1; i < 3; ++i) {
+  EXPECT_EQ(src.last_log().size(), 5u);
+  std::vector<const char*> memory{poll.records[0].data()};
+  for (int i = 1; i < 5; ++i) {
     poll.records.clear();
     poll.buffers.clear();
     ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
     EXPECT_EQ(poll.records, (Lines{"file " + std::to_string(i), "line 2"}));
-    EXPECT_EQ(poll.records[0].data(), memory);
+    memory.push_back(poll.records[0].data());
   }
+  EXPECT_NE(memory[0], memory[1]);
+  for (int i = 2; i < 5; ++i) EXPECT_EQ(memory[i], memory[i - 2]) << "piece " << i;
   poll.records.clear();
   poll.buffers.clear();
   EXPECT_FALSE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
   EXPECT_TRUE(poll.records.empty());
+}
+
+// A piece read ahead that the batch still holds is never read over: the
+// next piece goes to memory of its own.
+TEST(FilesSource, InPiecesAPieceStillHeldIsNotReadOver) {
+  PieceBytes one("1");
+  TestDir dir;
+  for (int i = 0; i < 4; ++i)
+    dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\n", 100 + i);
+  FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
+  src.start(RunMode::Once);
+  Poller poll;
+  EXPECT_EQ(poll(src), (Lines{"file 0"}));
+  const std::vector<std::shared_ptr<const void>> held = poll.buffers;  // piece 0 kept
+  const std::string_view first = poll.records[0];
+  for (int i = 1; i < 4; ++i) {
+    poll.records.clear();
+    poll.buffers.clear();
+    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+    EXPECT_EQ(poll.records, (Lines{"file " + std::to_string(i)}));
+    EXPECT_NE(poll.records[0].data(), first.data()) << "piece " << i;
+  }
+  EXPECT_EQ(first, "file 0");
 }
 
 // Without in_pieces the whole batch is there at once, whatever the size.
