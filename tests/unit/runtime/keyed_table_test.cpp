@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace streamc::rt {
 namespace {
@@ -29,6 +31,37 @@ TEST(KeyedTable, MergeCombinesAndAppendsNewKeys) {
   ASSERT_EQ(left.size(), 3u);
   EXPECT_EQ(std::get<1>(left.entries()[0]), 11);
   EXPECT_EQ(std::get<0>(left.entries()[2]), 3);
+}
+
+// Thread-local tables merged into an empty one (as a parallel stage does):
+// the first is taken whole, keys owned by the table, order and sums as if
+// every row had been upserted into one table.
+TEST(KeyedTable, MergingPartsIntoAnEmptyTableEqualsOneTable) {
+  const std::vector<std::string> rows{"b", "a", "b", "c", "a", "d", "b", "e", "c"};
+  KeyedTable<std::string_view, int64_t> one;
+  for (const auto& w : rows) one.upsert(w, 1, plus);
+  KeyedTable<std::string_view, int64_t> parts[2];
+  {
+    std::vector<std::string> input = rows;  // the parts' keys must outlive it
+    for (size_t i = 0; i < input.size(); ++i) parts[i < 5 ? 0 : 1].upsert(input[i], 1, plus);
+    for (auto& s : input) s.assign(s.size(), '?');
+  }
+  KeyedTable<std::string_view, int64_t> merged;
+  for (auto& p : parts) merged.merge(std::move(p), plus);
+  EXPECT_EQ(merged.entries(), one.entries());
+  merged.upsert("f", 1, plus);  // the table goes on growing in its own arena
+  EXPECT_EQ(std::get<0>(merged.entries().back()), "f");
+}
+
+TEST(Arena, AMovedFromArenaIsEmptyAndHandsOutMemoryOfItsOwn) {
+  Arena a;
+  const std::string_view kept = a.copy("kept");
+  Arena b = std::move(a);
+  const std::string_view fresh = a.copy("fresh");  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(kept, "kept");
+  EXPECT_EQ(fresh, "fresh");
+  EXPECT_EQ(b.copy("more"), "more");
+  EXPECT_EQ(kept, "kept");
 }
 
 TEST(KeyedTable, CombineCanBeAnyFunction) {

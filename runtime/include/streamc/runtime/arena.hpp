@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace streamc::rt {
@@ -17,8 +18,18 @@ class Arena {
   Arena() = default;
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
-  Arena(Arena&&) = default;
-  Arena& operator=(Arena&&) = default;
+  // A moved-from arena is empty: what it handed out belongs to the new one.
+  Arena(Arena&& other) noexcept
+      : blocks_(std::move(other.blocks_)), next_(std::exchange(other.next_, nullptr)), end_(std::exchange(other.end_, nullptr)) {
+    other.blocks_.clear();
+  }
+  Arena& operator=(Arena&& other) noexcept {
+    blocks_ = std::move(other.blocks_);
+    other.blocks_.clear();
+    next_ = std::exchange(other.next_, nullptr);
+    end_ = std::exchange(other.end_, nullptr);
+    return *this;
+  }
 
   char* allocate(size_t n) {
     if (static_cast<size_t>(end_ - next_) < n) grow(n);

@@ -86,9 +86,14 @@ class KeyedTable {
 
   // Merges another table into this one (thread-local pre-aggregation):
   // this table's keys keep their places, the other's new keys follow in
-  // their own first-seen order.
+  // their own first-seen order. Into an empty table the other is moved
+  // whole (the same entries in the same order, its keys' arena with them).
   template <class Combine>
   void merge(KeyedTable&& other, Combine&& combine) {
+    if (entries_.empty()) {
+      *this = std::move(other);
+      return;
+    }
     for (auto& e : other.entries_) upsert(std::get<0>(e), std::move(std::get<1>(e)), combine);
   }
 
