@@ -23,6 +23,12 @@ struct Poller {
     finished = s.poll(SourceIntake{records, buffers});
     return records;
   }
+  // Lets go of the piece held and takes the next one: false when none is left.
+  bool next_piece(FilesSource& s) {
+    records.clear();
+    buffers.clear();
+    return s.next_piece(SourceIntake{records, buffers});
+  }
 };
 
 TEST(FilesSource, ReadsMatchingFilesInModificationTimeOrder) {
@@ -165,6 +171,12 @@ struct PieceBytes {
   ~PieceBytes() { ::unsetenv("STREAMC_TEST_PIECE_BYTES"); }
 };
 
+// Files in/0.txt … in/{n-1}.txt, modified in that order, each "file i\n"
+// and then `rest`.
+void write_numbered(TestDir& dir, int n, const std::string& rest = "") {
+  for (int i = 0; i < n; ++i) dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\n" + rest, 100 + i);
+}
+
 // In pieces the batch takes (and logs) all its files at poll and delivers
 // the first piece; each next_piece hands over the piece read ahead while
 // the batch had the one before, and the two pieces' memories take turns:
@@ -173,8 +185,7 @@ struct PieceBytes {
 TEST(FilesSource, InPiecesEachPieceIsReadOverTheMemoryOfThePieceBeforeTheLast) {
   PieceBytes one("1");
   TestDir dir;
-  for (int i = 0; i < 5; ++i)
-    dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\nline 2\n", 100 + i);
+  write_numbered(dir, 5, "line 2\n");
   FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
   src.start(RunMode::Once);
   Poller poll;
@@ -183,17 +194,13 @@ TEST(FilesSource, InPiecesEachPieceIsReadOverTheMemoryOfThePieceBeforeTheLast) {
   EXPECT_EQ(src.last_log().size(), 5u);
   std::vector<const char*> memory{poll.records[0].data()};
   for (int i = 1; i < 5; ++i) {
-    poll.records.clear();
-    poll.buffers.clear();
-    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+    ASSERT_TRUE(poll.next_piece(src));
     EXPECT_EQ(poll.records, (Lines{"file " + std::to_string(i), "line 2"}));
     memory.push_back(poll.records[0].data());
   }
   EXPECT_NE(memory[0], memory[1]);
   for (int i = 2; i < 5; ++i) EXPECT_EQ(memory[i], memory[i - 2]) << "piece " << i;
-  poll.records.clear();
-  poll.buffers.clear();
-  EXPECT_FALSE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+  EXPECT_FALSE(poll.next_piece(src));
   EXPECT_TRUE(poll.records.empty());
 }
 
@@ -202,8 +209,7 @@ TEST(FilesSource, InPiecesEachPieceIsReadOverTheMemoryOfThePieceBeforeTheLast) {
 TEST(FilesSource, InPiecesAPieceStillHeldIsNotReadOver) {
   PieceBytes one("1");
   TestDir dir;
-  for (int i = 0; i < 4; ++i)
-    dir.write("in/" + std::to_string(i) + ".txt", "file " + std::to_string(i) + "\n", 100 + i);
+  write_numbered(dir, 4);
   FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
   src.start(RunMode::Once);
   Poller poll;
@@ -211,9 +217,7 @@ TEST(FilesSource, InPiecesAPieceStillHeldIsNotReadOver) {
   const std::vector<std::shared_ptr<const void>> held = poll.buffers;  // piece 0 kept
   const std::string_view first = poll.records[0];
   for (int i = 1; i < 4; ++i) {
-    poll.records.clear();
-    poll.buffers.clear();
-    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
+    ASSERT_TRUE(poll.next_piece(src));
     EXPECT_EQ(poll.records, (Lines{"file " + std::to_string(i)}));
     EXPECT_NE(poll.records[0].data(), first.data()) << "piece " << i;
   }
@@ -233,32 +237,37 @@ TEST(FilesSource, WithoutPiecesTheBatchIsReadWhole) {
 }
 
 // A file of a re-run batch must be there for its piece, as for a batch read
-// whole; in a first run one deleted before its piece is skipped.
+// whole; in a first run one deleted before its piece is read is skipped. (A
+// piece is read ahead while the batch has the one before: file 2, deleted
+// while the batch has piece 0, is read for piece 2, ahead of it while the
+// batch has piece 1.)
 TEST(FilesSource, InPiecesAReRunNeedsEveryFileOfItsBatch) {
   PieceBytes one("1");
   TestDir dir;
+  write_numbered(dir, 4);
   std::vector<std::string> paths;
-  for (int i = 0; i < 3; ++i) paths.push_back(dir.write("in/" + std::to_string(i) + ".txt", std::to_string(i) + "\n", 100 + i));
+  for (int i = 0; i < 4; ++i) paths.push_back(dir / ("in/" + std::to_string(i) + ".txt"));
   {
     FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
     src.start(RunMode::Once);
     Poller poll;
-    EXPECT_EQ(poll(src), (Lines{"0"}));
-    std::remove(paths[1].c_str());
-    poll.records.clear();
-    poll.buffers.clear();
-    ASSERT_TRUE(src.next_piece(SourceIntake{poll.records, poll.buffers}));
-    EXPECT_EQ(poll.records, (Lines{"2"})) << "the deleted file's piece is empty, the next file follows";
+    EXPECT_EQ(poll(src), (Lines{"file 0"}));
+    std::remove(paths[2].c_str());
+    ASSERT_TRUE(poll.next_piece(src));
+    EXPECT_EQ(poll.records, (Lines{"file 1"}));
+    ASSERT_TRUE(poll.next_piece(src));
+    EXPECT_EQ(poll.records, (Lines{"file 3"})) << "the deleted file is skipped, the next file follows";
+    EXPECT_FALSE(poll.next_piece(src));
   }
   FilesSource src("lines", dir / "in/*.txt", {.in_pieces = true});
-  src.replay("3", paths);
+  src.replay("4", paths);
   src.start(RunMode::Once);
   Poller poll;
-  EXPECT_EQ(poll(src), (Lines{"0"}));
-  poll.records.clear();
-  poll.buffers.clear();
-  const std::string error = testing::error_of([&] { src.next_piece(SourceIntake{poll.records, poll.buffers}); });
-  EXPECT_NE(error.find("cannot re-run batch 0: its file '" + paths[1] + "' is gone"), std::string::npos) << error;
+  EXPECT_EQ(poll(src), (Lines{"file 0"}));
+  ASSERT_TRUE(poll.next_piece(src));
+  EXPECT_EQ(poll.records, (Lines{"file 1"}));
+  const std::string error = testing::error_of([&] { poll.next_piece(src); });
+  EXPECT_NE(error.find("cannot re-run batch 0: its file '" + paths[2] + "' is gone"), std::string::npos) << error;
 }
 
 }  // namespace
