@@ -305,7 +305,6 @@ bool FilesSource::next_piece(SourceIntake intake) {
   Ahead& a = *ahead_;
   a.done.get();  // what reading it threw, thrown here
   next_unread_ = a.next;
-  piece_bytes_ = a.bytes;
   const size_t base = intake.records.size();
   intake.records.insert(intake.records.end(), a.records.begin(), a.records.end());
   for (CsvSegment& seg : a.csv_segments) {

@@ -104,9 +104,10 @@ class FilesSource final : public Source {
   std::atomic<int64_t> files_done_{0}, files_pending_{0};
   // Where this poll reads files (PaddedBuffer::read_file).
   std::shared_ptr<ReadRegion> region_;
-  // In pieces: the bytes of this piece, and the batch's files left for
-  // later pieces (from unread_[next_unread_] on); `rerun_`: of a re-run
-  // batch, whose files must all be there.
+  // In pieces: the bytes of the first piece (poll's; later pieces count in
+  // Ahead), and the batch's files left for later pieces (from
+  // unread_[next_unread_] on); `rerun_` and `batch_id_`: of the batch, whose
+  // files must all be there when it is a re-run.
   size_t piece_limit_ = kPieceBytes;
   size_t piece_bytes_ = 0;
   std::vector<std::string> unread_;
