@@ -23,9 +23,14 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	@bash examples/demo.sh $(BUILD)
 
-# Every ctest entry, then the sanitizer subset (test-sanitize below).
+# Every ctest entry, then the sanitizer subset (test-sanitize below). ctest
+# runs up to two tests per core, as tests/CMakeLists.txt's RESOURCE_GROUPS
+# allow: two slots a core, two for a test that computes, one for a test
+# that mostly waits on a broker or a database.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	printf '{"version":{"major":1,"minor":0},"local":[{"cores":[{"id":"0","slots":%d}]}]}\n' \
+	  $$(( 2 * $(JOBS) )) > $(BUILD)/ctest-resources.json
+	cd $(BUILD) && ctest --output-on-failure -j $$(( 2 * $(JOBS) )) --resource-spec-file ctest-resources.json
 	$(MAKE) test-sanitize
 
 bench: build
