@@ -213,19 +213,11 @@ bool ProgramEmitter::structured_only() const {
     todo.pop_back();
     if (seen[cur]) continue;
     seen[cur] = 1;
-    switch (prog_.nodes[cur].op) {
-      case Node::Op::ReduceByKey:
-      case Node::Op::CountByValue:
-      case Node::Op::Reduce:
-      case Node::Op::Count:
-      case Node::Op::BatchWindow:
-      case Node::Op::UpdateStateByKey: return false;
-      // Spark runs a batch at every trigger for processing-time timeouts.
-      case Node::Op::MapGroupsWithState:
-        if (prog_.nodes[cur].group_state.timeout == sema::Node::GroupState::Timeout::ProcessingTime) return false;
-        break;
-      default: break;
-    }
+    const Node& n = prog_.nodes[cur];
+    if (sema::node_kind(n.op).per_batch) return false;
+    // Spark runs a batch at every trigger for processing-time timeouts.
+    if (n.op == Node::Op::MapGroupsWithState && n.group_state.timeout == sema::Node::GroupState::Timeout::ProcessingTime)
+      return false;
     for (int in : prog_.nodes[cur].inputs) todo.push_back(in);
   }
   return true;
@@ -555,7 +547,8 @@ std::string ProgramEmitter::dedup_key_type(const Node& n) {
 // After update_state_by_key's stage has grouped this batch's values by key:
 // every key's new state from (its values, its state), emitted in
 // first-seen order; a null state forgets the key.
-void ProgramEmitter::emit_update_state(int node) {
+void ProgramEmitter::emit_update_state(const plan::Stage& stage) {
+  const int node = stage.target;
   const Node& n = prog_.nodes[node];
   std::string k = types_.of(n.type->elements[0]);
   TypeRef s = n.type->elements[1];                                // the state
@@ -580,84 +573,6 @@ void ProgramEmitter::emit_update_state(int node) {
   out_ += fmt::format("      {}->end_batch();\n", state);
 }
 
-std::string ProgramEmitter::container(int node) const {
-  const Node& n = prog_.nodes[node];
-  switch (n.op) {
-    case Node::Op::Source:
-      if (prog_.sources[n.source].connector == sema::Connector::Generate)
-        return fmt::format("batch.generated({})", source_var(n.source));
-      return fmt::format("batch.records({})", source_var(n.source));
-    case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue: return node_var(node, "groups") + ".entries()";
-    default: return node_var(node);
-  }
-}
-
-// The C++ type of a materialized node's per-batch container, as a stage
-// loop fills it (a reference parameter of the stage's loop function).
-std::string ProgramEmitter::target_type(int node) {
-  const Node& n = prog_.nodes[node];
-  switch (n.op) {
-    case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue:
-      return fmt::format("rt::KeyedTable<{}, {}>", types_.of(n.type->elements[0]), types_.of(n.type->elements[1]));
-    case Node::Op::Reduce: return fmt::format("std::optional<{}>", types_.of(n.type));
-    case Node::Op::Count: return "int64_t";
-    case Node::Op::MapGroupsWithState:  // this batch's rows per key
-      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.group_state.key), types_.of(n.group_state.row));
-    case Node::Op::UpdateStateByKey:  // this batch's values per key (the input's value type)
-      return fmt::format("rt::KeyedTable<{}, std::vector<{}>>", types_.of(n.type->elements[0]),
-                         types_.of(prog_.nodes[n.inputs[0]].type->elements[1]));
-    case Node::Op::Aggregate: {
-      // A session window is not part of the key: each group holds its sessions.
-      std::string key = "std::tuple<";
-      bool first_key = true;
-      for (size_t k = 0; k < n.exprs.size(); ++k) {
-        if (n.session_window && static_cast<int>(k) == n.window_key) continue;
-        key += (first_key ? "" : ", ") + types_.of(n.type->elements[k]);
-        first_key = false;
-      }
-      if (std::find(agg_declared_.begin(), agg_declared_.end(), node) == agg_declared_.end()) {
-        agg_declared_.push_back(node);
-        std::string s = fmt::format("// The running state of one group of aggregation #{}.\nstruct Agg{} {{\n", node, node);
-        for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format("  {} a{};\n", accumulator_type(n.aggs[a]), a);
-        // The accumulators, for checkpoints (save_value / load_value).
-        for (const char* constness : {"", " const"}) {
-          s += fmt::format("  template <class F>\n  void for_each_member(F&& f){} {{", constness);
-          for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format(" f(a{});", a);
-          s += " }\n";
-        }
-        // Merging two groups' accumulators (sessions that grow together).
-        s += fmt::format("  void merge(const Agg{}& o) {{", node);
-        for (size_t a = 0; a < n.aggs.size(); ++a) s += fmt::format(" a{0}.merge(o.a{0});", a);
-        s += " }\n";
-        agg_decls_ += s + "};\n\n";
-      }
-      includes_.use(Includes::State);
-      if (n.session_window) {
-        includes_.use(Includes::Session);
-        return fmt::format("rt::StateTable<{}>, rt::Sessions<Agg{}>>", key, node);
-      }
-      return fmt::format("rt::StateTable<{}>, Agg{}>", key, node);
-    }
-    default: return fmt::format("std::vector<{}>", types_.of(n.type));
-  }
-}
-
-std::string ProgramEmitter::target_var(int node) const {
-  switch (prog_.nodes[node].op) {
-    case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue: return node_var(node, "groups");
-    case Node::Op::Reduce: return node_var(node, "acc");
-    case Node::Op::Count: return node_var(node, "count");
-    case Node::Op::UpdateStateByKey:
-    case Node::Op::MapGroupsWithState: return node_var(node, "groups");
-    case Node::Op::Aggregate: return "(*" + node_var(node, "state") + ")";
-    case Node::Op::BatchWindow: return node_var(node, "window_in");
-    default: return node_var(node);
-  }
-}
-
 // The runtime accumulator (streamc/runtime/aggregates.hpp) of an aggregate.
 std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
   TypeRef t = agg.arg_type;
@@ -671,7 +586,8 @@ std::string ProgramEmitter::accumulator_type(const sema::Node::Aggregate& agg) {
 
 // After an aggregation's stage: its result rows for this batch, all groups
 // (complete) or the groups this batch changed (update).
-void ProgramEmitter::emit_aggregate_output(int node) {
+void ProgramEmitter::emit_aggregate_output(const plan::Stage& stage) {
+  const int node = stage.target;
   const Node& n = prog_.nodes[node];
   sema::OutputMode mode = plan_.output_mode[node];
   if (n.session_window) {
@@ -789,60 +705,27 @@ void ProgramEmitter::emit_batch_function() {
   for (size_t i = 0; i < prog_.nodes.size(); ++i) {
     if (!plan_.live[i] || !plan_.materialized[i]) continue;
     const Node& n = prog_.nodes[i];
+    const int id = static_cast<int>(i);
+    const NodeCodegen& kind = node_codegen(n.op);
     if (n.op == Node::Op::Source) continue;
-    if (n.op == Node::Op::StreamJoin) {
-      for (int side = 0; side < 2; ++side)
-        out_ += fmt::format("      std::vector<{}> {}{{}};\n", types_.of(prog_.nodes[n.inputs[side]].type),
-                            node_var(i, side == 0 ? "new_left" : "new_right"));
-      out_ += fmt::format("      std::vector<{}> {}{{}};\n", types_.of(n.type), node_var(i));
+    if (kind.declare) {
+      (this->*kind.declare)(id);
       continue;
     }
-    if (int sink = plan_.direct_sink[static_cast<int>(i)]; sink >= 0)
-      out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{{}, batch}};\n", types_.of(n.type), target_var(static_cast<int>(i)),
-                          sink_var(sink));
-    else if (n.op != Node::Op::Aggregate)
-      out_ += fmt::format("      {} {}{{}};\n", target_type(static_cast<int>(i)), target_var(static_cast<int>(i)));
-    if (n.op == Node::Op::Reduce || n.op == Node::Op::Count || n.op == Node::Op::Aggregate ||
-        n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::BatchWindow || n.op == Node::Op::MapGroupsWithState)
-      out_ += fmt::format("      std::vector<{}> {};\n", types_.of(n.type), node_var(i));
+    if (int sink = plan_.direct_sink[id]; sink >= 0)
+      out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{{}, batch}};\n", types_.of(n.type), target_var(id), sink_var(sink));
+    else if (!kind.state_is_container)
+      out_ += fmt::format("      {} {}{{}};\n", target_type(id), target_var(id));
+    if (kind.rows_apart) out_ += fmt::format("      std::vector<{}> {};\n", types_.of(n.type), node_var(id));
   }
-  for (size_t i = 0; i < prog_.nodes.size(); ++i) {
-    if (!plan_.live[i]) continue;
-    const Node& n = prog_.nodes[i];
-    // reduce_by_key_and_window with an inverse: its window combines entering
-    // partials with `combine` and takes leaving ones out with `inverse`.
-    const bool incremental = n.op == Node::Op::BatchWindow && n.inverse_fn;
-    if (n.op == Node::Op::ReduceByKey || n.op == Node::Op::Reduce || incremental) {
-      TypeRef v = n.op == Node::Op::Reduce ? n.type : n.type->elements[1];
-      std::string t = types_.of(v);
-      auto lambda = [&](const char* name, const ast::Expr& fn) {
-        out_ += fmt::format("      auto {} = [&](const {} a, const {} b) -> {} {{ return {}; }};\n", node_var(i, name), t, t, t,
-                            expr_.apply_code(fn, {Value::concrete(v, "a"), Value::concrete(v, "b")}, "arena", v));
-      };
-      lambda("combine", *n.fn);
-      if (incremental) lambda("inverse", *n.inverse_fn);
-    } else if (n.op == Node::Op::CountByValue) {
-      out_ += fmt::format("      auto {} = [](int64_t a, int64_t b) -> int64_t {{ return a + b; }};\n", node_var(i, "combine"));
-    } else if (n.op == Node::Op::UpdateStateByKey || n.op == Node::Op::MapGroupsWithState) {
-      std::string vs = fmt::format("std::vector<{}>", types_.of(n.op == Node::Op::MapGroupsWithState
-                                                                     ? n.group_state.row
-                                                                     : prog_.nodes[n.inputs[0]].type->elements[1]));
-      out_ += fmt::format("      auto {0} = []({1} a, {1} b) -> {1} {{ a.insert(a.end(), b.begin(), b.end()); return a; }};\n",
-                          node_var(i, "combine"), vs);
-    }
-  }
+  for (size_t i = 0; i < prog_.nodes.size(); ++i)
+    if (plan_.live[i])
+      if (auto helpers = node_codegen(prog_.nodes[i].op).helpers) (this->*helpers)(static_cast<int>(i));
   int stage_no = 0;
   for (const auto& stage : plan_.stages) emit_stage(stage, stage_no++);
-  for (size_t i = 0; i < prog_.nodes.size(); ++i) {
-    if (!plan_.live[i]) continue;
-    const Node& n = prog_.nodes[i];
-    if (n.op == Node::Op::Reduce) out_ += fmt::format("      if ({0}) {1}.push_back(std::move(*{0}));\n", node_var(i, "acc"), node_var(i));
-    if (n.op == Node::Op::Count) out_ += fmt::format("      {}.push_back({});\n", node_var(i), node_var(i, "count"));
-  }
-  // drop_duplicates under a watermark forgets the keys it has passed.
   for (size_t i = 0; i < prog_.nodes.size(); ++i)
-    if (plan_.live[i] && prog_.nodes[i].op == Node::Op::DropDuplicates && !prog_.nodes[i].dedup_event_time.empty())
-      out_ += fmt::format("      {}->evict({});\n", node_var(i, "seen"), node_var(i, "wm_now"));
+    if (plan_.live[i])
+      if (auto end = node_codegen(prog_.nodes[i].op).end) (this->*end)(static_cast<int>(i));
   for (size_t i = 0; i < prog_.sinks.size(); ++i) {
     // Downstream of a DStream window, output happens only when it slides.
     int window = -1;

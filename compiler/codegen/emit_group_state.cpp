@@ -40,7 +40,8 @@ void ProgramEmitter::emit_group_state_table(const plan::StateObject& st) {
                       types_.of(gs.state));
 }
 
-void ProgramEmitter::emit_group_state(int node) {
+void ProgramEmitter::emit_group_state(const plan::Stage& stage) {
+  const int node = stage.target;
   const Node& n = prog_.nodes[node];
   const auto& gs = n.group_state;
   const std::string key_t = types_.of(gs.key), rows_t = fmt::format("std::vector<{}>", types_.of(gs.row));

@@ -55,7 +55,9 @@ void ProgramEmitter::emit_stream_join_state(const plan::StateObject& st) {
   out_ += fmt::format("    auto {} = std::make_shared<rt::JoinBuffer<{}, {}>>();\n", state_var(st), types_.of(key), types_.of(row));
 }
 
-void ProgramEmitter::emit_stream_join(int node) {
+void ProgramEmitter::emit_stream_join(const plan::Stage& stage) {
+  if (stage.input != 1) return;  // the first side's rows are in; the second's are not yet
+  const int node = stage.target;
   const Node& n = prog_.nodes[node];
   const TypeRef& lt = prog_.nodes[n.inputs[0]].type;
   const TypeRef& rt = prog_.nodes[n.inputs[1]].type;

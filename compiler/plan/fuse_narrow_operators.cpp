@@ -7,11 +7,7 @@ namespace streamc::plan {
 using sema::Node;
 
 namespace {
-bool is_narrow(Node::Op op) {
-  return op == Node::Op::Map || op == Node::Op::FlatMap || op == Node::Op::Filter || op == Node::Op::Select ||
-         op == Node::Op::Explode || op == Node::Op::Decode || op == Node::Op::DropDuplicates || op == Node::Op::Watermark ||
-         op == Node::Op::Join;
-}
+bool is_narrow(Node::Op op) { return sema::node_kind(op).narrow; }
 // The first input of each node, down to a source; -1 past a source.
 template <class F>
 void walk_first_inputs(const std::vector<Node>& nodes, int node, F&& visit) {
@@ -25,19 +21,7 @@ int find_direct_sink(const Plan& plan, int node) {
   const sema::CheckedProgram& program = *plan.program;
   const Node& n = program.nodes[node];
   if (!plan.live[node] || !plan.materialized[node] || plan.consumers[node] != 1) return -1;
-  switch (n.op) {
-    case Node::Op::Source:
-    case Node::Op::ReduceByKey:
-    case Node::Op::CountByValue:
-    case Node::Op::Reduce:
-    case Node::Op::Count:
-    case Node::Op::UpdateStateByKey:
-    case Node::Op::MapGroupsWithState:
-    case Node::Op::Aggregate:
-    case Node::Op::StreamJoin:
-    case Node::Op::BatchWindow: return -1;
-    default: break;
-  }
+  if (!sema::node_kind(n.op).holds_rows) return -1;
   for (const auto& stage : plan.stages)
     if (stage.start == node) return -1;
   bool windowed = false;

@@ -45,21 +45,6 @@ const char* mode_name(sema::OutputMode m) {
   return "?";
 }
 
-// Operators whose result outlives the batch (checkpointed state).
-bool keeps_state(const Node& n) {
-  switch (n.op) {
-    case Node::Op::Aggregate:
-    case Node::Op::DropDuplicates:
-    case Node::Op::UpdateStateByKey:
-    case Node::Op::MapGroupsWithState:
-    case Node::Op::StreamJoin:
-    case Node::Op::BatchWindow:
-      return true;
-    default:
-      return false;
-  }
-}
-
 std::string op_label(const Node& n) {
   std::string s = sema::op_name(n.op);
   if (!n.stream_name.empty()) s += " (" + n.stream_name + ")";
@@ -93,7 +78,7 @@ std::string plan_to_dot(const Plan& plan) {
   auto draw = [&](int id) {
     const Node& n = nodes[id];
     if (n.op == Node::Op::Source || !drawn.insert(id).second) return;
-    if (keeps_state(n))
+    if (sema::node_kind(n.op).stateful)
       out += "  " + node_id(id) + " [shape=box3d, style=filled, fillcolor=\"#fff3c4\", label=\"" + op_label(n) +
              "\\nstate\"];\n";
     else

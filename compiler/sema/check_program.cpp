@@ -112,32 +112,6 @@ static std::string_view format_word(DataFormat f) {
   return f == DataFormat::Json ? "json" : f == DataFormat::Csv ? "csv" : "text";
 }
 
-const char* op_name(Node::Op op) {
-  switch (op) {
-    case Node::Op::Source: return "source";
-    case Node::Op::Map: return "map";
-    case Node::Op::FlatMap: return "flat_map";
-    case Node::Op::Filter: return "filter";
-    case Node::Op::Union: return "union";
-    case Node::Op::ReduceByKey: return "reduce_by_key";
-    case Node::Op::CountByValue: return "count_by_value";
-    case Node::Op::Reduce: return "reduce";
-    case Node::Op::Count: return "count";
-    case Node::Op::Select: return "select";
-    case Node::Op::Explode: return "explode";
-    case Node::Op::Aggregate: return "aggregate";
-    case Node::Op::Decode: return "decode";
-    case Node::Op::DropDuplicates: return "drop_duplicates";
-    case Node::Op::UpdateStateByKey: return "update_state_by_key";
-    case Node::Op::MapGroupsWithState: return "map_groups_with_state";
-    case Node::Op::Watermark: return "watermark";
-    case Node::Op::Join: return "join";
-    case Node::Op::BatchWindow: return "window";
-    case Node::Op::StreamJoin: return "join";
-  }
-  return "?";
-}
-
 std::optional<CheckedProgram> check_program(const ast::Program& program, const SourceFile& file, Diagnostics& diags,
                                             const std::vector<FunctionRef>& imported) {
   Checker checker(file, diags, imported);

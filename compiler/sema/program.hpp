@@ -163,6 +163,26 @@ struct Node {
   std::string stream_name;              // set on the last node of a named stream
 };
 
+// What every layer reads of a kind of node (the table is in registry.cpp):
+// the checker makes nodes of these kinds, each operator of the registry one
+// or more of them; the planner fuses the narrow ones into stages; code
+// generation prints each kind (codegen/node_codegen.cpp).
+struct NodeKind {
+  Node::Op op;
+  const char* name;  // in messages, dumps and graphs
+  // Row by row, with no container of its own: fused into the loop of the
+  // stage that reads its input (plan/fuse_narrow_operators.cpp).
+  bool narrow = false;
+  // Where it has a per-batch container, it is a vector of its rows (not a
+  // keyed table, an accumulator, a window or a join's buffers), which its
+  // stages may write straight to a files sink instead.
+  bool holds_rows = false;
+  // DStream semantics: a result per batch, so every trigger runs a batch.
+  bool per_batch = false;
+  // Keeps state across batches, checkpointed (drawn so by streamc graph).
+  bool stateful = false;
+};
+const NodeKind& node_kind(Node::Op op);
 const char* op_name(Node::Op op);
 
 // The calls that change the state of map_groups_with_state's function

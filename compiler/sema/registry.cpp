@@ -3,6 +3,8 @@
 #include "sema/checker.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <stdexcept>
 
 namespace streamc::sema {
 
@@ -33,6 +35,40 @@ TypeRef optional_result(const TypeRef& arg) { return types::optional(without_opt
 TypeRef list_result(const TypeRef& arg) { return types::list(without_optional(arg)); }
 
 }  // namespace
+
+const NodeKind& node_kind(Node::Op op) {
+  using O = Node::Op;
+  // In the order of Node::Op (node_kind checks it).
+  //                                  name                    narrow holds_rows per_batch stateful
+  static const NodeKind table[] = {
+      {O::Source, "source", false, false, false, false},
+      {O::Map, "map", true, true, false, false},
+      {O::FlatMap, "flat_map", true, true, false, false},
+      {O::Filter, "filter", true, true, false, false},
+      {O::Union, "union", false, true, false, false},
+      {O::ReduceByKey, "reduce_by_key", false, false, true, false},
+      {O::CountByValue, "count_by_value", false, false, true, false},
+      {O::Reduce, "reduce", false, false, true, false},
+      {O::Count, "count", false, false, true, false},
+      {O::Select, "select", true, true, false, false},
+      {O::Explode, "explode", true, true, false, false},
+      {O::Aggregate, "aggregate", false, false, false, true},
+      {O::Decode, "decode", true, true, false, false},
+      {O::DropDuplicates, "drop_duplicates", true, true, false, true},
+      {O::UpdateStateByKey, "update_state_by_key", false, false, true, true},
+      {O::Watermark, "watermark", true, true, false, false},
+      {O::Join, "join", true, true, false, false},
+      {O::BatchWindow, "window", false, false, true, true},
+      {O::StreamJoin, "join", false, false, false, true},
+      {O::MapGroupsWithState, "map_groups_with_state", false, false, false, true},
+  };
+  static_assert(std::size(table) == static_cast<size_t>(O::MapGroupsWithState) + 1, "a NodeKind per Node::Op");
+  const NodeKind& k = table[static_cast<size_t>(op)];
+  if (k.op != op) throw std::logic_error("node_kind: the table is not in the order of Node::Op");
+  return k;
+}
+
+const char* op_name(Node::Op op) { return node_kind(op).name; }
 
 const std::vector<OperatorSpec>& operators() {
   using O = OperatorKind;

@@ -9,7 +9,9 @@
 // Adding an aggregate is one entry here (its argument rule, result type and
 // runtime accumulator) plus its class in streamc/runtime/aggregates.hpp.
 // Adding an operator is one entry here, naming its check (a Checker member,
-// check_program.cpp and beside), plus its code generation. A connector's options
+// check_program.cpp and beside) that makes nodes of existing kinds; a new
+// kind of node is a row of node_kind (program.hpp) and of codegen's
+// node_codegen (docs/architecture.md, "Adding an operator"). A connector's options
 // are its entry's `options`: the checker accepts exactly those and checks
 // the values of plain ones (numbers, flags, strings, words) from the entry
 // alone; the language server completes and explains them inside the
