@@ -775,34 +775,51 @@ int Checker::apply_operator(int input, const Expr& op) {
   return (this->*spec->check)(input, op, name, std::move(n));
 }
 
-int Checker::check_map_filter(int input, const Expr& op, const std::string& name, Node n) {
-  const std::vector<ast::Arg>& args = operator_args(op);
+// The function given to map, flat_map or filter (a lambda, or a row
+// expression over a record's fields): its body's type, or an error type
+// after reporting.
+TypeRef Checker::check_row_function(int input, const Expr& op, const std::string& name, const std::string& usage, Node& n) {
+  if (!operator_arity(op, name, 1, usage)) return types::error();
   TypeRef in = result_.nodes[input].type;
   Scope scope;
-  if (!operator_arity(op, name, 1, name == "filter" ? "filter(x -> condition)" : name + "(x -> expression)")) return -1;
-  const Expr& fn = *args[0].value;
+  const Expr& fn = *operator_args(op)[0].value;
   TypeRef body = check_function_arg(fn, in, {in}, name, scope);
-  if (body->is_error()) return -1;
   n.fn = &fn;
-  const Expr& body_expr = fn.kind == ExprKind::Lambda ? *fn.children[0] : fn;
-  if (name == "map") {
-    n.op = Node::Op::Map;
-    n.type = body;
-  } else if (name == "flat_map") {
-    if (!body->is(K::List)) {
-      diags_.error(body_expr.range, "the function given to 'flat_map' must return a list, found " + to_string(body));
-      return -1;
-    }
-    n.op = Node::Op::FlatMap;
-    n.type = body->elements[0];
-  } else {
-    if (!body->is(K::Bool)) {
-      diags_.error(body_expr.range, "the condition given to 'filter' must be bool, found " + to_string(body));
-      return -1;
-    }
-    n.op = Node::Op::Filter;
-    n.type = in;
+  return body;
+}
+
+static const Expr& function_body(const Expr& fn) { return fn.kind == ExprKind::Lambda ? *fn.children[0] : fn; }
+
+int Checker::check_map(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef body = check_row_function(input, op, name, name + "(x -> expression)", n);
+  if (body->is_error()) return -1;
+  n.op = Node::Op::Map;
+  n.type = body;
+  return add_node(std::move(n));
+}
+
+int Checker::check_flat_map(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef body = check_row_function(input, op, name, name + "(x -> expression)", n);
+  if (body->is_error()) return -1;
+  if (!body->is(K::List)) {
+    diags_.error(function_body(*n.fn).range, "the function given to " + q(name) + " must return a list, found " + to_string(body));
+    return -1;
   }
+  n.op = Node::Op::FlatMap;
+  n.type = body->elements[0];
+  return add_node(std::move(n));
+}
+
+// filter, and where (Spark's other name for it).
+int Checker::check_filter(int input, const Expr& op, const std::string& name, Node n) {
+  TypeRef body = check_row_function(input, op, name, name + "(x -> condition)", n);
+  if (body->is_error()) return -1;
+  if (!body->is(K::Bool)) {
+    diags_.error(function_body(*n.fn).range, "the condition given to " + q(name) + " must be bool, found " + to_string(body));
+    return -1;
+  }
+  n.op = Node::Op::Filter;
+  n.type = result_.nodes[input].type;
   return add_node(std::move(n));
 }
 

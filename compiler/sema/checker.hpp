@@ -80,7 +80,10 @@ class Checker {
   // (registry.cpp): the node `n` (inputs and range set) checked, typed and
   // added; -1 after reporting.
   friend const std::vector<OperatorSpec>& operators();
-  int check_map_filter(int input, const ast::Expr& op, const std::string& name, Node n);  // map, flat_map, filter
+  int check_map(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_flat_map(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_filter(int input, const ast::Expr& op, const std::string& name, Node n);  // filter, where
+  TypeRef check_row_function(int input, const ast::Expr& op, const std::string& name, const std::string& usage, Node& n);
   int check_union(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_reduce_by_key(int input, const ast::Expr& op, const std::string& name, Node n);
   int check_reduce(int input, const ast::Expr& op, const std::string& name, Node n);

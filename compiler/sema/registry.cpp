@@ -75,9 +75,10 @@ const std::vector<OperatorSpec>& operators() {
   using C = Checker;
   static const std::vector<OperatorSpec> table = {
       // per-batch operators (DStream semantics)
-      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch.", true, &C::check_map_filter},
-      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records.", true, &C::check_map_filter},
-      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true.", true, &C::check_map_filter},
+      {"map", O::Narrow, "`map(f)`", "applies `f` to every record of each batch.", true, &C::check_map},
+      {"flat_map", O::Narrow, "`flat_map(f)`", "`f` returns a list; its elements become records.", true, &C::check_flat_map},
+      {"filter", O::Narrow, "`filter(p)`", "keeps the records for which `p` is true.", true, &C::check_filter},
+      {"where", O::Narrow, "`where(p)`", "Spark's other name for `filter`.", true, &C::check_filter},
       {"select", O::Narrow, "`select(e as name, …, *)`", "builds records from expressions; `*` keeps all fields.", true, &C::apply_record_operator},
       {"explode", O::Narrow, "`explode(list_expr as name)`", "one record per element of the list.", true, &C::apply_record_operator},
       {"union", O::Narrow, "`union(other)`", "the records of both streams.", false, &C::check_union},
