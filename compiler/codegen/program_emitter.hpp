@@ -1,7 +1,8 @@
 // Private to codegen/: the state of emitting one program, shared by
 // emit_cpp.cpp (the file, main, sources, sinks, the batch function),
-// emit_stage.cpp (one fused loop per stage) and emit_decoder.cpp (JSON and
-// CSV decoders that produce only the fields a stage reads).
+// emit_stage.cpp (one fused loop per stage), emit_nodes.cpp (the code of
+// each kind of node, in the table node_codegen) and emit_decoder.cpp (JSON
+// and CSV decoders that produce only the fields a stage reads).
 #pragma once
 
 #include <set>
