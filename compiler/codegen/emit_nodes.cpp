@@ -407,28 +407,33 @@ Value ProgramEmitter::step_explode(Loop& loop, int id, Value cur) {
   return cur;
 }
 
+// The output's columns in its type's order: those an expression makes
+// (`r.*` makes the record's fields), and the others taken from the row as
+// they are (`*`; the columns drop and with_column keep).
 Value ProgramEmitter::step_select(Loop& loop, int id, Value cur) {
   const Node& n = prog_.nodes[id];
-  Fields fields;
+  Fields made;
   for (const ast::Expr* e : n.exprs) {
-    if (e->kind == ast::ExprKind::Star) {
-      for (const auto& name : cur.type->fields) fields.emplace_back(name, expr_.field(cur, name));
-      continue;
-    }
+    if (e->kind == ast::ExprKind::Star) continue;
     if (e->kind == ast::ExprKind::FieldStar) {
       Value rec = expr_.row_value(*e->children[0], cur, "arena");
-      for (const auto& name : rec.type->fields) fields.emplace_back(name, expr_.field(rec, name));
+      for (const auto& name : rec.type->fields) made.emplace_back(name, expr_.field(rec, name));
       continue;
     }
     const ast::Expr& value = e->kind == ast::ExprKind::Alias ? *e->children[0] : *e;
-    std::string name = e->kind == ast::ExprKind::Alias ? e->text : e->text;
+    const std::string& name = e->text;
     Value v = expr_.row_value(value, cur, "arena");
     if (!v.is_virtual() && value.kind != ast::ExprKind::Name && value.kind != ast::ExprKind::Field) {
       std::string local = row_var(id, name);
       loop.out += fmt::format("{}const auto& {} = {};\n", loop.indent, local, expr_.materialize(v));
       v = Value::concrete(v.type, local);
     }
-    fields.emplace_back(name, v);
+    made.emplace_back(name, v);
+  }
+  Fields fields;
+  for (const auto& name : n.type->fields) {
+    auto it = std::find_if(made.begin(), made.end(), [&](const auto& m) { return m.first == name; });
+    fields.emplace_back(name, it != made.end() ? it->second : expr_.field(cur, name));
   }
   // Column types as the checker computed them (e.g. null literals).
   for (size_t k = 0; k < fields.size() && k < n.type->elements.size(); ++k)

@@ -141,19 +141,118 @@ bool Checker::source_record_options(const Expr& call, SourceInfo& s) {
   return true;
 }
 
-int Checker::apply_record_operator(int input, const Expr& op, const std::string& name, Node n) {
+// An operator on records (select, explode, drop, with_column): its input
+// must be a stream of records, its arguments positional.
+bool Checker::records_in(int input, const Expr& op, const std::string& name) {
   TypeRef in = result_.nodes[input].type;
   if (!in->is(K::Record)) {
     diags_.error(op.range, q(name) + " works on a stream of records, but this stream has " + to_string(in) +
                                "; read records with format: json or csv and a schema");
-    return -1;
+    return false;
   }
-  const std::vector<ast::Arg>& args = op.args;
-  for (const auto& a : args)
+  for (const auto& a : op.args)
     if (!a.name.name.empty()) {
       diags_.error(a.name.range, q(name) + " takes no named arguments");
+      return false;
+    }
+  return true;
+}
+
+// drop(col, …), Spark's drop: the input's columns but the named ones, each
+// of which must be one. A select node whose columns come from the row.
+int Checker::check_drop(int input, const Expr& op, const std::string& name, Node n) {
+  if (!records_in(input, op, name)) return -1;
+  TypeRef in = result_.nodes[input].type;
+  if (op.args.empty()) {
+    diags_.error(op.range, "drop needs the columns to drop: drop(a, b)");
+    return -1;
+  }
+  std::vector<bool> dropped(in->fields.size(), false);
+  for (const auto& a : op.args) {
+    const Expr& e = *a.value;
+    if (e.kind != ExprKind::Name) {
+      diags_.error(e.range, "drop takes the names of columns: drop(a, b)");
       return -1;
     }
+    auto it = std::find(in->fields.begin(), in->fields.end(), e.text);
+    if (it == in->fields.end()) {
+      std::string near = closest_name(e.text, in->fields);
+      diags_.error(e.range, "no column " + q(e.text) + " to drop in " + to_string(in) +
+                                (near.empty() ? "" : "; did you mean " + q(near) + "?"));
+      return -1;
+    }
+    const auto i = static_cast<size_t>(it - in->fields.begin());
+    if (dropped[i]) {
+      diags_.error(e.range, "column " + q(e.text) + " is dropped twice");
+      return -1;
+    }
+    dropped[i] = true;
+    record(e, in->elements[i]);
+  }
+  std::vector<std::string> names;
+  std::vector<TypeRef> field_types;
+  for (size_t i = 0; i < in->fields.size(); ++i)
+    if (!dropped[i]) {
+      names.push_back(in->fields[i]);
+      field_types.push_back(in->elements[i]);
+    }
+  if (names.empty()) {
+    diags_.error(op.range, "drop would leave no column: a stream of records needs one");
+    return -1;
+  }
+  n.op = Node::Op::Select;
+  n.type = types::record(names, field_types);
+  return add_node(std::move(n));
+}
+
+// with_column(e as name, …), Spark's withColumn(s): the input's columns,
+// each named one replaced in place by its expression, a new name added
+// after them; every expression reads the input row. A select node of the
+// expressions, the other columns from the row.
+int Checker::check_with_column(int input, const Expr& op, const std::string& name, Node n) {
+  if (!records_in(input, op, name)) return -1;
+  TypeRef in = result_.nodes[input].type;
+  if (op.args.empty()) {
+    diags_.error(op.range, "with_column needs a column: with_column(price * qty as amount)");
+    return -1;
+  }
+  std::vector<std::string> names = in->fields;
+  std::vector<TypeRef> field_types = in->elements;
+  std::vector<std::string> made;
+  Scope scope;
+  for (const auto& a : op.args) {
+    const Expr& e = *a.value;
+    if (e.kind != ExprKind::Alias) {
+      diags_.error(e.range, "name the column: with_column(… as name)");
+      return -1;
+    }
+    if (std::find(made.begin(), made.end(), e.text) != made.end()) {
+      diags_.error(e.name_range, "column " + q(e.text) + " is made twice");
+      return -1;
+    }
+    made.push_back(e.text);
+    TypeRef t = check_row_expr(*e.children[0], in, scope);
+    if (t->is_error()) return -1;
+    if (t->is(K::Null)) t = types::optional(types::string());
+    record(e, t);
+    auto it = std::find(names.begin(), names.end(), e.text);
+    if (it != names.end())
+      field_types[static_cast<size_t>(it - names.begin())] = t;
+    else {
+      names.push_back(e.text);
+      field_types.push_back(t);
+    }
+    n.exprs.push_back(&e);
+  }
+  n.op = Node::Op::Select;
+  n.type = types::record(names, field_types);
+  return add_node(std::move(n));
+}
+
+int Checker::apply_record_operator(int input, const Expr& op, const std::string& name, Node n) {
+  if (!records_in(input, op, name)) return -1;
+  TypeRef in = result_.nodes[input].type;
+  const std::vector<ast::Arg>& args = op.args;
   Scope scope;
   std::vector<std::string> names;
   std::vector<TypeRef> field_types;

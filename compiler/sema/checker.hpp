@@ -102,6 +102,9 @@ class Checker {
   // Reports unless `op` has `count` positional arguments; `example` shows the call.
   bool operator_arity(const ast::Expr& op, const std::string& name, size_t count, std::string_view example);
   int apply_record_operator(int input, const ast::Expr& op, const std::string& name, Node n);  // select, explode
+  int check_drop(int input, const ast::Expr& op, const std::string& name, Node n);
+  int check_with_column(int input, const ast::Expr& op, const std::string& name, Node n);
+  bool records_in(int input, const ast::Expr& op, const std::string& name);
   int apply_join(int input, const ast::Expr& op, const std::string& name, Node n);
   // A join of two streams (check_stream_join.cpp): `other` is the right side.
   int apply_stream_join(int input, const ast::Expr& op, const ast::Expr& other, Node n);

@@ -24,8 +24,8 @@ syn keyword sdlNull null
 syn keyword sdlType bool int float string timestamp duration
 
 " Names are coloured where they are called: name followed by "(".
-syn match sdlOperator "\<\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|where\|join\|map\)\>\ze\s*("
-syn match sdlOperator "\(|>\s*\)\@<=\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|where\|join\|map\)\>"
+syn match sdlOperator "\<\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|with_column\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|where\|drop\|join\|map\)\>\ze\s*("
+syn match sdlOperator "\(|>\s*\)\@<=\(drop_duplicates_within_watermark\|flat_map_groups_with_state\|reduce_by_key_and_window\|map_groups_with_state\|update_state_by_key\|count_by_window\|drop_duplicates\|count_by_value\|session_window\|reduce_by_key\|with_column\|aggregate\|watermark\|flat_map\|group_by\|explode\|filter\|reduce\|select\|window\|count\|union\|where\|drop\|join\|map\)\>"
 syn match sdlAggregate "\<\(approx_count_distinct\|count_distinct\|collect_list\|first\|last\|avg\|max\|min\|sum\)\>\ze\s*("
 syn match sdlConnector "\<\(generate\|postgres\|console\|foreach\|socket\|files\|kafka\)\>\ze\s*("
 syn match sdlFunction "\<\(set_timeout_timestamp\|set_timeout_duration\|element_at\|to_string\|contains\|distinct\|to_float\|length\|remove\|to_int\|lower\|split\|upper\|size\|sort\|trim\|get\)\>\ze\s*("
