@@ -38,29 +38,28 @@ TypeRef list_result(const TypeRef& arg) { return types::list(without_optional(ar
 
 const NodeKind& node_kind(Node::Op op) {
   using O = Node::Op;
-  // In the order of Node::Op (node_kind checks it).
-  //                                  name                    narrow holds_rows per_batch stateful
+  // In the order of Node::Op (checked below); a flag not named is false.
   static const NodeKind table[] = {
-      {O::Source, "source", false, false, false, false},
-      {O::Map, "map", true, true, false, false},
-      {O::FlatMap, "flat_map", true, true, false, false},
-      {O::Filter, "filter", true, true, false, false},
-      {O::Union, "union", false, true, false, false},
-      {O::ReduceByKey, "reduce_by_key", false, false, true, false},
-      {O::CountByValue, "count_by_value", false, false, true, false},
-      {O::Reduce, "reduce", false, false, true, false},
-      {O::Count, "count", false, false, true, false},
-      {O::Select, "select", true, true, false, false},
-      {O::Explode, "explode", true, true, false, false},
-      {O::Aggregate, "aggregate", false, false, false, true},
-      {O::Decode, "decode", true, true, false, false},
-      {O::DropDuplicates, "drop_duplicates", true, true, false, true},
-      {O::UpdateStateByKey, "update_state_by_key", false, false, true, true},
-      {O::Watermark, "watermark", true, true, false, false},
-      {O::Join, "join", true, true, false, false},
-      {O::BatchWindow, "window", false, false, true, true},
-      {O::StreamJoin, "join", false, false, false, true},
-      {O::MapGroupsWithState, "map_groups_with_state", false, false, false, true},
+      {.op = O::Source, .name = "source"},
+      {.op = O::Map, .name = "map", .narrow = true, .holds_rows = true},
+      {.op = O::FlatMap, .name = "flat_map", .narrow = true, .holds_rows = true},
+      {.op = O::Filter, .name = "filter", .narrow = true, .holds_rows = true},
+      {.op = O::Union, .name = "union", .holds_rows = true},
+      {.op = O::ReduceByKey, .name = "reduce_by_key", .per_batch = true},
+      {.op = O::CountByValue, .name = "count_by_value", .per_batch = true},
+      {.op = O::Reduce, .name = "reduce", .per_batch = true},
+      {.op = O::Count, .name = "count", .per_batch = true},
+      {.op = O::Select, .name = "select", .narrow = true, .holds_rows = true},
+      {.op = O::Explode, .name = "explode", .narrow = true, .holds_rows = true},
+      {.op = O::Aggregate, .name = "aggregate", .stateful = true},
+      {.op = O::Decode, .name = "decode", .narrow = true, .holds_rows = true},
+      {.op = O::DropDuplicates, .name = "drop_duplicates", .narrow = true, .holds_rows = true, .stateful = true},
+      {.op = O::UpdateStateByKey, .name = "update_state_by_key", .per_batch = true, .stateful = true},
+      {.op = O::Watermark, .name = "watermark", .narrow = true, .holds_rows = true},
+      {.op = O::Join, .name = "join", .narrow = true, .holds_rows = true},
+      {.op = O::BatchWindow, .name = "window", .per_batch = true, .stateful = true},
+      {.op = O::StreamJoin, .name = "join", .stateful = true},
+      {.op = O::MapGroupsWithState, .name = "map_groups_with_state", .stateful = true},
   };
   static_assert(std::size(table) == static_cast<size_t>(O::MapGroupsWithState) + 1, "a NodeKind per Node::Op");
   const NodeKind& k = table[static_cast<size_t>(op)];
