@@ -8,6 +8,7 @@
 #include <climits>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <string>
 #include <thread>
@@ -55,9 +56,14 @@ TEST(CheckpointWriter, AFailureSkipsWhatFollowsAndIsRethrown) {
   TestDir dir;
   CheckpointWriter w;
   // The state file of a batch fails (its directory is missing), so the
-  // commit queued after it must never be written.
+  // commit queued after it must never be written. Both are queued while the
+  // writer waits on a first task: once a task failed, submit throws, so the
+  // failing one must not run before the commit is queued.
+  std::promise<void> queued;
+  w.submit([ready = queued.get_future().share()] { ready.wait(); });
   w.submit([&] { write_checkpoint_file(dir / "missing", "1.delta", "delta", "x"); });
   CheckpointWriter::Ticket commit = w.submit([&] { write_checkpoint_file(dir.path(), "0", "commit", "batch 0\n"); });
+  queued.set_value();
   try {
     w.wait(commit);
     FAIL() << "no error";
