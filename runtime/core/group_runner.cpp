@@ -44,7 +44,7 @@ std::string GroupRunner::running() const {
 
 void GroupRunner::start_task(const TaskId& id) {
   RunOptions o = first_.options();
-  o.checkpoint.clear();  // the changelog is the checkpoint (GroupRunner::run says so once)
+  o.checkpoint.clear();  // the changelog is the checkpoint; a --checkpoint directory is a local cache of it
   o.progress.clear();  // one writer for every task: the runner's observers
   auto task = std::make_unique<Task>();
   task->id = id;
@@ -53,7 +53,7 @@ void GroupRunner::start_task(const TaskId& id) {
   task->engine->set_task(id);
   // The task's checkpoint is in the group's changelog topic, wherever it
   // runs: a copy needs no directory.
-  task->engine->use_checkpoint_store(member_->task_store(id));
+  task->engine->use_checkpoint_store(member_->task_store(id, first_.options().checkpoint));
   try {
     build_(*task->engine);
     task->loop = std::make_unique<BatchLoop>(*task->engine, clock_, stop_);
@@ -115,17 +115,19 @@ void GroupRunner::take_assignment() {
     start_task(id);
     names += (names.empty() ? "" : ", ") + id.name();
   }
-  std::fprintf(stderr, "%s: rebalance: %s %s gained (state restored in %lld ms); running %s\n",
+  const std::string read = member_->restore_summary();
+  std::fprintf(stderr, "%s: rebalance: %s %s gained (state restored in %lld ms%s%s); running %s\n",
                first_.program_name().c_str(), gained.size() == 1 ? "task" : "tasks", names.c_str(),
-               static_cast<long long>(steady_ms() - t0), running().c_str());
+               static_cast<long long>(steady_ms() - t0), read.empty() ? "" : ": ", read.c_str(), running().c_str());
   std::fflush(stderr);
 }
 
 void GroupRunner::run() {
   if (!first_.options().checkpoint.empty()) {
     std::fprintf(stderr,
-                 "%s: the checkpoint directory '%s' is not used: the tasks of a consumer-group member checkpoint to "
-                 "the group's changelog topic, so that any copy can take them over\n",
+                 "%s: the checkpoint directory '%s' is a local cache: the tasks of a consumer-group member "
+                 "checkpoint to the group's changelog topic, so that any copy can take them over, and keep a copy "
+                 "of their records here, so that a restore on this machine reads only what came after it\n",
                  first_.program_name().c_str(), first_.options().checkpoint.c_str());
     std::fflush(stderr);
   }

@@ -44,9 +44,15 @@ class GroupMembership {
   // Serves the group protocol (heartbeats are librdkafka's; rebalances
   // happen here) and returns the tasks gained since the last call.
   virtual std::vector<TaskId> poll() = 0;
-  // Where a task keeps its checkpoint when the run has no checkpoint
-  // directory: the group's changelog topic in Kafka.
-  virtual std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task) const = 0;
+  // Where a task keeps its checkpoint: the group's changelog topic in
+  // Kafka, whichever copy runs it. `cache_dir` (the run's --checkpoint, or
+  // empty) keeps a local cache of the task's records there, so that a
+  // restore on this machine reads only the records after it.
+  virtual std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task,
+                                                                      const std::string& cache_dir) const = 0;
+  // What the restores since the last call read, for the rebalance line:
+  // "N changelog records, M of them from the local cache", or empty.
+  virtual std::string restore_summary() { return {}; }
   // Leaves the group (the tasks move to the other copies at once, rather
   // than after the session timeout).
   virtual void leave() = 0;

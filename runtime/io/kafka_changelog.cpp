@@ -9,6 +9,7 @@
 
 #include "checkpoint/checkpoint_file.hpp"
 #include "base/failure_points.hpp"
+#include "io/changelog_cache.hpp"
 #include "io/kafka_client.hpp"
 #include "streamc/runtime/values.hpp"
 
@@ -70,6 +71,27 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   d->done.store(true, std::memory_order_release);
 }
 
+// A record as the topic holds it: the fields the changelog's readers use.
+ChangelogRecordView view_of(const rd_kafka_message_t* m) {
+  ChangelogRecordView v;
+  v.offset = m->offset;
+  v.key = std::string_view(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
+  if (m->payload) v.value = std::string_view(static_cast<const char*>(m->payload), m->len);
+  v.epoch = kafka_header(m, kEpochHeader);
+  v.from = kafka_header(m, kFromHeader);
+  v.part = kafka_header(m, kPartHeader);
+  return v;
+}
+
+std::optional<int64_t> number(const std::optional<std::string_view>& text) {
+  return text ? kafka_decimal(*text) : std::nullopt;
+}
+
+// Whether `key` is a record of `task` ("<task>\t<rel>").
+bool of_task(std::string_view key, const std::string& task) {
+  return key.size() > task.size() && key.substr(0, task.size()) == task && key[task.size()] == '\t';
+}
+
 }  // namespace
 
 struct KafkaChangelogStore::Replay {
@@ -87,6 +109,8 @@ struct KafkaChangelogStore::Replay {
   // A file whose parts are arriving: its path, the parts so far, where it began.
   std::string part_rel, part_bytes;
   int64_t parts_seen = 0, part_offset = -1;
+  ChangelogCache* keep = nullptr;  // where the task's records read are copied (a new local cache)
+  int64_t records = 0;             // the task's records applied
 };
 
 KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std::move(options)) {
@@ -113,10 +137,6 @@ KafkaChangelogStore::KafkaChangelogStore(KafkaChangelogOptions options) : o_(std
   topic_ = rd_kafka_topic_new(producer_->handle(), o_.topic.c_str(), nullptr);
 }
 
-KafkaChangelogStore::~KafkaChangelogStore() {
-  if (topic_) rd_kafka_topic_destroy(topic_);
-}
-
 std::string KafkaChangelogStore::who() const { return "kafka changelog '" + o_.topic + "' of task " + o_.task; }
 
 void KafkaChangelogStore::fail(const std::string& why) const {
@@ -140,18 +160,19 @@ int64_t KafkaChangelogStore::records_written() const {
   return records_written_;
 }
 
-void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
-  r.next = m->offset + 1;
-  std::string_view key(static_cast<const char*>(m->key), m->key ? m->key_len : 0);
-  if (key.size() <= o_.task.size() || key.substr(0, o_.task.size()) != o_.task || key[o_.task.size()] != '\t') return;
-  const std::string rel(key.substr(o_.task.size() + 1));
-  const std::string at = "the record at offset " + std::to_string(m->offset);
-  std::optional<int64_t> epoch = kafka_number_header(m, kEpochHeader);
+void KafkaChangelogStore::apply(Replay& r, const ChangelogRecordView& m) const {
+  r.next = m.offset + 1;
+  if (!of_task(m.key, o_.task)) return;
+  if (r.keep) r.keep->add(m);
+  ++r.records;
+  const std::string rel(m.key.substr(o_.task.size() + 1));
+  const std::string at = "the record at offset " + std::to_string(m.offset);
+  std::optional<int64_t> epoch = number(m.epoch);
   if (!epoch || *epoch < 1) fail(at + " is damaged: no valid " + kEpochHeader + " header");
   r.seen = true;
-  r.task_bytes += static_cast<int64_t>(m->key_len + m->len);
+  const std::string_view value = m.value.value_or(std::string_view());
+  r.task_bytes += static_cast<int64_t>(m.key.size() + value.size());
   r.max_epoch = std::max(r.max_epoch, *epoch);
-  std::string_view value(static_cast<const char*>(m->payload), m->payload ? m->len : 0);
   // A file whose parts were arriving ends unfinished (a crash cut it short;
   // it is not taken) at any record of the task's owner but its next part.
   auto drop_unfinished = [&r] {
@@ -160,28 +181,28 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
     r.parts_seen = 0;
   };
   if (rel.empty()) {  // a claim or a rewrite marker
-    std::optional<int64_t> from = kafka_number_header(m, kFromHeader);
-    if (!m->payload || (value != "claim" && value != "live") || !from)
+    std::optional<int64_t> from = number(m.from);
+    if (!m.value || (value != "claim" && value != "live") || !from)
       fail(at + " is damaged: not a claim or a marker of the task");
-    if (r.first_control < 0) r.first_control = m->offset;
+    if (r.first_control < 0) r.first_control = m.offset;
     // A claim must raise the epoch; a marker comes from the owner in force.
     // (A later reader may have lost the claim to retention: any higher
     // epoch is then the owner whose claim was there.)
     if (*epoch > r.epoch || (value == "live" && *epoch == r.epoch)) {
       drop_unfinished();
       r.epoch = *epoch;
-      r.last_from = *from < 0 ? m->offset : *from;
-      r.controls[m->offset] = r.task_bytes;
-      if (m->offset == r.claim) r.claim_won = true;
+      r.last_from = *from < 0 ? m.offset : *from;
+      r.controls[m.offset] = r.task_bytes;
+      if (m.offset == r.claim) r.claim_won = true;
     }
     return;
   }
   // "i/n": the i-th of the n records of a large file.
   int64_t part_i = -1, part_n = -1;
-  if (std::optional<std::string_view> part = kafka_header(m, kPartHeader)) {
+  if (const std::optional<std::string_view>& part = m.part) {
     size_t slash = part->find('/');
     auto i = kafka_decimal(part->substr(0, slash)), n = kafka_decimal(slash == std::string::npos ? "" : part->substr(slash + 1));
-    if (!i || !n || *i < 0 || *i >= *n || !m->payload) fail(at + " is damaged: a bad " + kPartHeader + " header");
+    if (!i || !n || *i < 0 || *i >= *n || !m.value) fail(at + " is damaged: a bad " + kPartHeader + " header");
     part_i = *i;
     part_n = *n;
   }
@@ -192,14 +213,14 @@ void KafkaChangelogStore::apply(Replay& r, const rd_kafka_message_t* m) const {
   r.epoch = *epoch;
   const bool next_part = part_i > 0 && part_i == r.parts_seen && rel == r.part_rel;
   if (!next_part) drop_unfinished();
-  if (!m->payload) {
+  if (!m.value) {
     r.files.erase(rel);
   } else if (part_i < 0) {
-    r.files[rel] = File{std::string(value), m->offset};
+    r.files[rel] = File{std::string(value), m.offset};
   } else if (part_i == 0 || next_part) {
     if (part_i == 0) {
       r.part_rel = rel;
-      r.part_offset = m->offset;
+      r.part_offset = m.offset;
     }
     r.part_bytes.append(value);
     if (++r.parts_seen == part_n) {
@@ -220,22 +241,21 @@ std::unique_ptr<KafkaClient> KafkaChangelogStore::reader(int64_t from) const {
   return consumer;
 }
 
-void KafkaChangelogStore::read_partition(Replay& r, int64_t from, int64_t last) const {
-  if (from > last) return;
-  std::unique_ptr<KafkaClient> consumer = reader(from);
-  r.next = from;
+void KafkaChangelogStore::read_on(std::unique_ptr<KafkaClient>& consumer, Replay& r, int64_t last) const {
+  if (r.next > last) return;
+  if (!consumer) consumer = reader(r.next);
   auto gone = [&](const std::string& why) {
     fail("records from offset " + std::to_string(r.next) + " on were removed (retention) while being read: " + why);
   };
   while (r.next <= last)
-    if (KafkaMessagePtr m = poll_record(*consumer, gone); m && m->offset >= r.next) apply(r, m.get());
-  rd_kafka_consumer_close(consumer->handle());
+    if (KafkaMessagePtr m = poll_record(*consumer, gone); m && m->offset >= r.next) apply(r, view_of(m.get()));
 }
 
 // The tails of a changelog topic's partitions that this process's owners
 // confirm against: one consumer for all of them (a consumer per task would
 // send a fetch every kTailWaitMs per task while idle). Each partition is
-// read from the lowest claim any owner asked from; the claims read are kept.
+// read once, on from the lowest claim any owner asked from; the claims read
+// are kept, and a task's records go to its local cache when it has one.
 class ChangelogTail {
  public:
   ChangelogTail(const KafkaChangelogOptions& o, const std::string& who)
@@ -249,21 +269,38 @@ class ChangelogTail {
                                          [&] { return std::make_shared<ChangelogTail>(o, who); });
   }
 
+  // No more records of `task` for `cache` (its store is gone).
+  void forget(int32_t partition, const std::string& task, const ChangelogCache* cache) {
+    std::lock_guard lock(mu_);
+    if (auto c = caches_.find({partition, task}); c != caches_.end() && c->second.get() == cache) caches_.erase(c);
+  }
+
   // Returns once `partition` was read through offset `through`: the claim
   // of a higher epoch than `epoch` that `task` got after offset `from`
   // (its own claim), or nothing. `fail` reports a record gone to retention.
+  // A `cache` (a local cache of the task's records, given at the task's
+  // first call) gets every record of the task after `from`, in order.
   struct Claim {
     int64_t offset = -1, epoch = 0;
   };
   template <class Fail>
   Claim newer_claim(int32_t partition, const std::string& task, int64_t epoch, int64_t from, int64_t through,
-                    const Fail& fail) {
+                    const std::shared_ptr<ChangelogCache>& cache, const Fail& fail) {
     std::lock_guard lock(mu_);
+    // The partition is read once, on from the earliest claim asked about:
+    // again from an earlier one only (a task whose claim is older than
+    // where the reading began), and for a new cache, which must see every
+    // record of its task after the claim (a record read again is one the
+    // other caches skip). Not from the claim at every call: that read grew
+    // with every batch, and failed once retention dropped the claim.
     auto [at, added] = next_.try_emplace(partition, from + 1);
-    if (added || at->second > from + 1) {  // read (again) from the earlier claim
+    int64_t& read_from = read_from_.try_emplace(partition, from + 1).first->second;
+    if (added || read_from > from + 1 || (cache && at->second > from + 1)) {
       at->second = std::min(at->second, from + 1);
+      read_from = std::min(read_from, from + 1);
       reassign();
     }
+    if (cache) caches_.insert_or_assign({partition, task}, cache);
     auto gone = [&](const std::string& why) {
       fail("records after offset " + std::to_string(from) + " were removed (retention) before they were read: " + why);
     };
@@ -278,6 +315,9 @@ class ChangelogTail {
       const std::optional<int64_t> e = kafka_number_header(m.get(), kEpochHeader);
       if (value == "claim" && !key.empty() && key.back() == '\t' && e)
         claims_[{m->partition, std::string(key.substr(0, key.size() - 1))}][m->offset] = *e;
+      if (!caches_.empty())
+        if (auto c = caches_.find({m->partition, std::string(key.substr(0, key.find('\t')))}); c != caches_.end())
+          c->second->add(view_of(m.get()));
     }
     auto it = claims_.find({partition, task});
     if (it != claims_.end())
@@ -300,8 +340,15 @@ class ChangelogTail {
   KafkaClient consumer_;
   std::mutex mu_;
   std::map<int32_t, int64_t> next_;  // per partition read, the next offset
+  std::map<int32_t, int64_t> read_from_;  // per partition, from where it was read on without a gap
   std::map<std::pair<int32_t, std::string>, std::map<int64_t, int64_t>> claims_;  // (partition, task) → offset → epoch
+  std::map<std::pair<int32_t, std::string>, std::shared_ptr<ChangelogCache>> caches_;  // (partition, task) → its cache
 };
+
+KafkaChangelogStore::~KafkaChangelogStore() {
+  if (tail_ && cache_) tail_->forget(partition_, o_.task, cache_.get());
+  if (topic_) rd_kafka_topic_destroy(topic_);
+}
 
 void KafkaChangelogStore::confirm_owner() {
   int64_t through = 0;
@@ -311,14 +358,65 @@ void KafkaChangelogStore::confirm_owner() {
   }
   if (through <= claim_) return;
   if (!tail_) tail_ = ChangelogTail::of(o_, "kafka changelog '" + o_.topic + "'");
-  const ChangelogTail::Claim newer =
-      tail_->newer_claim(partition_, o_.task, epoch_, claim_, through, [this](const std::string& why) { fail(why); });
+  // The local cache is registered at the first confirmation: from then on
+  // the tail copies the task's records after the claim into it.
+  std::shared_ptr<ChangelogCache> register_cache = cache_registered_ ? nullptr : cache_;
+  cache_registered_ = true;
+  const ChangelogTail::Claim newer = tail_->newer_claim(partition_, o_.task, epoch_, claim_, through, register_cache,
+                                                        [this](const std::string& why) { fail(why); });
   if (newer.offset >= 0)
     throw CheckpointTakenOver("another copy took the task over (its claim of epoch " +
                               std::to_string(newer.epoch) + " is at offset " + std::to_string(newer.offset) +
                               " of kafka changelog topic " + o_.topic + " partition " + std::to_string(partition_) +
                               ", this copy's was epoch " + std::to_string(epoch_) +
                               "): this copy no longer runs it, and its batch since does not count");
+  if (cache_) cache_->through(through);
+}
+
+std::unique_ptr<KafkaClient> KafkaChangelogStore::restore(Replay& r, ChangelogCache* cache, int64_t low,
+                                                          int64_t high) {
+  // The cached records count when the partition still holds the last one
+  // the cache vouches for (offset `through`, always one of the task's: its
+  // claim or a write confirmed since) and it is the same record: the cache
+  // then holds every record of the task from the partition's low watermark
+  // through it, and the partition is read on after it. The check is the
+  // first record of that read.
+  std::unique_ptr<KafkaClient> consumer;
+  std::optional<ChangelogCache::Contents> cached = cache ? cache->load() : std::nullopt;
+  if (cached && (cached->start > low || cached->through < low || cached->through >= high)) cached.reset();
+  if (cache) cache->begin(low);
+  if (cached) {
+    auto last = std::find_if(cached->records.begin(), cached->records.end(),
+                             [&](const ChangelogRecordView& v) { return v.offset == cached->through; });
+    consumer = reader(cached->through);
+    if (last == cached->records.end() || !same_record(*consumer, *last)) {
+      cached.reset();
+      rd_kafka_consumer_close(consumer->handle());
+      consumer.reset();
+    }
+  }
+  if (cached) {
+    for (const ChangelogRecordView& v : cached->records)
+      if (v.offset >= low) apply(r, v);
+    if (o_.stats) o_.stats->cached += r.records;
+  }
+  const int64_t records_cached = r.records;
+  r.next = cached ? cached->through + 1 : low;
+  read_on(consumer, r, high - 1);
+  if (o_.stats) o_.stats->fetched += r.records - records_cached;
+  return consumer;
+}
+
+bool KafkaChangelogStore::same_record(KafkaClient& consumer, const ChangelogRecordView& cached) const {
+  struct Gone {};
+  try {
+    for (;;)
+      if (KafkaMessagePtr m = poll_record(consumer, [](const std::string&) { throw Gone{}; });
+          m && m->offset >= cached.offset)
+        return m->offset == cached.offset && view_of(m.get()) == cached;
+  } catch (const Gone&) {
+    return false;  // gone to retention since the watermarks were read
+  }
 }
 
 void KafkaChangelogStore::open() {
@@ -362,7 +460,12 @@ void KafkaChangelogStore::open() {
 
   Replay r;
   r.next = low;
-  read_partition(r, low, high - 1);
+  std::unique_ptr<ChangelogCache> cache;
+  if (!o_.cache_dir.empty()) {
+    cache = std::make_unique<ChangelogCache>(o_.cache_dir, o_.topic, partition_, o_.task);
+    r.keep = cache.get();
+  }
+  std::unique_ptr<KafkaClient> consumer = restore(r, cache.get(), low, high);
   if (r.seen && (r.first_control < 0 || r.last_from < r.first_control))
     fail("records the task still needs are gone from the topic (retention dropped them; the partition starts at offset " +
          std::to_string(low) + "); its checkpoint cannot be restored");
@@ -377,9 +480,17 @@ void KafkaChangelogStore::open() {
   epoch_ = r.max_epoch + 1;
   r.claim = send(Record{"", std::nullopt, "claim", window, {}});
   claim_ = r.claim;  // confirm_owner() looks at what follows it
-  read_partition(r, r.next, r.claim);
+  const int64_t records_before_claim = r.records;
+  read_on(consumer, r, r.claim);
+  if (consumer) rd_kafka_consumer_close(consumer->handle());
+  if (o_.stats) o_.stats->fetched += r.records - records_before_claim;
   if (!r.claim_won)
     fail("another copy claimed the task at the same time (epoch " + std::to_string(epoch_) + "); this one stops");
+  if (cache) {
+    cache->through(r.claim);
+    cache->commit();
+    cache_ = std::move(cache);
+  }
   files_ = std::move(r.files);
   live_bytes_ = 0;
   for (const auto& [rel, f] : files_) live_bytes_ += static_cast<int64_t>(f.bytes.size());
@@ -491,8 +602,17 @@ std::vector<int64_t> KafkaChangelogStore::list(const std::string& rel_dir, std::
 
 std::unique_ptr<CheckpointStore> make_kafka_changelog_store(const std::string& brokers,
                                                             const std::vector<std::string>& options,
-                                                            const std::string& topic, const std::string& task) {
-  return std::make_unique<KafkaChangelogStore>(KafkaChangelogOptions{brokers, options, topic, task});
+                                                            const std::string& topic, const std::string& task,
+                                                            const std::string& cache_dir,
+                                                            std::shared_ptr<ChangelogRestoreStats> stats) {
+  KafkaChangelogOptions o;
+  o.brokers = brokers;
+  o.options = options;
+  o.topic = topic;
+  o.task = task;
+  o.cache_dir = cache_dir;
+  o.stats = std::move(stats);
+  return std::make_unique<KafkaChangelogStore>(std::move(o));
 }
 
 }  // namespace streamc::rt

@@ -19,7 +19,9 @@
 //
 // Open (restore) reads the partition from its low to its high watermark and
 // applies the task's records in log order into a map (rel path → bytes) that
-// then serves read() and list(). Epochs fence zombies: the new owner claims
+// then serves read() and list(); with a local cache (`cache_dir`,
+// io/changelog_cache.hpp) it applies the cached copies of the task's records
+// and reads the partition only after them. Epochs fence zombies: the new owner claims
 // the highest epoch seen + 1 and reads on up to its claim; a record whose
 // epoch is lower than the claim in force at its place in the log is ignored,
 // by every reader, so every owner sees the same history. A claim that does
@@ -43,6 +45,7 @@
 // leaves the one before it in place.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -60,6 +63,14 @@ namespace streamc::rt {
 
 class KafkaClient;
 class ChangelogTail;
+class ChangelogCache;
+struct ChangelogRecordView;
+
+// Restored records of a copy's tasks: from their local caches and from the
+// topic (for the copy's rebalance line).
+struct ChangelogRestoreStats {
+  std::atomic<int64_t> cached{0}, fetched{0};
+};
 
 struct KafkaChangelogOptions {
   std::string brokers;               // "host:port,…"
@@ -68,6 +79,8 @@ struct KafkaChangelogOptions {
   std::string task;                  // the task id, e.g. "orders-5" (no tab)
   int64_t rewrite_bytes = 1 << 20;   // see above
   int64_t record_bytes = 512 << 10;  // a larger file is sent in parts
+  std::string cache_dir;             // a local cache of the task's records (io/changelog_cache.hpp), or none
+  std::shared_ptr<ChangelogRestoreStats> stats;  // counts what restores read, or none
 };
 
 class KafkaChangelogStore final : public CheckpointStore {
@@ -101,9 +114,17 @@ class KafkaChangelogStore final : public CheckpointStore {
   };
   // What a read of the partition found, applied in log order.
   struct Replay;
-  void apply(Replay& r, const rd_kafka_message_t* m) const;
-  // Reads the partition from `from` through offset `last` into `r`.
-  void read_partition(Replay& r, int64_t from, int64_t last) const;
+  void apply(Replay& r, const ChangelogRecordView& m) const;
+  // Reads the partition from r.next through offset `last` into `r`, with
+  // `consumer` (made when there is none).
+  void read_on(std::unique_ptr<KafkaClient>& consumer, Replay& r, int64_t last) const;
+  // Reads the task's records below `high` (the high watermark) into `r`:
+  // the cached ones and then the partition after them, or the partition
+  // from `low` on. Returns the consumer that read them (or none), to read
+  // on with.
+  std::unique_ptr<KafkaClient> restore(Replay& r, ChangelogCache* cache, int64_t low, int64_t high);
+  // Whether the next record `consumer` reads is `cached`.
+  bool same_record(KafkaClient& consumer, const ChangelogRecordView& cached) const;
   // A consumer of the task's partition from offset `from` on.
   std::unique_ptr<KafkaClient> reader(int64_t from) const;
   // A record of this task: a file (or a part of one), a tombstone (no
@@ -140,11 +161,17 @@ class KafkaChangelogStore final : public CheckpointStore {
   int64_t last_written_ = -1;  // the offset of this store's last record
   int64_t claim_ = -1;         // the offset of its claim
   std::shared_ptr<ChangelogTail> tail_;  // confirm_owner()'s reader, shared by the process's stores
+  std::shared_ptr<ChangelogCache> cache_;  // the local cache the tail appends to, once open
+  bool cache_registered_ = false;
 };
 
 // The store of `task`'s checkpoint in `topic` (see above).
+// (`cache_dir`: a local cache of its records there; `stats`: counts what
+// the restore read.)
 std::unique_ptr<CheckpointStore> make_kafka_changelog_store(const std::string& brokers,
                                                             const std::vector<std::string>& options,
-                                                            const std::string& topic, const std::string& task);
+                                                            const std::string& topic, const std::string& task,
+                                                            const std::string& cache_dir = {},
+                                                            std::shared_ptr<ChangelogRestoreStats> stats = nullptr);
 
 }  // namespace streamc::rt

@@ -76,9 +76,17 @@ class KafkaGroupMember final : public GroupMembership {
   // <group>-changelog: every task's checkpoint, keyed by task (the topic
   // may have fewer partitions than there are tasks: the test broker makes
   // any topic with 4, and tasks share them).
-  std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task) const override {
-    return [brokers = options_.brokers, opts = options_.options, topic = changelog_topic(),
-            name = task.name()] { return make_kafka_changelog_store(brokers, opts, topic, name); };
+  std::function<std::unique_ptr<CheckpointStore>()> task_store(const TaskId& task,
+                                                              const std::string& cache_dir) const override {
+    return [brokers = options_.brokers, opts = options_.options, topic = changelog_topic(), name = task.name(),
+            cache_dir, stats = stats_] { return make_kafka_changelog_store(brokers, opts, topic, name, cache_dir, stats); };
+  }
+
+  std::string restore_summary() override {
+    const int64_t cached = stats_->cached.exchange(0), fetched = stats_->fetched.exchange(0);
+    if (cached == 0) return {};
+    return std::to_string(cached + fetched) + " changelog records, " + std::to_string(cached) +
+           " of them from the local cache";
   }
 
   void leave() override {
@@ -125,6 +133,7 @@ class KafkaGroupMember final : public GroupMembership {
   std::function<void(const TaskId&)> stop_task_;
   std::vector<TaskId> gained_;  // since the last poll
   bool left_ = false;
+  std::shared_ptr<ChangelogRestoreStats> stats_ = std::make_shared<ChangelogRestoreStats>();
 };
 
 }  // namespace

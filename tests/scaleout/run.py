@@ -433,6 +433,45 @@ def test_counts_repartitioned_by_country_to_postgres_survive_kill_9():
         assert int(claims) == len(writers) > 1, (claims, writers)
 
 
+def test_a_copy_restarted_with_its_checkpoint_directory_restores_from_its_local_cache():
+    """`--checkpoint DIR` of a group member is a local cache of its tasks'
+    changelog records. A copy killed with kill -9, whose tasks another copy
+    (without a cache) then runs on, and which is started again with its
+    directory once that copy left, restores every task from its cache plus
+    what the topic holds after it; the counts stay exactly once."""
+    d = build("per_country_cache", PER_COUNTRY)
+    with TestBroker({"orders": 8, "counts": 8}) as broker:
+        a = Copy(d, broker, "--checkpoint", "cache-a")
+        b = None
+        try:
+            assert wait_until(lambda: settled([a], tasks=REPARTITIONED_TASKS), timeout=60), a.stderr()
+            assert "the checkpoint directory 'cache-a' is a local cache" in a.stderr(), a.stderr()
+            broker.produce("orders", orders(0, 300), key_sep="|")
+            assert wait_until(lambda: country_counts(broker) == per_country(300), timeout=60), country_counts(broker)
+            a.kill()
+            assert (d / "cache-a" / "per-country-changelog" / "orders-0").exists()
+            b = Copy(d, broker)
+            assert wait_until(lambda: settled([b], tasks=REPARTITIONED_TASKS), timeout=60), b.stderr()
+            broker.produce("orders", orders(300, 300), key_sep="|")
+            assert wait_until(lambda: country_counts(broker) == per_country(600), timeout=60), country_counts(broker)
+            assert b.stop() == 0, b.stderr()
+            a = Copy(d, broker, "--checkpoint", "cache-a")
+            assert wait_until(lambda: settled([a], tasks=REPARTITIONED_TASKS), timeout=60), a.stderr()
+            gained = [line for line in a.stderr().splitlines() if " gained (state restored in " in line]
+            assert gained and " of them from the local cache); running " in gained[-1], a.stderr()
+            read = gained[-1].split(" ms: ", 1)[1].split(")", 1)[0]  # "N changelog records, M of them from …"
+            total, cached = int(read.split(" ")[0]), int(read.split(", ")[1].split(" ")[0])
+            assert 0 < cached < total, read
+            broker.produce("orders", orders(600, 300), key_sep="|")
+            assert wait_until(lambda: country_counts(broker) == per_country(900), timeout=60), country_counts(broker)
+            time.sleep(1)  # a batch applied twice would show by now
+            assert country_counts(broker) == per_country(900)
+        finally:
+            for c in (a, b):
+                if c and c.proc.poll() is None:
+                    c.stop()
+
+
 def test_a_copy_that_leaves_hands_its_tasks_over():
     """SIGTERM: the copy finishes its batch and leaves the group (exit 0);
     the other copy takes every partition at once and goes on."""

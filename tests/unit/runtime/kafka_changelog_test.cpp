@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "checkpoint/checkpoint.hpp"
@@ -251,6 +253,170 @@ TEST(KafkaChangelogStore, RecordsGoneToRetentionStopTheRestore) {
   EXPECT_NE(err.find("kafka changelog topic ck partition 0, task t: records the task still needs are gone"),
             std::string::npos)
       << err;
+}
+
+TEST(KafkaChangelogStore, AnOwnerConfirmsOnLongAfterRetentionDroppedItsClaim) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  auto s = open_store(k, "ck", "t", 1 << 20);
+  s->write("metadata", encode_checkpoint_file("metadata", "version 1\n"));
+  // 8 MiB of 100 KiB deltas, each batch's confirmed: the mock's ~5 MiB a
+  // partition drop the claim; a confirmation reads on from where the
+  // process's tail was, not from the claim again.
+  for (int v = 1; v <= 80; ++v) {
+    s->write("state/a#0/0/" + std::to_string(v) + ".delta", file(std::string(100 << 10, static_cast<char>('a' + v % 26))));
+    if (v > 2) s->remove("state/a#0/0/" + std::to_string(v - 2) + ".delta");
+    EXPECT_EQ(taken_over(*s), "") << v;
+  }
+  auto next = open_store(k, "ck", "t");
+  EXPECT_EQ(next->list("state/a#0/0", ".delta"), (std::vector<int64_t>{79, 80}));
+}
+
+// ---- a group member's local cache (--checkpoint DIR) ----
+
+std::unique_ptr<KafkaChangelogStore> open_cached(const MockCluster& k, const std::string& topic, const std::string& task,
+                                                 const std::string& cache_dir,
+                                                 const std::shared_ptr<ChangelogRestoreStats>& stats,
+                                                 int64_t rewrite_bytes = 1 << 20) {
+  KafkaChangelogOptions o{k.brokers(), {}, topic, task, rewrite_bytes};
+  o.cache_dir = cache_dir;
+  o.stats = stats;
+  auto s = std::make_unique<KafkaChangelogStore>(std::move(o));
+  s->open();
+  return s;
+}
+
+// Every numbered file under `dirs` with its text: what a restore found.
+std::string files_of(const CheckpointStore& s, const std::vector<std::string>& dirs = {"offsets", "commits"}) {
+  std::string out;
+  for (const auto& d : dirs)
+    for (int64_t n : s.list(d)) out += d + "/" + std::to_string(n) + "=" + text_of(s.read(d + "/" + std::to_string(n))) + " ";
+  return out;
+}
+
+TEST(KafkaChangelogCache, ARestoreReadsFromTheTopicOnlyWhatFollowsTheCachedRecords) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  TestDir dir;
+  auto stats = std::make_shared<ChangelogRestoreStats>();
+  {
+    auto s = open_cached(k, "ck", "t", dir.path(), stats);
+    for (int i = 0; i < 30; ++i) {
+      s->write("offsets/" + std::to_string(i), file("o" + std::to_string(i)));
+      s->confirm_owner();
+    }
+    s->remove("offsets/0");
+    s->confirm_owner();
+  }
+  EXPECT_EQ(stats->cached, 0);
+  EXPECT_EQ(stats->fetched, 1);  // the claim, read back
+  stats->fetched = 0;
+  const std::string want = files_of(*open_store(k, "ck", "t"));  // epoch 2, from the topic alone
+  EXPECT_NE(want.find("offsets/29=o29 "), std::string::npos) << want;
+  EXPECT_EQ(want.find("offsets/0="), std::string::npos) << want;
+  auto again = open_cached(k, "ck", "t", dir.path(), stats);  // epoch 3
+  EXPECT_EQ(files_of(*again), want);
+  // The first claim and 31 writes came from the cache; the second claim
+  // (another copy's, after the cached records) and this one's from the topic.
+  EXPECT_EQ(stats->cached, 32);
+  EXPECT_EQ(stats->fetched, 2);
+  EXPECT_EQ(again->epoch(), 3);
+}
+
+TEST(KafkaChangelogCache, WhatAnotherCopyWroteAfterTheCachedRecordsIsReadFromTheTopic) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  TestDir dir;
+  auto stats = std::make_shared<ChangelogRestoreStats>();
+  auto here = open_cached(k, "ck", "t", dir.path(), stats);
+  here->write("commits/0", file("here 0"));
+  here->confirm_owner();
+  here->write("commits/1", file("here 1"));  // never confirmed: not in the cache
+  // Another copy takes the task over and commits on.
+  auto there = open_store(k, "ck", "t");
+  EXPECT_EQ(text_of(there->read("commits/1")), "here 1");
+  there->write("commits/2", file("there 2"));
+  there->remove("commits/0");
+  // This copy, a zombie now, writes on before it learns.
+  here->write("commits/2", file("zombie 2"));
+  EXPECT_NE(taken_over(*here), "");
+  here.reset();
+  const std::string want = files_of(*open_store(k, "ck", "t"));
+  EXPECT_EQ(want, "commits/1=here 1 commits/2=there 2 ");
+  stats->cached = stats->fetched = 0;
+  auto back = open_cached(k, "ck", "t", dir.path(), stats);  // the task comes back to this copy
+  EXPECT_EQ(files_of(*back), want);
+  EXPECT_EQ(stats->cached, 2);  // its claim and commits/0
+  EXPECT_GE(stats->fetched, 6);
+  EXPECT_EQ(back->epoch(), 4);
+}
+
+TEST(KafkaChangelogCache, ACacheOfAnotherClusterOrADamagedOneIsNotTrusted) {
+  TestDir dir;
+  auto stats = std::make_shared<ChangelogRestoreStats>();
+  std::string want;
+  {
+    MockCluster k;
+    k.create_topic("ck", 1);
+    auto s = open_cached(k, "ck", "t", dir.path(), stats);
+    for (int i = 0; i < 5; ++i) s->write("offsets/" + std::to_string(i), file("old " + std::to_string(i)));
+    s->confirm_owner();
+  }
+  // A new cluster whose topic of the same name has another history (the
+  // cache's last record is not there at its offset): the topic alone counts.
+  MockCluster k;
+  k.create_topic("ck", 1);
+  {
+    auto s = open_store(k, "ck", "t");
+    for (int i = 0; i < 9; ++i) s->write("offsets/" + std::to_string(i), file("new " + std::to_string(i)));
+    want = files_of(*s);
+  }
+  stats->cached = stats->fetched = 0;
+  EXPECT_EQ(files_of(*open_cached(k, "ck", "t", dir.path(), stats)), want);
+  EXPECT_EQ(stats->cached, 0);
+  // That restore wrote a new cache (through its claim at offset 10); then
+  // damage its last bytes (a crash while appending): the cache is read up
+  // to the last point it vouches for.
+  const std::string path = dir / "ck/t";
+  {
+    std::string bytes = *read_checkpoint_bytes(path);
+    ASSERT_GT(bytes.size(), 40u);
+    bytes[bytes.size() - 3] ^= 0x55;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  }
+  stats->cached = stats->fetched = 0;
+  EXPECT_EQ(files_of(*open_cached(k, "ck", "t", dir.path(), stats)), want);
+  EXPECT_EQ(stats->cached, 0);  // its only 'T' frame was the damaged last one
+  // The restore before rewrote it whole: the next one uses it.
+  stats->cached = stats->fetched = 0;
+  EXPECT_EQ(files_of(*open_cached(k, "ck", "t", dir.path(), stats)), want);
+  EXPECT_EQ(stats->cached, 12);  // three claims and nine writes
+  EXPECT_EQ(stats->fetched, 1);
+}
+
+TEST(KafkaChangelogCache, RecordsRetentionDroppedAreLeftOutAsAWholeReadLeavesThemOut) {
+  MockCluster k;
+  k.create_topic("ck", 1);
+  TestDir dir;
+  auto stats = std::make_shared<ChangelogRestoreStats>();
+  {
+    auto s = open_cached(k, "ck", "t", dir.path(), stats);
+    s->write("metadata", encode_checkpoint_file("metadata", "version 1\n"));
+    for (int v = 1; v <= 80; ++v) {
+      s->write("state/a#0/0/" + std::to_string(v) + ".delta", file(std::string(100 << 10, static_cast<char>('a' + v % 26))));
+      if (v > 2) s->remove("state/a#0/0/" + std::to_string(v - 2) + ".delta");
+      s->confirm_owner();
+    }
+  }
+  stats->cached = stats->fetched = 0;
+  auto s = open_cached(k, "ck", "t", dir.path(), stats);
+  EXPECT_GT(stats->cached, 0);
+  EXPECT_EQ(stats->fetched, 1);
+  EXPECT_EQ(decode_checkpoint_file(*s->read("metadata"), "metadata", "m"), "version 1\n");
+  EXPECT_EQ(s->list("state/a#0/0", ".delta"), (std::vector<int64_t>{79, 80}));
+  EXPECT_EQ(text_of(s->read("state/a#0/0/80.delta")), std::string(100 << 10, static_cast<char>('a' + 80 % 26)));
+  // The rewritten cache holds what the partition holds, not all 80 deltas.
+  EXPECT_LT(std::filesystem::file_size(dir / "ck/t"), 7u << 20);
 }
 
 // A counting program over a files source on the changelog store: a restart
