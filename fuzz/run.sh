@@ -11,7 +11,7 @@ seconds=${2:?usage: run.sh BUILD SECONDS [TARGET ...]}
 shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json_decode csv_decode checkpoint_files manifest sdl_frontend lsp_message)
+[ ${#targets[@]} -gt 0 ] || targets=(json_decode csv_decode checkpoint_files manifest changelog_cache sdl_frontend lsp_message)
 failed=()
 for t in "${targets[@]}"; do
   corpus="$build/fuzz-corpus/$t"

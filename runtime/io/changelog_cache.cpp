@@ -90,12 +90,18 @@ void ChangelogCache::close() {
 std::optional<ChangelogCache::Contents> ChangelogCache::load() const {
   std::FILE* f = std::fopen(path_.c_str(), "rb");
   if (!f) return std::nullopt;
-  Contents c;
+  std::string bytes;
   char buf[1 << 16];
-  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) c.bytes.append(buf, n);
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
   const bool read_error = std::ferror(f);
   std::fclose(f);
   if (read_error) return std::nullopt;
+  return parse(std::move(bytes));
+}
+
+std::optional<ChangelogCache::Contents> ChangelogCache::parse(std::string bytes) const {
+  Contents c;
+  c.bytes = std::move(bytes);
   std::string_view rest = c.bytes;
   bool header = false;
   size_t complete = 0;  // records before the last 'T'

@@ -62,6 +62,8 @@ class ChangelogCache {
   // Nothing when there is no file, or it is of another topic, partition or
   // task, or holds no complete 'T' frame.
   std::optional<Contents> load() const;
+  // The same of a file's bytes.
+  std::optional<Contents> parse(std::string bytes) const;
 
   // Starts a new file (a temporary one until commit()) holding the task's
   // records from offset `start` on.
