@@ -51,7 +51,7 @@ $(SAN_BUILD)/build.ninja:
 # sanitizers against that runtime (scripts/test-sanitize.sh); make test runs it.
 test-sanitize: build $(SAN_BUILD)/build.ninja
 	cmake --build $(SAN_BUILD) -j $(JOBS) --target runtime_tests
-	bash scripts/test-sanitize.sh $(SAN_BUILD) $(BUILD)
+	JOBS=$(JOBS) bash scripts/test-sanitize.sh $(SAN_BUILD) $(BUILD)
 
 fuzz: deps $(SAN_BUILD)/build.ninja
 	cmake --build $(SAN_BUILD) -j $(JOBS) --target fuzz_targets

@@ -121,7 +121,7 @@ std::optional<ChangelogCache::Contents> ChangelogCache::parse(std::string bytes)
           r.text() != task_)
         return std::nullopt;
       c.start = r.i64();
-      if (!r.ok) return std::nullopt;
+      if (!r.ok || !r.in.empty() || c.start < 0) return std::nullopt;
       header = true;
     } else if (type == 'R') {
       ChangelogRecordView v;
@@ -131,11 +131,12 @@ std::optional<ChangelogCache::Contents> ChangelogCache::parse(std::string bytes)
       v.epoch = r.maybe();
       v.from = r.maybe();
       v.part = r.maybe();
-      if (!r.ok) break;
+      // Appended in offset order, each record once: anything else is damage.
+      if (!r.ok || !r.in.empty() || v.offset < 0 || (!c.records.empty() && v.offset <= c.records.back().offset)) break;
       c.records.push_back(v);
     } else if (type == 'T') {
       int64_t t = r.i64();
-      if (!r.ok) break;
+      if (!r.ok || !r.in.empty() || t < c.through) break;
       c.through = t;
       complete = c.records.size();
     } else {
