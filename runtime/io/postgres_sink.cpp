@@ -95,6 +95,7 @@ void PostgresSink::begin_batch(int64_t batch_id) {
 // table. Connection losses here are retried like everywhere else.
 void PostgresSink::prepare_table() {
   const std::string prefix = "postgres sink '" + name_ + "': table " + options_.table;
+  int races = 0;
   for (;;) {
     conn_->connect();
     try {
@@ -172,6 +173,12 @@ void PostgresSink::prepare_table() {
       }
       return;
     } catch (const PgError& e) {
+      // Another session created the table (or the commit table) while this
+      // one did, as the tasks of copies in a group do at once: CREATE TABLE
+      // IF NOT EXISTS is not atomic against a concurrent one in PostgreSQL,
+      // whose loser fails on a unique index of the catalog (23505) or with
+      // duplicate_table (42P07). The table is there now: look again.
+      if (!e.lost && (e.sqlstate == "23505" || e.sqlstate == "42P07") && ++races <= 3) continue;
       if (!e.lost) throw FatalError(prefix + ": " + e.what());
       conn_->status(std::string("connection lost (") + e.what() + "); reconnecting");
       conn_->drop();

@@ -336,6 +336,50 @@ def test_server_down_at_start():
     check_ticks(conninfo)
 
 
+def test_a_table_another_session_creates_meanwhile_is_used():
+    """Copies in a group create a missing table at once; PostgreSQL's CREATE
+    TABLE IF NOT EXISTS fails for the one that loses (a unique violation in
+    the catalog). Here another session holds the table's creation open while
+    the binary creates it too, then commits: the binary looks again, finds
+    the table, checks its columns and writes its rows."""
+    d, conninfo = setup("create_race", "append")
+    holder = subprocess.Popen(["/usr/lib/postgresql/15/bin/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+                               conninfo],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = None
+    try:
+        holder.stdin.write("BEGIN;\nCREATE TABLE rows (word text NOT NULL, n bigint NOT NULL, twice bigint NOT NULL);\n"
+                           "SELECT 'created';\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "created"
+        p = subprocess.Popen(cmd(conninfo), cwd=d, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+        # The binary's CREATE waits on the open transaction's catalog rows.
+        assert wait_until_blocked(conninfo), "the binary did not wait on the other session's CREATE TABLE"
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0, holder.stderr.read()
+        _, err = p.communicate(timeout=120)
+    finally:
+        for proc in (holder, p):
+            if proc and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert p.returncode == 0, err
+    assert table("append", conninfo) == reference("append", name="create_race_ref")
+
+
+def wait_until_blocked(conninfo, timeout=30):
+    """Whether a session of the database waits on a lock within `timeout`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if psql(conninfo, "select count(*) from pg_stat_activity where datname = current_database() "
+                          "and wait_event_type = 'Lock';").strip() != "0":
+            return True
+        time.sleep(0.1)
+    return False
+
+
 class DropAtCommit:
     """A TCP proxy to the server that breaks the client's connection when
     the client sends COMMIT, once: `forward` decides whether the COMMIT
