@@ -12,7 +12,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-
 # An install-shaped prefix (STREAMC_HOME) holding the sanitized runtime, so
 # that streamc links programs against it; CXX adds the sanitizers.
 home="$san/home"

@@ -71,10 +71,11 @@ struct Reader {
 
 }  // namespace
 
-ChangelogCache::ChangelogCache(std::string dir, std::string topic, int32_t partition, std::string task)
-    : dir_(std::move(dir)), topic_(std::move(topic)), task_(std::move(task)), partition_(partition) {
-  path_ = (std::filesystem::path(dir_) / topic_ / task_).string();
-}
+ChangelogCache::ChangelogCache(const std::string& dir, std::string topic, int32_t partition, std::string task)
+    : topic_(std::move(topic)),
+      task_(std::move(task)),
+      path_((std::filesystem::path(dir) / topic_ / task_).string()),
+      partition_(partition) {}
 
 ChangelogCache::~ChangelogCache() {
   std::lock_guard lock(mu_);
@@ -157,14 +158,18 @@ void ChangelogCache::frame(std::string_view payload) {
   head.append(reinterpret_cast<const char*>(&sum), 8);
   if (std::fwrite(head.data(), 1, head.size(), out_) != head.size() ||
       std::fwrite(payload.data(), 1, payload.size(), out_) != payload.size()) {
-    // A cache that cannot be written is given up: the restores read the
-    // changelog whole, as without one. What is in the file stays valid up
-    // to its last complete 'T'.
-    std::fprintf(stderr, "streamc: the local cache %s cannot be written (%s); restores read the changelog topic\n",
-                 path_.c_str(), std::strerror(errno));
-    failed_ = true;
-    close();
+    give_up();
   }
+}
+
+void ChangelogCache::give_up() {
+  // A cache that cannot be written is given up: the restores read the
+  // changelog whole, as without one. What is in the file stays valid up to
+  // its last complete 'T'.
+  std::fprintf(stderr, "streamc: the local cache %s cannot be written (%s); restores read the changelog topic\n",
+               path_.c_str(), std::strerror(errno));
+  failed_ = true;
+  close();
 }
 
 void ChangelogCache::begin(int64_t start) {
@@ -178,9 +183,7 @@ void ChangelogCache::begin(int64_t start) {
   failed_ = false;
   last_ = -1;
   if (!out_) {
-    std::fprintf(stderr, "streamc: the local cache %s cannot be written (%s); restores read the changelog topic\n",
-                 path_.c_str(), std::strerror(errno));
-    failed_ = true;
+    give_up();
     return;
   }
   std::string p(1, 'H');
@@ -219,10 +222,7 @@ void ChangelogCache::commit() {
   std::lock_guard lock(mu_);
   if (!out_ || failed_) return;
   if (std::fflush(out_) != 0 || std::rename(temp_.c_str(), path_.c_str()) != 0) {
-    std::fprintf(stderr, "streamc: the local cache %s cannot be written (%s); restores read the changelog topic\n",
-                 path_.c_str(), std::strerror(errno));
-    failed_ = true;
-    close();
+    give_up();
     ::unlink(temp_.c_str());
     return;
   }

@@ -47,7 +47,7 @@ struct ChangelogRecordView {
 
 class ChangelogCache {
  public:
-  ChangelogCache(std::string dir, std::string topic, int32_t partition, std::string task);
+  ChangelogCache(const std::string& dir, std::string topic, int32_t partition, std::string task);
   ~ChangelogCache();
   ChangelogCache(const ChangelogCache&) = delete;
   ChangelogCache& operator=(const ChangelogCache&) = delete;
@@ -82,9 +82,11 @@ class ChangelogCache {
 
  private:
   void frame(std::string_view payload);
+  // Stops writing after an error (one line on stderr).
+  void give_up();
   void close();
 
-  std::string dir_, topic_, task_, path_, temp_;
+  std::string topic_, task_, path_, temp_;
   int32_t partition_;
   std::mutex mu_;
   std::FILE* out_ = nullptr;
