@@ -712,6 +712,11 @@ void ProgramEmitter::emit_batch_function() {
       (this->*kind.declare)(id);
       continue;
     }
+    if (n.op == Node::Op::Aggregate && n.partial) {
+      // A partial aggregate's groups: this batch's only (no checkpoint).
+      out_ += fmt::format("      {} {}_batch;\n      auto* const {} = &{}_batch;\n", target_type(id),
+                          node_var(id, "state"), node_var(id, "state"), node_var(id, "state"));
+    }
     if (int sink = plan_.direct_sink[id]; sink >= 0)
       out_ += fmt::format("      rt::FilesSinkRows<{}> {}{{{}, batch}};\n", types_.of(n.type), target_var(id), sink_var(sink));
     else if (!kind.state_is_container)

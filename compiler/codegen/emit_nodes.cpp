@@ -511,6 +511,10 @@ void ProgramEmitter::emit_accumulator_adds(int target, const Value& cur, const s
     }
     Value v = expr_.row_value(*agg.arg, cur, "arena");
     std::string code = expr_.materialize(v);
+    if (agg.merges && agg.function == "count") {  // a partial count is added, not counted
+      out += fmt::format("{}{}.a{}.add_partial({});\n", ind, st, a, code);
+      continue;
+    }
     if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
       std::string local = row_var(target, fmt::format("arg{}", a));
       out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);

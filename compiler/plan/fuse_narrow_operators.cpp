@@ -135,6 +135,9 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
       moded[cur] = true;
       return true;
     });
+  // A partial aggregate emits every group of its batch (they live for it only).
+  for (size_t i = 0; i < n; ++i)
+    if (nodes[i].op == Node::Op::Aggregate && nodes[i].partial) plan.output_mode[i] = sema::OutputMode::Complete;
   for (size_t i = 0; i < n; ++i) {
     walk_first_inputs(nodes, static_cast<int>(i), [&](int cur) {
       if (nodes[cur].op == Node::Op::Source) plan.root_source[i] = nodes[cur].source;
@@ -198,6 +201,8 @@ std::string dump_one(const Plan& plan) {
     if (plan.direct_sink[i] >= 0) out += ", rows straight to sink " + plan.program->sinks[plan.direct_sink[i]].stream;
     out += std::string(", mode ") + modes[static_cast<int>(plan.output_mode[i])];
     const Node& node = nodes[i];
+    if (node.op == Node::Op::Aggregate && node.partial) out += ", partial: the groups of one batch";
+    if (node.op == Node::Op::Aggregate && node.aggs.size() && node.aggs[0].merges) out += ", merges partial rows";
     if (node.op == Node::Op::Aggregate && node.window_key >= 0)
       out += node.session_window ? ", session window gap " + micros(node.window_size_us)
                                  : ", window " + micros(node.window_size_us) + " every " + micros(node.window_slide_us);
@@ -247,8 +252,9 @@ std::string dump(const Plan& plan) {
     std::string keys;
     for (const ast::Expr* k : sink.repartition_keys)
       keys += (keys.empty() ? "" : ", ") + (k->text.empty() ? std::string("an expression") : k->text);
+    const bool partial = first.nodes[sink.node].op == Node::Op::Aggregate && first.nodes[sink.node].partial;
     out += "repartition topic '" + group + sink.repartition_suffix + "': rows of #" + std::to_string(sink.node) +
-           " keyed by (" + keys + "), murmur2; made with as many partitions as the topic of source " + src.name + "\n";
+           (partial ? " (a row per group and batch)" : "") + " keyed by (" + keys + "), murmur2; made with as many partitions as the topic of source " + src.name + "\n";
   }
   return out;
 }

@@ -78,6 +78,7 @@ Plan name_state_objects(Plan plan) {
     const int id = static_cast<int>(i);
     switch (n.op) {
       case Node::Op::Aggregate:
+        if (n.partial) break;  // its groups live for one batch
         add(id, Kind::Aggregate, fmt::format("aggregate#{}", aggregates++), aggregate_signature(n));
         break;
       case Node::Op::UpdateStateByKey:

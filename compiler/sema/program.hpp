@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -97,8 +98,18 @@ struct Node {
     std::string function;       // count sum avg min max first last count_distinct approx_count_distinct collect_list
     const ast::Expr* arg = nullptr;  // null for count()
     TypeRef arg_type;
+    // The merge side of an aggregation split in two (plan/split_sub_topologies.cpp):
+    // `arg` is this aggregate's result over one producer batch (a column of
+    // the partial rows), folded in as such (a count is added, not counted);
+    // `arg_type` stays the original argument's, so the accumulator and the
+    // state's signature are those of the aggregation as written.
+    bool merges = false;
   };
   std::vector<Aggregate> aggs;
+  // Aggregate: the partial side of an aggregation split in two (Spark's
+  // partial aggregate before an exchange): its groups live for one batch
+  // only, every group of the batch is emitted, nothing is checkpointed.
+  bool partial = false;
   // BatchWindow (DStream window(size, slide)): window_size_us/slide_us.
   // Watermark: exprs[0] is the event-time column; Aggregate with an
   // event-time window key: which key, its time expression and sizes.
@@ -260,6 +271,9 @@ struct CheckedProgram {
   int repartition_node = -1;
   std::string repartition_name;
   std::vector<const ast::Expr*> repartition_keys;
+  // Expressions the planner made (the column names of partial rows), owned
+  // here; their types are in expr_types like the others'.
+  std::vector<std::shared_ptr<const ast::Expr>> planned_exprs;
 
   const TypeRef& type_of(const ast::Expr& e) const { return expr_types.at(&e); }
 };

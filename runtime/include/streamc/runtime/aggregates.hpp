@@ -226,6 +226,8 @@ class Count {
     if (v) ++n_;
   }
   void merge(const Count& o) { n_ += o.n_; }
+  // A count of another batch of rows (a partial aggregate's result).
+  void add_partial(int64_t n) { n_ += n; }
   void save(StateWriter& w) const { w.i64(n_); }
   void load(StateReader& r) { n_ = r.i64(); }
   int64_t result() const { return n_; }
