@@ -25,6 +25,11 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <dirent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +41,27 @@
 #include <vector>
 
 namespace {
+
+// A Kafka broker sets TCP_NODELAY on its connections; the mock does not, so
+// an answer to a second request in flight on a connection waited for the
+// client's delayed acknowledgement (about 40 ms: a batch's commit waited
+// that long). Set on the mock's listening sockets, the accepted connections
+// inherit it (Linux copies the option to them).
+void no_delay_on_listeners() {
+  DIR* dir = opendir("/proc/self/fd");
+  if (!dir) return;
+  while (dirent* e = readdir(dir)) {
+    const int fd = std::atoi(e->d_name);
+    if (fd <= 2 || fd == dirfd(dir)) continue;
+    int listening = 0, protocol = 0, one = 1;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening) continue;
+    len = sizeof protocol;
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) != 0 || protocol != IPPROTO_TCP) continue;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  closedir(dir);
+}
 
 int usage(const char* why) {
   std::fprintf(stderr, "test_broker: %s\nusage: test_broker [--brokers N] [--topic NAME:PARTITIONS]...\n", why);
@@ -96,6 +122,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  no_delay_on_listeners();
   std::printf("%s\n", rd_kafka_mock_cluster_bootstraps(mc));
   std::fflush(stdout);
 
@@ -125,6 +152,7 @@ int main(int argc, char** argv) {
         ok = false;
         error = cmd + ": " + rd_kafka_err2str(err);
       }
+      if (cmd == "up") no_delay_on_listeners();
     } else if (cmd == "missing" || cmd == "denied") {
       std::string topic;
       in >> topic;
