@@ -254,7 +254,8 @@ std::string dump(const Plan& plan) {
       keys += (keys.empty() ? "" : ", ") + (k->text.empty() ? std::string("an expression") : k->text);
     const bool partial = first.nodes[sink.node].op == Node::Op::Aggregate && first.nodes[sink.node].partial;
     out += "repartition topic '" + group + sink.repartition_suffix + "': rows of #" + std::to_string(sink.node) +
-           (partial ? " (a row per group and batch)" : "") + " keyed by (" + keys + "), murmur2; made with as many partitions as the topic of source " + src.name + "\n";
+           (partial ? " (a row per group and batch)" : "") + " keyed by (" + keys +
+           "), murmur2; made with as many partitions as the topic of source " + src.name + "\n";
   }
   return out;
 }

@@ -76,7 +76,7 @@ std::vector<std::shared_ptr<const ast::Expr>> partial_columns(const Node& x) {
   return cols;
 }
 
-void own(sema::CheckedProgram& p, const Node& x, const std::vector<std::shared_ptr<const ast::Expr>>& cols) {
+void own_columns(sema::CheckedProgram& p, const Node& x, const std::vector<std::shared_ptr<const ast::Expr>>& cols) {
   for (size_t i = 0; i < cols.size(); ++i) {
     p.planned_exprs.push_back(cols[i]);
     p.expr_types[cols[i].get()] = x.type->elements[i];
@@ -99,7 +99,7 @@ std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProg
   rs.repartition_keys = program.repartition_keys;
   if (!cols.empty()) {
     // The partial aggregate: the operator itself, over one batch.
-    own(*p, op, cols);
+    own_columns(*p, op, cols);
     Node partial = op;
     partial.partial = true;
     partial.stream_name.clear();
@@ -188,7 +188,7 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
   p->nodes[x].inputs[0] = last;
   if (!cols.empty()) {
     // The merge: the same keys and aggregates, over the partial rows' columns.
-    own(*p, program.nodes[x], cols);
+    own_columns(*p, program.nodes[x], cols);
     Node& merge = p->nodes[x];
     const size_t keys = merge.exprs.size();
     for (size_t k = 0; k < keys; ++k) merge.exprs[k] = cols[k].get();
