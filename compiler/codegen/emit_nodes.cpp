@@ -515,6 +515,12 @@ void ProgramEmitter::emit_accumulator_adds(int target, const Value& cur, const s
       out += fmt::format("{}{}.a{}.add_partial({});\n", ind, st, a, code);
       continue;
     }
+    if (agg.merges && agg.count) {  // avg: a batch's sum and count (a sum is null only without values)
+      std::string n = expr_.materialize(expr_.row_value(*agg.count, cur, "arena"));
+      std::string sum = v.type->is(K::Optional) ? "*" + code : code;
+      out += fmt::format("{}if ({} > 0) {}.a{}.add_partial({}, {});\n", ind, n, st, a, sum, n);
+      continue;
+    }
     if (v.type->is(K::Optional) && agg.function != "first" && agg.function != "last") {
       std::string local = row_var(target, fmt::format("arg{}", a));
       out += fmt::format("{}if (const auto& {} = {}) {}.a{}.add(*{});\n", ind, local, code, st, a, local);

@@ -13,7 +13,7 @@
 //      operator and everything after it.
 //
 // An aggregation whose aggregates can be folded from per-batch results
-// (count, sum, min, max, first, last; no event-time window) is split as
+// (count, sum, avg, min, max, first, last; no event-time window) is split as
 // Spark splits it around an exchange: the first sub-topology aggregates each
 // batch's rows by the keys (a partial aggregate, its groups kept for that
 // batch only) and writes one row per group, the keys and each aggregate's
@@ -27,6 +27,7 @@
 // place that knows the boundary.
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "plan/plan.hpp"
 
@@ -57,36 +58,75 @@ bool combinable(const Node& n) {
   if (n.op != Node::Op::Aggregate || n.window_key >= 0 || n.session_window || !n.watermarks.empty()) return false;
   for (const auto& a : n.aggs)
     if (a.function != "count" && a.function != "sum" && a.function != "min" && a.function != "max" &&
-        a.function != "first" && a.function != "last")
+        a.function != "first" && a.function != "last" && a.function != "avg")
       return false;
   return true;
 }
 
-// The columns of the partial rows (the aggregation's own output columns,
-// keys then aggregates) as names, owned by both halves' programs.
-std::vector<std::shared_ptr<const ast::Expr>> partial_columns(const Node& x) {
-  std::vector<std::shared_ptr<const ast::Expr>> cols;
-  for (const std::string& f : x.type->fields) {
+// The partial side of a split aggregation: the aggregates it computes per
+// batch and the columns of its rows, as names (owned by both halves'
+// programs). Keys and aggregates keep the operator's column names; avg is
+// sent as the sum of its values (a float) and, in a column of its own, how
+// many there were.
+struct Partial {
+  std::vector<Node::Aggregate> aggs;
+  sema::TypeRef type;
+  std::vector<std::shared_ptr<const ast::Expr>> cols;  // one per field of `type`
+  std::vector<int> col_of;     // per aggregate of the operator: its (sum) column
+  std::vector<int> count_col;  // per aggregate of the operator: avg's count column, or -1
+};
+
+Partial partial_of(const Node& x) {
+  Partial p;
+  const size_t keys = x.exprs.size();
+  std::vector<std::string> fields(x.type->fields.begin(), x.type->fields.begin() + static_cast<long>(keys));
+  std::vector<sema::TypeRef> types(x.type->elements.begin(), x.type->elements.begin() + static_cast<long>(keys));
+  auto taken = [&](const std::string& f) {
+    return std::find(fields.begin(), fields.end(), f) != fields.end() ||
+           std::find(x.type->fields.begin(), x.type->fields.end(), f) != x.type->fields.end();
+  };
+  for (size_t a = 0; a < x.aggs.size(); ++a) {
+    const Node::Aggregate& agg = x.aggs[a];
+    p.col_of.push_back(static_cast<int>(fields.size()));
+    fields.push_back(x.type->fields[keys + a]);
+    if (agg.function != "avg") {
+      p.aggs.push_back(agg);
+      types.push_back(x.type->elements[keys + a]);
+      p.count_col.push_back(-1);
+      continue;
+    }
+    const bool nullable = agg.arg_type->is(sema::Type::Kind::Optional);
+    const sema::TypeRef sum = nullable ? sema::types::optional(sema::types::floating()) : sema::types::floating();
+    p.aggs.push_back({"sum", agg.arg, sum});
+    types.push_back(sum);
+    std::string count = fields.back() + "__count";
+    while (taken(count)) count += "_";
+    p.count_col.push_back(static_cast<int>(fields.size()));
+    fields.push_back(count);
+    p.aggs.push_back({"count", agg.arg, agg.arg_type});
+    types.push_back(sema::types::integer());
+  }
+  p.type = sema::types::record(fields, types);
+  for (const std::string& f : fields) {
     auto e = std::make_shared<ast::Expr>();
     e->kind = ast::ExprKind::Name;
     e->text = f;
     e->range = x.range;
-    cols.push_back(std::move(e));
+    p.cols.push_back(std::move(e));
   }
-  return cols;
+  return p;
 }
 
-void own_columns(sema::CheckedProgram& p, const Node& x, const std::vector<std::shared_ptr<const ast::Expr>>& cols) {
-  for (size_t i = 0; i < cols.size(); ++i) {
-    p.planned_exprs.push_back(cols[i]);
-    p.expr_types[cols[i].get()] = x.type->elements[i];
-    p.field_names[cols[i].get()] = true;
+void own_columns(sema::CheckedProgram& prog, const Partial& p) {
+  for (size_t i = 0; i < p.cols.size(); ++i) {
+    prog.planned_exprs.push_back(p.cols[i]);
+    prog.expr_types[p.cols[i].get()] = p.type->elements[i];
+    prog.field_names[p.cols[i].get()] = true;
   }
 }
 
 std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProgram& program, int group,
-                                                         const std::string& suffix,
-                                                         const std::vector<std::shared_ptr<const ast::Expr>>& cols) {
+                                                         const std::string& suffix, const Partial* partial) {
   auto p = std::make_shared<sema::CheckedProgram>(program);
   const int x = program.repartition_node;
   const Node& op = program.nodes[x];
@@ -97,16 +137,18 @@ std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProg
   rs.stream = program.repartition_name + "-repartition";
   rs.node = op.inputs[0];
   rs.repartition_keys = program.repartition_keys;
-  if (!cols.empty()) {
-    // The partial aggregate: the operator itself, over one batch.
-    own_columns(*p, op, cols);
-    Node partial = op;
-    partial.partial = true;
-    partial.stream_name.clear();
-    p->nodes.push_back(std::move(partial));
+  if (partial) {
+    // The partial aggregate: the operator's keys and aggregates, over one batch.
+    own_columns(*p, *partial);
+    Node n = op;
+    n.partial = true;
+    n.stream_name.clear();
+    n.aggs = partial->aggs;
+    n.type = partial->type;
+    p->nodes.push_back(std::move(n));
     rs.node = static_cast<int>(p->nodes.size()) - 1;
     rs.repartition_keys.clear();
-    for (size_t k = 0; k < op.exprs.size(); ++k) rs.repartition_keys.push_back(cols[k].get());
+    for (size_t k = 0; k < op.exprs.size(); ++k) rs.repartition_keys.push_back(partial->cols[k].get());
   }
   rs.connector = sema::Connector::Kafka;
   rs.format = sema::DataFormat::Json;
@@ -126,11 +168,10 @@ std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProg
 }
 
 std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedProgram& program, int group,
-                                                          const std::string& suffix,
-                                                          const std::vector<std::shared_ptr<const ast::Expr>>& cols) {
+                                                          const std::string& suffix, const Partial* partial) {
   auto p = std::make_shared<sema::CheckedProgram>(program);
   const int x = program.repartition_node;
-  const sema::TypeRef row = cols.empty() ? program.nodes[program.nodes[x].inputs[0]].type : program.nodes[x].type;
+  const sema::TypeRef row = partial ? partial->type : program.nodes[program.nodes[x].inputs[0]].type;
   // The group's source becomes the reader of the repartition topic: our own
   // JSON rows, so a row that does not decode is a bug, not bad input.
   sema::SourceInfo& src = p->sources[group];
@@ -186,14 +227,14 @@ std::shared_ptr<sema::CheckedProgram> second_sub_topology(const sema::CheckedPro
     new_watermarks = {last};
   }
   p->nodes[x].inputs[0] = last;
-  if (!cols.empty()) {
+  if (partial) {
     // The merge: the same keys and aggregates, over the partial rows' columns.
-    own_columns(*p, program.nodes[x], cols);
+    own_columns(*p, *partial);
     Node& merge = p->nodes[x];
-    const size_t keys = merge.exprs.size();
-    for (size_t k = 0; k < keys; ++k) merge.exprs[k] = cols[k].get();
+    for (size_t k = 0; k < merge.exprs.size(); ++k) merge.exprs[k] = partial->cols[k].get();
     for (size_t a = 0; a < merge.aggs.size(); ++a) {
-      merge.aggs[a].arg = cols[keys + a].get();
+      merge.aggs[a].arg = partial->cols[static_cast<size_t>(partial->col_of[a])].get();
+      if (partial->count_col[a] >= 0) merge.aggs[a].count = partial->cols[static_cast<size_t>(partial->count_col[a])].get();
       merge.aggs[a].merges = true;
     }
   }
@@ -220,9 +261,10 @@ Plan make_plan(const sema::CheckedProgram& program) {
   if (program.repartition_node < 0 || plan.task_source < 0) return plan;
   const std::string suffix = "-" + program.repartition_name + "-repartition";
   const Node& x = program.nodes[program.repartition_node];
-  const auto cols = combinable(x) ? partial_columns(x) : std::vector<std::shared_ptr<const ast::Expr>>{};
-  plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix, cols));
-  plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix, cols));
+  const std::optional<Partial> partial = combinable(x) ? std::optional<Partial>(partial_of(x)) : std::nullopt;
+  const Partial* p = partial ? &*partial : nullptr;
+  plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix, p));
+  plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix, p));
   for (const auto& p : plan.split_programs) plan.sub_topologies.push_back(name_state_objects(fuse_narrow_operators(*p)));
   return plan;
 }

@@ -104,6 +104,8 @@ struct Node {
     // `arg_type` stays the original argument's, so the accumulator and the
     // state's signature are those of the aggregation as written.
     bool merges = false;
+    // Merging avg: `arg` is the sum of a batch's values, this how many there were.
+    const ast::Expr* count = nullptr;
   };
   std::vector<Aggregate> aggs;
   // Aggregate: the partial side of an aggregation split in two (Spark's

@@ -379,27 +379,29 @@ def test_counts_repartitioned_by_country_with_all_copies_up():
 
 
 # Aggregates whose results over a batch fold into the running ones (count,
-# sum, min, max, first, last; no event-time window) are split as Spark
+# sum, avg, min, max, first, last; no event-time window) are split as Spark
 # splits them around an exchange: the tasks over the orders aggregate each
 # batch by country and send one row per country and batch through the
 # repartition topic, which the tasks over it fold in. Over nullable
 # columns, with one partition of orders so that first and last are those
 # of the orders as sent.
 FOLDED = """param brokers: string = "localhost:9092"
-schema O { user: string, country: string, qty: int?, note: string? }
+schema O { user: string, country: string, qty: int?, note: string?, n: float }
 source orders = kafka("orders", brokers: brokers, group: "folded", format: json, schema: O, starting: latest,
                       max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
 stream per_country = orders |> group_by(country)
   |> aggregate(count() as n, count(qty) as with_qty, sum(qty) as qty, min(note) as lo, max(qty) as hi,
-               first(note) as first_note, last(qty) as last_qty)
+               first(note) as first_note, last(qty) as last_qty, avg(qty) as mean, avg(n) as mean__count)
 sink per_country -> files("out", format: json) mode update
 """
-# avg and collect_list do not fold that way: their rows go through whole.
+# count_distinct and collect_list do not fold that way: their rows go
+# through whole.
 UNFOLDED = """param brokers: string = "localhost:9092"
 schema O { user: string, country: string, qty: int?, note: string? }
 source orders = kafka("orders", brokers: brokers, group: "unfolded", format: json, schema: O, starting: latest,
                       max_offsets_per_batch: 40, options: ["session.timeout.ms=6000", "heartbeat.interval.ms=300"])
-stream per_country = orders |> group_by(country) |> aggregate(count() as n, avg(qty) as mean, collect_list(note) as notes)
+stream per_country = orders |> group_by(country)
+  |> aggregate(count() as n, count_distinct(note) as kinds, collect_list(note) as notes)
 sink per_country -> files("out", format: json) mode update
 """
 
@@ -409,7 +411,7 @@ def nullable_orders(count):
     rows = []
     for i in range(count):
         rows.append({"user": f"u{i % 23}", "country": COUNTRIES[i % 5], "qty": None if i % 3 == 0 else (i * 7) % 10,
-                     "note": None if i % 4 == 1 else f"n{i % 13:02d}"})
+                     "note": None if i % 4 == 1 else f"n{i % 13:02d}", "n": i % 7 / 4})
     return rows
 
 
@@ -425,7 +427,8 @@ def one_copy_aggregates(rows):
         want[country] = {"country": country, "n": len(rs), "with_qty": len(qtys), "qty": sum(qtys) if qtys else None,
                          "lo": min(notes) if notes else None, "hi": max(qtys) if qtys else None,
                          "first_note": rs[0]["note"], "last_qty": rs[-1]["qty"],
-                         "mean": sum(qtys) / len(qtys) if qtys else None, "notes": notes}
+                         "mean": sum(qtys) / len(qtys) if qtys else None, "notes": notes,
+                         "mean__count": sum(r["n"] for r in rs) / len(rs), "kinds": len(set(notes))}
     return want
 
 

@@ -293,6 +293,11 @@ class Avg {
     sum_ += o.sum_;
     n_ += o.n_;
   }
+  // The sum and count of another batch's values (a partial aggregate's).
+  void add_partial(double sum, int64_t n) {
+    sum_ += sum;
+    n_ += n;
+  }
   void save(StateWriter& w) const {
     w.f64(sum_);
     w.i64(n_);
