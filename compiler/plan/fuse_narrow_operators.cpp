@@ -135,9 +135,6 @@ Plan fuse_narrow_operators(const sema::CheckedProgram& program) {
       moded[cur] = true;
       return true;
     });
-  // A partial aggregate emits every group of its batch (they live for it only).
-  for (size_t i = 0; i < n; ++i)
-    if (nodes[i].op == Node::Op::Aggregate && nodes[i].partial) plan.output_mode[i] = sema::OutputMode::Complete;
   for (size_t i = 0; i < n; ++i) {
     walk_first_inputs(nodes, static_cast<int>(i), [&](int cur) {
       if (nodes[cur].op == Node::Op::Source) plan.root_source[i] = nodes[cur].source;

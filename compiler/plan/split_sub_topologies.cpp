@@ -159,7 +159,8 @@ std::shared_ptr<sema::CheckedProgram> first_sub_topology(const sema::CheckedProg
   rs.runtime_args.push_back({"format", sema::ArgKind::Word, nullptr, {"json"}});
   rs.repartition_suffix = suffix;
   rs.repartition_source = group;
-  rs.mode = sema::OutputMode::Append;
+  // A partial aggregate's rows: every group of the batch (they live for it only).
+  rs.mode = partial ? sema::OutputMode::Complete : sema::OutputMode::Append;
   rs.range = op.range;
   sinks.push_back(std::move(rs));
   p->sinks = std::move(sinks);
@@ -262,9 +263,9 @@ Plan make_plan(const sema::CheckedProgram& program) {
   const std::string suffix = "-" + program.repartition_name + "-repartition";
   const Node& x = program.nodes[program.repartition_node];
   const std::optional<Partial> partial = combinable(x) ? std::optional<Partial>(partial_of(x)) : std::nullopt;
-  const Partial* p = partial ? &*partial : nullptr;
-  plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix, p));
-  plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix, p));
+  const Partial* folds = partial ? &*partial : nullptr;
+  plan.split_programs.push_back(first_sub_topology(program, plan.task_source, suffix, folds));
+  plan.split_programs.push_back(second_sub_topology(program, plan.task_source, suffix, folds));
   for (const auto& p : plan.split_programs) plan.sub_topologies.push_back(name_state_objects(fuse_narrow_operators(*p)));
   return plan;
 }
