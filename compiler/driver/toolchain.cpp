@@ -1,11 +1,13 @@
 #include "driver/toolchain.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -67,6 +69,25 @@ bool write_file(const fs::path& p, std::string_view data) {
   fs::remove(tmp, ec);
   return false;
 }
+
+// An exclusive flock(2) on `path` for as long as it lives; none when the
+// file cannot be opened or locked.
+class BuildLock {
+ public:
+  explicit BuildLock(const fs::path& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+    if (fd_ < 0) return;
+    while (::flock(fd_, LOCK_EX) < 0 && errno == EINTR) {
+    }
+  }
+  ~BuildLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  BuildLock(const BuildLock&) = delete;
+  BuildLock& operator=(const BuildLock&) = delete;
+
+ private:
+  int fd_;
+};
 
 }  // namespace
 
@@ -248,9 +269,16 @@ BuildResult build_binary(const Toolchain& tc, const std::string& cpp, const std:
 
   // --debug: the directives that lead from the .sdl back to the code name the file it is in.
   std::string text = codegen::place_line_directives(cpp, fs::absolute(source).string());
-  if (path_exists(binary) && read_file(source) == text) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
+  auto cached = [&] { return path_exists(binary) && read_file(source) == text; };
+  if (cached()) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
 
   fs::create_directories(dir, ec);
+  // Runs of streamc building the same program at once (a make -j, tests in
+  // parallel, copies started together) take turns: the first compiles, the
+  // others wait for it and copy its binary out instead of compiling it again.
+  // Where the file system has no locks, each compiles, as before.
+  BuildLock lock(dir / "lock");
+  if (cached()) return copy_out() ? BuildResult::Cached : BuildResult::IoError;
   if (ec || !write_file(source, text)) {
     log = "cannot write to the cache directory '" + dir.string() + "'" + (ec ? ": " + ec.message() : "");
     return BuildResult::IoError;
