@@ -23,14 +23,15 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	@bash examples/demo.sh $(BUILD)
 
-# Every ctest entry, then the sanitizer subset (test-sanitize below). ctest
-# runs up to two tests per core, as tests/CMakeLists.txt's RESOURCE_GROUPS
-# allow: two slots a core, two for a test that computes, one for a test
-# that mostly waits on a broker or a database.
+# Every ctest entry, then the sanitizer subset (test-sanitize below). As
+# tests/CMakeLists.txt's RESOURCE_GROUPS ask, ctest runs a test that computes
+# on each of the JOBS cores and, beside them, up to WAITS tests that mostly
+# wait on a broker or a database.
+WAITS ?= 4
 test: build
-	printf '{"version":{"major":1,"minor":0},"local":[{"cores":[{"id":"0","slots":%d}]}]}\n' \
-	  $$(( 2 * $(JOBS) )) > $(BUILD)/ctest-resources.json
-	cd $(BUILD) && ctest --output-on-failure -j $$(( 2 * $(JOBS) )) --resource-spec-file ctest-resources.json
+	printf '{"version":{"major":1,"minor":0},"local":[{"cores":[{"id":"0","slots":%d}],"waits":[{"id":"0","slots":%d}]}]}\n' \
+	  $(JOBS) $(WAITS) > $(BUILD)/ctest-resources.json
+	cd $(BUILD) && ctest --output-on-failure -j $$(( $(JOBS) + $(WAITS) )) --resource-spec-file ctest-resources.json
 	$(MAKE) test-sanitize
 
 bench: build
