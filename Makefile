@@ -4,6 +4,7 @@
 BUILD   ?= build
 JOBS    ?= 2
 PREFIX  ?= /usr/local
+SAN_BUILD ?= build-sanitize
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build demo test bench install clean fuzz test-sanitize
@@ -26,12 +27,17 @@ demo: build
 # Every ctest entry, then the sanitizer subset (test-sanitize below). As
 # tests/CMakeLists.txt's RESOURCE_GROUPS ask, ctest runs a test that computes
 # on each of the JOBS cores and, beside them, up to WAITS tests that mostly
-# wait on a broker or a database.
+# wait on a broker or a database. Meanwhile the sanitizer build runs at the
+# lowest priority (nice 19), on the CPU time the tests leave idle; its log is
+# $(SAN_BUILD)/build-during-ctest.log, and test-sanitize finishes it.
 WAITS ?= 4
-test: build
+test: build $(SAN_BUILD)/build.ninja
 	printf '{"version":{"major":1,"minor":0},"local":[{"cores":[{"id":"0","slots":%d}],"waits":[{"id":"0","slots":%d}]}]}\n' \
 	  $(JOBS) $(WAITS) > $(BUILD)/ctest-resources.json
-	cd $(BUILD) && ctest --output-on-failure -j $$(( $(JOBS) + $(WAITS) )) --resource-spec-file ctest-resources.json
+	nice -n 19 cmake --build $(SAN_BUILD) -j $(JOBS) --target runtime_tests > $(SAN_BUILD)/build-during-ctest.log 2>&1 & \
+	  background=$$!; \
+	  (cd $(BUILD) && ctest --output-on-failure -j $$(( $(JOBS) + $(WAITS) )) --resource-spec-file ctest-resources.json); \
+	  status=$$?; wait $$background; exit $$status
 	$(MAKE) test-sanitize
 
 bench: build
@@ -40,7 +46,6 @@ bench: build
 # The code built with ASan and UBSan by clang, with libFuzzer's coverage, in
 # $(SAN_BUILD): `make fuzz` runs every libFuzzer target in fuzz/ for
 # FUZZ_SECONDS each (fuzz/run.sh).
-SAN_BUILD ?= build-sanitize
 FUZZ_SECONDS ?= 60
 
 $(SAN_BUILD)/build.ninja:
