@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "codegen/emit_cpp.hpp"
 #include "driver/toolchain.hpp"
@@ -58,6 +61,42 @@ TEST(Toolchain, ProgramsReadThePrecompiledRuntimeHeaders) {
   tc.debug = true;  // -O0 -g: the headers are not precompiled for those flags
   EXPECT_EQ(precompiled_header(tc), "");
   for (const auto& arg : compile_command(tc, cpp.string(), (dir / "program").string())) EXPECT_NE(arg, "-include");
+  fs::remove_all(dir);
+}
+
+// Runs building the same program at once (tests in parallel, copies of a
+// pipeline started together) take turns on its cache entry: one runs the
+// compiler, the others wait for it and copy its binary. The "compiler" here
+// is a script that counts its runs, takes a second, and writes the binary.
+TEST(Toolchain, ProgramsBuiltAtOnceAreCompiledOnce) {
+  fs::path dir = fs::temp_directory_path() / ("streamc-toolchain-lock-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path script = dir / "cxx";
+  std::ofstream(script) << "#!/bin/sh\necho run >> '" << (dir / "runs").string() << "'\nsleep 1\n"
+                        << "while [ $# -gt 0 ]; do [ \"$1\" = -o ] && out=$2; shift; done\n"
+                        << "printf '#!/bin/sh\\n' > \"$out\"\n";
+  fs::permissions(script, fs::perms::owner_all);
+  std::ofstream(dir / "libstreamc_runtime.a") << "!<arch>\n";
+  Toolchain tc;
+  tc.cxx = script.string();
+  tc.runtime_lib = (dir / "libstreamc_runtime.a").string();
+  tc.cache_dir = (dir / "cache").string();
+
+  constexpr int kRuns = 3;
+  std::vector<BuildResult> results(kRuns);
+  std::vector<std::thread> runs;
+  for (int i = 0; i < kRuns; ++i)
+    runs.emplace_back([&, i] {
+      std::string kept, log;
+      results[i] = build_binary(tc, "int main() {}\n", (dir / ("out" + std::to_string(i))).string(), kept, log);
+    });
+  for (auto& t : runs) t.join();
+
+  EXPECT_EQ(std::count(results.begin(), results.end(), BuildResult::Built), 1);
+  EXPECT_EQ(std::count(results.begin(), results.end(), BuildResult::Cached), kRuns - 1);
+  EXPECT_EQ(slurp(dir / "runs"), "run\n");
+  for (int i = 0; i < kRuns; ++i) EXPECT_EQ(slurp(dir / ("out" + std::to_string(i))), "#!/bin/sh\n");
   fs::remove_all(dir);
 }
 
