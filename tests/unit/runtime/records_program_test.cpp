@@ -6,35 +6,18 @@
 #include <array>
 #include <filesystem>
 
+#include "run_in_process.hpp"
 #include "streamc/runtime/api.hpp"
 #include "test_dir.hpp"
 
 namespace streamc::rt {
 namespace {
 
+using testing::kNov24;
+using testing::Result;
+using testing::run;
+using testing::TestClock;
 using testing::TestDir;
-constexpr int64_t kNov24 = 1795525200;  // 2026-11-24 13:00:00 UTC
-
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-Result run(std::vector<std::string> args, const ProgramSpec& spec, const std::function<void(Engine&)>& build) {
-  args.insert(args.begin(), "./" + spec.name);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int status = run_program(static_cast<int>(args.size()), argv.data(), spec, build);
-  return Result{status, ::testing::internal::GetCapturedStdout(), ::testing::internal::GetCapturedStderr()};
-}
-
-struct TestClock {
-  TestClock() { ::setenv("STREAMC_TEST_CLOCK", std::to_string(kNov24).c_str(), 1); }
-  ~TestClock() { ::unsetenv("STREAMC_TEST_CLOCK"); }
-};
 
 ProgramSpec spec_named(std::string name) {
   ProgramSpec spec;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "run_in_process.hpp"
 #include "streamc/runtime/api.hpp"
 #include "streamc/stdlib/strings.hpp"
 #include "test_dir.hpp"
@@ -14,33 +15,11 @@
 namespace streamc::rt {
 namespace {
 
+using testing::Result;
+using testing::run;
+using testing::TestClock;
 using testing::TestDir;
 using testing::TestServer;
-constexpr int64_t kNov24 = 1795525200;  // 2026-11-24 13:00:00 UTC
-
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-// Runs `build` as program "wordcount" with `args`, capturing stdout/stderr.
-Result run(std::vector<std::string> args, const ProgramSpec& spec, const std::function<void(Engine&)>& build) {
-  args.insert(args.begin(), "./" + spec.name);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::testing::internal::CaptureStdout();
-  ::testing::internal::CaptureStderr();
-  int status = run_program(static_cast<int>(args.size()), argv.data(), spec, build);
-  Result r{status, ::testing::internal::GetCapturedStdout(), ::testing::internal::GetCapturedStderr()};
-  return r;
-}
-
-// The fixed test clock for the duration of a test.
-struct TestClock {
-  TestClock() { ::setenv("STREAMC_TEST_CLOCK", std::to_string(kNov24).c_str(), 1); }
-  ~TestClock() { ::unsetenv("STREAMC_TEST_CLOCK"); }
-};
 
 ProgramSpec wordcount_spec(const std::string& input) {
   ProgramSpec spec;
